@@ -1,0 +1,169 @@
+/**
+ * The regency configuration: keywords, sources, time zone, retention, topics and alert thresholds.
+ * One JSON file per regency under `config/`, parsed with {@link RegencyConfigSchema} at start; a bad file
+ * fails fast with {@link ConfigError} naming every offending field.
+ */
+import { z } from 'zod';
+
+/** A keyword to watch: any of `terms` (whole words) or `phrases` (exact word sequences), minus `exclude`. */
+export const KeywordSchema = z
+  .object({
+    /** Stable id used in keys, counters and the API, e.g. `kertajati`. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, 1–40 chars'),
+    /** Display label, e.g. `Bandara Kertajati`. */
+    label: z.string().min(1),
+    /** Single words matched on word boundaries, case- and diacritic-insensitive. */
+    terms: z.array(z.string().min(2)).default([]),
+    /** Multi-word phrases matched as whole word sequences. */
+    phrases: z.array(z.string().min(2)).default([]),
+    /** Words or phrases that veto a match (e.g. another regency's name). */
+    exclude: z.array(z.string().min(2)).default([]),
+    /** Only match when one of these other keyword ids also matches (e.g. `bupati` needs `majalengka`). */
+    requires: z.array(z.string()).default([]),
+  })
+  .refine((k) => k.terms.length + k.phrases.length > 0, { message: 'a keyword needs at least one term or phrase' });
+export type Keyword = z.infer<typeof KeywordSchema>;
+
+const SourceBaseSchema = z.object({
+  /** Stable source id, e.g. `gnews-majalengka`, used in keys, logs and metrics. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'lowercase letters, digits and dashes, 1–60 chars'),
+  enabled: z.boolean().default(true),
+  /** Polling interval in minutes (Scheduler rate on AWS). */
+  everyMinutes: z.number().int().min(5).max(1440).default(15),
+  /** Keyword ids a search query stands for (used when the match is not in the item's own text). */
+  keywords: z.array(z.string()).default([]),
+});
+
+export const GoogleNewsSourceSchema = SourceBaseSchema.extend({
+  kind: z.literal('google-news'),
+  /** Google News search query, operators allowed (`"…"`, `OR`, `-term`, `site:`, `when:1d`). */
+  query: z.string().min(1),
+  hl: z.string().default('id'),
+  gl: z.string().default('ID'),
+});
+
+export const RssSourceSchema = SourceBaseSchema.extend({
+  kind: z.literal('rss'),
+  /** RSS 2.0 or Atom feed URL. */
+  url: z.url(),
+  /** Language of the feed when items carry none (ISO 639-1). */
+  lang: z.string().default('id'),
+});
+
+export const ReplaySourceSchema = SourceBaseSchema.extend({
+  kind: z.literal('replay'),
+  /** Path of a JSON Lines file (see `docs/replay.md`). */
+  path: z.string().min(1),
+});
+
+export const SourceConfigSchema = z.discriminatedUnion('kind', [GoogleNewsSourceSchema, RssSourceSchema, ReplaySourceSchema]);
+export type SourceConfig = z.infer<typeof SourceConfigSchema>;
+
+/** A topic in the regency's taxonomy, assigned by keyword terms, with the OPD (agency) responsible. */
+export const TopicSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+  label: z.string().min(1),
+  /** Responsible regional agency (OPD), e.g. `Dinas PUTR`. */
+  opd: z.string().min(1),
+  terms: z.array(z.string().min(2)).min(1),
+});
+export type Topic = z.infer<typeof TopicSchema>;
+
+export const SensitivitySchema = z.enum(['rendah', 'sedang', 'tinggi']);
+
+export const AlertConfigSchema = z.object({
+  /** Preset: `rendah` alerts least, `tinggi` most. */
+  sensitivity: SensitivitySchema.default('sedang'),
+  /** Minimum negative mentions in the window before any alert. */
+  minNegative: z.number().int().min(1).default(5),
+  /** Minimum mentions (all sentiments) in the window before the negative-share test applies. */
+  minVolume: z.number().int().min(1).default(10),
+  /** Negative share that counts as a spike on its own (0–1). */
+  shareThreshold: z.number().min(0).max(1).default(0.5),
+  /** Hours after an alert before the same keyword may alert again unless it got worse. */
+  cooldownHours: z.number().min(0).max(168).default(6),
+  /** Distinct authors needed (sources that give authors). */
+  minDistinctAuthors: z.number().int().min(1).default(2),
+});
+
+export const RegencyConfigSchema = z.object({
+  /** Tenant id, e.g. `majalengka`. */
+  regency: z.string().regex(/^[a-z0-9-]{2,40}$/),
+  /** Display name, e.g. `Kabupaten Majalengka`. */
+  name: z.string().min(1),
+  /** IANA zone for day boundaries and schedules. */
+  timeZone: z.string().refine(isValidTimeZone, { message: 'not a valid IANA time zone' }).default('Asia/Jakarta'),
+  keywords: z.array(KeywordSchema).min(1),
+  sources: z.array(SourceConfigSchema).default([]),
+  topics: z.array(TopicSchema).default([]),
+  retention: z
+    .object({
+      /** Days to keep a mention's raw text and author (UU 27/2022 PDP: keep no longer than the purpose needs). */
+      rawTextDays: z.number().int().min(1).max(3650).default(90),
+    })
+    .default({ rawTextDays: 90 }),
+  alerts: AlertConfigSchema.default(AlertConfigSchema.parse({})),
+  digest: z
+    .object({
+      /** Local hour (0–23, in `timeZone`) the digest runs for the previous day. */
+      hour: z.number().int().min(0).max(23).default(7),
+      recipients: z.array(z.email()).default([]),
+    })
+    .default({ hour: 7, recipients: [] }),
+});
+export type RegencyConfig = z.infer<typeof RegencyConfigSchema>;
+export type RegencyConfigInput = z.input<typeof RegencyConfigSchema>;
+
+/** A configuration file that does not parse; `issues` name each bad field by its dotted path. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly issues: readonly { path: string; message: string }[],
+    options?: { cause?: unknown },
+  ) {
+    super(`Invalid config ${file}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, options);
+  }
+}
+
+/**
+ * Parse a regency config object; cross-checks keyword and source references.
+ * @throws {ConfigError} listing every bad field by path (e.g. `sources.2.url: Invalid URL`).
+ */
+export function parseRegencyConfig(input: unknown, file = '<config>'): RegencyConfig {
+  const result = RegencyConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      file,
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      { cause: result.error },
+    );
+  }
+  const config = result.data;
+  const ids = new Set(config.keywords.map((k) => k.id));
+  const problems: { path: string; message: string }[] = [];
+  config.keywords.forEach((k, i) => {
+    k.requires.forEach((r, j) => {
+      if (!ids.has(r)) problems.push({ path: `keywords.${i}.requires.${j}`, message: `unknown keyword id '${r}'` });
+    });
+  });
+  const sourceIds = new Set<string>();
+  config.sources.forEach((s, i) => {
+    if (sourceIds.has(s.id)) problems.push({ path: `sources.${i}.id`, message: `duplicate source id '${s.id}'` });
+    sourceIds.add(s.id);
+    s.keywords.forEach((k, j) => {
+      if (!ids.has(k)) problems.push({ path: `sources.${i}.keywords.${j}`, message: `unknown keyword id '${k}'` });
+    });
+  });
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return config;
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

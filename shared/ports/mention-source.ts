@@ -1,0 +1,76 @@
+import type { Author, Engagement, SourceKind } from '#shared/domain/mention.ts';
+
+/**
+ * One item as a source adapter returns it, before keyword matching and id assignment.
+ * Text fields are already plain text (tags stripped, entities decoded exactly once).
+ */
+export interface SourceItem {
+  /** The source's own id for the item (guid, status id, at-uri…), when it has one. */
+  readonly sourceItemId?: string;
+  /** Item URL as given (canonicalised later by the collect use case). */
+  readonly url: string;
+  readonly title?: string;
+  /** Body text or excerpt; may be empty when only a title exists. */
+  readonly text: string;
+  readonly author: Author;
+  /** UTC ISO-8601 publication time, or undefined when the source gave none that parses. */
+  readonly publishedAt?: string;
+  /** True when `publishedAt` is only day- or month-precise. */
+  readonly publishedAtEstimated?: boolean;
+  /** ISO 639-1 language hint from the source (feed locale, post language), if any. */
+  readonly lang?: string;
+  readonly outlet?: string;
+  readonly engagement?: Engagement;
+}
+
+/** Opaque per-(source, query) state, persisted between polls (last-seen marker, ETag …). */
+export interface SourceCursor {
+  /** Newest `publishedAt` (UTC ISO-8601) handed to the queue so far. */
+  readonly lastSeenAt?: string;
+  /** Source-specific cursor (since_id, page token, ETag …). */
+  readonly token?: string;
+}
+
+/** What one poll of a source returns. */
+export interface SourceFetchResult {
+  readonly items: readonly SourceItem[];
+  /** Items the adapter could not parse, each with the reason (never silently dropped). */
+  readonly rejected: readonly { readonly reason: string; readonly detail?: string }[];
+  /** HTTP-level facts for health reporting. */
+  readonly httpStatus?: number;
+}
+
+/** Context for one poll. */
+export interface FetchContext {
+  readonly cursor?: SourceCursor;
+  /** Aborts the poll (Lambda deadline, shutdown). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A place mentions come from (a feed, a search API, a replay file).
+ * Implementations throw {@link SourceError} (or a subclass) for anything that stops the whole poll.
+ */
+export interface MentionSource {
+  /** Configured source id, e.g. `gnews-majalengka`. */
+  readonly id: string;
+  readonly kind: SourceKind;
+  /** The search query this source runs, for search-type sources. */
+  readonly query?: string;
+  /** Keyword ids a search query stands for. */
+  readonly keywords: readonly string[];
+  fetch(context: FetchContext): Promise<SourceFetchResult>;
+}
+
+/** A poll of a source failed as a whole (HTTP error, timeout, unparseable document). */
+export class SourceError extends Error {
+  override readonly name: string = 'SourceError';
+  constructor(
+    readonly sourceId: string,
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(`${sourceId}: ${message}`, options);
+  }
+}

@@ -1,0 +1,26 @@
+import type { Sentiment } from '#shared/domain/mention.ts';
+
+/** One document to score. */
+export interface SentimentDocument {
+  readonly id: string;
+  readonly text: string;
+  /** ISO 639-1 language the router chose (`id`, `su`, `jv`, `en`, … or `und`). */
+  readonly lang: string;
+}
+
+/** The outcome for one document: a sentiment, or an error that says whether retrying can help. */
+export type SentimentOutcome =
+  | { readonly id: string; readonly ok: true; readonly sentiment: Sentiment }
+  | { readonly id: string; readonly ok: false; readonly error: string; readonly code: string; readonly retryable: boolean };
+
+export interface AnalyzeOptions {
+  /** Milliseconds left before the caller must stop (the Lambda deadline minus a margin). */
+  readonly remainingTimeMs?: () => number;
+}
+
+/** A sentiment scorer (embedded model or Amazon Comprehend). */
+export interface SentimentAnalyzer {
+  readonly name: string;
+  /** Score documents; one outcome per input, in any order, never throwing for per-document failures. */
+  analyze(documents: readonly SentimentDocument[], options?: AnalyzeOptions): Promise<SentimentOutcome[]>;
+}
