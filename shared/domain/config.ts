@@ -21,7 +21,9 @@ export const KeywordSchema = z
     /** Only match when one of these other keyword ids also matches (e.g. `bupati` needs `majalengka`). */
     requires: z.array(z.string()).default([]),
   })
-  .refine((k) => k.terms.length + k.phrases.length > 0, { message: 'a keyword needs at least one term or phrase' });
+  .refine((k) => k.terms.length + k.phrases.length > 0, {
+    message: 'a keyword needs at least one term or phrase',
+  });
 export type Keyword = z.infer<typeof KeywordSchema>;
 
 const SourceBaseSchema = z.object({
@@ -56,7 +58,11 @@ export const ReplaySourceSchema = SourceBaseSchema.extend({
   path: z.string().min(1),
 });
 
-export const SourceConfigSchema = z.discriminatedUnion('kind', [GoogleNewsSourceSchema, RssSourceSchema, ReplaySourceSchema]);
+export const SourceConfigSchema = z.discriminatedUnion('kind', [
+  GoogleNewsSourceSchema,
+  RssSourceSchema,
+  ReplaySourceSchema,
+]);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
 /** A topic in the regency's taxonomy, assigned by keyword terms, with the OPD (agency) responsible. */
@@ -92,7 +98,10 @@ export const RegencyConfigSchema = z.object({
   /** Display name, e.g. `Kabupaten Majalengka`. */
   name: z.string().min(1),
   /** IANA zone for day boundaries and schedules. */
-  timeZone: z.string().refine(isValidTimeZone, { message: 'not a valid IANA time zone' }).default('Asia/Jakarta'),
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, { message: 'not a valid IANA time zone' })
+    .default('Asia/Jakarta'),
   keywords: z.array(KeywordSchema).min(1),
   sources: z.array(SourceConfigSchema).default([]),
   topics: z.array(TopicSchema).default([]),
@@ -122,7 +131,10 @@ export class ConfigError extends Error {
     readonly issues: readonly { path: string; message: string }[],
     options?: { cause?: unknown },
   ) {
-    super(`Invalid config ${file}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, options);
+    super(
+      `Invalid config ${file}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+      options,
+    );
   }
 }
 
@@ -144,15 +156,18 @@ export function parseRegencyConfig(input: unknown, file = '<config>'): RegencyCo
   const problems: { path: string; message: string }[] = [];
   config.keywords.forEach((k, i) => {
     k.requires.forEach((r, j) => {
-      if (!ids.has(r)) problems.push({ path: `keywords.${i}.requires.${j}`, message: `unknown keyword id '${r}'` });
+      if (!ids.has(r))
+        problems.push({ path: `keywords.${i}.requires.${j}`, message: `unknown keyword id '${r}'` });
     });
   });
   const sourceIds = new Set<string>();
   config.sources.forEach((s, i) => {
-    if (sourceIds.has(s.id)) problems.push({ path: `sources.${i}.id`, message: `duplicate source id '${s.id}'` });
+    if (sourceIds.has(s.id))
+      problems.push({ path: `sources.${i}.id`, message: `duplicate source id '${s.id}'` });
     sourceIds.add(s.id);
     s.keywords.forEach((k, j) => {
-      if (!ids.has(k)) problems.push({ path: `sources.${i}.keywords.${j}`, message: `unknown keyword id '${k}'` });
+      if (!ids.has(k))
+        problems.push({ path: `sources.${i}.keywords.${j}`, message: `unknown keyword id '${k}'` });
     });
   });
   if (problems.length > 0) throw new ConfigError(file, problems);

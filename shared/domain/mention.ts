@@ -59,7 +59,16 @@ export const EngagementSchema = z.object({
 export type Engagement = z.infer<typeof EngagementSchema>;
 
 /** Kinds of source adapter Pantau has. */
-export const SourceKindSchema = z.enum(['rss', 'google-news', 'replay', 'mastodon', 'bluesky', 'reddit', 'youtube', 'x']);
+export const SourceKindSchema = z.enum([
+  'rss',
+  'google-news',
+  'replay',
+  'mastodon',
+  'bluesky',
+  'reddit',
+  'youtube',
+  'x',
+]);
 export type SourceKind = z.infer<typeof SourceKindSchema>;
 
 /** How a mention came to match its keywords: found in its own text, or attributed to the search query that returned it. */

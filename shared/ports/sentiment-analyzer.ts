@@ -11,7 +11,13 @@ export interface SentimentDocument {
 /** The outcome for one document: a sentiment, or an error that says whether retrying can help. */
 export type SentimentOutcome =
   | { readonly id: string; readonly ok: true; readonly sentiment: Sentiment }
-  | { readonly id: string; readonly ok: false; readonly error: string; readonly code: string; readonly retryable: boolean };
+  | {
+      readonly id: string;
+      readonly ok: false;
+      readonly error: string;
+      readonly code: string;
+      readonly retryable: boolean;
+    };
 
 export interface AnalyzeOptions {
   /** Milliseconds left before the caller must stop (the Lambda deadline minus a margin). */

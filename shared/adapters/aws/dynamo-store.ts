@@ -1,0 +1,686 @@
+/**
+ * DynamoDB adapter for {@link MentionStore} and {@link AlertStore}: one table, keys from `dynamo-keys.ts`.
+ * The same code runs against DynamoDB on AWS and against dynalite locally and in tests.
+ */
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import pRetry from 'p-retry';
+import { type Acknowledgement, type Alert, AlertSchema } from '#shared/domain/alert.ts';
+import { type ScoredMention, ScoredMentionSchema, SENTIMENT_LABELS } from '#shared/domain/mention.ts';
+import { NotFoundError, TransientError } from '#shared/errors.ts';
+import type {
+  AlertStore,
+  AnalystLabel,
+  HourlyCount,
+  ListMentionsQuery,
+  MentionPage,
+  MentionStore,
+  PutMentionResult,
+  RejectedMessage,
+  SentimentCounts,
+  SourceRun,
+  SourceState,
+  StoredDigest,
+  StoredSeriesState,
+} from '#shared/ports/mention-store.ts';
+import { daysBetween, keys, monthsBetween, SHARDS, shardOf, utcDay, utcHour } from './dynamo-keys.ts';
+
+export interface DynamoStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** Days a mention's text and author are kept (TTL); counters are kept. @default 90 */
+  readonly retentionDays?: number;
+  /**
+   * Test hook: called after each write step of {@link DynamoStore.putMention} with the step name, so a
+   * test can "kill" the handler between two writes and prove the retry still counts exactly once.
+   */
+  readonly afterWrite?: (step: string) => void;
+}
+
+const DAY_SECONDS = 86_400;
+const QUEUED_MARKER_DAYS = 14;
+const REJECTED_DAYS = 30;
+const SOURCE_RUN_DAYS = 400;
+
+/** The counter series a mention belongs to: `all`, each matched keyword, each topic, its source. */
+export function seriesOf(mention: ScoredMention): string[] {
+  return [
+    'all',
+    ...mention.matchedKeywords.map((k) => `kw:${k}`),
+    ...mention.topics.map((t) => `topic:${t}`),
+    `source:${mention.source}`,
+  ];
+}
+
+function zeroCounts(): SentimentCounts {
+  return { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 };
+}
+
+function epochSeconds(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+/**
+ * Single-table store. Exactly-once counting without transactions: every hourly counter item carries the
+ * binary set of mention ids it has counted, and the increment is one conditional `UpdateItem`
+ * (`ADD` count + id, if the id is not yet in the set). A retry after a crash re-applies every step; each
+ * step is idempotent on its own, so the counters always equal the stored mentions. Why not
+ * `TransactWriteItems`: dynalite lacks it, and one code path tested for real beats two (see
+ * `docs/data-model.md`).
+ */
+export class DynamoStore implements MentionStore, AlertStore {
+  readonly #client: DynamoDBClient;
+  readonly #table: string;
+  readonly #retentionDays: number;
+  readonly #afterWrite: (step: string) => void;
+
+  constructor(options: DynamoStoreOptions) {
+    this.#client = options.client;
+    this.#table = options.tableName;
+    this.#retentionDays = options.retentionDays ?? 90;
+    this.#afterWrite = options.afterWrite ?? (() => {});
+  }
+
+  /** @inheritdoc */
+  async putMention(mention: ScoredMention): Promise<PutMentionResult> {
+    const expiresAt = epochSeconds(mention.publishedAt) + this.#retentionDays * DAY_SECONDS;
+    const expiresAtFromNow = Math.floor(Date.now() / 1000) + this.#retentionDays * DAY_SECONDS;
+    const ttl = Math.max(expiresAt, expiresAtFromNow);
+    const shard = shardOf(mention.id);
+    const day = utcDay(mention.publishedAt);
+    let stored = mention;
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.#table,
+          Item: marshall(
+            {
+              ...keys.mention(mention.id),
+              GSI1PK: keys.timelinePk('*', day, shard),
+              GSI1SK: keys.timelineSk(mention.publishedAt, mention.id),
+              type: 'mention',
+              counted: false,
+              data: mention,
+              expiresAt: ttl,
+            },
+            { removeUndefinedValues: true },
+          ),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.#getRaw(keys.mention(mention.id));
+      if (!existing) throw new TransientError(`mention ${mention.id} vanished after a conditional failure`);
+      stored = ScoredMentionSchema.parse(existing['data']);
+      if (existing['counted'] === true) return { status: 'duplicate', stored };
+    }
+    this.#afterWrite('mention');
+
+    const entries = stored.matchedKeywords.map((keyword) => ({
+      PutRequest: {
+        Item: marshall(
+          {
+            PK: keys.timelinePk(keyword, day, shard),
+            SK: keys.timelineSk(stored.publishedAt, stored.id),
+            type: 'timeline',
+            label: stored.sentiment.label,
+            src: stored.source,
+            topics: stored.topics,
+            data: stored,
+            expiresAt: ttl,
+          },
+          { removeUndefinedValues: true },
+        ),
+      },
+    }));
+    await this.#batchWrite(entries);
+    this.#afterWrite('timeline');
+
+    const idValue = Buffer.from(stored.id, 'hex');
+    for (const series of seriesOf(stored)) {
+      try {
+        await this.#client.send(
+          new UpdateItemCommand({
+            TableName: this.#table,
+            Key: marshall({
+              PK: keys.counterPk(series, day),
+              SK: keys.counterSk(utcHour(stored.publishedAt), shard),
+            }),
+            UpdateExpression: 'ADD #label :one, #total :one, #ids :idSet',
+            ConditionExpression: 'NOT contains(#ids, :id)',
+            ExpressionAttributeNames: { '#label': stored.sentiment.label, '#total': 'total', '#ids': 'ids' },
+            ExpressionAttributeValues: {
+              ':one': { N: '1' },
+              ':idSet': { BS: [idValue] },
+              ':id': { B: idValue },
+            },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      this.#afterWrite(`counter:${series}`);
+    }
+
+    await this.#client.send(
+      new UpdateItemCommand({
+        TableName: this.#table,
+        Key: marshall(keys.mention(stored.id)),
+        UpdateExpression: 'SET counted = :t',
+        ExpressionAttributeValues: { ':t': { BOOL: true } },
+      }),
+    );
+    this.#afterWrite('counted');
+    return { status: stored === mention ? 'new' : 'duplicate', stored };
+  }
+
+  /** @inheritdoc */
+  async getMention(id: string): Promise<ScoredMention | undefined> {
+    const item = await this.#getRaw(keys.mention(id));
+    return item ? ScoredMentionSchema.parse(item['data']) : undefined;
+  }
+
+  /** @inheritdoc */
+  async knownMentionIds(ids: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 50) {
+      const chunk = unique.slice(i, i + 50);
+      let request: Record<string, AttributeValue>[] = chunk.flatMap((id) => [
+        marshall(keys.mention(id)),
+        marshall(keys.queued(id)),
+      ]);
+      await pRetry(
+        async () => {
+          const out = await this.#client.send(
+            new BatchGetItemCommand({
+              RequestItems: { [this.#table]: { Keys: request, ProjectionExpression: 'PK' } },
+            }),
+          );
+          for (const item of out.Responses?.[this.#table] ?? []) {
+            const pk = item['PK']?.S;
+            if (pk) known.add(pk.slice(2));
+          }
+          const rest = out.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+          if (rest.length > 0) {
+            request = rest;
+            throw new TransientError(`${rest.length} keys unprocessed`);
+          }
+        },
+        { retries: 8, minTimeout: 50, maxTimeout: 2_000, randomize: true },
+      );
+    }
+    return known;
+  }
+
+  /** @inheritdoc */
+  async markQueued(ids: readonly string[], nowMs: number): Promise<void> {
+    const expiresAt = Math.floor(nowMs / 1000) + QUEUED_MARKER_DAYS * DAY_SECONDS;
+    await this.#batchWrite(
+      [...new Set(ids)].map((id) => ({
+        PutRequest: { Item: marshall({ ...keys.queued(id), type: 'queued', expiresAt }) },
+      })),
+    );
+  }
+
+  /**
+   * Newest first, over the day × shard timeline partitions, merged. The continuation is the last sort key
+   * returned, so a page never repeats or skips an item even when shards are uneven.
+   */
+  async listMentions(query: ListMentionsQuery): Promise<MentionPage> {
+    const timeline = query.keyword ?? '*';
+    const upper = query.after ?? `${query.to}`;
+    const items: { sk: string; mention: ScoredMention }[] = [];
+    const days = daysBetween(query.from, query.to).reverse();
+    for (const day of days) {
+      if (day > upper.slice(0, 10)) continue;
+      const need = query.limit + 1 - items.length;
+      const perShard = await Promise.all(
+        Array.from({ length: SHARDS }, (_, shard) =>
+          this.#queryTimeline(timeline, day, shard, query, upper, need),
+        ),
+      );
+      const merged = perShard.flat().sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
+      items.push(...merged.slice(0, need));
+      if (items.length > query.limit) break;
+    }
+    const page = items.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((i) => i.mention),
+      ...(items.length > query.limit && last ? { next: last.sk } : {}),
+    };
+  }
+
+  async #queryTimeline(
+    timeline: string,
+    day: string,
+    shard: number,
+    query: ListMentionsQuery,
+    upperExclusive: string,
+    need: number,
+  ): Promise<{ sk: string; mention: ScoredMention }[]> {
+    const values: Record<string, AttributeValue> = {
+      ':pk': { S: keys.timelinePk(timeline, day, shard) },
+      ':lo': { S: query.from },
+      ':hi': { S: upperExclusive },
+    };
+    const isIndex = timeline === '*';
+    const out: { sk: string; mention: ScoredMention }[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const input: QueryCommandInput = {
+        TableName: this.#table,
+        ...(isIndex ? { IndexName: 'GSI1' } : {}),
+        KeyConditionExpression: isIndex
+          ? 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi'
+          : 'PK = :pk AND SK BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: Math.max(need, 25),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      };
+      const result = await this.#client.send(new QueryCommand(input));
+      for (const raw of result.Items ?? []) {
+        const item = unmarshall(raw);
+        const sk = String(isIndex ? item['GSI1SK'] : item['SK']);
+        if (sk >= upperExclusive) continue;
+        const mention = ScoredMentionSchema.parse(item['data']);
+        if (query.sentiment && mention.sentiment.label !== query.sentiment) continue;
+        if (query.source && mention.source !== query.source) continue;
+        if (query.topic && !mention.topics.includes(query.topic)) continue;
+        out.push({ sk, mention });
+      }
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && out.length < need);
+    return out;
+  }
+
+  /** @inheritdoc */
+  async hourlyCounts(series: string, from: string, to: string): Promise<HourlyCount[]> {
+    const byHour = new Map<string, SentimentCounts>();
+    for (const day of daysBetween(from, to)) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const result = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': { S: keys.counterPk(series, day) } },
+            ProjectionExpression: 'SK, POSITIVE, NEGATIVE, NEUTRAL, MIXED',
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const raw of result.Items ?? []) {
+          const item = unmarshall(raw);
+          const hour = `${day}T${String(item['SK']).slice(0, 2)}:00:00.000Z`;
+          const counts = byHour.get(hour) ?? zeroCounts();
+          for (const label of SENTIMENT_LABELS) counts[label] += Number(item[label] ?? 0);
+          byHour.set(hour, counts);
+        }
+        startKey = result.LastEvaluatedKey;
+      } while (startKey);
+    }
+    const out: HourlyCount[] = [];
+    const start = Math.floor(Date.parse(from) / 3_600_000) * 3_600_000;
+    for (let t = start; t < Date.parse(to); t += 3_600_000) {
+      const hour = new Date(t).toISOString();
+      const counts = byHour.get(hour) ?? zeroCounts();
+      out.push({ hour, counts, total: SENTIMENT_LABELS.reduce((s, l) => s + counts[l], 0) });
+    }
+    return out;
+  }
+
+  /** @inheritdoc */
+  async getSourceState(sourceId: string): Promise<SourceState | undefined> {
+    const item = await this.#getRaw(keys.sourceState(sourceId));
+    return item ? (item['data'] as SourceState) : undefined;
+  }
+
+  /** @inheritdoc */
+  async putSourceState(state: SourceState): Promise<void> {
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: marshall(
+          { ...keys.sourceState(state.sourceId), type: 'sourceState', data: state },
+          { removeUndefinedValues: true },
+        ),
+      }),
+    );
+  }
+
+  /** @inheritdoc */
+  async recordSourceRun(run: SourceRun): Promise<void> {
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: marshall(
+          {
+            PK: keys.sourceRunPk(utcDay(run.at)),
+            SK: `${run.at}#${run.sourceId}`,
+            type: 'sourceRun',
+            data: run,
+            expiresAt: epochSeconds(run.at) + SOURCE_RUN_DAYS * DAY_SECONDS,
+          },
+          { removeUndefinedValues: true },
+        ),
+      }),
+    );
+  }
+
+  /** @inheritdoc */
+  async listSourceRuns(from: string, to: string): Promise<SourceRun[]> {
+    const items = await this.#queryDays(keys.sourceRunPk, from, to);
+    return items.map((i) => i['data'] as SourceRun);
+  }
+
+  /** @inheritdoc */
+  async putRejected(message: RejectedMessage): Promise<void> {
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: marshall({
+          PK: keys.rejectedPk(utcDay(message.at)),
+          SK: `${message.at}#${message.messageId}`,
+          type: 'rejected',
+          data: { ...message, body: message.body.slice(0, 65_536) },
+          expiresAt: epochSeconds(message.at) + REJECTED_DAYS * DAY_SECONDS,
+        }),
+      }),
+    );
+  }
+
+  /** @inheritdoc */
+  async listRejected(from: string, to: string): Promise<RejectedMessage[]> {
+    const items = await this.#queryDays(keys.rejectedPk, from, to);
+    return items.map((i) => i['data'] as RejectedMessage);
+  }
+
+  /** @inheritdoc */
+  async putLabel(label: AnalystLabel): Promise<void> {
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: marshall(
+          {
+            ...keys.label(label.mentionId, label.at),
+            GSI1PK: keys.labelIndexPk(label.at.slice(0, 7)),
+            GSI1SK: `${label.at}#${label.mentionId}`,
+            type: 'label',
+            data: label,
+          },
+          { removeUndefinedValues: true },
+        ),
+      }),
+    );
+  }
+
+  /** @inheritdoc */
+  async listLabels(mentionId: string): Promise<AnalystLabel[]> {
+    const result = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+        ExpressionAttributeValues: { ':pk': { S: `M#${mentionId}` }, ':p': { S: 'LABEL#' } },
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? []).map((raw) => unmarshall(raw)['data'] as AnalystLabel);
+  }
+
+  /** @inheritdoc */
+  async exportLabels(from: string, to: string): Promise<AnalystLabel[]> {
+    const out: AnalystLabel[] = [];
+    for (const month of monthsBetween(from, to)) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const result = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#table,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: {
+              ':pk': { S: keys.labelIndexPk(month) },
+              ':lo': { S: from },
+              ':hi': { S: to },
+            },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const raw of result.Items ?? []) {
+          const label = unmarshall(raw)['data'] as AnalystLabel;
+          if (label.at >= from && label.at < to) out.push(label);
+        }
+        startKey = result.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return out;
+  }
+
+  /** @inheritdoc */
+  async putAlert(alert: Alert): Promise<{ created: boolean; stored: Alert & { publishedAt?: string } }> {
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.#table,
+          Item: marshall(
+            { ...keys.alert(alert.windowStart, alert.seriesId), type: 'alert', data: alert },
+            { removeUndefinedValues: true },
+          ),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return { created: true, stored: alert };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = await this.getAlert(alert.id);
+      if (!stored) throw new TransientError(`alert ${alert.id} vanished after a conditional failure`);
+      return { created: false, stored };
+    }
+  }
+
+  /** @inheritdoc */
+  async getAlert(id: string): Promise<(Alert & { publishedAt?: string }) | undefined> {
+    const [windowStart, seriesId] = splitAlertId(id);
+    if (!windowStart || !seriesId) return undefined;
+    const item = await this.#getRaw(keys.alert(windowStart, seriesId));
+    return item ? toAlert(item) : undefined;
+  }
+
+  /** @inheritdoc */
+  async markAlertPublished(id: string, at: string): Promise<void> {
+    const [windowStart, seriesId] = splitAlertId(id);
+    if (!windowStart || !seriesId) throw new NotFoundError(`alert ${id} not found`);
+    await this.#client.send(
+      new UpdateItemCommand({
+        TableName: this.#table,
+        Key: marshall(keys.alert(windowStart, seriesId)),
+        UpdateExpression: 'SET publishedAt = :at',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': { S: at } },
+      }),
+    );
+  }
+
+  /** @inheritdoc */
+  async listAlerts(from: string, to: string): Promise<(Alert & { publishedAt?: string })[]> {
+    const out: (Alert & { publishedAt?: string })[] = [];
+    for (const month of monthsBetween(from, to).reverse()) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const result = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: { ':pk': { S: `A#${month}` }, ':lo': { S: from }, ':hi': { S: to } },
+            ScanIndexForward: false,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const raw of result.Items ?? []) {
+          const alert = toAlert(unmarshall(raw));
+          if (alert.windowStart >= from && alert.windowStart < to) out.push(alert);
+        }
+        startKey = result.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return out;
+  }
+
+  /** @inheritdoc */
+  async acknowledgeAlert(id: string, ack: Acknowledgement): Promise<Alert> {
+    const [windowStart, seriesId] = splitAlertId(id);
+    if (!windowStart || !seriesId) throw new NotFoundError(`alert ${id} not found`);
+    try {
+      const result = await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: marshall(keys.alert(windowStart, seriesId)),
+          UpdateExpression: 'SET #data.#ack = :ack',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#data': 'data', '#ack': 'acknowledgement' },
+          ExpressionAttributeValues: { ':ack': { M: marshall(ack, { removeUndefinedValues: true }) } },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toAlert(unmarshall(result.Attributes ?? {}));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new NotFoundError(`alert ${id} not found`, { cause: error });
+      throw error;
+    }
+  }
+
+  /** @inheritdoc */
+  async getSeriesState(seriesId: string): Promise<StoredSeriesState | undefined> {
+    const item = await this.#getRaw(keys.seriesState(seriesId));
+    return item ? { seriesId, version: Number(item['version']), state: item['state'] } : undefined;
+  }
+
+  /** @inheritdoc */
+  async putSeriesState(seriesId: string, state: unknown, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.#table,
+          Item: marshall(
+            { ...keys.seriesState(seriesId), type: 'seriesState', version: expectedVersion + 1, state },
+            { removeUndefinedValues: true, convertClassInstanceToMap: true },
+          ),
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
+          ...(expectedVersion === 0
+            ? {}
+            : { ExpressionAttributeValues: { ':v': { N: String(expectedVersion) } } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** @inheritdoc */
+  async putDigest(digest: StoredDigest): Promise<void> {
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: marshall(
+          {
+            ...keys.digest(digest.date),
+            type: 'digest',
+            data: { ...digest, data: JSON.stringify(digest.data) },
+          },
+          { removeUndefinedValues: true },
+        ),
+      }),
+    );
+  }
+
+  /** @inheritdoc */
+  async getDigest(date: string): Promise<StoredDigest | undefined> {
+    const item = await this.#getRaw(keys.digest(date));
+    if (!item) return undefined;
+    const data = item['data'] as StoredDigest & { data: string };
+    return { ...data, data: JSON.parse(data.data) };
+  }
+
+  async #getRaw(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+    const result = await this.#client.send(
+      new GetItemCommand({ TableName: this.#table, Key: marshall(key), ConsistentRead: true }),
+    );
+    return result.Item ? unmarshall(result.Item) : undefined;
+  }
+
+  async #queryDays(
+    pkOf: (day: string) => string,
+    from: string,
+    to: string,
+  ): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (const day of daysBetween(from, to)) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const result = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: { ':pk': { S: pkOf(day) }, ':lo': { S: from }, ':hi': { S: to } },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const raw of result.Items ?? []) {
+          const item = unmarshall(raw);
+          if (String(item['SK']) < to) out.push(item);
+        }
+        startKey = result.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return out;
+  }
+
+  /** BatchWriteItem in chunks of 25, retrying `UnprocessedItems` with jittered backoff. */
+  async #batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending = requests.slice(i, i + 25);
+      await pRetry(
+        async () => {
+          const out = await this.#client.send(
+            new BatchWriteItemCommand({ RequestItems: { [this.#table]: pending } }),
+          );
+          const rest = out.UnprocessedItems?.[this.#table] ?? [];
+          if (rest.length > 0) {
+            pending = rest;
+            throw new TransientError(`${rest.length} items unprocessed`);
+          }
+        },
+        { retries: 8, minTimeout: 50, maxTimeout: 2_000, randomize: true },
+      );
+    }
+  }
+}
+
+function splitAlertId(id: string): [string | undefined, string | undefined] {
+  const at = id.indexOf('~');
+  return at < 0 ? [undefined, undefined] : [id.slice(0, at), id.slice(at + 1)];
+}
+
+function toAlert(item: Record<string, unknown>): Alert & { publishedAt?: string } {
+  const alert = AlertSchema.parse(item['data']);
+  const publishedAt = typeof item['publishedAt'] === 'string' ? item['publishedAt'] : undefined;
+  return publishedAt ? { ...alert, publishedAt } : alert;
+}

@@ -1,0 +1,70 @@
+/**
+ * Embedded DynamoDB for the local runtime and tests: dynalite (the real DynamoDB wire API, in-process),
+ * persisted under a data folder when one is given. Never imported by a Lambda entry.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { tableDefinition } from '../aws/table-definition.ts';
+
+export interface EmbeddedDynamo {
+  readonly client: DynamoDBClient;
+  readonly endpoint: string;
+  readonly tableName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Start dynalite on a free loopback port and make sure the table exists.
+ * @param options.path folder for the LevelDB files; omitted → in memory.
+ */
+export async function startEmbeddedDynamo(
+  options: { path?: string; tableName?: string } = {},
+): Promise<EmbeddedDynamo> {
+  const tableName = options.tableName ?? 'pantau';
+  if (options.path) mkdirSync(options.path, { recursive: true });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
+  await ensureTable(client, tableName);
+  return {
+    client,
+    endpoint,
+    tableName,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Create the table if it does not exist (idempotent). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  }
+}

@@ -1,0 +1,174 @@
+import type { Acknowledgement, Alert } from '#shared/domain/alert.ts';
+import type { ScoredMention, SentimentLabel } from '#shared/domain/mention.ts';
+import type { SourceCursor } from './mention-source.ts';
+
+/** Counts per sentiment label for one bucket. */
+export type SentimentCounts = Record<SentimentLabel, number>;
+
+/** One hourly bucket of a counter series. */
+export interface HourlyCount {
+  /** Bucket start, UTC ISO-8601 (`2026-11-30T07:00:00.000Z`). */
+  readonly hour: string;
+  readonly counts: SentimentCounts;
+  readonly total: number;
+}
+
+/**
+ * Counter series ids: `all` (every mention once), `kw:<keywordId>`, `topic:<topicId>`,
+ * `source:<sourceId>`.
+ */
+export type SeriesId = string;
+
+/** Result of {@link MentionStore.putMention}. */
+export interface PutMentionResult {
+  /** `new`: first time stored and counted; `duplicate`: already stored and counted (nothing changed). */
+  readonly status: 'new' | 'duplicate';
+  /** The mention as stored (on a duplicate: the first stored version, which counters reflect). */
+  readonly stored: ScoredMention;
+}
+
+export interface ListMentionsQuery {
+  /** Keyword id, or undefined for every mention (the day index). */
+  readonly keyword?: string;
+  /** Inclusive lower bound, UTC ISO-8601. */
+  readonly from: string;
+  /** Exclusive upper bound, UTC ISO-8601. */
+  readonly to: string;
+  readonly sentiment?: SentimentLabel;
+  readonly source?: string;
+  readonly topic?: string;
+  /** Page size, 1–500. */
+  readonly limit: number;
+  /** Opaque continuation from a previous page (the API signs it before handing it out). */
+  readonly after?: string;
+}
+
+export interface MentionPage {
+  /** Newest first. */
+  readonly items: readonly ScoredMention[];
+  /** Present when more items may follow. */
+  readonly next?: string;
+}
+
+/** State kept per source between polls, plus its health. */
+export interface SourceState {
+  readonly sourceId: string;
+  readonly cursor: SourceCursor;
+  /** UTC ISO-8601 of the last poll that succeeded. */
+  readonly lastSuccessAt?: string;
+  /** UTC ISO-8601 of the last poll that failed, with its error. */
+  readonly lastFailureAt?: string;
+  readonly lastError?: string;
+  readonly consecutiveFailures: number;
+}
+
+/** One collection run of one source, kept for the digest ("which sources failed yesterday"). */
+export interface SourceRun {
+  readonly sourceId: string;
+  /** UTC ISO-8601 start of the run. */
+  readonly at: string;
+  readonly ok: boolean;
+  readonly fetched: number;
+  readonly new: number;
+  readonly duplicate: number;
+  readonly rejected: number;
+  readonly error?: string;
+}
+
+/** A message the classifier could not accept (poison): kept with its reason, never retried. */
+export interface RejectedMessage {
+  readonly messageId: string;
+  /** UTC ISO-8601. */
+  readonly at: string;
+  readonly reason: string;
+  readonly code: string;
+  /** Raw body, cut to 64 KiB. */
+  readonly body: string;
+}
+
+/** An analyst's correction of a mention's sentiment label. */
+export interface AnalystLabel {
+  readonly mentionId: string;
+  readonly label: SentimentLabel;
+  /** Analyst id (e-mail or API key name). */
+  readonly by: string;
+  /** UTC ISO-8601. */
+  readonly at: string;
+  readonly note?: string;
+}
+
+/**
+ * Pantau's persistence port (one DynamoDB table on AWS and locally through dynalite).
+ * All writes are idempotent: SQS delivers at least once and Scheduler retries targets.
+ */
+export interface MentionStore {
+  /**
+   * Store a scored mention once and count it exactly once in every counter series it belongs to, even
+   * when a previous attempt died between writes.
+   */
+  putMention(mention: ScoredMention): Promise<PutMentionResult>;
+  getMention(id: string): Promise<ScoredMention | undefined>;
+  /** Which of these mention ids are already stored or queued. */
+  knownMentionIds(ids: readonly string[]): Promise<Set<string>>;
+  /** Remember that these mentions were handed to the queue (so later polls skip them). */
+  markQueued(ids: readonly string[], nowMs: number): Promise<void>;
+  listMentions(query: ListMentionsQuery): Promise<MentionPage>;
+  /** Hourly counts of a series over `[from, to)` (UTC ISO-8601 hours), oldest first, zero-filled. */
+  hourlyCounts(series: SeriesId, from: string, to: string): Promise<HourlyCount[]>;
+  getSourceState(sourceId: string): Promise<SourceState | undefined>;
+  putSourceState(state: SourceState): Promise<void>;
+  recordSourceRun(run: SourceRun): Promise<void>;
+  /** Source runs whose `at` is in `[from, to)`. */
+  listSourceRuns(from: string, to: string): Promise<SourceRun[]>;
+  putRejected(message: RejectedMessage): Promise<void>;
+  listRejected(from: string, to: string): Promise<RejectedMessage[]>;
+  putLabel(label: AnalystLabel): Promise<void>;
+  /** Every correction of one mention, oldest first. */
+  listLabels(mentionId: string): Promise<AnalystLabel[]>;
+  /** Every correction made in `[from, to)`, for export as training data. */
+  exportLabels(from: string, to: string): Promise<AnalystLabel[]>;
+}
+
+/** A rendered daily digest as stored (`date` is the Asia/Jakarta calendar day it covers). */
+export interface StoredDigest {
+  /** `yyyy-mm-dd` in the regency time zone. */
+  readonly date: string;
+  /** UTC ISO-8601. */
+  readonly generatedAt: string;
+  readonly markdown: string;
+  readonly html: string;
+  readonly text: string;
+  /** The digest's numbers as JSON (shape: `Digest` in `shared/domain/digest.ts`). */
+  readonly data: unknown;
+}
+
+/** Detector state of one series, with an optimistic-lock version. */
+export interface StoredSeriesState {
+  readonly seriesId: string;
+  /** Incremented on every write; writes are conditional on the version read. */
+  readonly version: number;
+  readonly state: unknown;
+}
+
+/** Alerts, digests and detector state (same table). */
+export interface AlertStore {
+  /** Store an alert if its id is new. `created: false` returns the alert stored earlier. */
+  putAlert(alert: Alert): Promise<{ created: boolean; stored: Alert & { publishedAt?: string } }>;
+  getAlert(id: string): Promise<(Alert & { publishedAt?: string }) | undefined>;
+  /** Record that an alert went out, so a re-run does not send it again. */
+  markAlertPublished(id: string, at: string): Promise<void>;
+  /**
+   * Alerts whose window starts in `[from, to)`, newest first.
+   */
+  listAlerts(from: string, to: string): Promise<(Alert & { publishedAt?: string })[]>;
+  /** @throws {NotFoundError} when the alert does not exist. */
+  acknowledgeAlert(id: string, ack: Acknowledgement): Promise<Alert>;
+  getSeriesState(seriesId: string): Promise<StoredSeriesState | undefined>;
+  /**
+   * Write detector state if the stored version is still `expectedVersion` (0 = absent).
+   * @returns false when another writer got there first.
+   */
+  putSeriesState(seriesId: string, state: unknown, expectedVersion: number): Promise<boolean>;
+  putDigest(digest: StoredDigest): Promise<void>;
+  getDigest(date: string): Promise<StoredDigest | undefined>;
+}

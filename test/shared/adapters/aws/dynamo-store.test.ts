@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
+import { alertId } from '#shared/domain/alert.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import { scoredMention } from '../../../helpers/mentions.ts';
+
+let db: EmbeddedDynamo;
+let tableSeq = 0;
+
+beforeAll(async () => {
+  db = await startEmbeddedDynamo({ tableName: 'pantau-store-test' });
+});
+afterAll(async () => {
+  await db.close();
+});
+
+async function freshStore(afterWrite?: (step: string) => void): Promise<DynamoStore> {
+  const { ensureTable } = await import('#shared/adapters/local/dynalite.ts');
+  const tableName = `store-test-${++tableSeq}`;
+  await ensureTable(db.client, tableName);
+  return new DynamoStore({ client: db.client, tableName, ...(afterWrite ? { afterWrite } : {}) });
+}
+
+async function totalOf(store: DynamoStore, series: string): Promise<number> {
+  const hours = await store.hourlyCounts(series, '2026-11-29T00:00:00.000Z', '2026-12-02T00:00:00.000Z');
+  return hours.reduce((s, h) => s + h.total, 0);
+}
+
+describe('DynamoStore.putMention', () => {
+  it('stores a new mention once and reports a redelivery as duplicate without counting it again', async () => {
+    const store = await freshStore();
+    const m = scoredMention(1, { label: 'NEGATIVE', matchedKeywords: ['majalengka', 'kertajati'] });
+    expect((await store.putMention(m)).status).toBe('new');
+    expect((await store.putMention(m)).status).toBe('duplicate');
+    expect(await store.getMention(m.id)).toEqual(m);
+    expect(await totalOf(store, 'all')).toBe(1);
+    expect(await totalOf(store, 'kw:kertajati')).toBe(1);
+    const hours = await store.hourlyCounts(
+      'kw:majalengka',
+      '2026-11-30T03:00:00.000Z',
+      '2026-11-30T05:00:00.000Z',
+    );
+    expect(hours).toHaveLength(2);
+    expect(hours[0]?.counts.NEGATIVE).toBe(1);
+    expect(hours[1]?.total).toBe(0);
+  });
+
+  it('keeps the first stored sentiment when a redelivery was scored differently', async () => {
+    const store = await freshStore();
+    const first = scoredMention(2, { label: 'NEGATIVE' });
+    await store.putMention(first);
+    const second = { ...first, sentiment: { ...first.sentiment, label: 'POSITIVE' as const } };
+    const result = await store.putMention(second);
+    expect(result.stored.sentiment.label).toBe('NEGATIVE');
+    const hours = await store.hourlyCounts('all', '2026-11-30T03:00:00.000Z', '2026-11-30T04:00:00.000Z');
+    expect(hours[0]?.counts).toEqual({ POSITIVE: 0, NEGATIVE: 1, NEUTRAL: 0, MIXED: 0 });
+  });
+
+  it.each(['mention', 'timeline', 'counter:all', 'counter:kw:majalengka', 'counter:source:rss-test'])(
+    'counts exactly once when the handler dies right after the %s write',
+    async (killAfter) => {
+      let armed = true;
+      const store = await freshStore((step) => {
+        if (armed && step === killAfter) {
+          armed = false;
+          throw new Error(`killed after ${step}`);
+        }
+      });
+      const m = scoredMention(3, { label: 'NEGATIVE' });
+      await expect(store.putMention(m)).rejects.toThrow(`killed after ${killAfter}`);
+      const retry = await store.putMention(m);
+      expect(retry.stored.id).toBe(m.id);
+      expect(await totalOf(store, 'all')).toBe(1);
+      expect(await totalOf(store, 'kw:majalengka')).toBe(1);
+      expect(await totalOf(store, 'source:rss-test')).toBe(1);
+      expect((await store.putMention(m)).status).toBe('duplicate');
+      expect(await totalOf(store, 'all')).toBe(1);
+    },
+  );
+});
+
+describe('DynamoStore.listMentions', () => {
+  it('pages newest first across shards and days, every item exactly once', async () => {
+    const store = await freshStore();
+    const all = Array.from({ length: 37 }, (_, i) =>
+      scoredMention(100 + i, {
+        publishedAt: new Date(Date.parse('2026-11-28T20:00:00.000Z') + i * 2_357_000).toISOString(),
+        label: i % 3 === 0 ? 'NEGATIVE' : 'NEUTRAL',
+      }),
+    );
+    for (const m of all) await store.putMention(m);
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.listMentions({
+        keyword: 'majalengka',
+        from: '2026-11-28T00:00:00.000Z',
+        to: '2026-12-01T00:00:00.000Z',
+        limit: 5,
+        ...(after ? { after } : {}),
+      });
+      seen.push(...page.items.map((m) => m.id));
+      after = page.next;
+      pages++;
+    } while (after && pages < 20);
+    const expected = [...all].sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1)).map((m) => m.id);
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(8);
+  });
+
+  it('filters by sentiment and uses the all-mentions index when no keyword is given', async () => {
+    const store = await freshStore();
+    for (let i = 0; i < 12; i++) {
+      await store.putMention(scoredMention(200 + i, { label: i < 4 ? 'NEGATIVE' : 'POSITIVE' }));
+    }
+    const negatives = await store.listMentions({
+      from: '2026-11-30T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      sentiment: 'NEGATIVE',
+      limit: 50,
+    });
+    expect(negatives.items).toHaveLength(4);
+    expect(negatives.items.every((m) => m.sentiment.label === 'NEGATIVE')).toBe(true);
+    expect(negatives.next).toBeUndefined();
+  });
+});
+
+describe('DynamoStore queue markers, alerts and state', () => {
+  it('knows queued and stored ids', async () => {
+    const store = await freshStore();
+    const stored = scoredMention(300);
+    await store.putMention(stored);
+    await store.markQueued(['a'.repeat(32)], Date.now());
+    const known = await store.knownMentionIds([stored.id, 'a'.repeat(32), 'b'.repeat(32)]);
+    expect([...known].sort()).toEqual([stored.id, 'a'.repeat(32)].sort());
+  });
+
+  it('creates an alert once, then acknowledges it; unknown alerts are NotFoundError', async () => {
+    const store = await freshStore();
+    const alert = {
+      id: alertId('2026-11-30T03:00:00.000Z', 'kw:majalengka'),
+      seriesId: 'kw:majalengka',
+      keyword: 'majalengka',
+      sentiment: 'NEGATIVE' as const,
+      kind: 'volume' as const,
+      windowStart: '2026-11-30T03:00:00.000Z',
+      windowEnd: '2026-11-30T04:00:00.000Z',
+      observed: 12,
+      expected: 2.5,
+      observedShare: 0.6,
+      expectedShare: 0.2,
+      total: 20,
+      score: 0.99,
+      severity: 'tinggi' as const,
+      narratives: [],
+      distinctAuthors: 7,
+      sources: ['rss-test'],
+      createdAt: '2026-11-30T04:05:00.000Z',
+    };
+    expect((await store.putAlert(alert)).created).toBe(true);
+    expect((await store.putAlert({ ...alert, observed: 99 })).stored.observed).toBe(12);
+    await store.markAlertPublished(alert.id, '2026-11-30T04:05:01.000Z');
+    const acked = await store.acknowledgeAlert(alert.id, {
+      by: 'analis@majalengkakab.go.id',
+      at: '2026-11-30T05:00:00.000Z',
+    });
+    expect(acked.acknowledgement?.by).toBe('analis@majalengkakab.go.id');
+    const listed = await store.listAlerts('2026-11-30T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
+    expect(listed.map((a) => [a.id, a.publishedAt])).toEqual([[alert.id, '2026-11-30T04:05:01.000Z']]);
+    await expect(
+      store.acknowledgeAlert('2026-11-30T03:00:00.000Z~kw:none', { by: 'x', at: alert.createdAt }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('writes series state only when the version matches', async () => {
+    const store = await freshStore();
+    expect(await store.putSeriesState('all', { mean: 1 }, 0)).toBe(true);
+    expect(await store.putSeriesState('all', { mean: 2 }, 0)).toBe(false);
+    expect(await store.putSeriesState('all', { mean: 3 }, 1)).toBe(true);
+    expect(await store.getSeriesState('all')).toEqual({ seriesId: 'all', version: 2, state: { mean: 3 } });
+  });
+
+  it('keeps analyst labels apart from the mention and exports them by time', async () => {
+    const store = await freshStore();
+    const m = scoredMention(400, { label: 'POSITIVE' });
+    await store.putMention(m);
+    await store.putLabel({
+      mentionId: m.id,
+      label: 'NEGATIVE',
+      by: 'analis',
+      at: '2026-11-30T06:00:00.000Z',
+    });
+    await store.putMention(m);
+    expect((await store.getMention(m.id))?.sentiment.label).toBe('POSITIVE');
+    expect((await store.listLabels(m.id)).map((l) => l.label)).toEqual(['NEGATIVE']);
+    const exported = await store.exportLabels('2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
+    expect(exported).toHaveLength(1);
+  });
+});
