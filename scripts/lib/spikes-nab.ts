@@ -1,0 +1,69 @@
+/**
+ * Runs Pantau's detector over NAB-style series and scores the result with the NAB scorer port.
+ * Shared by `scripts/eval-spikes.ts`, the bench and the eval smoke test.
+ */
+import {
+  createSeriesState,
+  type DetectorParams,
+  detectorParams,
+  stepSeries,
+} from '#shared/domain/spikes/detector.ts';
+import {
+  type CorpusEvaluation,
+  evaluateCorpus,
+  NAB_PROFILE_NAMES,
+  NAB_PROFILES,
+  type NabFile,
+  type NabProfileName,
+} from '#shared/domain/spikes/nab-scorer.ts';
+import type { LabelledSeries, Series } from './spikes-data.ts';
+
+/**
+ * The fixed detector settings Pantau is scored with on NAB: the `sedang` preset at NAB's 5-minute buckets,
+ * timestamps read as UTC. NAB series have no sentiment, so only the volume test can fire. Nothing here is
+ * chosen per file.
+ */
+export function nabDetectorParams(overrides: Partial<DetectorParams> = {}): DetectorParams {
+  return detectorParams('sedang', {
+    bucketMs: 300_000,
+    tzOffsetMinutes: 0,
+    minDistinctAuthors: 0,
+    ...overrides,
+  });
+}
+
+/** Runs the detector over a series (one step per row) and returns the per-row score in [0, 1]. */
+export function scoreSeries(series: Series, params: DetectorParams): number[] {
+  const ts = series.timestampsMs;
+  if (ts.length === 0) return [];
+  let state = createSeriesState(ts[0]!, params);
+  const scores: number[] = new Array(ts.length);
+  for (let i = 0; i < ts.length; i++) {
+    const total = Math.max(0, Math.round(series.values[i]!));
+    const r = stepSeries(state, { bucketStartMs: ts[i]!, total, negative: 0 }, params);
+    state = r.state;
+    scores[i] = r.score;
+  }
+  return scores;
+}
+
+/** NAB evaluation of every profile, keyed by profile name. */
+export type NabReport = Record<NabProfileName, CorpusEvaluation>;
+
+/** Scores labelled series with the given detector settings under all three NAB profiles. */
+export function evaluateDetectorOnNab(series: readonly LabelledSeries[], params: DetectorParams): NabReport {
+  const files: NabFile[] = series.map((s) => ({
+    name: s.name,
+    timestampsMs: s.timestampsMs,
+    scores: scoreSeries(s, params),
+    windows: s.windows,
+  }));
+  return evaluateScoredFiles(files);
+}
+
+/** Scores already-computed NAB files under all three profiles. */
+export function evaluateScoredFiles(files: readonly NabFile[]): NabReport {
+  const out = {} as NabReport;
+  for (const p of NAB_PROFILE_NAMES) out[p] = evaluateCorpus(files, NAB_PROFILES[p]);
+  return out;
+}
