@@ -9,6 +9,7 @@ import { type Clock, systemClock } from '#shared/ports/clock.ts';
 import type {
   FetchContext,
   MentionSource,
+  SourceCursor,
   SourceFetchResult,
   SourceItem,
 } from '#shared/ports/mention-source.ts';
@@ -20,12 +21,12 @@ import { decodeValidatorsToken, encodeValidatorsToken, type HttpClient } from '.
 export type RssSourceConfig = z.infer<typeof RssSourceSchema>;
 
 /**
- * What feed sources return: the port's result plus the next cursor token (HTTP validators for a
- * conditional GET). Persist `cursorToken` only after the items were handed on, like `lastSeenAt`.
+ * What feed sources return: the port's result, always with `cursor` — `{ token }` holding the HTTP
+ * validators for the next conditional GET, or `{}` when the server sent none (so a stale token is
+ * dropped). Persist it only after the items were handed on, like `lastSeenAt`.
  */
 export interface FeedFetchResult extends SourceFetchResult {
-  /** Token for the next poll's `cursor.token`; undefined when the server sent no validators. */
-  readonly cursorToken?: string;
+  readonly cursor: SourceCursor;
   /** Charset used to decode the body and where it came from (health reporting). */
   readonly charset?: { readonly name: string; readonly source: string };
   /** Items whose date was missing, unparseable or too far in the future (they carry no `publishedAt`). */
@@ -57,10 +58,9 @@ export async function pollFeed(
     validators,
     ...(context.signal ? { signal: context.signal } : {}),
   });
-  const cursorToken = encodeValidatorsToken(response.validators);
-  if (response.notModified) {
-    return { items: [], rejected: [], httpStatus: 304, ...(cursorToken ? { cursorToken } : {}) };
-  }
+  const token = encodeValidatorsToken(response.validators);
+  const cursor: SourceCursor = token ? { token } : {};
+  if (response.notModified) return { items: [], rejected: [], httpStatus: 304, cursor };
   const decoded = decodeFeedBytes(response.body, response.headers.get('content-type'));
   const feed = parseFeed(decoded.text, {
     sourceId,
@@ -76,7 +76,7 @@ export async function pollFeed(
     httpStatus: response.status,
     charset: { name: decoded.charset, source: decoded.source },
     dateIssues: feed.dateIssues,
-    ...(cursorToken ? { cursorToken } : {}),
+    cursor,
   };
 }
 
