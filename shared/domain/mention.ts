@@ -83,7 +83,7 @@ export const MentionSchema = z.object({
   /** Outlet or site that published the item (domain or name), when known. */
   outlet: z.string().max(200).optional(),
   /** Canonical URL: tracking parameters removed (see `canonicalUrl`). */
-  url: z.url(),
+  url: z.url({ protocol: /^https?$/, normalize: false }),
   author: AuthorSchema,
   title: z.string().max(2_000).optional(),
   /** Plain text (tags stripped, entities decoded once), NFC-normalised, at most {@link MAX_TEXT_LENGTH}. */

@@ -38,6 +38,8 @@ export interface SourceFetchResult {
   readonly rejected: readonly { readonly reason: string; readonly detail?: string }[];
   /** HTTP-level facts for health reporting. */
   readonly httpStatus?: number;
+  /** Source-specific state to keep for the next poll (ETag, since_id …); `lastSeenAt` is set by collect. */
+  readonly cursor?: SourceCursor;
 }
 
 /** Context for one poll. */

@@ -140,6 +140,8 @@ export interface StoredDigest {
   readonly text: string;
   /** The digest's numbers as JSON (shape: `Digest` in `shared/domain/digest.ts`). */
   readonly data: unknown;
+  /** UTC ISO-8601 when it was delivered to recipients; absent until then. */
+  readonly sentAt?: string;
 }
 
 /** Detector state of one series, with an optimistic-lock version. */

@@ -27,6 +27,8 @@ export interface AnalyzeOptions {
 /** A sentiment scorer (embedded model or Amazon Comprehend). */
 export interface SentimentAnalyzer {
   readonly name: string;
+  /** Billing units used so far (Comprehend: 1 unit = 100 characters, min 3 per document); absent when free. */
+  readonly unitsUsed?: number;
   /** Score documents; one outcome per input, in any order, never throwing for per-document failures. */
   analyze(documents: readonly SentimentDocument[], options?: AnalyzeOptions): Promise<SentimentOutcome[]>;
 }

@@ -1,0 +1,272 @@
+/**
+ * The embedded local runtime: the same handlers as on AWS (`functions/<name>/app.ts`), wired to local
+ * adapters — dynalite persisted under the data folder, the in-process SQS model, the embedded sentiment
+ * model, file publishers. One full cycle: collect → drain the queue through classify → detect → digest.
+ * Nothing here is imported by a Lambda entry.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { createHandler as createClassifyHandler } from '#functions/classify/app.ts';
+import { createHandler as createCollectHandler } from '#functions/collect/app.ts';
+import type { SourceReport } from '#functions/collect/collect.ts';
+import { createHandler as createDetectHandler } from '#functions/detect/app.ts';
+import { createHandler as createDigestHandler } from '#functions/digest/app.ts';
+import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
+import { EmbeddedSentimentAnalyzer } from '#shared/adapters/embedded-sentiment.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
+import { FileAlertPublisher, FileDigestSink } from '#shared/adapters/local/file-publishers.ts';
+import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-queue.ts';
+import { createSource } from '#shared/adapters/sources/factory.ts';
+import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
+import type { NarrativeSummary } from '#shared/domain/alert.ts';
+import { parseRegencyConfig, type RegencyConfig, type SourceConfig } from '#shared/domain/config.ts';
+import { createKeywordMatcher } from '#shared/domain/keywords.ts';
+import { detectLanguage } from '#shared/domain/language.ts';
+import type { ScoredMention, SentimentLabel } from '#shared/domain/mention.ts';
+import { buildNarratives } from '#shared/domain/narratives/index.ts';
+import { loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
+import { localDate, previousLocalDate } from '#shared/domain/time.ts';
+import { createTopicMatcher } from '#shared/domain/topics.ts';
+import { type Log, MemoryMetricSink } from '#shared/observability.ts';
+import { type Clock, systemClock } from '#shared/ports/clock.ts';
+
+export interface RunOptions {
+  /** Regency config file. @default config/majalengka.json */
+  readonly configPath: string;
+  /** Folder of the embedded store, digests and alerts. @default .pantau */
+  readonly dataDir: string;
+  /** JSON Lines file to replay instead of the configured network sources. */
+  readonly replay?: string;
+  /** Local date of the digest; default: the newest replayed day, or yesterday (in the regency zone). */
+  readonly digestDate?: string;
+  /** Progress lines (stderr). */
+  readonly progress: (line: string) => void;
+  readonly log: Log;
+  readonly clock?: Clock;
+  /** Per-request HTTP timeout for live sources, ms. @default 15 000 */
+  readonly timeoutMs?: number;
+  /** Base URL override for Google News (tests). */
+  readonly googleNewsBaseUrl?: string;
+}
+
+/** The summary `npm start` prints (and `--json` emits as one object). */
+export interface RunSummary {
+  readonly mentions: {
+    readonly fetched: number;
+    readonly new: number;
+    readonly duplicate: number;
+    readonly unmatched: number;
+    readonly rejected: number;
+  };
+  readonly sources: readonly SourceReport[];
+  readonly failedSources: readonly { readonly sourceId: string; readonly error: string }[];
+  readonly classified: number;
+  /** Labels of the mentions classified in this run. */
+  readonly sentiment: Record<SentimentLabel, number>;
+  /** Poison messages kept as rejected, and messages dead-lettered after repeated failures. */
+  readonly rejectedMessages: number;
+  readonly deadLettered: number;
+  readonly alerts: number;
+  readonly digest: string;
+  readonly digestDate: string;
+  readonly dataDir: string;
+  readonly allSourcesFailed: boolean;
+}
+
+/** Read and validate a regency config file. @throws {ConfigError} naming each bad field. */
+export async function loadConfigFile(path: string): Promise<RegencyConfig> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const { ConfigError } = await import('#shared/domain/config.ts');
+    throw new ConfigError(
+      path,
+      [{ path: '', message: error instanceof Error ? error.message : String(error) }],
+      { cause: error },
+    );
+  }
+  return parseRegencyConfig(raw, path);
+}
+
+/** A Lambda context for local invocations with a deadline `timeoutMs` from now. */
+export function localContext(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `local-${Date.now().toString(36)}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/** Open the embedded store in `dataDir` (shared by `run`, `serve`, `label` …). */
+export async function openLocalStore(
+  dataDir: string,
+  retentionDays = 90,
+): Promise<{ db: EmbeddedDynamo; store: DynamoStore }> {
+  const db = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb') });
+  return { db, store: new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays }) };
+}
+
+/** Run one full local cycle. Never throws for a source's failure; throws for a bad config or data folder. */
+export async function runLocal(options: RunOptions): Promise<RunSummary> {
+  const clock = options.clock ?? systemClock;
+  const config = await loadConfigFile(options.configPath);
+  const dataDir = resolve(options.dataDir);
+  const { db, store } = await openLocalStore(dataDir, config.retention.rawTextDays);
+  try {
+    const metrics = new MemoryMetricSink();
+    const sourceConfigs: SourceConfig[] = options.replay
+      ? [
+          {
+            id: 'replay',
+            kind: 'replay',
+            path: isAbsolute(options.replay) ? options.replay : resolve(options.replay),
+            enabled: true,
+            everyMinutes: 15,
+            // Replay files come from a search for the regency: attribute unmatched items to its keyword.
+            keywords: [config.keywords[0]?.id ?? 'majalengka'],
+          },
+        ]
+      : config.sources.filter((s) => s.enabled);
+    const sources = sourceConfigs.map((s) =>
+      createSource(s, {
+        timeZone: config.timeZone,
+        clock,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.googleNewsBaseUrl ? { googleNewsBaseUrl: options.googleNewsBaseUrl } : {}),
+        retry: { retries: 1 },
+        onRetry: (e) => options.log.warn('Retrying source request', { ...e }),
+      }),
+    );
+
+    const dlq = new InProcessQueue({ name: 'mentions-dlq' });
+    const queue = new InProcessQueue({ name: 'mentions', deadLetterQueue: dlq, maxReceiveCount: 5 });
+
+    options.progress(`Collecting from ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
+    const collect = createCollectHandler({
+      sources,
+      matcher: createKeywordMatcher(config.keywords),
+      store,
+      queue,
+      clock,
+      log: options.log,
+      metrics,
+    });
+    const collected = await collect({}, localContext('pantau-collect', 15 * 60_000));
+    for (const r of collected.sources) {
+      options.progress(
+        r.ok
+          ? `  ${r.sourceId}: ${r.fetched} fetched, ${r.new} new, ${r.duplicate} duplicate, ${r.unmatched} unmatched, ${r.rejected} rejected`
+          : `  ${r.sourceId}: FAILED — ${r.error}`,
+      );
+    }
+
+    const topics = createTopicMatcher(config.topics);
+    const sentiment: Record<SentimentLabel, number> = { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 };
+    let classified = 0;
+    const classify = createClassifyHandler({
+      store: {
+        putRejected: (m) => store.putRejected(m),
+        putMention: async (m: ScoredMention) => {
+          const result = await store.putMention(m);
+          sentiment[result.stored.sentiment.label]++;
+          classified++;
+          return result;
+        },
+      },
+      embedded: new EmbeddedSentimentAnalyzer(loadEmbeddedModel()),
+      detectLanguage,
+      matchTopics: (text) => topics.match(text),
+      clock,
+      log: options.log,
+      metrics,
+    });
+    const toClassify = queue.size;
+    if (toClassify > 0) options.progress(`Classifying ${toClassify} mention${toClassify === 1 ? '' : 's'}…`);
+    const drained = await drainQueue(queue, classify, localContext('pantau-classify', 60_000), {
+      batchSize: 10,
+      onBatch: (done) => {
+        if (done % 100 < 10 || done === toClassify) options.progress(`  ${done}/${toClassify}`);
+      },
+    });
+
+    options.progress('Detecting spikes…');
+    const publisher = new FileAlertPublisher(join(dataDir, 'alerts'), (text) => options.progress(text));
+    const detect = createDetectHandler({
+      config,
+      store,
+      publisher,
+      buildNarratives: (window, baseline) => buildNarratives(window, baseline) as NarrativeSummary[],
+      clock,
+      log: options.log,
+      metrics,
+    });
+    const detected = await detect({}, localContext('pantau-detect', 60_000));
+
+    const newest = options.replay ? await newestReplayed(options.replay, config.timeZone) : undefined;
+    const digestDate = options.digestDate ?? newest ?? previousLocalDate(clock.now(), config.timeZone);
+    options.progress(`Writing the digest for ${digestDate}…`);
+    const digest = createDigestHandler({
+      config,
+      store,
+      sink: new FileDigestSink(join(dataDir, 'digests')),
+      clock,
+      log: options.log,
+      metrics,
+    });
+    await digest({ date: digestDate, resend: true }, localContext('pantau-digest', 60_000));
+
+    const sum = (f: (r: SourceReport) => number) => collected.sources.reduce((s, r) => s + f(r), 0);
+    const failedSources = collected.sources
+      .filter((r) => !r.ok)
+      .map((r) => ({ sourceId: r.sourceId, error: r.error ?? 'unknown' }));
+    return {
+      mentions: {
+        fetched: sum((r) => r.fetched),
+        new: sum((r) => r.new),
+        duplicate: sum((r) => r.duplicate),
+        unmatched: sum((r) => r.unmatched),
+        rejected: sum((r) => r.rejected),
+      },
+      sources: collected.sources,
+      failedSources,
+      classified,
+      sentiment,
+      rejectedMessages: metrics.sum('MessagesRejected'),
+      deadLettered: drained.deadLettered,
+      alerts: detected.alerts.length,
+      digest: join(dataDir, 'digests', `${digestDate}.md`),
+      digestDate,
+      dataDir,
+      allSourcesFailed: collected.sources.length > 0 && failedSources.length === collected.sources.length,
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+/** Local date of the newest dated item in a replay file (the day its digest should cover). */
+async function newestReplayed(path: string, timeZone: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const newest = parseReplayLines(text, { timeZone }).items.reduce<string | undefined>(
+    (max, item) => (item.publishedAt && (!max || item.publishedAt > max) ? item.publishedAt : max),
+    undefined,
+  );
+  return newest ? localDate(Date.parse(newest), timeZone) : undefined;
+}

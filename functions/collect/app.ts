@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ValidationError } from '#shared/errors.ts';
+import { withMiddleware } from '#shared/middleware.ts';
+import { type CollectDeps, collectMentions, type SourceReport } from './collect.ts';
+
+/** The Scheduler's input: one source (`{"sourceId": "gnews-majalengka"}`) or every source (`{}`). */
+export const CollectEventSchema = z.looseObject({ sourceId: z.string().min(1).optional() });
+
+/** What the collect Lambda returns (and logs): per-source reports and totals. */
+export interface CollectResult {
+  readonly startedAt: string;
+  readonly sources: readonly SourceReport[];
+  readonly totals: {
+    readonly fetched: number;
+    readonly new: number;
+    readonly duplicate: number;
+    readonly failedSources: number;
+  };
+}
+
+/**
+ * The collect Lambda. Runs on AWS (`handler.ts`), in the local runtime and in tests.
+ * @throws {ValidationError} for an event that is not an object or names an unknown source (a
+ *   configuration mistake: retrying cannot fix it).
+ */
+export function createHandler(deps: CollectDeps) {
+  return withMiddleware<unknown, CollectResult>(deps, async (event) => {
+    const parsed = CollectEventSchema.safeParse(event ?? {});
+    if (!parsed.success) {
+      throw new ValidationError(
+        'invalid collect event',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message })),
+      );
+    }
+    const { sourceId } = parsed.data;
+    const sources = sourceId ? deps.sources.filter((s) => s.id === sourceId) : deps.sources;
+    if (sourceId && sources.length === 0) {
+      throw new ValidationError(`unknown source '${sourceId}'`, [
+        { path: 'sourceId', code: 'unknown_source', message: `no enabled source '${sourceId}'` },
+      ]);
+    }
+    const report = await collectMentions({ ...deps, sources });
+    const sum = (f: (r: SourceReport) => number) => report.sources.reduce((s, r) => s + f(r), 0);
+    return {
+      startedAt: report.startedAt,
+      sources: report.sources,
+      totals: {
+        fetched: sum((r) => r.fetched),
+        new: sum((r) => r.new),
+        duplicate: sum((r) => r.duplicate),
+        failedSources: sum((r) => (r.ok ? 0 : 1)),
+      },
+    };
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * The digest use case: the previous local day (Asia/Jakarta) → gather mentions, trend, alerts and
+ * source health → build and render → store → deliver once. Re-running for a date re-renders and stores
+ * it again but delivers it only if it was never delivered (unless `resend`).
+ */
+
+import type { RegencyConfig } from '#shared/domain/config.ts';
+import {
+  buildDigest,
+  type DayPoint,
+  type Digest,
+  digestSubject,
+  renderDigestHtml,
+  renderDigestMarkdown,
+  renderDigestText,
+} from '#shared/domain/digest.ts';
+import type { ScoredMention } from '#shared/domain/mention.ts';
+import { addDays, localDate, localDayRange, previousLocalDate } from '#shared/domain/time.ts';
+import type { Log, MetricSink } from '#shared/observability.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { AlertStore, MentionStore, StoredDigest } from '#shared/ports/mention-store.ts';
+import type { DigestSink } from '#shared/ports/publishers.ts';
+
+export interface DigestDeps {
+  readonly config: RegencyConfig;
+  readonly store: Pick<MentionStore, 'listMentions' | 'hourlyCounts' | 'listSourceRuns'> &
+    Pick<AlertStore, 'listAlerts' | 'putDigest' | 'getDigest'>;
+  readonly sink: DigestSink;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly metrics: MetricSink;
+}
+
+export interface DigestRunResult {
+  readonly date: string;
+  readonly digest: Digest;
+  /** Where it was delivered, or why not. */
+  readonly delivery: { readonly sent: boolean; readonly to?: string; readonly reason?: string };
+}
+
+/** Mentions fetched per page while gathering the day. */
+const PAGE = 500;
+
+async function mentionsOfDay(
+  store: DigestDeps['store'],
+  range: { start: string; end: string },
+): Promise<ScoredMention[]> {
+  const out: ScoredMention[] = [];
+  let after: string | undefined;
+  do {
+    const page = await store.listMentions({
+      from: range.start,
+      to: range.end,
+      limit: PAGE,
+      ...(after ? { after } : {}),
+    });
+    out.push(...page.items);
+    after = page.next;
+  } while (after);
+  return out;
+}
+
+/** Daily totals of the 7 local days before `date`, from the hourly counters. */
+async function previousDays(store: DigestDeps['store'], date: string, timeZone: string): Promise<DayPoint[]> {
+  const first = addDays(date, -7);
+  const from = localDayRange(first, timeZone).start;
+  const to = localDayRange(date, timeZone).start;
+  const hours = await store.hourlyCounts('all', from, to);
+  const days = new Map<string, { total: number; negative: number; positive: number }>();
+  for (let i = 0; i < 7; i++) days.set(addDays(first, i), { total: 0, negative: 0, positive: 0 });
+  for (const h of hours) {
+    const d = days.get(localDate(Date.parse(h.hour), timeZone));
+    if (!d) continue;
+    d.total += h.total;
+    d.negative += h.counts.NEGATIVE;
+    d.positive += h.counts.POSITIVE;
+  }
+  return [...days.entries()].map(([d, v]) => ({ date: d, ...v }));
+}
+
+/**
+ * Build, store and (once) deliver the digest for `date` (`yyyy-mm-dd`, local), default the previous local day.
+ * @throws {RangeError} for a malformed date; store and sink errors propagate (the scheduler retries).
+ */
+export async function runDigest(
+  deps: DigestDeps,
+  options: { date?: string; resend?: boolean } = {},
+): Promise<DigestRunResult> {
+  const { config } = deps;
+  const now = deps.clock.now();
+  const date = options.date ?? previousLocalDate(now, config.timeZone);
+  const range = localDayRange(date, config.timeZone);
+  const [mentions, days, alerts, runs, existing] = await Promise.all([
+    mentionsOfDay(deps.store, range),
+    previousDays(deps.store, date, config.timeZone),
+    deps.store.listAlerts(range.start, range.end),
+    deps.store.listSourceRuns(range.start, range.end),
+    deps.store.getDigest(date),
+  ]);
+  const digest = buildDigest({
+    config,
+    date,
+    range,
+    generatedAt: new Date(now).toISOString(),
+    mentions,
+    previousDays: days,
+    alerts,
+    sourceRuns: runs,
+  });
+  const stored: StoredDigest = {
+    date,
+    generatedAt: digest.generatedAt,
+    markdown: renderDigestMarkdown(digest),
+    html: renderDigestHtml(digest),
+    text: renderDigestText(digest),
+    data: digest,
+    ...(existing?.sentAt ? { sentAt: existing.sentAt } : {}),
+  };
+  await deps.store.putDigest(stored);
+  deps.metrics.count('DigestsGenerated', 1);
+  if (existing?.sentAt && !options.resend) {
+    deps.log.info('Digest stored; already delivered earlier', {
+      date,
+      sentAt: existing.sentAt,
+      mentions: mentions.length,
+    });
+    return { date, digest, delivery: { sent: false, reason: `already delivered at ${existing.sentAt}` } };
+  }
+  const to = await deps.sink.deliver(stored, digestSubject(digest));
+  await deps.store.putDigest({ ...stored, sentAt: new Date(deps.clock.now()).toISOString() });
+  deps.log.info('Digest delivered', { date, to, mentions: mentions.length, alerts: alerts.length });
+  return { date, digest, delivery: { sent: true, to } };
+}

@@ -1,0 +1,21 @@
+/** AWS entry of the digest Lambda: wiring only. */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { dynamoClient, snsClient } from '#shared/adapters/aws/clients.ts';
+import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
+import { SnsDigestSink } from '#shared/adapters/aws/sns-publishers.ts';
+import { DigestEnvSchema, parseEnv } from '#shared/env.ts';
+import { createLogger, powertoolsMetricSink } from '#shared/observability.ts';
+import { systemClock } from '#shared/ports/clock.ts';
+import { bundledRegencyConfig } from '#shared/regency.ts';
+import { createHandler } from './app.ts';
+
+const env = parseEnv(DigestEnvSchema);
+
+export const handler = createHandler({
+  config: bundledRegencyConfig(env.REGENCY),
+  store: new DynamoStore({ client: dynamoClient(env.DYNAMODB_ENDPOINT), tableName: env.TABLE_NAME }),
+  sink: new SnsDigestSink(snsClient(), env.DIGEST_TOPIC_ARN),
+  clock: systemClock,
+  log: createLogger(),
+  metrics: powertoolsMetricSink(new Metrics({ namespace: 'Pantau', serviceName: 'pantau' })),
+});
