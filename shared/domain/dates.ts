@@ -276,8 +276,9 @@ function parseWords(s: string): Fields | undefined {
       continue;
     }
     const zone = parseZone(token);
-    if (zone !== undefined && offsetMinutes === undefined) {
-      offsetMinutes = zone;
+    if (zone !== undefined) {
+      // A second zone is an RFC 2822 comment such as `+0700 (WIB)`: the first one given wins.
+      offsetMinutes ??= zone;
       continue;
     }
     return undefined;
