@@ -278,7 +278,7 @@ export function escapeHtml(text: string): string {
 
 /** Escape text for Markdown inline content (CommonMark punctuation that could start markup). */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
 }
 
 /** A URL safe to put in a link: http(s) only, with characters that end a Markdown/HTML link encoded. */
