@@ -98,7 +98,7 @@ const BASE_PARAMS: DetectorParams = {
   dispersionHalfLifeMs: 7 * DAY_MS,
   shareHalfLifeMentions: 2_000,
   warmupMs: DAY_MS,
-  alertSurprise: 5,
+  alertSurprise: 4,
   releaseSurprise: 1.3,
   rarityMs: 3 * DAY_MS,
   calibrationHalfLifeMs: 14 * DAY_MS,
@@ -116,7 +116,7 @@ const BASE_PARAMS: DetectorParams = {
 };
 
 const PRESETS: Record<Sensitivity, Partial<DetectorParams>> = {
-  rendah: { alertSurprise: 7, minRatio: 2, minShareRatio: 2, cooldownMs: 24 * HOUR_MS, escalationFactor: 2 },
+  rendah: { alertSurprise: 6, minRatio: 2, minShareRatio: 2, cooldownMs: 24 * HOUR_MS, escalationFactor: 2 },
   sedang: {},
   tinggi: {
     alertSurprise: 3.5,
@@ -134,8 +134,8 @@ export class DetectorInputError extends Error {
 
 /**
  * Detector settings for a sensitivity preset, with overrides merged on top.
- * `rendah` alerts on p < 1e-7 with ratio ≥ 2 and a 24 h cooldown; `sedang` on p < 1e-5, ratio ≥ 1.5, 12 h;
- * `tinggi` on p < 10^-3.5, ratio ≥ 1.3, 6 h. Defaults assume hourly buckets in Asia/Jakarta (UTC+7).
+ * `rendah` alerts on p < 1e-6 with ratio ≥ 2 and a 24 h cooldown; `sedang` on p < 1e-4, ratio ≥ 1.5, 12 h;
+ * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days). Defaults assume hourly buckets in Asia/Jakarta (UTC+7).
  * @throws DetectorInputError when the merged settings fail {@link DetectorParamsSchema}.
  */
 export function detectorParams(
@@ -156,8 +156,10 @@ const AlarmSchema = z.object({
   lastAlertMs: z.number().nullable(),
   /** observed/expected of the last alert (the bar an escalation must clear). */
   lastRatio: z.number(),
-  /** Bucket start (epoch ms) at which the current alarm began, or null when released. */
+  /** Bucket start (epoch ms) at which the current freeze began, or null when the baseline is learning. */
   activeSinceMs: z.number().nullable(),
+  /** Bucket start (epoch ms) at which a freeze expired (`maxFreezeMs`) before the series calmed, else null. */
+  thawedAtMs: z.number().nullable(),
 });
 
 /** Persistent state of one series. O(1) size: 24 + 7 seasonal factors and rings of the longest window. */
@@ -261,6 +263,7 @@ function newAlarm(): SeriesState['volume'] {
     lastAlertMs: null,
     lastRatio: 0,
     activeSinceMs: null,
+    thawedAtMs: null,
   };
 }
 
@@ -457,15 +460,9 @@ function advance(s: SeriesState, obs: Observation, params: DetectorParams): Step
       };
       alarm.lastAlertMs = t;
       alarm.lastRatio = c.ratio;
-      if (alarm.activeSinceMs === null) alarm.activeSinceMs = t;
       if (alert === null || candidate.surprise > alert.surprise) alert = candidate;
-    } else if (alarm.activeSinceMs !== null) {
-      const expired = t - alarm.activeSinceMs >= params.maxFreezeMs;
-      if (c.surprise < params.releaseSurprise || expired) alarm.activeSinceMs = null;
-    } else if (warm && !c.guarded && c.surprise >= params.alertSurprise) {
-      // Extreme but cooled down or unconfirmed: freeze the baseline as if alarmed, without alerting.
-      alarm.activeSinceMs = t;
     }
+    updateFreeze(alarm, t, warm && !c.guarded && c.surprise >= params.alertSurprise, c.surprise, params);
   }
 
   if (s.volume.activeSinceMs === null) learnVolume(s, obs, params, h, d, mu);
@@ -473,6 +470,29 @@ function advance(s: SeriesState, obs: Observation, params: DetectorParams): Step
   s.n += 1;
   s.lastBucketStartMs = t;
   return { state: s, score, rawScore, alert, duplicate: false };
+}
+
+/**
+ * Freeze bookkeeping: an extreme bucket freezes the baseline; it thaws when the test is quiet again
+ * (surprise below `releaseSurprise`) or after `maxFreezeMs`, after which the baseline keeps learning,
+ * without re-freezing, until the series is quiet again — so a lasting level shift becomes the new normal.
+ */
+function updateFreeze(
+  alarm: SeriesState['volume'],
+  t: number,
+  extreme: boolean,
+  surprise: number,
+  params: DetectorParams,
+): void {
+  if (surprise < params.releaseSurprise) {
+    alarm.activeSinceMs = null;
+    alarm.thawedAtMs = null;
+  } else if (alarm.activeSinceMs !== null && t - alarm.activeSinceMs >= params.maxFreezeMs) {
+    alarm.activeSinceMs = null;
+    alarm.thawedAtMs = t;
+  } else if (extreme && alarm.activeSinceMs === null && alarm.thawedAtMs === null) {
+    alarm.activeSinceMs = t;
+  }
 }
 
 /** Maps a surprise to [0, 1) so that the threshold `target` maps to 0.5. */
@@ -494,7 +514,8 @@ function conformalP(cal: readonly number[], calN: number, surprise: number): num
   const b = Math.min(CAL_BINS - 1, Math.floor(u));
   let c = cal[b]! * Math.max(0, 1 - (u - b));
   for (let i = b + 1; i < CAL_BINS; i++) c += cal[i]!;
-  return (c + 1) / (calN + 1);
+  const p = (c + 1) / (calN + 1);
+  return p;
 }
 
 /** Decays the histogram, adds one surprise, returns the new decayed count. */
@@ -626,11 +647,15 @@ function learnVolume(
   const hourTarget = x / (s.level * s.weekday[d]!);
   s.hour[h] = Math.max(0.02, s.hour[h]! + aHour * (hourTarget - s.hour[h]!));
   s.hourN[h]! += 1;
-  const perWeekInDay = Math.max(1, DAY_MS / params.bucketMs);
-  const aDay = Math.max(decay(params.weekdayHalfLifeWeeks * perWeekInDay, 1), 1 / (s.weekdayN[d]! + 1));
-  const dayTarget = x / (s.level * s.hour[h]!);
-  s.weekday[d] = Math.max(0.1, s.weekday[d]! + aDay * (dayTarget - s.weekday[d]!));
-  s.weekdayN[d]! += 1;
+  // The weekday factors start after one full day, once the level is a full-day mean; before that they
+  // would carry the start-up error of the level for weeks (their half-life is long).
+  if (obs.bucketStartMs - s.startMs >= DAY_MS) {
+    const perWeekInDay = Math.max(1, DAY_MS / params.bucketMs);
+    const aDay = Math.max(decay(params.weekdayHalfLifeWeeks * perWeekInDay, 1), 1 / (s.weekdayN[d]! + 1));
+    const dayTarget = x / (s.level * s.hour[h]!);
+    s.weekday[d] = Math.max(0.1, s.weekday[d]! + aDay * (dayTarget - s.weekday[d]!));
+    s.weekdayN[d]! += 1;
+  }
   normalise(s.hour, s);
   normalise(s.weekday, s);
 }

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createSeriesState,
+  DetectorInputError,
+  type DetectorParams,
+  detectorParams,
+  type Observation,
+  parseSeriesState,
+  type SeriesState,
+  type StepResult,
+  stepSeries,
+} from '#shared/domain/spikes/detector.ts';
+
+const HOUR = 3_600_000;
+/** Monday 2026-01-05 00:00 WIB. */
+const START = Date.UTC(2026, 0, 4, 17);
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function poisson(mean: number, u: () => number): number {
+  const l = Math.exp(-mean);
+  let k = 0;
+  let p = u();
+  while (p > l) {
+    k += 1;
+    p *= u();
+  }
+  return k;
+}
+
+function binomial(n: number, p: number, u: () => number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (u() < p) k += 1;
+  return k;
+}
+
+/** Quiet hourly mentions with a day/night cycle (mean 4 at night, 30 mid-day WIB), 10 % negative. */
+function quiet(hours: number, seed = 1): Observation[] {
+  const u = rng(seed);
+  return Array.from({ length: hours }, (_, i) => {
+    const localHour = (i % 24) + 0;
+    const mean = 4 + 26 * Math.max(0, Math.sin((Math.PI * (localHour - 6)) / 14));
+    const total = poisson(mean, u);
+    return { bucketStartMs: START + i * HOUR, total, negative: binomial(total, 0.1, u) };
+  });
+}
+
+function run(
+  obs: Observation[],
+  params: DetectorParams,
+  state?: SeriesState,
+): { state: SeriesState; results: StepResult[] } {
+  let s = state ?? createSeriesState(obs[0]!.bucketStartMs, params);
+  const results: StepResult[] = [];
+  for (const o of obs) {
+    const r = stepSeries(s, o, params);
+    results.push(r);
+    s = r.state;
+  }
+  return { state: s, results };
+}
+
+const sedang = detectorParams('sedang');
+const TWO_WEEKS = 14 * 24;
+
+describe('detectorParams', () => {
+  it('orders the presets from strict (rendah) to sensitive (tinggi) and applies overrides', () => {
+    const [r, s, t] = (['rendah', 'sedang', 'tinggi'] as const).map((x) => detectorParams(x));
+    expect(r!.alertSurprise).toBeGreaterThan(s!.alertSurprise);
+    expect(s!.alertSurprise).toBeGreaterThan(t!.alertSurprise);
+    expect(r!.cooldownMs).toBeGreaterThan(t!.cooldownMs);
+    expect(detectorParams('sedang', { bucketMs: 300_000 }).bucketMs).toBe(300_000);
+    expect(() => detectorParams('sedang', { minRatio: 0.5 })).toThrow(DetectorInputError);
+  });
+});
+
+describe('stepSeries', () => {
+  it('never alerts on eight quiet weeks', () => {
+    for (const seed of [1, 2, 3]) {
+      const { results } = run(quiet(8 * 7 * 24, seed), sedang);
+      expect(results.filter((r) => r.alert !== null)).toEqual([]);
+    }
+  });
+
+  it('alerts on a 5× volume burst within two buckets', () => {
+    const obs = quiet(TWO_WEEKS + 6);
+    const burstAt = TWO_WEEKS;
+    for (let i = burstAt; i < burstAt + 3; i++) obs[i] = { ...obs[i]!, total: obs[i]!.total * 5 + 5 };
+    const { results } = run(obs, sedang);
+    expect(results.slice(0, burstAt).some((r) => r.alert !== null)).toBe(false);
+    const first = results.findIndex((r) => r.alert?.kind === 'volume');
+    expect(first).toBeGreaterThanOrEqual(burstAt);
+    expect(first).toBeLessThanOrEqual(burstAt + 1);
+    expect(results[first]!.score).toBeGreaterThanOrEqual(0.5);
+    expect(results[first]!.alert!.strength).toBeGreaterThan(2);
+  });
+
+  it('works at 5-minute buckets too', () => {
+    const params = detectorParams('sedang', { bucketMs: 300_000, tzOffsetMinutes: 0 });
+    const u = rng(7);
+    const n = 12 * 24 * 7;
+    const obs: Observation[] = Array.from({ length: n }, (_, i) => {
+      const total = poisson(3, u);
+      return { bucketStartMs: START + i * 300_000, total, negative: 0 };
+    });
+    for (let i = n - 6; i < n - 3; i++) obs[i] = { ...obs[i]!, total: 25 };
+    const { results } = run(obs, params);
+    const alerts = results.flatMap((r, i) => (r.alert ? [i] : []));
+    expect(alerts[0]).toBe(n - 6);
+  });
+
+  it('freezes the baseline while alarmed', () => {
+    const obs = quiet(TWO_WEEKS + 10);
+    const before = run(obs.slice(0, TWO_WEEKS), sedang).state;
+    const burst = obs.slice(TWO_WEEKS).map((o) => ({ ...o, total: o.total * 6 + 10 }));
+    const after = run(burst, sedang, before);
+    expect(after.results.some((r) => r.alert !== null)).toBe(true);
+    expect(after.state.volume.activeSinceMs).not.toBeNull();
+    expect(after.state.level).toBeCloseTo(before.level, 10);
+    expect(after.state.hour).toEqual(before.hour);
+  });
+
+  it('lets a lasting level shift in after maxFreezeMs', () => {
+    const obs = quiet(TWO_WEEKS + 72);
+    const before = run(obs.slice(0, TWO_WEEKS), sedang).state;
+    const shifted = obs.slice(TWO_WEEKS).map((o) => ({ ...o, total: o.total * 4 }));
+    const after = run(shifted, sedang, before).state;
+    expect(after.level).toBeGreaterThan(before.level * 1.5);
+  });
+
+  it('suppresses a repeat inside the cooldown but re-alerts when it got worse', () => {
+    const base = quiet(TWO_WEEKS + 12);
+    const same = base.map((o) => ({ ...o }));
+    const worse = base.map((o) => ({ ...o }));
+    const first = TWO_WEEKS;
+    const second = TWO_WEEKS + 4;
+    for (const o of [same, worse]) o[first] = { ...o[first]!, total: 120 };
+    same[second] = { ...same[second]!, total: 120 };
+    worse[second] = { ...worse[second]!, total: 600 };
+    const a = run(same, sedang).results.flatMap((r) => (r.alert ? [r.alert] : []));
+    expect(a).toHaveLength(1);
+    const b = run(worse, sedang).results.flatMap((r) => (r.alert ? [r.alert] : []));
+    expect(b).toHaveLength(2);
+    expect(b[1]!.escalation).toBe(true);
+    expect(b[1]!.strength).toBeGreaterThan(b[0]!.strength * sedang.escalationFactor);
+  });
+
+  it('raises a share alert on a negative burst, but not below the minimum volume', () => {
+    const obs = quiet(TWO_WEEKS + 2);
+    const at = TWO_WEEKS;
+    const small = obs.map((o) => ({ ...o }));
+    small[at] = { bucketStartMs: obs[at]!.bucketStartMs, total: 3, negative: 2 };
+    const smallAlerts = run(small, sedang).results.filter((r) => r.alert?.kind === 'share');
+    expect(smallAlerts).toHaveLength(0);
+
+    const big = obs.map((o) => ({ ...o }));
+    big[at] = { bucketStartMs: obs[at]!.bucketStartMs, total: 40, negative: 24 };
+    const alert = run(big, sedang).results[at]!.alert;
+    expect(alert?.kind).toBe('share');
+    expect(alert!.observed).toBe(24);
+    expect(alert!.baselineShare).toBeGreaterThan(0.05);
+    expect(alert!.baselineShare).toBeLessThan(0.15);
+  });
+
+  it('needs enough distinct authors when they are reported', () => {
+    const obs = quiet(TWO_WEEKS + 1);
+    obs[TWO_WEEKS] = { ...obs[TWO_WEEKS]!, total: 200, negative: 20, distinctAuthors: 1 };
+    expect(run(obs, sedang).results[TWO_WEEKS]!.alert).toBeNull();
+    obs[TWO_WEEKS] = { ...obs[TWO_WEEKS]!, distinctAuthors: 50 };
+    expect(run(obs, sedang).results[TWO_WEEKS]!.alert).not.toBeNull();
+  });
+
+  it('survives a JSON round trip and treats a re-stepped bucket as a no-op', () => {
+    const obs = quiet(TWO_WEEKS + 24, 5);
+    obs[TWO_WEEKS + 3] = { ...obs[TWO_WEEKS + 3]!, total: 150 };
+    const direct = run(obs, sedang).results;
+    let s = createSeriesState(obs[0]!.bucketStartMs, sedang);
+    for (const [i, o] of obs.entries()) {
+      const r = stepSeries(parseSeriesState(JSON.parse(JSON.stringify(s))), o, sedang);
+      expect(r.score).toBe(direct[i]!.score);
+      expect(r.alert).toEqual(direct[i]!.alert);
+      const again = stepSeries(r.state, o, sedang);
+      expect(again.duplicate).toBe(true);
+      expect(again.state).toBe(r.state);
+      expect(again.alert).toBeNull();
+      s = r.state;
+    }
+    expect(JSON.stringify(s).length).toBeLessThan(4_000);
+  });
+
+  it('learns skipped buckets as empty', () => {
+    const obs = quiet(48);
+    const gap = [...obs.slice(0, 10), ...obs.slice(12)];
+    const a = run(
+      obs.map((o, i) => (i === 10 || i === 11 ? { ...o, total: 0, negative: 0 } : o)),
+      sedang,
+    ).state;
+    const b = run(gap, sedang).state;
+    expect(b).toEqual(a);
+  });
+
+  it('rejects impossible counts and a state of another bucket length', () => {
+    const s = createSeriesState(START, sedang);
+    expect(() => stepSeries(s, { bucketStartMs: START, total: 2, negative: 3 }, sedang)).toThrow(
+      DetectorInputError,
+    );
+    expect(() => stepSeries(s, { bucketStartMs: START, total: -1, negative: 0 }, sedang)).toThrow(
+      DetectorInputError,
+    );
+    const five = detectorParams('sedang', { bucketMs: 300_000 });
+    expect(() => stepSeries(s, { bucketStartMs: START, total: 1, negative: 0 }, five)).toThrow(
+      DetectorInputError,
+    );
+    expect(() => parseSeriesState({ version: 2 })).toThrow(DetectorInputError);
+  });
+});
