@@ -7,8 +7,9 @@
  * Two detector series per keyword, both O(1) state in one item each:
  * - `neg:<series>` steps the NEGATIVE count as its volume (a surge of negative mentions);
  * - `share:<series>` steps (total, negative) for the negative-share test (the conversation turned sour).
- * Crash safety: alerts are stored (idempotent) before the detector state is saved; a re-run recomputes
- * the same alert ids and publishes any alert not yet marked published.
+ * Crash safety: alerts are stored (idempotent) before the detector state is saved, and every run delivers
+ * each alert of the last 24 hours not yet marked published, so neither a crash nor a failed delivery
+ * loses an alert, and a delivered one is never sent twice by Pantau.
  */
 import { type Alert, alertId, type NarrativeSummary } from '#shared/domain/alert.ts';
 import { renderAlert } from '#shared/domain/alert-render.ts';
@@ -33,13 +34,15 @@ const HOUR_MS = 3_600_000;
 export const WARMUP_HISTORY_MS = 14 * 24 * HOUR_MS;
 /** Only buckets this recent may alert (a first run or a long outage must not replay old spikes), ms. */
 export const ALERT_LOOKBACK_MS = 3 * HOUR_MS;
+/** Unpublished alerts this recent are delivered again on every run until one succeeds, ms. */
+export const REDELIVERY_WINDOW_MS = 24 * HOUR_MS;
 /** Trailing window whose mentions are the narratives' baseline, ms. */
 export const NARRATIVE_BASELINE_MS = 7 * 24 * HOUR_MS;
 
 export interface DetectDeps {
   readonly config: RegencyConfig;
   readonly store: Pick<MentionStore, 'hourlyCounts' | 'listMentions'> &
-    Pick<AlertStore, 'getSeriesState' | 'putSeriesState' | 'putAlert' | 'markAlertPublished'>;
+    Pick<AlertStore, 'getSeriesState' | 'putSeriesState' | 'putAlert' | 'markAlertPublished' | 'listAlerts'>;
   readonly publisher: AlertPublisher;
   /** Groups a window's negative mentions against a trailing baseline (`shared/domain/narratives`). */
   readonly buildNarratives: (
@@ -185,10 +188,18 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     if (!(await commit())) deps.log.warn('Detector state changed under us; another run stepped it', {});
   }
 
+  // Alerts of earlier runs whose delivery failed (or whose run died before delivering) go out now.
+  const recent = await deps.store.listAlerts(
+    new Date(now - REDELIVERY_WINDOW_MS).toISOString(),
+    new Date(now + HOUR_MS).toISOString(),
+  );
+  const toPublish = new Map<string, Alert & { publishedAt?: string }>();
+  for (const alert of [...alerts, ...recent])
+    if (!alert.publishedAt && !toPublish.has(alert.id)) toPublish.set(alert.id, alert);
+
   let published = 0;
   const failed: { alertId: string; error: string }[] = [];
-  for (const alert of alerts) {
-    if (alert.publishedAt) continue;
+  for (const alert of toPublish.values()) {
     const keyword = config.keywords.find((k) => k.id === alert.keyword);
     try {
       await deps.publisher.publish(
