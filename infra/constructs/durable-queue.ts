@@ -1,0 +1,45 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface DurableQueueProps {
+  /** Visibility timeout of the main queue; ≥ 6 × the consumer's timeout (+ batching window). */
+  visibilityTimeout: Duration;
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  removalPolicy: RemovalPolicy;
+}
+
+/** SQS-managed encryption and an SSL-only queue policy: what every Pantau queue has. */
+export const QUEUE_SECURITY = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
+
+/** Messages are kept the SQS maximum so a long outage or a slow fix loses nothing. */
+export const MAX_RETENTION = Duration.days(14);
+
+/**
+ * A work queue and its dead-letter queue, both encrypted (SSE-SQS) and refusing non-TLS requests.
+ */
+export class DurableQueue extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly visibilityTimeout: Duration;
+  readonly maxReceiveCount: number;
+
+  constructor(scope: Construct, id: string, props: DurableQueueProps) {
+    super(scope, id);
+    this.visibilityTimeout = props.visibilityTimeout;
+    this.maxReceiveCount = props.maxReceiveCount;
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      ...QUEUE_SECURITY,
+      retentionPeriod: MAX_RETENTION,
+      removalPolicy: props.removalPolicy,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      ...QUEUE_SECURITY,
+      visibilityTimeout: props.visibilityTimeout,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+      removalPolicy: props.removalPolicy,
+    });
+  }
+}

@@ -1,0 +1,137 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config.ts';
+
+/** The header carrying the API key; the authoriser's identity source and the only custom CORS header. */
+export const API_KEY_HEADER = 'x-api-key';
+
+/** One API route; `auth: false` only for the health check. */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  auth: boolean;
+}
+
+/** Every route the api function serves (the contract with `functions/api`). */
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', path: '/v1/health', auth: false },
+  { method: 'GET', path: '/v1/mentions', auth: true },
+  { method: 'GET', path: '/v1/trends', auth: true },
+  { method: 'GET', path: '/v1/alerts', auth: true },
+  { method: 'POST', path: '/v1/alerts/{id}/ack', auth: true },
+  { method: 'GET', path: '/v1/digests/{date}', auth: true },
+  { method: 'PUT', path: '/v1/mentions/{id}/label', auth: true },
+  { method: 'GET', path: '/v1/keywords', auth: true },
+  { method: 'GET', path: '/v1/openapi.json', auth: true },
+];
+
+export interface PantauHttpApiProps {
+  stage: StageConfig['stage'];
+  handler: lambda.IFunction;
+  authorizer: lambda.IFunction;
+  settings: StageConfig['api'];
+  /** The one browser origin CORS allows; no CORS configuration when undefined. */
+  corsOrigin: string | undefined;
+  logRetentionDays: StageConfig['logRetentionDays'];
+  logRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * HTTP API (API Gateway v2) in front of the api function. Every route but `GET /v1/health` goes through a
+ * Lambda REQUEST authoriser with simple responses, identity source the `x-api-key` header (a request without
+ * it gets 401 from API Gateway before any Lambda runs); verdicts are cached per key for
+ * `settings.authorizerCacheSeconds`. The `$default` stage throttles every route and writes JSON access logs.
+ */
+export class PantauHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  /** Base URL of the API, e.g. `https://abc123.execute-api.ap-southeast-3.amazonaws.com`. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: PantauHttpApiProps) {
+    super(scope, id);
+    this.api = new apigw.HttpApi(this, 'Api', {
+      apiName: `pantau-${props.stage}`,
+      description: 'Pantau read API for the dashboard and integrations',
+      createDefaultStage: false,
+      ...(props.corsOrigin === undefined
+        ? {}
+        : {
+            corsPreflight: {
+              allowOrigins: [props.corsOrigin],
+              allowMethods: [
+                apigw.CorsHttpMethod.GET,
+                apigw.CorsHttpMethod.POST,
+                apigw.CorsHttpMethod.PUT,
+                apigw.CorsHttpMethod.OPTIONS,
+              ],
+              allowHeaders: ['content-type', API_KEY_HEADER],
+              maxAge: Duration.hours(1),
+            },
+          }),
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: {
+        rateLimit: props.settings.throttleRateLimit,
+        burstLimit: props.settings.throttleBurstLimit,
+      },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTimeEpoch',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+    this.url = this.api.apiEndpoint;
+
+    const integration = new HttpLambdaIntegration('ApiIntegration', props.handler);
+    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', props.authorizer, {
+      authorizerName: 'api-key',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: [`$request.header.${API_KEY_HEADER}`],
+      resultsCacheTtl: Duration.seconds(props.settings.authorizerCacheSeconds),
+    });
+    for (const route of API_ROUTES) {
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+        ...(route.auth ? { authorizer } : {}),
+      });
+      if (!route.auth && created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'GET /v1/health is the unauthenticated liveness probe for uptime monitors; it returns only a status and build version, no data.',
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * Bundle every Lambda the way the CDK app does (`esbuildOptions` in infra/bundling.ts) and measure, per
+ * function: bundle size (raw, gzip ≈ the deployment zip, source map), the largest packages in it, and the
+ * time to import the bundle in a fresh `node` process (the module-init part of a cold start), with and
+ * without `--enable-source-maps` (which every function sets through NODE_OPTIONS).
+ *
+ * Usage: `npx tsx scripts/measure-bundles.ts [--runs 5] [--out BENCHMARKS.infra.md]`; `npm run bench` calls
+ * {@link main}. A missing handler file is reported as missing, not an error.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
+import { esbuildOptions, handlerEntry } from '../infra/bundling.ts';
+import { FUNCTION_NAMES, type FunctionName, REPO_ROOT } from '../infra/config.ts';
+
+const run = promisify(execFile);
+
+/** Measurements of one function's bundle; sizes in bytes, times in milliseconds. */
+export interface BundleReport {
+  name: FunctionName;
+  status: 'ok' | 'missing' | 'build-failed' | 'import-failed';
+  error?: string;
+  bytes?: number;
+  gzipBytes?: number;
+  mapBytes?: number;
+  /** Largest input packages by bytes in the output, e.g. `@aws-sdk/client-dynamodb 120.3 KB`. */
+  largest?: string[];
+  /** Median import time over `runs` fresh processes, without / with `--enable-source-maps`. */
+  importMs?: number;
+  importMsSourceMaps?: number;
+}
+
+export interface MeasureOptions {
+  root?: string;
+  /** Fresh processes per variant. @default 5 */
+  runs?: number;
+  /** Markdown report path; nothing is written when `null`. @default `<root>/BENCHMARKS.infra.md` */
+  output?: string | null;
+  /** Bundles go here. @default `<root>/.tmp/bundles` */
+  outDir?: string;
+}
+
+/**
+ * Environment the bundles are imported with: the variables infra sets (see docs/operations.md) with
+ * placeholder values, and every AWS endpoint pointed at a closed local port so an import that calls AWS at
+ * module scope fails fast instead of reaching the network.
+ */
+export function importEnvironment(): Record<string, string> {
+  const arn = (service: string, name: string) => `arn:aws:${service}:ap-southeast-3:000000000000:${name}`;
+  return {
+    PATH: process.env['PATH'] ?? '',
+    STAGE: 'dev',
+    REGENCY: 'majalengka',
+    TABLE_NAME: 'pantau-bench',
+    LOG_LEVEL: 'INFO',
+    POWERTOOLS_SERVICE_NAME: 'pantau',
+    POWERTOOLS_METRICS_NAMESPACE: 'Pantau',
+    QUEUE_URL: 'https://sqs.ap-southeast-3.amazonaws.com/000000000000/pantau-bench-mentions',
+    REJECTED_QUEUE_URL: 'https://sqs.ap-southeast-3.amazonaws.com/000000000000/pantau-bench-rejected',
+    COMPREHEND_REGION: 'ap-southeast-1',
+    ALERT_TOPIC_ARN: arn('sns', 'pantau-bench-alerts'),
+    DIGEST_TOPIC_ARN: arn('sns', 'pantau-bench-digest'),
+    SOURCE_TOKENS_SECRET_ARN: arn('secretsmanager', 'secret:pantau-bench/source-tokens'),
+    TELEGRAM_SECRET_ARN: arn('secretsmanager', 'secret:pantau-bench/telegram'),
+    WEBHOOK_SECRET_ARN: arn('secretsmanager', 'secret:pantau-bench/webhook'),
+    CURSOR_SECRET_ARN: arn('secretsmanager', 'secret:pantau-bench/cursor-key'),
+    DASHBOARD_ORIGIN: 'https://dashboard.example',
+    AWS_REGION: 'ap-southeast-3',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
+  };
+}
+
+const IMPORT_SCRIPT =
+  'const t0 = performance.now(); await import(process.argv[1]); process.stdout.write(JSON.stringify({ ms: performance.now() - t0 }));';
+
+async function importOnce(file: string, sourceMaps: boolean): Promise<number> {
+  const flags = sourceMaps ? ['--enable-source-maps'] : [];
+  const { stdout } = await run(
+    process.execPath,
+    [...flags, '--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(file).href],
+    { env: importEnvironment(), timeout: 20_000 },
+  );
+  return (JSON.parse(stdout) as { ms: number }).ms;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/** Bytes in the output per package (`node_modules/<pkg>` or `(project)`), largest first. */
+function largestPackages(metafile: Metafile, top: number): string[] {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+      const key = match?.[1] ?? '(project)';
+      byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...byPackage.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([pkg, bytes]) => `${pkg} ${(bytes / 1024).toFixed(1)} KB`);
+}
+
+/** Bundle and measure one function. */
+export async function measureFunction(
+  name: FunctionName,
+  options: { root: string; outDir: string; runs: number },
+): Promise<BundleReport> {
+  const entry = handlerEntry(name, options.root);
+  if (!existsSync(entry)) return { name, status: 'missing', error: `no ${relative(options.root, entry)}` };
+  const outfile = join(options.outDir, name, 'index.mjs');
+  mkdirSync(join(options.outDir, name), { recursive: true });
+  let metafile: Metafile;
+  try {
+    const result = await build({
+      ...esbuildOptions(entry, outfile),
+      metafile: true,
+      absWorkingDir: options.root,
+    });
+    metafile = result.metafile;
+  } catch (error) {
+    const first = (error as { errors?: { text: string; location?: { file: string } | null }[] }).errors?.[0];
+    const detail = first ? `${first.location?.file ?? ''} ${first.text}`.trim() : String(error);
+    return { name, status: 'build-failed', error: detail };
+  }
+  const code = readFileSync(outfile);
+  const sizes = {
+    bytes: code.length,
+    gzipBytes: gzipSync(code, { level: 9 }).length,
+    mapBytes: statSync(`${outfile}.map`).size,
+    largest: largestPackages(metafile, 3),
+  };
+  try {
+    const plain: number[] = [];
+    const mapped: number[] = [];
+    // Alternate the variants so a slow patch on a shared machine does not land on one of them only.
+    for (let i = 0; i < options.runs; i++) {
+      plain.push(await importOnce(outfile, false));
+      mapped.push(await importOnce(outfile, true));
+    }
+    return { name, status: 'ok', ...sizes, importMs: median(plain), importMsSourceMaps: median(mapped) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-1)[0];
+    return {
+      name,
+      status: 'import-failed',
+      ...sizes,
+      error: stderr || message.split('\n')[0] || 'import failed',
+    };
+  }
+}
+
+const kb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / 1024).toFixed(1)}`);
+const ms = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(0));
+
+/** The Markdown report for `reports`. */
+export function renderReport(reports: readonly BundleReport[], runs: number, command: string): string {
+  const rows = reports.map((r) =>
+    [
+      r.name,
+      r.status === 'ok' ? 'ok' : `${r.status}: ${r.error ?? ''}`.replace(/\|/g, '\\|'),
+      kb(r.bytes),
+      kb(r.gzipBytes),
+      kb(r.mapBytes),
+      ms(r.importMs),
+      ms(r.importMsSourceMaps),
+      (r.largest ?? []).join('; '),
+    ].join(' | '),
+  );
+  return [
+    '## Lambda bundles (infra)',
+    '',
+    `Command: \`${command}\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version} (local; Lambda runs`,
+    `nodejs24.x on arm64), ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, median of ${runs} fresh`,
+    'processes per column. Bundles are built with the exact esbuild options of the CDK app',
+    '(`infra/bundling.ts`: ESM, minified, node24 target, AWS SDK bundled, linked source map without sources).',
+    '"import" is the time `await import(bundle)` takes in a new `node` process: the module-initialisation part',
+    'of a cold start (Lambda adds runtime start-up and code download). The gzip size approximates the',
+    'deployment zip.',
+    '',
+    '| function | status | bundle KB | gzip KB | map KB | import ms | import ms (--enable-source-maps) | largest packages |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+    ...rows.map((row) => `| ${row} |`),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Bundle and measure every function, print the table and write it to `options.output`.
+ * @returns one report per function, in {@link FUNCTION_NAMES} order.
+ */
+export async function main(options: MeasureOptions = {}): Promise<BundleReport[]> {
+  const root = options.root ?? REPO_ROOT;
+  const runs = options.runs ?? 5;
+  const outDir = options.outDir ?? join(root, '.tmp', 'bundles');
+  const reports: BundleReport[] = [];
+  for (const name of FUNCTION_NAMES) {
+    const report = await measureFunction(name, { root, outDir, runs });
+    reports.push(report);
+    process.stderr.write(
+      `${name}: ${report.status}${report.bytes === undefined ? '' : ` ${kb(report.bytes)} KB`}${report.importMs === undefined ? '' : ` ${ms(report.importMs)} ms`}\n`,
+    );
+  }
+  const markdown = renderReport(reports, runs, `npx tsx scripts/measure-bundles.ts --runs ${runs}`);
+  process.stdout.write(`${markdown}\n`);
+  const output = options.output === undefined ? join(root, 'BENCHMARKS.infra.md') : options.output;
+  if (output !== null) writeFileSync(output, `# Pantau infrastructure benchmarks\n\n${markdown}`);
+  return reports;
+}
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const runs = Number(argValue('--runs') ?? 5);
+  const out = argValue('--out');
+  await main({ runs: Number.isInteger(runs) && runs > 0 ? runs : 5, ...(out ? { output: out } : {}) });
+}
