@@ -23,6 +23,8 @@ export const ClassifyEnvSchema = BaseEnvSchema.extend({
   COMPREHEND_MODE: z.enum(['on', 'off']).default('on'),
 });
 export const DetectEnvSchema = BaseEnvSchema.extend({ ALERT_TOPIC_ARN: z.string().startsWith('arn:') });
+/** Secret (JSON, `NotifySettingsSchema`): Telegram bot token + chat ids, webhook URLs and signing secrets. */
+export const NotifyEnvSchema = BaseEnvSchema.extend({ NOTIFY_SECRET_ARN: z.string().startsWith('arn:') });
 export const DigestEnvSchema = BaseEnvSchema.extend({ DIGEST_TOPIC_ARN: z.string().startsWith('arn:') });
 
 /** Parse `process.env` (or `source`) with `schema`. @throws {Error} naming every bad variable. */

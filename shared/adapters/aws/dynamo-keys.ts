@@ -40,6 +40,7 @@ export const keys = {
   }),
   seriesState: (seriesId: string) => ({ PK: `S#${seriesId}`, SK: 'STATE' }),
   digest: (date: string) => ({ PK: `D#${date}`, SK: 'DIGEST' }),
+  delivery: (alertId: string, channel: string) => ({ PK: `DLV#${alertId}`, SK: channel }),
 };
 
 /** Every UTC day (`yyyy-mm-dd`) touched by `[fromIso, toIso)`, oldest first. */

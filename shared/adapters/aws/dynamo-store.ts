@@ -619,6 +619,26 @@ export class DynamoStore implements MentionStore, AlertStore {
     return { ...data, data: JSON.parse(data.data) };
   }
 
+  /** True when the alert was delivered to `channel` before (notify retries skip it). */
+  async wasDelivered(alertId: string, channel: string): Promise<boolean> {
+    return (await this.#getRaw(keys.delivery(alertId, channel))) !== undefined;
+  }
+
+  /** Record a successful delivery of an alert to one channel (kept 30 days). */
+  async recordDelivery(alertId: string, channel: string, at: string): Promise<void> {
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: marshall({
+          ...keys.delivery(alertId, channel),
+          type: 'delivery',
+          at,
+          expiresAt: epochSeconds(at) + REJECTED_DAYS * DAY_SECONDS,
+        }),
+      }),
+    );
+  }
+
   async #getRaw(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
     const result = await this.#client.send(
       new GetItemCommand({ TableName: this.#table, Key: marshall(key), ConsistentRead: true }),
