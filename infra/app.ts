@@ -1,6 +1,6 @@
 /**
  * CDK entry (`cdk.json`: `npx tsx infra/app.ts`). Context: `-c stage=dev|prod`, optional `account`, `region`,
- * `comprehendRegion`, `alarmEmails`, `dashboard`, `dashboardOrigin`, `logLevel` (see docs/deploy.md).
+ * `comprehendRegion`, `comprehend` (on|off), `alarmEmails`, `dashboard`, `dashboardOrigin`, `logLevel` (see docs/deploy.md).
  */
 import { createPantauApp } from './pantau-app.ts';
 

@@ -53,6 +53,11 @@ export const StageConfigSchema = z.object({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-southeast-3'),
   /** Region Comprehend is called in; it is not offered in ap-southeast-3. */
   comprehendRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
+  /**
+   * `off` keeps every mention in-region: the embedded model scores all of them and the classify role gets no
+   * Comprehend permission (env `COMPREHEND_MODE`, read by the classify function).
+   */
+  comprehend: z.enum(['on', 'off']),
   /** Regency config id: `config/<regency>.json`. */
   regency: z.string().regex(/^[a-z0-9-]{2,40}$/),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
@@ -114,6 +119,7 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfigInput, 'account'>> = 
     stage: 'dev',
     region: 'ap-southeast-3',
     comprehendRegion: 'ap-southeast-1',
+    comprehend: 'on',
     regency: 'majalengka',
     logLevel: 'DEBUG',
     logRetentionDays: 14,
@@ -130,6 +136,7 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfigInput, 'account'>> = 
     stage: 'prod',
     region: 'ap-southeast-3',
     comprehendRegion: 'ap-southeast-1',
+    comprehend: 'on',
     regency: 'majalengka',
     logLevel: 'INFO',
     logRetentionDays: 90,
@@ -168,6 +175,8 @@ export interface StageContext {
   account?: unknown;
   region?: unknown;
   comprehendRegion?: unknown;
+  /** `on` | `off`. */
+  comprehend?: unknown;
   regency?: unknown;
   /** Comma-separated e-mail addresses for the ops topic. */
   alarmEmails?: unknown;
@@ -199,6 +208,7 @@ export function loadStageConfig(context: StageContext, env: NodeJS.ProcessEnv = 
     account: str(context.account) ?? env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT,
     region: str(context.region) ?? base.region,
     comprehendRegion: str(context.comprehendRegion) ?? base.comprehendRegion,
+    comprehend: (str(context.comprehend) ?? base.comprehend) as StageConfigInput['comprehend'],
     regency: str(context.regency) ?? base.regency,
     logLevel: (str(context.logLevel) ?? base.logLevel) as StageConfigInput['logLevel'],
     alarmEmails: list(context.alarmEmails) ?? base.alarmEmails,

@@ -46,6 +46,7 @@ export function createPantauApp(options: PantauAppOptions = {}): PantauApp {
     'account',
     'region',
     'comprehendRegion',
+    'comprehend',
     'regency',
     'alarmEmails',
     'dashboard',

@@ -55,6 +55,7 @@ describe('loadStageConfig', () => {
     expect(() => loadStageConfig({ account: '1234' }, {})).toThrow(/account: a 12-digit AWS account id/);
     expect(() => loadStageConfig({ alarmEmails: 'not-an-email' }, {})).toThrow(/alarmEmails\.0/);
     expect(() => loadStageConfig({ dashboard: 'yes' }, {})).toThrow(/must be true or false/);
+    expect(() => loadStageConfig({ comprehend: 'maybe' }, {})).toThrow(/comprehend/);
   });
 
   it('keeps every stage within the SQS invariants (maxReceiveCount ≥ 5, batch ≤ 25)', () => {

@@ -475,6 +475,15 @@ describe('IAM', () => {
     }
   });
 
+  it('drops the Comprehend permission and tells classify so when comprehend=off (data stays in-region)', () => {
+    const inRegion = buildPantau({ stage: 'dev', comprehend: 'off' });
+    const classify = pantauFunctions(inRegion)['classify'];
+    expect(classify?.env['COMPREHEND_MODE']).toBe('off');
+    expect(fnOf(dev, 'classify').env['COMPREHEND_MODE']).toBe('on');
+    const actions = iamStatements(inRegion.serviceTemplate).flatMap((s) => asArray(s.statement.Action));
+    expect(actions.filter((a) => a.startsWith('comprehend:'))).toEqual([]);
+  });
+
   it('lets the scheduler invoke exactly its target functions (no `:*` qualifier)', () => {
     const invokes = iamStatements(dev.serviceTemplate).filter((s) =>
       asArray(s.statement.Action).includes('lambda:InvokeFunction'),
