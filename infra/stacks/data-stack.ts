@@ -48,9 +48,11 @@ export interface PantauData {
     key: kms.IKey;
   };
   secrets: {
+    /** API tokens of mention sources, JSON keyed by source id. */
     sourceTokens: secretsmanager.Secret;
-    telegram: secretsmanager.Secret;
-    webhook: secretsmanager.Secret;
+    /** Alert delivery settings, JSON (`NotifySettingsSchema`): Telegram bot token + chat ids, webhooks. */
+    notify: secretsmanager.Secret;
+    /** HMAC key that signs API page cursors. */
     cursorKey: secretsmanager.Secret;
   };
 }
@@ -147,36 +149,51 @@ export class DataStack extends Stack {
       digest.addSubscription(new subscriptions.EmailSubscription(email));
     for (const email of config.alarmEmails) ops.addSubscription(new subscriptions.EmailSubscription(email));
 
-    const secret = (secretId: string, name: string, description: string, rotationReason: string) => {
-      const s = new secretsmanager.Secret(this, secretId, {
+    const secret = (
+      secretId: string,
+      name: string,
+      description: string,
+      generate: secretsmanager.SecretStringGenerator,
+      rotationReason: string,
+    ) => {
+      const created = new secretsmanager.Secret(this, secretId, {
         secretName: `${prefix}/${name}`,
         description,
         removalPolicy,
-        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+        generateSecretString: generate,
       });
-      Validations.of(s).acknowledge({ id: 'AwsSolutions-SMG4', reason: rotationReason });
-      return s;
+      Validations.of(created).acknowledge({ id: 'AwsSolutions-SMG4', reason: rotationReason });
+      return created;
     };
     const thirdParty =
-      'Holds a credential issued by a third party (replaced by the operator with put-secret-value, see docs/operations.md); Secrets Manager cannot rotate it on the issuer side, so a rotation Lambda would only break it.';
+      'Holds credentials issued by third parties (Telegram, webhook receivers, source APIs), set by the operator with put-secret-value (docs/operations.md); Secrets Manager cannot rotate them on the issuer side, so a rotation Lambda would only break them.';
+    // The JSON secrets start as valid, empty settings (the generated key is ignored by the readers), so the
+    // functions run before an operator fills them in.
+    const emptyJson = (template: object): secretsmanager.SecretStringGenerator => ({
+      secretStringTemplate: JSON.stringify(template),
+      generateStringKey: 'placeholder',
+      excludePunctuation: true,
+    });
     const secrets = {
       sourceTokens: secret(
         'SourceTokensSecret',
         'source-tokens',
         'API tokens of mention sources, a JSON object keyed by source id',
+        emptyJson({}),
         thirdParty,
       ),
-      telegram: secret(
-        'TelegramSecret',
-        'telegram',
-        'Telegram bot token and chat ids for alert delivery',
+      notify: secret(
+        'NotifySecret',
+        'notify',
+        'Alert delivery settings (JSON): Telegram bot token and chat ids, webhook URLs and signing secrets',
+        emptyJson({ webhooks: [] }),
         thirdParty,
       ),
-      webhook: secret('WebhookSecret', 'webhook', 'Alert webhook URL and HMAC signing secret', thirdParty),
       cursorKey: secret(
         'CursorKeySecret',
         'cursor-key',
         'HMAC key that signs API page cursors (generated, 64 characters)',
+        { passwordLength: 64, excludePunctuation: true },
         'Rotating the cursor key only invalidates page cursors in flight; operators rotate it by hand (docs/operations.md) because an automatic rotation Lambda adds a function and permissions for no security gain over a 64-character random key.',
       ),
     };

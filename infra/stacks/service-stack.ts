@@ -111,11 +111,11 @@ export class ServiceStack extends Stack {
       reason: 'This queue is the dead-letter queue of the notify function and its SNS subscription.',
     });
     const notify = make('notify', 'Delivers alerts to Telegram and webhooks', {
-      TELEGRAM_SECRET_ARN: data.secrets.telegram.secretArn,
-      WEBHOOK_SECRET_ARN: data.secrets.webhook.secretArn,
+      NOTIFY_SECRET_ARN: data.secrets.notify.secretArn,
     });
-    data.secrets.telegram.grantRead(notify.role);
-    data.secrets.webhook.grantRead(notify.role);
+    // The table holds notify's delivery ledger: one record per (alert, channel), so a retry never re-sends.
+    grantTable(notify.role, data.table, 'readWrite');
+    data.secrets.notify.grantRead(notify.role);
     notify.function.configureAsyncInvoke({
       retryAttempts: NOTIFY_RETRY_ATTEMPTS,
       maxEventAge: Duration.hours(6),
