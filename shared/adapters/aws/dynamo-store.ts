@@ -150,30 +150,33 @@ export class DynamoStore implements MentionStore, AlertStore {
     this.#afterWrite('timeline');
 
     const idValue = Buffer.from(stored.id, 'hex');
-    for (const series of seriesOf(stored)) {
-      try {
-        await this.#client.send(
-          new UpdateItemCommand({
-            TableName: this.#table,
-            Key: marshall({
-              PK: keys.counterPk(series, day),
-              SK: keys.counterSk(utcHour(stored.publishedAt), shard),
+    // Counters are independent items, each guarded on its own: update them in parallel.
+    await Promise.all(
+      seriesOf(stored).map(async (series) => {
+        try {
+          await this.#client.send(
+            new UpdateItemCommand({
+              TableName: this.#table,
+              Key: marshall({
+                PK: keys.counterPk(series, day),
+                SK: keys.counterSk(utcHour(stored.publishedAt), shard),
+              }),
+              UpdateExpression: 'ADD #label :one, #total :one, #ids :idSet',
+              ConditionExpression: 'NOT contains(#ids, :id)',
+              ExpressionAttributeNames: { '#label': stored.sentiment.label, '#total': 'total', '#ids': 'ids' },
+              ExpressionAttributeValues: {
+                ':one': { N: '1' },
+                ':idSet': { BS: [idValue] },
+                ':id': { B: idValue },
+              },
             }),
-            UpdateExpression: 'ADD #label :one, #total :one, #ids :idSet',
-            ConditionExpression: 'NOT contains(#ids, :id)',
-            ExpressionAttributeNames: { '#label': stored.sentiment.label, '#total': 'total', '#ids': 'ids' },
-            ExpressionAttributeValues: {
-              ':one': { N: '1' },
-              ':idSet': { BS: [idValue] },
-              ':id': { B: idValue },
-            },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-      this.#afterWrite(`counter:${series}`);
-    }
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+        this.#afterWrite(`counter:${series}`);
+      }),
+    );
 
     await this.#client.send(
       new UpdateItemCommand({

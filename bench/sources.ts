@@ -1,6 +1,6 @@
 /**
  * Rough speed figures for the collect-side hot paths, quoted in `docs/sources.md`.
- * Not a test (timings do not belong in unit tests): run `npx tsx test/shared/adapters/sources/measure-sources.ts`.
+ * Not a test (timings do not belong in unit tests): run `npx tsx bench/sources.ts`.
  * Uses `config/majalengka.json` and, when present, the real replay file's titles as text material.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,0 +1,173 @@
+/**
+ * Spike benchmarks (`npm run bench` calls {@link main}; or `npx tsx bench/spikes.ts`):
+ * 1. negative-share benchmark: negative bursts of known size/shape/start injected into real hourly volumes
+ *    (NAB realTweets; CRM and UPS are the low-count ones) — recall within 2 buckets, delay, false alarms/week;
+ * 2. detector speed: ns per update, and one tick over 1,000 series (with and without the JSON round trip
+ *    the detect handler does);
+ * 3. NAB realTweets scores (same as `npm run eval:spikes`).
+ * Skips the data-driven parts with a message when `../shared/data/spikes` is absent.
+ */
+import { pathToFileURL } from 'node:url';
+import {
+  createSeriesState,
+  detectorParams,
+  parseSeriesState,
+  type Sensitivity,
+  type SeriesState,
+  stepSeries,
+} from '#shared/domain/spikes/detector.ts';
+import { runEvaluation } from '../scripts/eval-spikes.ts';
+import {
+  type BurstShape,
+  type CaseResult,
+  runCase,
+  seededRandom,
+  toHourly,
+} from '../scripts/lib/spikes-bench.ts';
+import { loadNabTweets } from '../scripts/lib/spikes-data.ts';
+
+const HOUR = 3_600_000;
+
+function negativeShareBenchmark(
+  sensitivity: Sensitivity,
+  baseShares: number[],
+  multipliers: number[],
+): string[] {
+  const tweets = loadNabTweets();
+  if (tweets === null) return ['negative-share benchmark skipped: ../shared/data/spikes is absent'];
+  const params = detectorParams(sensitivity, { tzOffsetMinutes: 0 });
+  const shapes: BurstShape[] = ['step', 'ramp', 'spike'];
+  const results: CaseResult[] = [];
+  let seed = 1;
+  for (const s of tweets) {
+    const hourly = toHourly(s);
+    for (const baseShare of baseShares) {
+      for (const multiplier of multipliers) {
+        for (const shape of shapes) {
+          results.push(runCase({ series: s.name, baseShare, multiplier, shape }, hourly, params, seed++));
+        }
+      }
+    }
+  }
+  const lines = [
+    `### Preset \`${sensitivity}\` (hourly buckets; recall = an alert within 2 buckets of the burst start)`,
+    '',
+    '| series | median volume/h | base share | burst | recall (3 shapes) | share-alert recall | mean delay (buckets) | share FA/week (quiet) | volume alerts/week (quiet, real events) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of tweets) {
+    const vol = median(toHourly(s).total);
+    for (const baseShare of baseShares) {
+      for (const multiplier of multipliers) {
+        const rs = results.filter(
+          (r) => r.series === s.name && r.baseShare === baseShare && r.multiplier === multiplier,
+        );
+        const bursts = rs.flatMap((r) => r.bursts);
+        const hit = bursts.filter((b) => b.detected);
+        const delay = hit.reduce((a, b) => a + b.delayBuckets!, 0) / Math.max(1, hit.length);
+        const fa = rs.reduce((a, r) => a + r.quietShareAlertsPerWeek, 0) / rs.length;
+        const va = rs.reduce((a, r) => a + r.quietVolumeAlertsPerWeek, 0) / rs.length;
+        lines.push(
+          `| ${s.name.replace('Twitter_volume_', '').replace('.csv', '')} | ${vol} | ${baseShare} | ${multiplier}× | ` +
+            `${(hit.length / bursts.length).toFixed(2)} (${hit.length}/${bursts.length}) | ` +
+            `${(bursts.filter((b) => b.shareDetected).length / bursts.length).toFixed(2)} | ` +
+            `${delay.toFixed(2)} (${(delay * 60).toFixed(0)} min) | ${fa.toFixed(2)} | ${va.toFixed(2)} |`,
+        );
+      }
+    }
+  }
+  const all = results.flatMap((r) => r.bursts);
+  const ns = results.reduce((a, r) => a + r.stepNs * r.steps, 0) / results.reduce((a, r) => a + r.steps, 0);
+  lines.push(
+    '',
+    `All: recall ${(all.filter((b) => b.detected).length / all.length).toFixed(3)} over ${all.length} bursts; ` +
+      `max share FA/week on a quiet series ${Math.max(...results.map((r) => r.quietShareAlertsPerWeek)).toFixed(2)}; ` +
+      `mean update ${(ns / 1000).toFixed(2)} µs.`,
+  );
+  return lines;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function tickBenchmark(seriesCount = 1_000, ticks = 48): string[] {
+  const params = detectorParams('sedang');
+  const u = seededRandom(42);
+  const start = Date.UTC(2026, 0, 4, 17);
+  const states: SeriesState[] = [];
+  const warmBuckets = 14 * 24;
+  for (let k = 0; k < seriesCount; k++) {
+    let s = createSeriesState(start, params);
+    const scale = 1 + 50 * u();
+    for (let i = 0; i < warmBuckets; i++) {
+      const total = Math.round(scale * (0.5 + u()));
+      s = stepSeries(
+        s,
+        { bucketStartMs: start + i * HOUR, total, negative: Math.round(total * 0.15 * u()) },
+        params,
+      ).state;
+    }
+    states.push(s);
+  }
+  const plain: number[] = [];
+  const withJson: number[] = [];
+  const stored = states.map((s) => JSON.stringify(s));
+  for (let tick = 0; tick < ticks; tick++) {
+    const t = start + (warmBuckets + tick) * HOUR;
+    const obs = states.map(() => {
+      const total = Math.round(30 * u());
+      return { bucketStartMs: t, total, negative: Math.round(total * 0.15) };
+    });
+    let t0 = process.hrtime.bigint();
+    for (let k = 0; k < seriesCount; k++) states[k] = stepSeries(states[k]!, obs[k]!, params).state;
+    plain.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    t0 = process.hrtime.bigint();
+    for (let k = 0; k < seriesCount; k++) {
+      const s = parseSeriesState(JSON.parse(stored[k]!));
+      stored[k] = JSON.stringify(stepSeries(s, obs[k]!, params).state);
+    }
+    withJson.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const bytes = stored.reduce((a, s) => a + s.length, 0) / stored.length;
+  return [
+    `One tick over ${seriesCount} series (hourly, after 2 weeks of history), mean of ${ticks} ticks:`,
+    `- stepSeries only: ${mean(plain).toFixed(2)} ms per tick (max ${Math.max(...plain).toFixed(2)} ms), ` +
+      `${((mean(plain) * 1000) / seriesCount).toFixed(2)} µs per series`,
+    `- with JSON.parse + zod parse + JSON.stringify of each state: ${mean(withJson).toFixed(2)} ms per tick ` +
+      `(max ${Math.max(...withJson).toFixed(2)} ms)`,
+    `- serialised state: ${bytes.toFixed(0)} bytes per series`,
+  ];
+}
+
+/** Runs all spike benchmarks and prints Markdown. */
+export async function main(): Promise<void> {
+  const t0 = performance.now();
+  const out: string[] = [
+    '## Spikes',
+    '',
+    `Command: \`npx tsx bench/spikes.ts\` (Node ${process.version})`,
+    '',
+  ];
+  out.push('### Negative-share benchmark', '');
+  for (const preset of ['sedang', 'tinggi'] as const) {
+    out.push(...negativeShareBenchmark(preset, [0.1, 0.2], [3, 5]), '');
+  }
+  out.push('### Detector speed', '', ...tickBenchmark(), '');
+  const nab = runEvaluation();
+  if (nab !== null) {
+    out.push(
+      '### NAB realTweets (six series)',
+      '',
+      `LOFO standard ${nab.json.lofo.standard}, reward_low_FP ${nab.json.lofo.reward_low_FP}, reward_low_FN ${nab.json.lofo.reward_low_FN}; ` +
+        `in-sample ${nab.json.inSample.standard} / ${nab.json.inSample.reward_low_FP} / ${nab.json.inSample.reward_low_FN}`,
+      '',
+    );
+  }
+  out.push(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
