@@ -160,17 +160,12 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     const share = await stepDetector(deps, `share:${s.id}`, counts, params, now, (c) => c);
     stepped += volume.stepped + share.stepped;
     commits.push(volume.commit, share.commit);
-    for (const r of volume.raised.filter((a) => a.spike.kind === 'volume')) {
-      const c = byHour.get(r.bucketStartMs);
-      pending.push({
-        series: s.id,
-        ...(s.keyword ? { keyword: s.keyword } : {}),
-        ...r,
-        total: c?.total ?? 0,
-        negative: c?.negative ?? 0,
-      });
-    }
-    for (const r of share.raised.filter((a) => a.spike.kind === 'share')) {
+    // The negative-count detector speaks for volume, the (total, negative) one for share.
+    const raised = [
+      ...volume.raised.filter((a) => a.spike.kind === 'volume'),
+      ...share.raised.filter((a) => a.spike.kind === 'share'),
+    ];
+    for (const r of raised) {
       const c = byHour.get(r.bucketStartMs);
       pending.push({
         series: s.id,

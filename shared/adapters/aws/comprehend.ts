@@ -11,6 +11,7 @@ import {
   type LanguageCode,
 } from '@aws-sdk/client-comprehend';
 import { z } from 'zod';
+import { COMPREHEND_SENTIMENT_LANGUAGES } from '#shared/domain/language.ts';
 import type { SentimentLabel } from '#shared/domain/mention.ts';
 import type {
   AnalyzeOptions,
@@ -19,21 +20,8 @@ import type {
   SentimentOutcome,
 } from '#shared/ports/sentiment-analyzer.ts';
 
-/** Languages `DetectSentiment`/`BatchDetectSentiment` accept (AWS docs, 2026). */
-export const COMPREHEND_LANGUAGES: ReadonlySet<string> = new Set([
-  'de',
-  'en',
-  'es',
-  'it',
-  'pt',
-  'fr',
-  'ja',
-  'ko',
-  'hi',
-  'ar',
-  'zh',
-  'zh-TW',
-]);
+/** Languages `DetectSentiment`/`BatchDetectSentiment` accept (one list, kept with the language router). */
+export const COMPREHEND_LANGUAGES: ReadonlySet<string> = COMPREHEND_SENTIMENT_LANGUAGES;
 /** Documents per `BatchDetectSentiment` call. */
 export const COMPREHEND_BATCH_SIZE = 25;
 /** Byte budget per document: the 5,000-byte limit minus a safety margin. */

@@ -163,7 +163,11 @@ export class DynamoStore implements MentionStore, AlertStore {
               }),
               UpdateExpression: 'ADD #label :one, #total :one, #ids :idSet',
               ConditionExpression: 'NOT contains(#ids, :id)',
-              ExpressionAttributeNames: { '#label': stored.sentiment.label, '#total': 'total', '#ids': 'ids' },
+              ExpressionAttributeNames: {
+                '#label': stored.sentiment.label,
+                '#total': 'total',
+                '#ids': 'ids',
+              },
               ExpressionAttributeValues: {
                 ':one': { N: '1' },
                 ':idSet': { BS: [idValue] },
@@ -283,32 +287,24 @@ export class DynamoStore implements MentionStore, AlertStore {
     };
     const isIndex = timeline === '*';
     const out: { sk: string; mention: ScoredMention }[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const input: QueryCommandInput = {
-        TableName: this.#table,
-        ...(isIndex ? { IndexName: 'GSI1' } : {}),
-        KeyConditionExpression: isIndex
-          ? 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi'
-          : 'PK = :pk AND SK BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        Limit: Math.max(need, 25),
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      };
-      const result = await this.#client.send(new QueryCommand(input));
-      for (const raw of result.Items ?? []) {
-        const item = unmarshall(raw);
-        const sk = String(isIndex ? item['GSI1SK'] : item['SK']);
-        if (sk >= upperExclusive) continue;
-        const mention = ScoredMentionSchema.parse(item['data']);
-        if (query.sentiment && mention.sentiment.label !== query.sentiment) continue;
-        if (query.source && mention.source !== query.source) continue;
-        if (query.topic && !mention.topics.includes(query.topic)) continue;
-        out.push({ sk, mention });
-      }
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && out.length < need);
+    for await (const item of this.#items({
+      ...(isIndex ? { IndexName: 'GSI1' } : {}),
+      KeyConditionExpression: isIndex
+        ? 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi'
+        : 'PK = :pk AND SK BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: Math.max(need, 25),
+    })) {
+      const sk = String(isIndex ? item['GSI1SK'] : item['SK']);
+      if (sk >= upperExclusive) continue;
+      const mention = ScoredMentionSchema.parse(item['data']);
+      if (query.sentiment && mention.sentiment.label !== query.sentiment) continue;
+      if (query.source && mention.source !== query.source) continue;
+      if (query.topic && !mention.topics.includes(query.topic)) continue;
+      out.push({ sk, mention });
+      if (out.length >= need) break;
+    }
     return out;
   }
 
@@ -316,26 +312,16 @@ export class DynamoStore implements MentionStore, AlertStore {
   async hourlyCounts(series: string, from: string, to: string): Promise<HourlyCount[]> {
     const byHour = new Map<string, SentimentCounts>();
     for (const day of daysBetween(from, to)) {
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const result = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': { S: keys.counterPk(series, day) } },
-            ProjectionExpression: 'SK, POSITIVE, NEGATIVE, NEUTRAL, MIXED',
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const raw of result.Items ?? []) {
-          const item = unmarshall(raw);
-          const hour = `${day}T${String(item['SK']).slice(0, 2)}:00:00.000Z`;
-          const counts = byHour.get(hour) ?? zeroCounts();
-          for (const label of SENTIMENT_LABELS) counts[label] += Number(item[label] ?? 0);
-          byHour.set(hour, counts);
-        }
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
+      for await (const item of this.#items({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': { S: keys.counterPk(series, day) } },
+        ProjectionExpression: 'SK, POSITIVE, NEGATIVE, NEUTRAL, MIXED',
+      })) {
+        const hour = `${day}T${String(item['SK']).slice(0, 2)}:00:00.000Z`;
+        const counts = byHour.get(hour) ?? zeroCounts();
+        for (const label of SENTIMENT_LABELS) counts[label] += Number(item[label] ?? 0);
+        byHour.set(hour, counts);
+      }
     }
     const out: HourlyCount[] = [];
     const start = Math.floor(Date.parse(from) / 3_600_000) * 3_600_000;
@@ -449,27 +435,18 @@ export class DynamoStore implements MentionStore, AlertStore {
   async exportLabels(from: string, to: string): Promise<AnalystLabel[]> {
     const out: AnalystLabel[] = [];
     for (const month of monthsBetween(from, to)) {
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const result = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#table,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi',
-            ExpressionAttributeValues: {
-              ':pk': { S: keys.labelIndexPk(month) },
-              ':lo': { S: from },
-              ':hi': { S: to },
-            },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const raw of result.Items ?? []) {
-          const label = unmarshall(raw)['data'] as AnalystLabel;
-          if (label.at >= from && label.at < to) out.push(label);
-        }
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
+      for await (const item of this.#items({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: {
+          ':pk': { S: keys.labelIndexPk(month) },
+          ':lo': { S: from },
+          ':hi': { S: to },
+        },
+      })) {
+        const label = item['data'] as AnalystLabel;
+        if (label.at >= from && label.at < to) out.push(label);
+      }
     }
     return out;
   }
@@ -523,23 +500,14 @@ export class DynamoStore implements MentionStore, AlertStore {
   async listAlerts(from: string, to: string): Promise<(Alert & { publishedAt?: string })[]> {
     const out: (Alert & { publishedAt?: string })[] = [];
     for (const month of monthsBetween(from, to).reverse()) {
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const result = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
-            ExpressionAttributeValues: { ':pk': { S: `A#${month}` }, ':lo': { S: from }, ':hi': { S: to } },
-            ScanIndexForward: false,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const raw of result.Items ?? []) {
-          const alert = toAlert(unmarshall(raw));
-          if (alert.windowStart >= from && alert.windowStart < to) out.push(alert);
-        }
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
+      for await (const item of this.#items({
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': { S: `A#${month}` }, ':lo': { S: from }, ':hi': { S: to } },
+        ScanIndexForward: false,
+      })) {
+        const alert = toAlert(item);
+        if (alert.windowStart >= from && alert.windowStart < to) out.push(alert);
+      }
     }
     return out;
   }
@@ -642,6 +610,24 @@ export class DynamoStore implements MentionStore, AlertStore {
     );
   }
 
+  /** Every item of a query, page after page (Limit applies per page, before any filter). */
+  async *#items(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Record<string, unknown>> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const result = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          ...input,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const raw of result.Items ?? []) yield unmarshall(raw);
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+  }
+
   async #getRaw(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
     const result = await this.#client.send(
       new GetItemCommand({ TableName: this.#table, Key: marshall(key), ConsistentRead: true }),
@@ -656,22 +642,12 @@ export class DynamoStore implements MentionStore, AlertStore {
   ): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
     for (const day of daysBetween(from, to)) {
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const result = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
-            ExpressionAttributeValues: { ':pk': { S: pkOf(day) }, ':lo': { S: from }, ':hi': { S: to } },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const raw of result.Items ?? []) {
-          const item = unmarshall(raw);
-          if (String(item['SK']) < to) out.push(item);
-        }
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
+      for await (const item of this.#items({
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': { S: pkOf(day) }, ':lo': { S: from }, ':hi': { S: to } },
+      })) {
+        if (String(item['SK']) < to) out.push(item);
+      }
     }
     return out;
   }

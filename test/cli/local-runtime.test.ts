@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalStore, runLocal } from '../../cli/local-runtime.ts';
+import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
+import { silentLog } from '#shared/observability.ts';
+
+const REAL_REPLAY = '../shared/data/replay/majalengka-real/mentions.jsonl';
+const SMALL_REPLAY = 'test/fixtures/feeds/replay-small.jsonl';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pantau-local-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Sum of the `all` counter over the UTC days the replay file's items fall on. */
+async function countAll(dataDir: string, replay: string): Promise<number> {
+  const days = new Set(parseReplayLines(await readFile(replay, 'utf8')).items.map((i) => (i.publishedAt ?? '').slice(0, 10)));
+  const { db, store } = await openLocalStore(dataDir);
+  try {
+    let total = 0;
+    for (const day of days) {
+      const hours = await store.hourlyCounts('all', `${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`);
+      total += hours.reduce((s, h) => s + h.total, 0);
+    }
+    return total;
+  } finally {
+    await db.close();
+  }
+}
+
+describe('local runtime (npm start)', () => {
+  it('runs a full cycle on a replay file, keeps bad lines out with reasons, and a second run adds nothing', async () => {
+    const dataDir = join(dir, 'small');
+    const progress: string[] = [];
+    const first = await runLocal({ configPath: 'config/majalengka.json', dataDir, replay: SMALL_REPLAY, progress: (l) => progress.push(l), log: silentLog });
+    // 4 valid lines of the fixture (the rest are malformed, have no URL, an ftp URL, no text, or a worded date).
+    expect(first.mentions.fetched).toBe(4);
+    expect(first.mentions.new).toBe(4);
+    expect(first.mentions.rejected).toBeGreaterThanOrEqual(6);
+    expect(first.classified).toBe(4);
+    expect(Object.values(first.sentiment).reduce((a, b) => a + b, 0)).toBe(4);
+    expect(first.digestDate).toBe('2024-03-05');
+    expect(existsSync(first.digest)).toBe(true);
+    expect(await readFile(first.digest, 'utf8')).toContain('Ringkasan Harian Pantau');
+    expect(progress.some((l) => l.startsWith('Classifying 4 mentions'))).toBe(true);
+
+    const second = await runLocal({ configPath: 'config/majalengka.json', dataDir, replay: SMALL_REPLAY, progress: () => {}, log: silentLog });
+    expect(second.mentions).toMatchObject({ fetched: 4, new: 0, duplicate: 4 });
+    expect(second.classified).toBe(0);
+    expect(await countAll(dataDir, SMALL_REPLAY)).toBe(4);
+  });
+
+  it('says plainly that every source failed when none can be reached', async () => {
+    const configPath = join(dir, 'offline.json');
+    const config = JSON.parse(await readFile('config/majalengka.json', 'utf8'));
+    // Port 9 on loopback (discard): nothing listens, so connections are refused at once.
+    config.sources = [
+      { id: 'rss-offline', kind: 'rss', url: 'http://127.0.0.1:9/feed.xml' },
+      { id: 'gnews-offline', kind: 'google-news', query: 'Majalengka' },
+    ];
+    await writeFile(configPath, JSON.stringify(config));
+    const summary = await runLocal({
+      configPath,
+      dataDir: join(dir, 'offline'),
+      googleNewsBaseUrl: 'http://127.0.0.1:9',
+      timeoutMs: 2_000,
+      progress: () => {},
+      log: silentLog,
+    });
+    expect(summary.allSourcesFailed).toBe(true);
+    expect(summary.failedSources.map((f) => f.sourceId).sort()).toEqual(['gnews-offline', 'rss-offline']);
+    expect(summary.mentions.new).toBe(0);
+    expect(existsSync(summary.digest)).toBe(true);
+  });
+
+  it.skipIf(!existsSync(REAL_REPLAY))('classifies every real Majalengka mention and stores no duplicates on a re-run', async () => {
+    const dataDir = join(dir, 'real');
+    const first = await runLocal({ configPath: 'config/majalengka.json', dataDir, replay: REAL_REPLAY, progress: () => {}, log: silentLog });
+    expect(first.mentions).toMatchObject({ fetched: 110, new: 110, rejected: 0 });
+    expect(first.classified).toBe(110);
+    expect(first.deadLettered + first.rejectedMessages).toBe(0);
+    const second = await runLocal({ configPath: 'config/majalengka.json', dataDir, replay: REAL_REPLAY, progress: () => {}, log: silentLog });
+    expect(second.mentions).toMatchObject({ new: 0, duplicate: 110 });
+    expect(await countAll(dataDir, REAL_REPLAY)).toBe(110);
+  });
+});
