@@ -44,7 +44,7 @@ function printSummary(s: RunSummary): void {
     out(
       r.ok
         ? `    ${r.sourceId}: ${r.fetched} fetched, ${r.new} new, ${r.duplicate} duplicate`
-        : `    ${r.sourceId}: failed — ${r.error}`,
+        : `    ${r.sourceId}: failed (see below)`,
     );
   }
   out(
