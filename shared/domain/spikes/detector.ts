@@ -47,8 +47,8 @@ export const DetectorParamsSchema = z.object({
   priorDispersion: z.number().positive(),
   /** Half-life of the dispersion estimates, ms. */
   dispersionHalfLifeMs: z.number().positive(),
-  /** Half-life of the baseline negative share, counted in mentions (the share is a decayed ratio of sums). */
-  shareHalfLifeMentions: z.number().positive(),
+  /** Half-life of the baseline negative share and its overdispersion (decayed sums over time), ms. */
+  shareHalfLifeMs: z.number().positive(),
   /** No alert before this much data has been seen, ms. */
   warmupMs: z.number().nonnegative(),
   /** Surprise (−log10 p) at or above which a test alerts. */
@@ -96,7 +96,7 @@ const BASE_PARAMS: DetectorParams = {
   weekdayHalfLifeWeeks: 4,
   priorDispersion: 0.1,
   dispersionHalfLifeMs: 7 * DAY_MS,
-  shareHalfLifeMentions: 2_000,
+  shareHalfLifeMs: 7 * DAY_MS,
   warmupMs: DAY_MS,
   alertSurprise: 4,
   releaseSurprise: 1.3,
@@ -186,7 +186,7 @@ export const SeriesStateSchema = z.object({
   ringTotal: z.array(z.number()),
   ringNegative: z.array(z.number()),
   ringExpected: z.array(z.number()),
-  /** Decayed sums of negatives and totals (share baseline), decaying by 2^(−mentions/half-life). */
+  /** Decayed sums of negatives and totals (the baseline share is their ratio), half-life `shareHalfLifeMs`. */
   shareNeg: z.number(),
   shareTot: z.number(),
   /** Decayed method-of-moments sums for ρ, the intra-bucket correlation of negatives (Var = np(1−p)(1+(n−1)ρ)). */
@@ -417,7 +417,19 @@ function advance(s: SeriesState, obs: Observation, params: DetectorParams): Step
 
   const calKeep = 2 ** (-params.bucketMs / params.calibrationHalfLifeMs);
   const rarityTarget = Math.log10(Math.max(2, params.rarityMs / params.bucketMs));
-  const volume = bestCandidate(volumeTests(s, params, filled), s.volume, params, rarityTarget, warm, calKeep);
+  // Volume surprises are also calibrated against the series' own history of surprises (conformal), so a
+  // series whose bursts are routine stays quiet (NAB's UPS, AAPL). Share surprises are not: the
+  // beta-binomial with an estimated overdispersion is already calibrated for a proportion, and a recurring
+  // negative burst (a complaint that returns every few days) should alert every time.
+  const volume = bestCandidate(
+    volumeTests(s, params, filled),
+    s.volume,
+    params,
+    rarityTarget,
+    warm,
+    calKeep,
+    true,
+  );
   const share = bestCandidate(
     shareTests(s, params, filled, p0, rho),
     s.share,
@@ -425,6 +437,7 @@ function advance(s: SeriesState, obs: Observation, params: DetectorParams): Step
     rarityTarget,
     warm,
     calKeep,
+    false,
   );
 
   const authorsOk = obs.distinctAuthors === undefined || obs.distinctAuthors >= params.minDistinctAuthors;
@@ -595,6 +608,7 @@ function bestCandidate(
   rarityTarget: number,
   warm: boolean,
   calKeep: number,
+  calibrate: boolean,
 ): Candidate {
   let best: TestResult | null = null;
   for (const r of tests) {
@@ -615,6 +629,8 @@ function bestCandidate(
       score: 0,
     };
   }
+  if (!calibrate)
+    return { ...best, rarity: Number.POSITIVE_INFINITY, score: toScore(best.surprise, params.alertSurprise) };
   const rarity = -Math.log10(conformalP(alarm.cal, alarm.calN, best.surprise));
   const score = Math.min(toScore(best.surprise, params.alertSurprise), toScore(rarity, rarityTarget));
   if (warm) alarm.calN = recordSurprise(alarm.cal, alarm.calN, best.surprise, calKeep);
@@ -675,15 +691,16 @@ function clampAlpha(a: number): number {
 
 function learnShare(s: SeriesState, obs: Observation, params: DetectorParams, p0: number, rho: number): void {
   const n = obs.total;
-  if (n <= 0) return;
   const v = p0 * (1 - p0);
-  const sd = Math.sqrt(n * v * (1 + (n - 1) * rho));
+  const sd = Math.sqrt(n * v * (1 + Math.max(0, n - 1) * rho));
   const neg = Math.min(obs.negative, n * p0 + 4 * sd + 1);
-  const keep = 2 ** (-n / params.shareHalfLifeMentions);
+  const keep = 2 ** (-params.bucketMs / params.shareHalfLifeMs);
   s.shareNeg = s.shareNeg * keep + neg;
   s.shareTot = s.shareTot * keep + n;
+  s.rhoNum *= keep;
+  s.rhoDen *= keep;
   if (n >= 2) {
-    s.rhoNum = s.rhoNum * keep + (neg - n * p0) ** 2 - n * v;
-    s.rhoDen = s.rhoDen * keep + n * (n - 1) * v;
+    s.rhoNum += (neg - n * p0) ** 2 - n * v;
+    s.rhoDen += n * (n - 1) * v;
   }
 }
