@@ -1,0 +1,219 @@
+/**
+ * Readers for the public sentiment data in `../shared/data/sentiment` (see its README for sources and
+ * licences) and for exported analyst feedback. Script-side only: never bundled into a Lambda.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { SentimentClass } from '#shared/domain/sentiment/model.ts';
+import type { TrainingExample } from '#shared/domain/sentiment/train.ts';
+
+/** A data file is missing or malformed. */
+export class SentimentDataError extends Error {
+  override readonly name = 'SentimentDataError';
+}
+
+/** Default data folder, relative to the repository root. */
+export const DEFAULT_DATA_DIR = '../shared/data/sentiment';
+
+/** A labelled text with its source id (NusaX ids are shared across languages). */
+export interface LabelledText extends TrainingExample {
+  readonly id: string;
+}
+
+/**
+ * Parse RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes).
+ *
+ * @returns Rows of fields, the header row included.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else {
+          quoted = false;
+        }
+      } else {
+        field += ch;
+      }
+    } else if (ch === '"') {
+      quoted = true;
+    } else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += ch;
+    }
+  }
+  if (field.length > 0 || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => r.length > 1 || (r[0] ?? '') !== '');
+}
+
+function readText(path: string): string {
+  if (!existsSync(path)) throw new SentimentDataError(`missing data file ${path}`);
+  return readFileSync(path, 'utf8');
+}
+
+const ClassSchema = z.enum(['negative', 'neutral', 'positive']);
+
+/** SmSA split (`text<TAB>label`, no header). */
+export function readSmsa(dir: string, split: 'train' | 'valid' | 'test'): LabelledText[] {
+  return readText(join(dir, 'smsa', `${split}.tsv`))
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line, i) => {
+      const tab = line.lastIndexOf('\t');
+      return {
+        id: `smsa-${split}-${i}`,
+        text: line.slice(0, tab),
+        label: ClassSchema.parse(line.slice(tab + 1).trim()),
+        lang: 'id',
+      };
+    });
+}
+
+/** NusaX split for one language folder (`id,text,label`). */
+export function readNusax(
+  dir: string,
+  language: 'indonesian' | 'sundanese' | 'english' | 'javanese',
+  split: 'train' | 'valid' | 'test',
+): LabelledText[] {
+  const lang = { indonesian: 'id', sundanese: 'su', english: 'en', javanese: 'jv' }[language];
+  return rowsWithHeader(readText(join(dir, 'nusax', language, `${split}.csv`)), ['id', 'text', 'label']).map(
+    (r) => ({
+      id: r['id']!,
+      text: r['text']!,
+      label: ClassSchema.parse(r['label']),
+      lang,
+    }),
+  );
+}
+
+/** NusaTranslation Sundanese split (binary: `id,text,label`). */
+export function readNusaTranslationSun(dir: string, split: 'train' | 'valid' | 'test'): LabelledText[] {
+  return rowsWithHeader(readText(join(dir, 'nusatranslation-sun', `${split}.csv`)), [
+    'id',
+    'text',
+    'label',
+  ]).map((r) => ({ id: r['id']!, text: r['text']!, label: ClassSchema.parse(r['label']), lang: 'su' }));
+}
+
+/** IndoLEM (minangNLP) fold 0, `indo` column; 1 = positive, 0 = negative. */
+export function readIndolem(dir: string, split: 'train0' | 'dev0' | 'test0'): LabelledText[] {
+  return rowsWithHeader(readText(join(dir, 'indolem-mit', `${split}.csv`)), [
+    'minang',
+    'indo',
+    'sentiment',
+  ]).map((r, i) => ({
+    id: `indolem-${split}-${i}`,
+    text: r['indo']!,
+    label: r['sentiment']!.trim() === '1' ? 'positive' : 'negative',
+    lang: 'id',
+  }));
+}
+
+function rowsWithHeader(text: string, expected: readonly string[]): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(text);
+  if (!header || expected.some((name, i) => header[i]?.trim() !== name)) {
+    throw new SentimentDataError(
+      `unexpected CSV header ${JSON.stringify(header)}; want ${expected.join(',')}`,
+    );
+  }
+  return rows.map((row) => Object.fromEntries(expected.map((name, i) => [name, row[i] ?? ''])));
+}
+
+const FeedbackLineSchema = z.object({
+  text: z.string().min(1),
+  label: z
+    .string()
+    .transform((l) => l.toLowerCase())
+    .pipe(z.enum(['negative', 'neutral', 'positive', 'mixed'])),
+  lang: z.string().min(2).max(8).default('id'),
+});
+
+/**
+ * Analyst feedback exported as JSON Lines `{"text","label","lang"}`. MIXED labels are skipped (the
+ * model has no mixed class; MIXED comes from its decision rule).
+ *
+ * @throws {SentimentDataError} on a line that is not valid JSON or misses a field (with its number).
+ */
+export function readFeedback(path: string): LabelledText[] {
+  const out: LabelledText[] = [];
+  readText(path)
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let parsed: z.infer<typeof FeedbackLineSchema>;
+      try {
+        parsed = FeedbackLineSchema.parse(JSON.parse(line));
+      } catch (error) {
+        throw new SentimentDataError(`${path}:${i + 1}: not a feedback line`, { cause: error });
+      }
+      if (parsed.label === 'mixed') return;
+      out.push({
+        id: `feedback-${i + 1}`,
+        text: parsed.text,
+        label: parsed.label as SentimentClass,
+        lang: parsed.lang,
+      });
+    });
+  return out;
+}
+
+/** Lower-cased word tokens for near-duplicate detection. */
+function tokenSet(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+/**
+ * Ids of `candidates` that are NOT near-duplicates of any `reference` text: token Jaccard < 0.7
+ * against every reference (the threshold from `shared/data/README.md`).
+ */
+export function notNearDuplicated(
+  candidates: readonly LabelledText[],
+  references: readonly { text: string }[],
+  threshold = 0.7,
+): Set<string> {
+  const refs = references.map((r) => tokenSet(r.text));
+  const byToken = new Map<string, number[]>();
+  refs.forEach((set, i) => {
+    for (const t of set) {
+      const list = byToken.get(t);
+      if (list) list.push(i);
+      else byToken.set(t, [i]);
+    }
+  });
+  const keep = new Set<string>();
+  for (const candidate of candidates) {
+    const set = tokenSet(candidate.text);
+    const overlap = new Map<number, number>();
+    for (const t of set) for (const i of byToken.get(t) ?? []) overlap.set(i, (overlap.get(i) ?? 0) + 1);
+    let duplicate = false;
+    for (const [i, inter] of overlap) {
+      const union = set.size + refs[i]!.size - inter;
+      if (union > 0 && inter / union >= threshold) {
+        duplicate = true;
+        break;
+      }
+    }
+    if (!duplicate) keep.add(candidate.id);
+  }
+  return keep;
+}

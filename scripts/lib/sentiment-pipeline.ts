@@ -1,0 +1,143 @@
+/**
+ * The training recipe shared by `scripts/train-sentiment.ts` and the tests: which data, which
+ * hyper-parameters, and calibration on the valid splits only. Test splits are never read here.
+ */
+import type { FeatureConfig } from '#shared/domain/sentiment/features.ts';
+import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
+import {
+  CLASSES,
+  referenceLogits,
+  type SentimentClass,
+  type WeightFile,
+} from '#shared/domain/sentiment/model.ts';
+import {
+  buildWeightFile,
+  type CalibrationGroup,
+  fitDecision,
+  quantizedModel,
+  scoreDecision,
+  type TrainingExample,
+  type TrainOptions,
+  trainLinear,
+  vectorize,
+} from '#shared/domain/sentiment/train.ts';
+import {
+  type LabelledText,
+  readFeedback,
+  readNusaTranslationSun,
+  readNusax,
+  readSmsa,
+} from './sentiment-data.ts';
+
+/** Model name written into every weight file and every Sentiment it produces. */
+export const MODEL_NAME = 'pantau-id';
+
+/**
+ * Feature settings chosen on the valid splits (see `docs/model-card.md`, "Model selection"): word
+ * uni+bigrams over negation-marked tokens, character 2–5-grams, lexicon hits, 2^18 buckets.
+ */
+export const DEFAULT_FEATURES: FeatureConfig = {
+  hashBits: 18,
+  word: 1,
+  bigram: 1,
+  char: 1,
+  charMin: 2,
+  charMax: 5,
+  lexicon: 0.3,
+};
+
+/** Hyper-parameters chosen on the valid splits. */
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  features: DEFAULT_FEATURES,
+  epochs: 10,
+  learningRate: 0.1,
+  l2: 1e-4,
+  seed: 20261130,
+  nbScaling: true,
+  balanced: false,
+};
+
+export interface TrainingData {
+  readonly train: readonly TrainingExample[];
+  readonly valid: readonly {
+    name: string;
+    rows: readonly LabelledText[];
+    classes: readonly SentimentClass[];
+  }[];
+  readonly counts: Record<string, number>;
+}
+
+/**
+ * Load the training and valid data.
+ *
+ * @param dir - The `sentiment/` data folder.
+ * @param options.feedback - Optional analyst-feedback JSON Lines file (added to training only).
+ * @param options.nusaTranslation - Include NusaTranslation-Sundanese train. @default true
+ */
+export function loadTrainingData(
+  dir: string,
+  options: { feedback?: string | undefined; nusaTranslation?: boolean } = {},
+): TrainingData {
+  const parts: Record<string, readonly LabelledText[]> = {
+    'smsa/train': readSmsa(dir, 'train'),
+    'nusax/indonesian/train': readNusax(dir, 'indonesian', 'train'),
+    'nusax/sundanese/train': readNusax(dir, 'sundanese', 'train'),
+  };
+  if (options.nusaTranslation ?? true)
+    parts['nusatranslation-sun/train'] = readNusaTranslationSun(dir, 'train');
+  if (options.feedback) parts['feedback'] = readFeedback(options.feedback);
+  const valid = [
+    { name: 'smsa/valid', rows: readSmsa(dir, 'valid'), classes: CLASSES },
+    { name: 'nusax/indonesian/valid', rows: readNusax(dir, 'indonesian', 'valid'), classes: CLASSES },
+    { name: 'nusax/sundanese/valid', rows: readNusax(dir, 'sundanese', 'valid'), classes: CLASSES },
+  ];
+  const counts = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.length]));
+  for (const v of valid) counts[v.name] = v.rows.length;
+  return { train: Object.values(parts).flat(), valid, counts };
+}
+
+export interface TrainResult {
+  readonly file: WeightFile;
+  /** Macro-F1 on each valid split under the fitted decision. */
+  readonly validMacroF1: Record<string, number>;
+  readonly trainMs: number;
+}
+
+/**
+ * Train, quantise, calibrate on valid, and assemble the weight file.
+ *
+ * @param data - From {@link loadTrainingData} (or a tiny synthetic set in tests).
+ * @param version - Weight-file version, e.g. `2026.11.1`.
+ * @param options - Hyper-parameters. @default DEFAULT_TRAIN_OPTIONS
+ * @param now - Epoch ms used only for reporting the duration (injectable for determinism checks).
+ */
+export function trainModel(
+  data: TrainingData,
+  version: string,
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+  now: () => number = () => 0,
+): TrainResult {
+  const started = now();
+  const floatModel = trainLinear(vectorize(data.train, options.features), options);
+  const neutral = { temperature: 1, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold: 1 };
+  const shipped = quantizedModel(floatModel, MODEL_NAME, version, neutral);
+  const buffer = new SparseBuffer();
+  const groups: CalibrationGroup[] = data.valid.map((v) => ({
+    name: v.name,
+    logits: v.rows.map((r) => referenceLogits(shipped, r.text, r.lang, buffer)),
+    gold: v.rows.map((r) => r.label),
+    classes: v.classes,
+  }));
+  const decision = fitDecision(groups);
+  const validMacroF1 = Object.fromEntries(
+    groups.map((g) => [g.name, Math.round(scoreDecision([g], decision) * 10_000) / 10_000]),
+  );
+  const file = buildWeightFile(floatModel, MODEL_NAME, version, decision, {
+    licence: 'CC BY-SA 4.0 (derived from SmSA, NusaX and NusaTranslation; see NOTICE)',
+    data: data.counts,
+    options: { ...options, features: undefined },
+    validMacroF1,
+    recipe: 'npm run train:sentiment -- --data ../shared/data/sentiment',
+  });
+  return { file, validMacroF1, trainMs: now() - started };
+}

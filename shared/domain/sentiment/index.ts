@@ -1,0 +1,50 @@
+/**
+ * Pantau's embedded Indonesian/Sundanese/Javanese sentiment model: the entry point the classify
+ * function and the CLI use. The weights are imported statically so esbuild bundles them into the
+ * Lambda; they are decoded once per process (cold start) and cached.
+ *
+ * Model choice, data, metrics and limits: `docs/model-card.md`.
+ */
+import type { Sentiment } from '#shared/domain/mention.ts';
+import weights from '../../../models/sentiment-id-2026.11.1.json' with { type: 'json' };
+import { classifyWith, decodeWeightFile, type LinearModel, TokenCache } from './model.ts';
+
+export { CLASSES, ModelFormatError, type SentimentClass } from './model.ts';
+
+/** A loaded sentiment model with a pure, synchronous `classify`. */
+export interface EmbeddedModel {
+  readonly name: string;
+  readonly version: string;
+  /**
+   * Score one text. Never throws for any string (empty, 100 KB, emoji/ZWJ/RTL, lone surrogates).
+   *
+   * @param text - Plain text; only the first 20,000 UTF-16 code units are read.
+   * @param lang - Routed language from `detectLanguage` (`id`, `su`, `jv`, `und` …); `su` and `jv`
+   *   switch on their negators and lexicon entries.
+   * @returns Comprehend-shaped label and scores (summing to 1) plus model name and version.
+   */
+  classify(text: string, lang: string): Sentiment;
+}
+
+/** Wrap a decoded model as an {@link EmbeddedModel} with its own token cache. */
+export function embeddedModelFrom(model: LinearModel): EmbeddedModel {
+  const cache = new TokenCache(model);
+  return {
+    name: model.name,
+    version: model.version,
+    classify: (text, lang) => classifyWith(model, typeof text === 'string' ? text : '', lang, cache),
+  };
+}
+
+let cached: EmbeddedModel | undefined;
+
+/**
+ * The shipped model (`models/sentiment-id-2026.11.1.json`), decoded on first call and cached for the
+ * life of the process.
+ *
+ * @throws {ModelFormatError} if the bundled weight file is corrupt (a build error, not a runtime one).
+ */
+export function loadEmbeddedModel(): EmbeddedModel {
+  cached ??= embeddedModelFrom(decodeWeightFile(weights));
+  return cached;
+}

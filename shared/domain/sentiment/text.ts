@@ -1,0 +1,259 @@
+/**
+ * Text preparation for the embedded sentiment model: normalisation, tokenisation and negation-scope
+ * marking. Pure functions; no stopword removal (every common Indonesian stopword list deletes the
+ * negators, see `docs/sentiment.md`).
+ */
+
+/**
+ * Longest input the classifier reads, in UTF-16 code units. Longer text is cut before any work so a
+ * 100 KB post costs the same as a 20 KB one; sentiment of a long text is dominated by its opening
+ * anyway, and Pantau stores at most 10,000 units per mention (`MAX_TEXT_LENGTH`).
+ */
+export const MAX_CLASSIFY_CHARS = 20_000;
+
+/** How many tokens after a negator are marked as negated (`neg_x`); two measured best (+1–2 F1 points). */
+export const NEGATION_SCOPE = 2;
+
+/** Prefix given to tokens inside a negation scope. */
+export const NEGATED_PREFIX = 'neg_';
+
+/**
+ * Indonesian negators and their colloquial spellings, mapped to one canonical form so `gak enak` and
+ * `tidak enak` share features. Source: the trap list in `/shared/reference/sentiment.md`, written here
+ * by hand (no third-party slang dictionary is shipped).
+ */
+const INDONESIAN_NEGATORS: ReadonlyMap<string, string> = new Map([
+  ...[
+    'tidak',
+    'tdk',
+    'tak',
+    'gak',
+    'ga',
+    'gk',
+    'g',
+    'gx',
+    'enggak',
+    'engga',
+    'nggak',
+    'ngga',
+    'ndak',
+    'kagak',
+  ].map((w) => [w, 'tidak'] as const),
+  ...['bukan', 'bkn'].map((w) => [w, 'bukan'] as const),
+  ...['belum', 'blm', 'blom', 'belom'].map((w) => [w, 'belum'] as const),
+  ...['jangan', 'jgn', 'jngn'].map((w) => [w, 'jangan'] as const),
+  ...['kurang', 'krg'].map((w) => [w, 'kurang'] as const),
+  ['tanpa', 'tanpa'],
+]);
+
+/**
+ * Sundanese negators. Applied only to text routed as Sundanese: `lain` means "other" in Indonesian,
+ * and `tong` is a barrel.
+ */
+const SUNDANESE_NEGATORS: ReadonlySet<string> = new Set([
+  'teu',
+  'henteu',
+  'sanes',
+  'lain',
+  'acan',
+  'tacan',
+  'tong',
+  'ulah',
+  'kirang',
+  'moal',
+]);
+
+/** Javanese negators, applied only to text routed as Javanese (`ora`, `ra`, `dudu`, `durung`, `aja`, …). */
+const JAVANESE_NEGATORS: ReadonlySet<string> = new Set([
+  'ora',
+  'ra',
+  'dudu',
+  'durung',
+  'aja',
+  'ojo',
+  'mboten',
+  'boten',
+]);
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const URL = /(?:https?:\/\/|www\.)\S+|\b\S+\.(?:com|id|ly|co|net|org)\/\S*/g;
+const MENTION = /@[\p{L}\p{N}_]+/gu;
+/** Invisible format characters (ZWJ, ZWNJ, BOM, RTL/LTR marks), combining marks, emoji skin tones. */
+const INVISIBLE = /[\p{Cf}\p{M}\p{Emoji_Modifier}]/gu;
+/** Three or more of the same letter (`bagusss`) collapse to one; doubles (`maaf`) are real spelling. */
+const ELONGATION = /(\p{L})\1{2,}/gu;
+const REPEATED_MARK = /([!?])\1+/g;
+const ASCII_ELONGATION = /([a-z])\1{2,}/g;
+/** Any UTF-16 code unit outside ASCII (surrogates included). */
+export const NON_ASCII = /[\u0080-\uffff]/;
+const EMOTICON_HINT = /[:;=^]|T[_.]T/;
+const CAPITAL_EMOTICON = /(?:^|\s)[:;=]-?[DP](?=\s|$)/g;
+const POSITIVE_EMOTICON = /(?:^|\s)[:;=]-?[)\]dp>](?=\s|$)|\^[_-]?\^/g;
+const NEGATIVE_EMOTICON = /(?:^|\s)(?:[:;=]'?-?[([/\\]|>[:;]\()(?=\s|$)|\bT[_.]T\b/g;
+const TOKEN = /\p{L}[\p{L}\p{N}]*|\p{N}+|\p{Extended_Pictographic}|[!?.,;:]/gu;
+
+/** Punctuation that ends a negation scope and never becomes a feature itself. */
+const CLAUSE_BREAKS: ReadonlySet<string> = new Set(['.', ',', ';', ':']);
+
+/** Placeholder tokens produced by {@link normalizeText}. */
+export const PLACEHOLDER = {
+  url: 'xurl',
+  user: 'xuser',
+  number: 'xnum',
+  emoPos: 'xemopos',
+  emoNeg: 'xemoneg',
+};
+
+/**
+ * Normalise raw text for the sentiment model: cut to {@link MAX_CLASSIFY_CHARS}, replace lone
+ * surrogates, NFKD + strip combining marks and invisible format characters, lower-case, replace URLs,
+ * @-handles and emoticons by placeholders, collapse letter elongations (`bagusss` → `bagus`) and runs of `!`/`?`.
+ *
+ * Never throws, for any string (empty, lone surrogates, RTL, ZWJ sequences).
+ *
+ * @param text - Plain text, any length.
+ * @returns The normalised text (may be empty).
+ */
+export function normalizeText(text: string): string {
+  let out = text.length > MAX_CLASSIFY_CHARS ? text.slice(0, MAX_CLASSIFY_CHARS) : text;
+  // Each step is skipped when a cheap test shows it cannot match: most texts are plain ASCII, and
+  // this keeps classification above 100,000 short documents per second (see BENCHMARKS).
+  const nonAscii = NON_ASCII.test(out);
+  if (nonAscii) out = out.replace(LONE_SURROGATE, ' ');
+  if (out.includes('/') || out.includes('www.')) out = out.replace(URL, ` ${PLACEHOLDER.url} `);
+  if (out.includes('@')) out = out.replace(MENTION, ` ${PLACEHOLDER.user} `);
+  const emoticons = EMOTICON_HINT.test(out);
+  // Emoticons are matched before lower-casing so `:D` and `:P` survive; `T_T` needs its capitals too.
+  if (emoticons) {
+    out = out
+      .replace(NEGATIVE_EMOTICON, ` ${PLACEHOLDER.emoNeg} `)
+      .replace(CAPITAL_EMOTICON, ` ${PLACEHOLDER.emoPos} `);
+  }
+  if (nonAscii) out = out.normalize('NFKD').replace(INVISIBLE, '');
+  out = out.toLowerCase();
+  if (emoticons) out = out.replace(POSITIVE_EMOTICON, ` ${PLACEHOLDER.emoPos} `);
+  if (nonAscii) out = out.replace(ELONGATION, '$1');
+  else if (hasAsciiTriple(out)) out = out.replace(ASCII_ELONGATION, '$1');
+  if (out.includes('!!') || out.includes('??')) out = out.replace(REPEATED_MARK, '$1');
+  return out;
+}
+
+/** True when lower-case ASCII `text` has a letter three times in a row (a loop is 10× cheaper than the regex). */
+function hasAsciiTriple(text: string): boolean {
+  for (let i = 2; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122 && c === text.charCodeAt(i - 1) && c === text.charCodeAt(i - 2)) return true;
+  }
+  return false;
+}
+
+/**
+ * Split normalised text into tokens: words (a letter then letters/digits), digit runs (→ `xnum`),
+ * single emoji (extended pictographs), and the punctuation `! ? . , ; :` (clause marks are kept so
+ * negation scope can stop at them; they are dropped from features later).
+ *
+ * @param normalized - Output of {@link normalizeText}.
+ */
+export function tokenize(normalized: string): string[] {
+  if (NON_ASCII.test(normalized)) return tokenizeUnicode(normalized);
+  // ASCII fast path with the same result as the Unicode regex: after lower-casing, \p{L} is a–z
+  // and \p{N} is 0–9, and no ASCII character is an extended pictograph.
+  const tokens: string[] = [];
+  const n = normalized.length;
+  let i = 0;
+  while (i < n) {
+    const c = normalized.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      const start = i;
+      i++;
+      while (i < n) {
+        const d = normalized.charCodeAt(i);
+        if ((d >= 97 && d <= 122) || (d >= 48 && d <= 57)) i++;
+        else break;
+      }
+      tokens.push(normalized.slice(start, i));
+    } else if (c >= 48 && c <= 57) {
+      i++;
+      while (i < n && normalized.charCodeAt(i) >= 48 && normalized.charCodeAt(i) <= 57) i++;
+      tokens.push(PLACEHOLDER.number);
+    } else {
+      // ! ? . , ; :
+      if (c === 33 || c === 63 || c === 46 || c === 44 || c === 59 || c === 58) tokens.push(normalized[i]!);
+      i++;
+    }
+  }
+  return tokens;
+}
+
+function tokenizeUnicode(normalized: string): string[] {
+  const tokens: string[] = [];
+  for (const match of normalized.matchAll(TOKEN)) {
+    const token = match[0];
+    const first = token.charCodeAt(0);
+    tokens.push(first >= 48 && first <= 57 ? PLACEHOLDER.number : token);
+  }
+  return tokens;
+}
+
+/**
+ * Canonical negator for `token` in language `lang`, or undefined. Indonesian negators apply to every
+ * language (Majalengka text is code-mixed); Sundanese ones only when `lang` is `su`, Javanese ones
+ * only when `lang` is `jv`.
+ */
+export function negatorOf(token: string, lang: string): string | undefined {
+  const indonesian = INDONESIAN_NEGATORS.get(token);
+  if (indonesian !== undefined) return indonesian;
+  if (lang === 'su' && SUNDANESE_NEGATORS.has(token)) return token;
+  if (lang === 'jv' && JAVANESE_NEGATORS.has(token)) return token;
+  return undefined;
+}
+
+/**
+ * Replace negators by their canonical form, prefix the {@link NEGATION_SCOPE} word tokens after a
+ * negator with {@link NEGATED_PREFIX}, and drop clause punctuation (which ends a scope). `!` and `?`
+ * end a scope too but are kept as tokens. A negator inside a scope starts a new scope.
+ *
+ * Example (hand-computed): `['rasanya', 'gak', 'enak', 'sama', 'sekali']` →
+ * `['rasanya', 'tidak', 'neg_enak', 'neg_sama', 'sekali']`.
+ *
+ * @param tokens - Output of {@link tokenize}.
+ * @param lang - Routed language (`id`, `su`, `jv`, `und` …); selects the negator set.
+ */
+export function markNegation(tokens: readonly string[], lang: string): string[] {
+  const out: string[] = [];
+  let scope = 0;
+  for (const token of tokens) {
+    if (CLAUSE_BREAKS.has(token)) {
+      scope = 0;
+      continue;
+    }
+    if (token === '!' || token === '?') {
+      scope = 0;
+      out.push(token);
+      continue;
+    }
+    const negator = negatorOf(token, lang);
+    if (negator !== undefined) {
+      out.push(negator);
+      scope = NEGATION_SCOPE;
+      continue;
+    }
+    if (scope > 0) {
+      out.push(NEGATED_PREFIX + token);
+      scope -= 1;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
+}
+
+/**
+ * The full text pipeline: {@link normalizeText} → {@link tokenize} → {@link markNegation}.
+ *
+ * @param text - Plain text, any length (never throws).
+ * @param lang - Routed language.
+ */
+export function prepareTokens(text: string, lang: string): string[] {
+  return markNegation(tokenize(normalizeText(text)), lang);
+}

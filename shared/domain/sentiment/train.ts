@@ -1,0 +1,340 @@
+/**
+ * Training of the hashed linear sentiment model: multinomial logistic regression fitted by seeded
+ * AdaGrad SGD, optionally with naive-Bayes feature scaling (NBSVM, Wang & Manning 2012), then int8
+ * quantisation and decision calibration on held-out data. Deterministic: same examples, options and
+ * seed give byte-identical weights (one thread, fixed order from a seeded PRNG).
+ *
+ * Not imported by the Lambda path (`index.ts`); used by `scripts/train-sentiment.ts` and tests.
+ */
+
+import { extractFeatures, type FeatureConfig, SparseBuffer } from './features.ts';
+import { classificationReport } from './metrics.ts';
+import {
+  CLASSES,
+  calibratedProbabilities,
+  type Decision,
+  decide,
+  encodeBase64,
+  type LinearModel,
+  NUM_CLASSES,
+  type SentimentClass,
+  type WeightFile,
+} from './model.ts';
+import { prepareTokens } from './text.ts';
+
+/** One labelled text. */
+export interface TrainingExample {
+  readonly text: string;
+  readonly label: SentimentClass;
+  /** Routed language (`id`, `su`, `jv` …); selects negators and lexicon entries. */
+  readonly lang: string;
+}
+
+/** Examples turned into merged sparse vectors (duplicate buckets summed). */
+export interface Vectorized {
+  readonly offsets: Int32Array;
+  readonly index: Int32Array;
+  readonly value: Float32Array;
+  readonly labels: Uint8Array;
+  readonly size: number;
+}
+
+export interface TrainOptions {
+  readonly features: FeatureConfig;
+  readonly epochs: number;
+  /** AdaGrad base step. */
+  readonly learningRate: number;
+  /** L2 penalty applied to the weights a step touches ("lazy" L2). */
+  readonly l2: number;
+  readonly seed: number;
+  /** Scale each class's feature values by its NB log-count ratio (NBSVM). */
+  readonly nbScaling: boolean;
+  /** Smoothing α of the NB ratios. @default 1 */
+  readonly nbAlpha?: number;
+  /** Weight classes inversely to their frequency (helps the small neutral class). */
+  readonly balanced: boolean;
+}
+
+/** Float weights before quantisation. */
+export interface FloatModel {
+  readonly features: FeatureConfig;
+  readonly bias: Float64Array;
+  readonly weights: Float32Array;
+}
+
+/** mulberry32: a small seeded PRNG (public domain, Tommy Ettinger); enough for shuffling. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Extract and merge the hashed features of every example.
+ *
+ * @param examples - Labelled texts.
+ * @param features - Feature settings.
+ */
+export function vectorize(examples: readonly TrainingExample[], features: FeatureConfig): Vectorized {
+  const buffer = new SparseBuffer();
+  const offsets = new Int32Array(examples.length + 1);
+  const index: number[] = [];
+  const value: number[] = [];
+  const labels = new Uint8Array(examples.length);
+  const merged = new Map<number, number>();
+  examples.forEach((example, i) => {
+    extractFeatures(prepareTokens(example.text, example.lang), example.lang, features, buffer);
+    merged.clear();
+    for (let k = 0; k < buffer.size; k++) {
+      const b = buffer.index[k]!;
+      merged.set(b, (merged.get(b) ?? 0) + buffer.value[k]!);
+    }
+    for (const b of [...merged.keys()].sort((x, y) => x - y)) {
+      index.push(b);
+      value.push(merged.get(b)!);
+    }
+    offsets[i + 1] = index.length;
+    labels[i] = CLASSES.indexOf(example.label);
+  });
+  return {
+    offsets,
+    index: Int32Array.from(index),
+    value: Float32Array.from(value),
+    labels,
+    size: examples.length,
+  };
+}
+
+/**
+ * One-vs-rest NB log-count ratios r[bucket·3 + c] = log((p_c/‖p_c‖₁) / (q_c/‖q_c‖₁)), with p_c the
+ * α-smoothed count of documents of class c containing the bucket and q_c the same for the other
+ * classes (Wang & Manning 2012, binarised features).
+ */
+function nbRatios(data: Vectorized, buckets: number, alpha: number): Float32Array {
+  const counts = new Float64Array(buckets * NUM_CLASSES);
+  const totals = new Float64Array(NUM_CLASSES);
+  for (let d = 0; d < data.size; d++) {
+    const y = data.labels[d]!;
+    for (let k = data.offsets[d]!; k < data.offsets[d + 1]!; k++) counts[data.index[k]! * NUM_CLASSES + y]!++;
+  }
+  for (let i = 0; i < counts.length; i++) totals[i % NUM_CLASSES]! += counts[i]!;
+  const all = totals.reduce((a, b) => a + b, 0);
+  const r = new Float32Array(buckets * NUM_CLASSES);
+  for (let b = 0; b < buckets; b++) {
+    let rowSum = 0;
+    for (let c = 0; c < NUM_CLASSES; c++) rowSum += counts[b * NUM_CLASSES + c]!;
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      const p = (alpha + counts[b * NUM_CLASSES + c]!) / (alpha * buckets + totals[c]!);
+      const q = (alpha + rowSum - counts[b * NUM_CLASSES + c]!) / (alpha * buckets + all - totals[c]!);
+      r[b * NUM_CLASSES + c] = Math.log(p / q);
+    }
+  }
+  return r;
+}
+
+/**
+ * Fit multinomial logistic regression by AdaGrad SGD over a seeded shuffle. With `nbScaling` the
+ * class-c logit uses x∘r_c; the returned weights have r folded in, so inference is a plain dot product.
+ *
+ * @param data - Output of {@link vectorize}.
+ * @param options - Hyper-parameters and seed.
+ * @returns Float weights, `2^hashBits × 3`, row-major by bucket then class.
+ */
+export function trainLinear(data: Vectorized, options: TrainOptions): FloatModel {
+  const buckets = 2 ** options.features.hashBits;
+  const w = new Float32Array(buckets * NUM_CLASSES);
+  const g2 = new Float32Array(buckets * NUM_CLASSES);
+  const bias = new Float64Array(NUM_CLASSES);
+  const biasG2 = new Float64Array(NUM_CLASSES);
+  const r = options.nbScaling ? nbRatios(data, buckets, options.nbAlpha ?? 1) : undefined;
+  const classCount = new Float64Array(NUM_CLASSES);
+  for (let d = 0; d < data.size; d++) classCount[data.labels[d]!]!++;
+  const classWeight = [0, 1, 2].map((c) =>
+    options.balanced && classCount[c]! > 0 ? data.size / (NUM_CLASSES * classCount[c]!) : 1,
+  );
+  const random = mulberry32(options.seed);
+  const order = Array.from({ length: data.size }, (_, i) => i);
+  const z = new Float64Array(NUM_CLASSES);
+  const grad = new Float64Array(NUM_CLASSES);
+  const eta = options.learningRate;
+  const l2 = options.l2;
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    for (const d of order) {
+      const start = data.offsets[d]!;
+      const end = data.offsets[d + 1]!;
+      for (let c = 0; c < NUM_CLASSES; c++) z[c] = bias[c]!;
+      for (let k = start; k < end; k++) {
+        const row = data.index[k]! * NUM_CLASSES;
+        const x = data.value[k]!;
+        for (let c = 0; c < NUM_CLASSES; c++) z[c]! += x * w[row + c]! * (r ? r[row + c]! : 1);
+      }
+      const max = Math.max(z[0]!, z[1]!, z[2]!);
+      let sum = 0;
+      for (let c = 0; c < NUM_CLASSES; c++) {
+        z[c] = Math.exp(z[c]! - max);
+        sum += z[c]!;
+      }
+      const y = data.labels[d]!;
+      const cw = classWeight[y]!;
+      for (let c = 0; c < NUM_CLASSES; c++) grad[c] = cw * (z[c]! / sum - (c === y ? 1 : 0));
+      for (let c = 0; c < NUM_CLASSES; c++) {
+        biasG2[c]! += grad[c]! * grad[c]!;
+        bias[c]! -= (eta * grad[c]!) / Math.sqrt(biasG2[c]! + 1e-8);
+      }
+      for (let k = start; k < end; k++) {
+        const row = data.index[k]! * NUM_CLASSES;
+        const x = data.value[k]!;
+        for (let c = 0; c < NUM_CLASSES; c++) {
+          const at = row + c;
+          const g = grad[c]! * x * (r ? r[at]! : 1) + l2 * w[at]!;
+          g2[at]! += g * g;
+          w[at]! -= (eta * g) / Math.sqrt(g2[at]! + 1e-8);
+        }
+      }
+    }
+  }
+  if (r) for (let i = 0; i < w.length; i++) w[i] = w[i]! * r[i]!;
+  return { features: options.features, bias, weights: w };
+}
+
+/**
+ * Symmetric int8 quantisation: q = round(w / scale), scale = max|w| / 127.
+ *
+ * @returns The scale and the int8 values as bytes.
+ */
+export function quantize(weights: Float32Array): { scale: number; bytes: Uint8Array } {
+  let max = 0;
+  for (let i = 0; i < weights.length; i++) max = Math.max(max, Math.abs(weights[i]!));
+  const scale = max > 0 ? max / 127 : 1;
+  const q = new Int8Array(weights.length);
+  for (let i = 0; i < weights.length; i++) q[i] = Math.round(weights[i]! / scale);
+  return { scale, bytes: new Uint8Array(q.buffer) };
+}
+
+/** The quantised model exactly as it ships, so calibration sees what inference will compute. */
+export function quantizedModel(
+  model: FloatModel,
+  name: string,
+  version: string,
+  decision: Decision,
+): LinearModel {
+  const { scale, bytes } = quantize(model.weights);
+  const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  return { name, version, features: model.features, decision, bias: model.bias, weights, scale };
+}
+
+/** Held-out texts for calibration, grouped so each group counts equally (e.g. SmSA valid, NusaX valid). */
+export interface CalibrationGroup {
+  readonly name: string;
+  /** Raw logits per text (from `logits`). */
+  readonly logits: readonly (readonly [number, number, number])[];
+  readonly gold: readonly SentimentClass[];
+  /** Classes scored in this group's macro-F1 (binary data sets score only negative/positive). */
+  readonly classes: readonly SentimentClass[];
+}
+
+const LABEL_TO_CLASS: Record<string, SentimentClass> = {
+  POSITIVE: 'positive',
+  NEGATIVE: 'negative',
+  NEUTRAL: 'neutral',
+  MIXED: 'neutral',
+};
+
+/** Mean macro-F1 over groups under a decision (MIXED counted as neutral for 3-class gold). */
+export function scoreDecision(groups: readonly CalibrationGroup[], decision: Decision): number {
+  let total = 0;
+  for (const group of groups) {
+    const predicted = group.logits.map((z) => {
+      const label = decide(calibratedProbabilities(z, decision), decision).label;
+      if (group.classes.length === 2 && label !== 'POSITIVE' && label !== 'NEGATIVE') {
+        return z[2] >= z[0] ? 'positive' : 'negative';
+      }
+      return LABEL_TO_CLASS[label]!;
+    });
+    total += classificationReport(group.gold, predicted, group.classes).macroF1;
+  }
+  return total / groups.length;
+}
+
+/**
+ * Fit the decision rules on held-out data: the temperature by minimum log-loss (grid 0.25–4), then
+ * neutral bias, neutral band and mixed threshold by grid search on mean macro-F1 over the groups.
+ * Ties keep the earlier (more conservative) grid point, so the result is deterministic.
+ */
+export function fitDecision(groups: readonly CalibrationGroup[]): Decision {
+  let temperature = 1;
+  let bestLoss = Number.POSITIVE_INFINITY;
+  for (let t = 0.25; t <= 4.0001; t += 0.05) {
+    let loss = 0;
+    let count = 0;
+    const probe: Decision = { temperature: t, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold: 1 };
+    for (const group of groups) {
+      group.logits.forEach((z, i) => {
+        const p = calibratedProbabilities(z, probe);
+        loss -= Math.log(Math.max(1e-12, p[CLASSES.indexOf(group.gold[i]!)]!));
+        count++;
+      });
+    }
+    if (loss / count < bestLoss - 1e-12) {
+      bestLoss = loss / count;
+      temperature = Math.round(t * 100) / 100;
+    }
+  }
+  let best: Decision = { temperature, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold: 1 };
+  let bestScore = scoreDecision(groups, best);
+  for (let neutralBias = -1; neutralBias <= 2.0001; neutralBias += 0.1) {
+    for (let band = 0; band <= 0.5001; band += 0.05) {
+      for (const mixedThreshold of [1, 0.45, 0.4, 0.35]) {
+        const candidate: Decision = {
+          temperature,
+          classBias: [0, Math.round(neutralBias * 100) / 100, 0],
+          neutralBand: Math.round(band * 100) / 100,
+          mixedThreshold,
+        };
+        const score = scoreDecision(groups, candidate);
+        if (score > bestScore + 1e-9) {
+          bestScore = score;
+          best = candidate;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * Assemble the weight file (int8 weights, base64).
+ *
+ * @param provenance - Data, options and measured metrics to record in the file.
+ */
+export function buildWeightFile(
+  model: FloatModel,
+  name: string,
+  version: string,
+  decision: Decision,
+  provenance: Record<string, unknown>,
+): WeightFile {
+  const { scale, bytes } = quantize(model.weights);
+  return {
+    format: 'pantau-linear-hashed/1',
+    name,
+    version,
+    features: model.features,
+    decision,
+    bias: Array.from(model.bias),
+    scale,
+    weights: encodeBase64(bytes),
+    provenance,
+  };
+}

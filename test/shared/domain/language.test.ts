@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { COMPREHEND_SENTIMENT_LANGUAGES, detectLanguage, normalizeHint } from '#shared/domain/language.ts';
+
+// Hand-written sentences (not from any data set), one per routed language.
+const CASES: [string, string, 'embedded' | 'comprehend'][] = [
+  [
+    'Jalan di desa kami rusak parah dan belum diperbaiki oleh pemerintah daerah sampai sekarang',
+    'id',
+    'embedded',
+  ],
+  ['Jalan di kampung kami rosak teruk dan masih belum dibaiki oleh kerajaan negeri', 'id', 'embedded'],
+  ['Jalan di lembur abdi ruksak pisan, teu acan dioprek ku pamarentah, kumaha ieu teh', 'su', 'embedded'],
+  ['Dalan ing desaku rusak banget, durung didandani karo pemerintah, piye iki', 'jv', 'embedded'],
+  ['The road in our village is badly damaged and still has not been repaired', 'en', 'comprehend'],
+  ['Die Straße in unserem Dorf ist stark beschädigt und wurde noch nicht repariert', 'de', 'comprehend'],
+  ['La carretera de nuestro pueblo está muy dañada y todavía no ha sido reparada', 'es', 'comprehend'],
+  ['村の道路はひどく壊れていて、まだ修理されていません', 'ja', 'comprehend'],
+  ['우리 마을 도로가 심하게 파손되었는데 아직 수리되지 않았습니다', 'ko', 'comprehend'],
+  ['我们村的道路损坏严重，这个问题还没有解决', 'zh', 'comprehend'],
+  ['我們村的道路損壞嚴重，這個問題還沒有解決', 'zh-TW', 'comprehend'],
+  ['الطريق في قريتنا متضرر بشدة ولم يتم إصلاحه بعد', 'ar', 'comprehend'],
+  ['हमारे गांव की सड़क बुरी तरह क्षतिग्रस्त है और अभी तक ठीक नहीं हुई', 'hi', 'comprehend'],
+];
+
+describe('detectLanguage', () => {
+  it.each(CASES)('routes %j to %s (%s)', (text, lang, route) => {
+    const decision = detectLanguage(text);
+    expect(decision.lang).toBe(lang);
+    expect(decision.route).toBe(route);
+    expect(decision.confidence).toBeGreaterThan(0);
+    expect(decision.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it('sends short or unidentifiable text to the embedded model as und', () => {
+    for (const text of ['', 'ok', 'mantap!', '👍👍👍', '12345 678', 'https://bit.ly/abc @budi #majalengka']) {
+      expect(detectLanguage(text)).toEqual({ lang: 'und', route: 'embedded', confidence: 0 });
+    }
+  });
+
+  it('does not trust a wrong hint over clear evidence', () => {
+    expect(detectLanguage(CASES[0]![0], 'en').lang).toBe('id');
+    expect(detectLanguage(CASES[4]![0], 'id').lang).toBe('en');
+  });
+
+  it('uses the hint to tell Traditional from Simplified Chinese when the characters do not', () => {
+    expect(detectLanguage('天氣很好', 'zh-Hant').lang).toBe('zh-TW');
+    expect(detectLanguage('天氣很好').lang).toBe('zh');
+  });
+
+  it('never throws on odd Unicode or huge input', () => {
+    for (const text of ['\uD800\uDC00\uD800', '\u202Eabc', 'a\u200db'.repeat(10_000), 'x'.repeat(100_000)]) {
+      expect(() => detectLanguage(text)).not.toThrow();
+    }
+  });
+});
+
+describe('normalizeHint', () => {
+  it('maps source language claims to routed languages', () => {
+    expect(normalizeHint('in')).toBe('id');
+    expect(normalizeHint('id-ID')).toBe('id');
+    expect(normalizeHint('ms')).toBe('id');
+    expect(normalizeHint('zh_TW')).toBe('zh-TW');
+    expect(normalizeHint('sun')).toBe('su');
+    expect(normalizeHint('xx')).toBeUndefined();
+    expect(normalizeHint(undefined)).toBeUndefined();
+  });
+});
+
+describe('COMPREHEND_SENTIMENT_LANGUAGES', () => {
+  it('holds exactly the twelve languages Comprehend scores', () => {
+    expect([...COMPREHEND_SENTIMENT_LANGUAGES].sort()).toEqual(
+      ['ar', 'de', 'en', 'es', 'fr', 'hi', 'it', 'ja', 'ko', 'pt', 'zh', 'zh-TW'].sort(),
+    );
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { SentimentSchema } from '#shared/domain/mention.ts';
+import { loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
+
+const ODD_TEXTS = [
+  '',
+  ' ',
+  '\u0000\u0001\u0002',
+  '👨‍👩‍👧‍👦👍🏽🇮🇩',
+  'e\u0301\u0301\u0301 combining marks',
+  'مرحبا بالعالم \u202Eabc\u202C',
+  'lone \uD800 high and \uDFFF low surrogates',
+  '\uFEFFbom \u200B\u200C\u200D zero width',
+  '\u{10FFFF}\uFFFF\uFFFE',
+  'Ｍａｋａｎａｎ ｅｎａｋ',
+  'x'.repeat(100_000),
+  'enak '.repeat(20_000),
+  '😀'.repeat(50_000),
+];
+
+describe('loadEmbeddedModel', () => {
+  it('loads the shipped weights once and returns the cached instance', () => {
+    const a = loadEmbeddedModel();
+    expect(loadEmbeddedModel()).toBe(a);
+    expect(a.name).toBe('pantau-id');
+    expect(a.version).toMatch(/^\d{4}\.\d{1,2}\.\d+$/);
+  });
+
+  it('returns a valid Comprehend-shaped sentiment, scores summing to 1, for odd and huge text', () => {
+    const model = loadEmbeddedModel();
+    for (const text of ODD_TEXTS) {
+      for (const lang of ['id', 'su', 'jv', 'und']) {
+        const result = model.classify(text, lang);
+        expect(SentimentSchema.safeParse(result).success).toBe(true);
+        const s = result.scores;
+        expect(Math.abs(s.Positive + s.Negative + s.Neutral + s.Mixed - 1)).toBeLessThan(1e-9);
+        expect(result.modelVersion).toBe(model.version);
+      }
+    }
+  });
+
+  it('is deterministic and order-independent (the token cache only memoises)', () => {
+    const model = loadEmbeddedModel();
+    const text = 'Pelayanan di kantor kecamatan lambat dan petugasnya tidak ramah';
+    const first = model.classify(text, 'id');
+    model.classify('tempat ini enak sekali, murah dan bersih', 'id');
+    expect(model.classify(text, 'id')).toEqual(first);
+  });
+
+  it('separates clearly polar Indonesian and Sundanese sentences', () => {
+    const model = loadEmbeddedModel();
+    expect(
+      model.classify('makanannya enak sekali, pelayanannya ramah dan tempatnya bersih', 'id').label,
+    ).toBe('POSITIVE');
+    expect(model.classify('pelayanannya buruk, kotor dan mahal, saya kecewa', 'id').label).toBe('NEGATIVE');
+    expect(model.classify('tuangeunana ngeunah pisan, tempatna beresih', 'su').label).toBe('POSITIVE');
+  });
+});

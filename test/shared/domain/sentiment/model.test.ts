@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { SentimentScoresSchema } from '#shared/domain/mention.ts';
+import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
+import {
+  calibratedProbabilities,
+  type Decision,
+  decide,
+  decodeBase64,
+  decodeWeightFile,
+  encodeBase64,
+  type LinearModel,
+  ModelFormatError,
+  referenceLogits,
+  TokenCache,
+} from '#shared/domain/sentiment/model.ts';
+import { mulberry32 } from '#shared/domain/sentiment/train.ts';
+
+const NO_RULES = { neutralBand: 0, mixedThreshold: 1 };
+
+function sum(s: { Positive: number; Negative: number; Neutral: number; Mixed: number }): number {
+  return s.Positive + s.Negative + s.Neutral + s.Mixed;
+}
+
+describe('decide', () => {
+  it('takes the argmax when no rule applies', () => {
+    const { label, scores } = decide([0.2, 0.1, 0.7], NO_RULES);
+    expect(label).toBe('POSITIVE');
+    expect(scores.Positive).toBeCloseTo(0.7, 12);
+    expect(scores.Negative).toBeCloseTo(0.2, 12);
+    expect(scores.Mixed).toBe(0);
+  });
+
+  it('moves mass to Neutral inside the band (hand-computed: λ = 1 / 1.75)', () => {
+    const { label, scores } = decide([0.4, 0.15, 0.45], { neutralBand: 0.1, mixedThreshold: 1 });
+    expect(label).toBe('NEUTRAL');
+    expect(scores.Positive).toBeCloseTo(0.45 / 1.75, 10);
+    expect(scores.Negative).toBeCloseTo(0.4 / 1.75, 10);
+    expect(scores.Neutral).toBeCloseTo(0.9 / 1.75, 10);
+    expect(sum(scores)).toBeCloseTo(1, 12);
+  });
+
+  it('leaves polar text outside the band alone', () => {
+    expect(decide([0.2, 0.15, 0.65], { neutralBand: 0.1, mixedThreshold: 1 }).label).toBe('POSITIVE');
+  });
+
+  it('says MIXED when both polarities reach the threshold (hand-computed)', () => {
+    const { label, scores } = decide([0.42, 0.1, 0.48], { neutralBand: 0.1, mixedThreshold: 0.4 });
+    expect(label).toBe('MIXED');
+    expect(scores.Mixed).toBeCloseTo(0.84, 12);
+    expect(scores.Positive).toBeCloseTo(0.06, 12);
+    expect(scores.Negative).toBeCloseTo(0, 12);
+    expect(scores.Neutral).toBeCloseTo(0.1, 12);
+  });
+
+  it('always returns scores that sum to 1 with the label as their argmax', () => {
+    const random = mulberry32(7);
+    for (let i = 0; i < 2_000; i++) {
+      const raw = [random(), random(), random()];
+      const total = raw[0]! + raw[1]! + raw[2]!;
+      const p: [number, number, number] = [raw[0]! / total, raw[1]! / total, raw[2]! / total];
+      const { label, scores } = decide(p, {
+        neutralBand: random() * 0.5,
+        mixedThreshold: 0.3 + random() * 0.3,
+      });
+      expect(SentimentScoresSchema.safeParse(scores).success).toBe(true);
+      const top = Math.max(scores.Positive, scores.Negative, scores.Neutral, scores.Mixed);
+      expect(scores[(label.charAt(0) + label.slice(1).toLowerCase()) as keyof typeof scores]).toBe(top);
+    }
+  });
+});
+
+describe('calibratedProbabilities', () => {
+  it('divides by the temperature and adds the class bias (hand-computed 1/5, 1/5, 3/5)', () => {
+    const decision: Decision = { temperature: 2, classBias: [0, 0, 0], ...NO_RULES };
+    const p = calibratedProbabilities([0, 0, 2 * Math.log(3)], decision);
+    expect(p[0]).toBeCloseTo(0.2, 12);
+    expect(p[2]).toBeCloseTo(0.6, 12);
+    const biased = calibratedProbabilities([0, 0, 0], { ...decision, classBias: [0, Math.log(2), 0] });
+    expect(biased[1]).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('base64', () => {
+  it('encodes a known vector and round-trips every length', () => {
+    expect(encodeBase64(Uint8Array.from([1, 2, 3, 4]))).toBe('AQIDBA==');
+    for (let n = 0; n < 20; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 255);
+      expect(decodeBase64(encodeBase64(bytes))).toEqual(bytes);
+    }
+  });
+
+  it('rejects characters outside the alphabet', () => {
+    expect(() => decodeBase64('AQ*D')).toThrow(ModelFormatError);
+  });
+});
+
+function randomModel(hashBits: number, seed: number): LinearModel {
+  const random = mulberry32(seed);
+  const weights = Int8Array.from({ length: 2 ** hashBits * 3 }, () => Math.round(random() * 254 - 127));
+  return {
+    name: 't',
+    version: '0',
+    features: { hashBits, word: 1, bigram: 0.8, char: 1.2, charMin: 2, charMax: 5, lexicon: 0.3 },
+    decision: { temperature: 1, classBias: [0, 0, 0], ...NO_RULES },
+    bias: Float64Array.from([0.1, -0.2, 0.05]),
+    weights,
+    scale: 0.01,
+  };
+}
+
+describe('TokenCache', () => {
+  it('computes the same logits as the reference feature definition', () => {
+    const model = randomModel(12, 3);
+    const cache = new TokenCache(model);
+    const buffer = new SparseBuffer();
+    const texts = [
+      '',
+      'enak',
+      'Makanannya GAK enak sama sekali, mahal! tapi tempatnya bagus 100%',
+      'tidak tidak tidak enak',
+      'teu ngeunah pisan, lain kitu',
+      'Kerenn 👍🏽 café https://x.id/a @budi :)',
+      'ora enak, aja tuku',
+      '12 34 !!! ??? . , ; :',
+    ];
+    for (const lang of ['id', 'su', 'jv', 'und']) {
+      for (const text of [...texts, ...texts]) {
+        const fast = cache.logits(text, lang);
+        const reference = referenceLogits(model, text, lang, buffer);
+        // The reference path stores feature values as float32, hence 6 decimals rather than 12.
+        for (let c = 0; c < 3; c++) expect(fast[c]).toBeCloseTo(reference[c]!, 6);
+      }
+    }
+  });
+});
+
+describe('decodeWeightFile', () => {
+  const valid = {
+    format: 'pantau-linear-hashed/1',
+    name: 'pantau-id',
+    version: '0.0.1',
+    features: { hashBits: 8, word: 1, bigram: 1, char: 1, charMin: 2, charMax: 5, lexicon: 0.3 },
+    decision: { temperature: 1, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold: 1 },
+    bias: [0, 0, 0],
+    scale: 0.01,
+    weights: encodeBase64(new Uint8Array(256 * 3)),
+    provenance: {},
+  };
+
+  it('decodes a well-formed file', () => {
+    const model = decodeWeightFile(valid);
+    expect(model.weights.length).toBe(768);
+    expect(model.version).toBe('0.0.1');
+  });
+
+  it('rejects a schema mismatch and a wrong weight count with ModelFormatError', () => {
+    expect(() => decodeWeightFile({ ...valid, format: 'other' })).toThrow(ModelFormatError);
+    expect(() => decodeWeightFile({ ...valid, weights: encodeBase64(new Uint8Array(10)) })).toThrow(
+      /expected 768/,
+    );
+  });
+});

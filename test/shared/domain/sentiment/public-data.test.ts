@@ -1,0 +1,48 @@
+/**
+ * Checks against the public data in ../shared/data (skipped with a message when it is absent, e.g. on
+ * a fresh clone). Kept small: SmSA test is 500 texts.
+ */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { detectLanguage } from '#shared/domain/language.ts';
+import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
+import { loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
+import { classificationReport } from '#shared/domain/sentiment/metrics.ts';
+import { decodeWeightFile, referenceLogits, TokenCache } from '#shared/domain/sentiment/model.ts';
+import weights from '../../../../models/sentiment-id-2026.11.1.json' with { type: 'json' };
+import { readNusax, readSmsa } from '../../../../scripts/lib/sentiment-data.ts';
+import { createPeer } from '../../../../scripts/lib/sentiment-peer.ts';
+
+const DATA = '../shared/data/sentiment';
+const present = existsSync(DATA);
+if (!present) console.log(`public-data.test: ${DATA} not found; skipping the data-backed checks.`);
+
+describe.skipIf(!present)('on the public data', () => {
+  it('beats the @nlpjs/lang-id peer on SmSA test macro-F1', async () => {
+    const rows = readSmsa(DATA, 'test');
+    const model = loadEmbeddedModel();
+    const peer = await createPeer();
+    const labels = ['negative', 'neutral', 'positive'];
+    const toClass = (label: string) =>
+      label === 'POSITIVE' ? 'positive' : label === 'NEGATIVE' ? 'negative' : 'neutral';
+    const pantau = rows.map((r) => toClass(model.classify(r.text, detectLanguage(r.text, 'id').lang).label));
+    const peerVotes: string[] = [];
+    for (const r of rows) peerVotes.push((await peer.analyze(r.text)).vote);
+    const gold = rows.map((r) => r.label);
+    const ours = classificationReport(gold, pantau, labels).macroF1;
+    const theirs = classificationReport(gold, peerVotes, labels).macroF1;
+    expect(ours).toBeGreaterThan(theirs);
+  });
+
+  it('scores real text identically on the fast path and the reference path', () => {
+    const model = decodeWeightFile(weights);
+    const cache = new TokenCache(model);
+    const buffer = new SparseBuffer();
+    const rows = [...readSmsa(DATA, 'valid').slice(0, 200), ...readNusax(DATA, 'sundanese', 'valid')];
+    for (const r of rows) {
+      const fast = cache.logits(r.text, r.lang);
+      const reference = referenceLogits(model, r.text, r.lang, buffer);
+      for (let c = 0; c < 3; c++) expect(fast[c]).toBeCloseTo(reference[c]!, 5);
+    }
+  });
+});

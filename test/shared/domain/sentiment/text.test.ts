@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_CLASSIFY_CHARS,
+  markNegation,
+  negatorOf,
+  normalizeText,
+  prepareTokens,
+  tokenize,
+} from '#shared/domain/sentiment/text.ts';
+
+describe('normalizeText', () => {
+  it('lower-cases, collapses elongations of three or more letters and keeps doubles', () => {
+    expect(normalizeText('Bagusss BANGEEET, maaf')).toBe('bagus banget, maaf');
+  });
+
+  it('replaces URLs, handles and emoticons by placeholders', () => {
+    expect(tokenize(normalizeText('cek https://bit.ly/x @budi_1 :) :( :D T_T'))).toEqual([
+      'cek',
+      'xurl',
+      'xuser',
+      'xemopos',
+      'xemoneg',
+      'xemopos',
+      'xemoneg',
+    ]);
+  });
+
+  it('strips diacritics, zero-width joiners and skin-tone modifiers but keeps the emoji', () => {
+    expect(normalizeText('café 👍🏽 a\u200db')).toBe('cafe 👍 ab');
+  });
+
+  it('replaces lone surrogates instead of throwing', () => {
+    expect(normalizeText('a\uD800b\uDC00c')).toBe('a b c');
+  });
+
+  it('cuts text longer than the limit', () => {
+    expect(normalizeText('a'.repeat(MAX_CLASSIFY_CHARS + 50)).length).toBeLessThanOrEqual(MAX_CLASSIFY_CHARS);
+  });
+
+  it('collapses runs of ! and ?', () => {
+    expect(normalizeText('keren!!! kok???')).toBe('keren! kok?');
+  });
+});
+
+describe('tokenize', () => {
+  it('splits words, maps digit runs to xnum, keeps ! ? and clause punctuation, splits hyphens', () => {
+    expect(tokenize('enak-enak, harga 25000 murah! hati2')).toEqual([
+      'enak',
+      'enak',
+      ',',
+      'harga',
+      'xnum',
+      'murah',
+      '!',
+      'hati2',
+    ]);
+  });
+
+  it('gives the same tokens on the ASCII fast path and the Unicode path', () => {
+    // The trailing emoji forces the Unicode path; the rest must tokenise identically.
+    const ascii = tokenize('rasanya gak enak, 2 kali. hati2 ya?');
+    const unicode = tokenize('rasanya gak enak, 2 kali. hati2 ya? 😡');
+    expect(unicode).toEqual([...ascii, '😡']);
+  });
+});
+
+describe('markNegation', () => {
+  it('marks the two tokens after a negator and canonicalises colloquial negators', () => {
+    expect(markNegation(['rasanya', 'gak', 'enak', 'sama', 'sekali'], 'id')).toEqual([
+      'rasanya',
+      'tidak',
+      'neg_enak',
+      'neg_sama',
+      'sekali',
+    ]);
+  });
+
+  it('stops the scope at clause punctuation, drops it, and keeps ! as a token', () => {
+    expect(markNegation(['tdk', 'enak', ',', 'mahal', 'jgn', 'beli', '!', 'ok'], 'id')).toEqual([
+      'tidak',
+      'neg_enak',
+      'mahal',
+      'jangan',
+      'neg_beli',
+      '!',
+      'ok',
+    ]);
+  });
+
+  it('applies Sundanese negators only to text routed as Sundanese', () => {
+    expect(markNegation(['teu', 'ngeunah'], 'su')).toEqual(['teu', 'neg_ngeunah']);
+    expect(markNegation(['lain', 'kali'], 'id')).toEqual(['lain', 'kali']);
+    expect(markNegation(['lain', 'kali'], 'su')).toEqual(['lain', 'neg_kali']);
+    expect(negatorOf('teu', 'id')).toBeUndefined();
+  });
+
+  it('restarts the scope at a second negator', () => {
+    expect(markNegation(['bukan', 'tidak', 'suka', 'tapi', 'benci'], 'id')).toEqual([
+      'bukan',
+      'tidak',
+      'neg_suka',
+      'neg_tapi',
+      'benci',
+    ]);
+  });
+});
+
+describe('prepareTokens', () => {
+  it('runs the whole pipeline', () => {
+    expect(prepareTokens('Pelayanannya GK RAMAHHH!!!', 'id')).toEqual([
+      'pelayanannya',
+      'tidak',
+      'neg_ramah',
+      '!',
+    ]);
+  });
+});
