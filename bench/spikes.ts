@@ -50,7 +50,7 @@ function negativeShareBenchmark(
     }
   }
   const lines = [
-    `### Preset \`${sensitivity}\` (hourly buckets; recall = an alert within 2 buckets of the burst start)`,
+    `### Preset \`${sensitivity}\` (hourly buckets; recall = an alert within 2 buckets of the burst reaching its peak)`,
     '',
     '| series | median volume/h | base share | burst | recall (3 shapes) | share-alert recall | mean delay (buckets) | share FA/week (quiet) | volume alerts/week (quiet, real events) |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { NarrativeSummary } from '#shared/domain/alert.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
-import { g2, type RisingTerm, risingTerms } from './g2.ts';
+import { type RisingTerm, risingTerms } from './g2.ts';
 import { minhash, nearDuplicateGroups, shingles } from './minhash.ts';
 import { terms, words } from './text.ts';
 
