@@ -332,7 +332,7 @@ interface Candidate extends TestResult {
  * mutates `state`. Re-stepping a bucket at or before `state.lastBucketStartMs` is a no-op with
  * `duplicate: true`, so a retried scheduled run cannot learn a bucket twice or raise a second alert.
  * Buckets skipped since the last step are learned as empty (up to two weeks of them).
- * Cost: O(longest window) per bucket (≈ 1–3 µs measured; see BENCHMARKS).
+ * Cost: O(longest window + 64 histogram bins) per bucket; 20–50 µs measured (`BENCHMARKS.spikes.md`).
  * @throws DetectorInputError when counts are negative, non-finite, or `negative > total`, or the state's
  * bucket length differs from `params.bucketMs`.
  */
