@@ -33,6 +33,9 @@ export interface BundleReport {
   /** Median import time over `runs` fresh processes, without / with `--enable-source-maps`. */
   importMs?: number;
   importMsSourceMaps?: number;
+  /** Fastest of the runs (least disturbed by other load on a shared machine), same two variants. */
+  importMinMs?: number;
+  importMinMsSourceMaps?: number;
 }
 
 export interface MeasureOptions {
@@ -43,6 +46,8 @@ export interface MeasureOptions {
   output?: string | null;
   /** Bundles go here. @default `<root>/.tmp/bundles` */
   outDir?: string;
+  /** Print nothing (progress goes to stderr, the table to stdout otherwise). @default false */
+  quiet?: boolean;
 }
 
 /**
@@ -124,10 +129,12 @@ export async function measureFunction(
   mkdirSync(join(options.outDir, name), { recursive: true });
   let metafile: Metafile;
   try {
+    // Errors are returned in the report, so esbuild itself stays silent.
     const result = await build({
       ...esbuildOptions(entry, outfile),
       metafile: true,
       absWorkingDir: options.root,
+      logLevel: 'silent',
     });
     metafile = result.metafile;
   } catch (error) {
@@ -150,15 +157,25 @@ export async function measureFunction(
       plain.push(await importOnce(outfile, false));
       mapped.push(await importOnce(outfile, true));
     }
-    return { name, status: 'ok', ...sizes, importMs: median(plain), importMsSourceMaps: median(mapped) };
+    return {
+      name,
+      status: 'ok',
+      ...sizes,
+      importMs: median(plain),
+      importMsSourceMaps: median(mapped),
+      importMinMs: Math.min(...plain),
+      importMinMsSourceMaps: Math.min(...mapped),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-1)[0];
+    // Node prints the source line, a caret, the error and its stack, then its own version: keep the error.
+    const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').map((l) => l.trim());
+    const thrown = lines.find((l) => /^[\w.]*(Error|Exception)\b.*:/.test(l));
     return {
       name,
       status: 'import-failed',
       ...sizes,
-      error: stderr || message.split('\n')[0] || 'import failed',
+      error: thrown ?? message.split('\n')[0] ?? 'import failed',
     };
   }
 }
@@ -175,8 +192,10 @@ export function renderReport(reports: readonly BundleReport[], runs: number, com
       kb(r.bytes),
       kb(r.gzipBytes),
       kb(r.mapBytes),
-      ms(r.importMs),
-      ms(r.importMsSourceMaps),
+      r.importMs === undefined ? '–' : `${ms(r.importMs)} (${ms(r.importMinMs)})`,
+      r.importMsSourceMaps === undefined
+        ? '–'
+        : `${ms(r.importMsSourceMaps)} (${ms(r.importMinMsSourceMaps)})`,
       (r.largest ?? []).join('; '),
     ].join(' | '),
   );
@@ -184,14 +203,15 @@ export function renderReport(reports: readonly BundleReport[], runs: number, com
     '## Lambda bundles (infra)',
     '',
     `Command: \`${command}\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version} (local; Lambda runs`,
-    `nodejs24.x on arm64), ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, median of ${runs} fresh`,
-    'processes per column. Bundles are built with the exact esbuild options of the CDK app',
+    `nodejs24.x on arm64), ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, median (and minimum) of`,
+    `${runs} fresh processes per column; the machine is shared, so the minimum is the steadier figure.`,
+    'Bundles are built with the exact esbuild options of the CDK app',
     '(`infra/bundling.ts`: ESM, minified, node24 target, AWS SDK bundled, linked source map without sources).',
     '"import" is the time `await import(bundle)` takes in a new `node` process: the module-initialisation part',
     'of a cold start (Lambda adds runtime start-up and code download). The gzip size approximates the',
     'deployment zip.',
     '',
-    '| function | status | bundle KB | gzip KB | map KB | import ms | import ms (--enable-source-maps) | largest packages |',
+    '| function | status | bundle KB | gzip KB | map KB | import ms, median (min) | same with --enable-source-maps | largest packages |',
     '|---|---|---:|---:|---:|---:|---:|---|',
     ...rows.map((row) => `| ${row} |`),
     '',
@@ -210,12 +230,13 @@ export async function main(options: MeasureOptions = {}): Promise<BundleReport[]
   for (const name of FUNCTION_NAMES) {
     const report = await measureFunction(name, { root, outDir, runs });
     reports.push(report);
-    process.stderr.write(
-      `${name}: ${report.status}${report.bytes === undefined ? '' : ` ${kb(report.bytes)} KB`}${report.importMs === undefined ? '' : ` ${ms(report.importMs)} ms`}\n`,
-    );
+    if (!options.quiet)
+      process.stderr.write(
+        `${name}: ${report.status}${report.bytes === undefined ? '' : ` ${kb(report.bytes)} KB`}${report.importMs === undefined ? '' : ` ${ms(report.importMs)} ms`}\n`,
+      );
   }
   const markdown = renderReport(reports, runs, `npx tsx scripts/measure-bundles.ts --runs ${runs}`);
-  process.stdout.write(`${markdown}\n`);
+  if (!options.quiet) process.stdout.write(`${markdown}\n`);
   const output = options.output === undefined ? join(root, 'BENCHMARKS.infra.md') : options.output;
   if (output !== null) writeFileSync(output, `# Pantau infrastructure benchmarks\n\n${markdown}`);
   return reports;
