@@ -214,6 +214,68 @@ program
     );
   });
 
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port 0–65535');
+  return n;
+}
+
+program
+  .command('serve')
+  .description("serve the HTTP API and the analysts' dashboard from the embedded store (127.0.0.1)")
+  .option('--port <n>', 'port (0 = any free port)', port, 8787)
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--config <file>', 'regency config file', DEFAULT_CONFIG)
+  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .option('-v, --verbose', 'log every request to stderr')
+  .action(
+    async (opts: { port: number; host: string; config: string; dataDir: string; verbose?: boolean }) => {
+      const { serveCommand } = await import('./commands/serve.ts');
+      await serveCommand({
+        port: opts.port,
+        host: opts.host,
+        configPath: opts.config,
+        dataDir: opts.dataDir,
+        verbose: opts.verbose === true,
+      });
+    },
+  );
+
+const apiKeys = program
+  .command('api-key')
+  .description('manage API keys of the local store (stored hashed; stop `serve` first)');
+apiKeys
+  .command('create')
+  .description('create a key and print its secret once')
+  .requiredOption('--name <name>', 'who holds it (shown on acknowledgements and labels)')
+  .addOption(
+    new Option('--scope <scope>', 'read, analyst (labels, acknowledgements) or admin')
+      .choices(['read', 'analyst', 'admin'])
+      .default('read'),
+  )
+  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .action(async (opts: { name: string; scope: 'read' | 'analyst' | 'admin'; dataDir: string }) => {
+    const { createApiKeyCommand } = await import('./commands/api-keys.ts');
+    await createApiKeyCommand(opts, (line) => process.stdout.write(`${line}\n`));
+  });
+apiKeys
+  .command('list')
+  .description('list keys (id, scope, name, created, revoked)')
+  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .action(async (opts: { dataDir: string }) => {
+    const { listApiKeysCommand } = await import('./commands/api-keys.ts');
+    await listApiKeysCommand(opts, (line) => process.stdout.write(`${line}\n`));
+  });
+apiKeys
+  .command('revoke')
+  .description('revoke a key for good')
+  .argument('<keyId>', 'the key id (16 hex characters, see `api-key list`)')
+  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .action(async (keyId: string, opts: { dataDir: string }) => {
+    const { revokeApiKeyCommand } = await import('./commands/api-keys.ts');
+    await revokeApiKeyCommand({ keyId, dataDir: opts.dataDir }, (line) => process.stdout.write(`${line}\n`));
+  });
+
 program.addOption(new Option('--no-color').hideHelp());
 
 try {

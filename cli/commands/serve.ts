@@ -1,0 +1,411 @@
+/**
+ * `pantau serve`: the API handler of `functions/api` over HTTP on 127.0.0.1, plus the dashboard's static
+ * files, on the embedded store. Each Node request becomes an API Gateway v2 event (repeated query
+ * parameters joined with commas, as API Gateway does), the shared access check runs in-process where
+ * the Lambda authoriser runs on AWS, and a per-key token bucket stands in for API Gateway throttling.
+ * Never imported by a Lambda entry.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type ApiHandlerDeps, createHandler } from '#functions/api/app.ts';
+import type { ApiEvent, ApiResult } from '#functions/api/http.ts';
+import { corsHeaders } from '#functions/api/http.ts';
+import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
+import {
+  type AccessDecision,
+  type ApiKeyLookup,
+  checkAccess,
+  credentialFromHeaders,
+  parseApiKeyToken,
+} from '#shared/domain/api/auth.ts';
+import { TokenBuckets } from '#shared/domain/api/throttle.ts';
+import type { RegencyConfig } from '#shared/domain/config.ts';
+import { errorMessage, type Log, MemoryMetricSink } from '#shared/observability.ts';
+import { type Clock, systemClock } from '#shared/ports/clock.ts';
+import { loadConfigFile, localContext, openLocalStore } from '../local-runtime.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Default dashboard folder (`dashboard/` in the repo). */
+export const DASHBOARD_DIR = join(ROOT, 'dashboard');
+
+/**
+ * Files the dashboard loads from npm packages instead of a CDN (there is no internet on the analysts'
+ * network either): URL path → file. A deployment copies the same files to the bucket (`docs/dashboard.md`).
+ */
+export const VENDOR_FILES: Readonly<Record<string, string>> = {
+  '/vendor/chart.umd.min.js': join(ROOT, 'node_modules/chart.js/dist/chart.umd.min.js'),
+};
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+};
+
+/** The dashboard's Content-Security-Policy: scripts and styles from this origin only, no inline code. */
+export const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Largest request body the local server reads, bytes. */
+const MAX_REQUEST_BYTES = 1_048_576;
+
+export interface LocalApiServerOptions {
+  readonly deps: Omit<ApiHandlerDeps, 'cors'>;
+  readonly keys: ApiKeyLookup;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /** 0 = any free port. @default 8787 */
+  readonly port?: number;
+  /** Folder served at `/`; omitted → {@link DASHBOARD_DIR}. */
+  readonly dashboardDir?: string;
+  /** Per-key throttle. @default 20 requests/s, bursts of 40 */
+  readonly throttle?: { readonly ratePerSecond: number; readonly burst: number };
+  /** Extra CORS origins (the dashboard itself is same-origin). */
+  readonly corsOrigins?: readonly string[];
+  readonly clock?: Clock;
+}
+
+export interface LocalApiServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Start the local API + dashboard server. */
+export async function startLocalApiServer(options: LocalApiServerOptions): Promise<LocalApiServer> {
+  const clock = options.clock ?? systemClock;
+  const cors = { allowedOrigins: options.corsOrigins ?? [] };
+  const handler = createHandler({ ...options.deps, cors });
+  const buckets = new TokenBuckets(options.throttle ?? { ratePerSecond: 20, burst: 40 });
+  const dashboardDir = resolve(options.dashboardDir ?? DASHBOARD_DIR);
+  const log = options.deps.log;
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error) => {
+      log.error('Local server error', { error: errorMessage(error) });
+      if (!res.headersSent)
+        send(res, {
+          statusCode: 500,
+          headers: { 'content-type': 'application/json' },
+          body: '{"error":"internal error"}',
+        });
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (rawPath === '/v1' || rawPath.startsWith('/v1/')) {
+      await api(req, res, url, rawPath);
+      return;
+    }
+    await staticFile(req, res, url.pathname);
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL, rawPath: string): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const headers = flattenHeaders(req);
+    const extra = corsHeaders(headers['origin'], cors);
+    const presented = credentialFromHeaders(headers);
+    const throttleKey =
+      (presented && parseApiKeyToken(presented)?.keyId) || `ip:${req.socket.remoteAddress ?? ''}`;
+    const taken = buckets.take(throttleKey, clock.now());
+    if (!taken.ok) {
+      send(
+        res,
+        errorJson(429, 'too many requests', { 'retry-after': String(taken.retryAfterSeconds), ...extra }),
+      );
+      return;
+    }
+    const decision: AccessDecision = await checkAccess({ method, rawPath, headers }, options.keys);
+    if (decision.outcome === 'unauthenticated') {
+      log.warn('API request not authenticated', { reason: decision.reason, method, path: rawPath });
+      send(res, errorJson(401, 'API key missing or not valid', { 'www-authenticate': 'Bearer', ...extra }));
+      return;
+    }
+    if (decision.outcome === 'forbidden') {
+      send(
+        res,
+        errorJson(
+          403,
+          `this route needs the '${decision.required}' scope; the key has '${decision.principal.scope}'`,
+          extra,
+        ),
+      );
+      return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      send(res, errorJson(413, `body larger than ${MAX_REQUEST_BYTES} bytes`, extra));
+      return;
+    }
+    const event = toApiEvent(req, url, rawPath, headers, body, clock.now());
+    const withPrincipal: ApiEvent =
+      decision.outcome === 'allow'
+        ? {
+            ...event,
+            requestContext: { ...event.requestContext, authorizer: { lambda: { ...decision.principal } } },
+          }
+        : (event as ApiEvent);
+    const result = await handler(withPrincipal, localContext('pantau-api', 30_000));
+    send(res, result);
+  }
+
+  async function staticFile(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, {
+        statusCode: 405,
+        headers: { allow: 'GET, HEAD', 'content-type': 'text/plain' },
+        body: 'method not allowed',
+      });
+      return;
+    }
+    const vendor = VENDOR_FILES[pathname];
+    let file: string | undefined = vendor;
+    if (!file) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+      } catch {
+        send(res, {
+          statusCode: 400,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+          body: 'bad path',
+        });
+        return;
+      }
+      const relative = normalize(decoded).replace(/^[/\\]+/, '');
+      const candidate = resolve(dashboardDir, relative);
+      if (candidate.startsWith(dashboardDir + sep)) file = candidate;
+    }
+    const info = file ? await stat(file).catch(() => undefined) : undefined;
+    if (!file || !info?.isFile()) {
+      send(res, {
+        statusCode: 404,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: 'not found',
+      });
+      return;
+    }
+    const content = await readFile(file);
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': String(content.length),
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      ...(extname(file) === '.html'
+        ? { 'content-security-policy': DASHBOARD_CSP, 'x-frame-options': 'DENY' }
+        : {}),
+    });
+    res.end(req.method === 'HEAD' ? undefined : content);
+  }
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => done());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+function flattenHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A Node request as API Gateway HTTP API (payload 2.0) would hand it to the Lambda: lower-case
+ * headers, repeated query parameters joined with commas, cookies split out.
+ */
+export function toApiEvent(
+  req: Pick<IncomingMessage, 'method' | 'socket'>,
+  url: URL,
+  rawPath: string,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+  nowMs: number,
+): APIGatewayProxyEventV2 {
+  const query: Record<string, string> = {};
+  for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+  const { cookie, ...rest } = headers;
+  const method = (req.method ?? 'GET').toUpperCase();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    ...(cookie ? { cookies: cookie.split(/;\s*/) } : {}),
+    headers: rest,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers['host'] ?? '127.0.0.1',
+      domainPrefix: '127',
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date(nowMs).toUTCString(),
+      timeEpoch: nowMs,
+    },
+    ...(body ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+function errorJson(
+  statusCode: number,
+  error: string,
+  headers: Readonly<Record<string, string>> = {},
+): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify({ error }),
+  };
+}
+
+function send(
+  res: ServerResponse,
+  result: ApiResult | { statusCode: number; headers: Record<string, string>; body: string },
+): void {
+  const body = typeof result.body === 'string' ? result.body : '';
+  res.writeHead(result.statusCode, { ...result.headers, 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+/**
+ * The cursor HMAC key of a local data folder: `<dataDir>/cursor.key` (64 hex characters, mode 0600),
+ * created on first use.
+ */
+export async function localCursorKey(dataDir: string): Promise<Buffer> {
+  const file = join(dataDir, 'cursor.key');
+  if (existsSync(file)) {
+    const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+    if (key.length >= 32) return key;
+  }
+  const key = randomBytes(32);
+  await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return key;
+}
+
+export interface ServeOptions {
+  readonly dataDir: string;
+  readonly configPath: string;
+  readonly port: number;
+  readonly host: string;
+  readonly verbose: boolean;
+}
+
+function cliLog(verbose: boolean): Log {
+  const line =
+    (level: string) =>
+    (message: unknown, ...extra: unknown[]) => {
+      if (!verbose && (level === 'debug' || level === 'info')) return;
+      const context = extra.length > 0 ? ` ${JSON.stringify(extra.length === 1 ? extra[0] : extra)}` : '';
+      process.stderr.write(`[${level}] ${String(message)}${context}\n`);
+    };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') } as Log;
+}
+
+/**
+ * Run `pantau serve` until SIGINT/SIGTERM. On the first start (no API key in the store) it creates an
+ * admin key, stores its hash and prints the secret once.
+ */
+export async function serveCommand(options: ServeOptions): Promise<void> {
+  const config: RegencyConfig = await loadConfigFile(options.configPath);
+  const dataDir = resolve(options.dataDir);
+  const { db, store } = await openLocalStore(dataDir, config.retention.rawTextDays);
+  const keys = new DynamoApiKeyStore({ client: db.client, tableName: db.tableName });
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  try {
+    let firstKey: string | undefined;
+    if ((await keys.list()).length === 0) {
+      const created = await keys.create({
+        name: 'local-admin',
+        scope: 'admin',
+        now: new Date().toISOString(),
+      });
+      firstKey = created.token;
+    }
+    const server = await startLocalApiServer({
+      deps: {
+        store,
+        config,
+        cursorKey: await localCursorKey(dataDir),
+        clock: systemClock,
+        log: cliLog(options.verbose),
+        metrics: new MemoryMetricSink(),
+      },
+      keys,
+      host: options.host,
+      port: options.port,
+    });
+    out(`Pantau API and dashboard: ${server.url}/`);
+    out(`  API: ${server.url}/v1/health · OpenAPI: ${server.url}/v1/openapi.json`);
+    out(`  data folder: ${dataDir}`);
+    if (firstKey) {
+      out();
+      out('Created a local admin API key (shown once; only its hash is stored):');
+      out(`  ${firstKey}`);
+      out(`Open the dashboard signed in: ${server.url}/#key=${firstKey}`);
+    } else {
+      out('  API keys: use one created earlier, or stop the server and run');
+      out('    npm run pantau -- api-key create --name <name> --scope analyst');
+    }
+    out();
+    out('Press Ctrl+C to stop.');
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+    await server.close();
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * API keys: format, hashing, scopes, and the one access check shared by the Lambda authoriser on AWS
+ * and the local server (`pantau serve`) — so there is a single implementation of "who may call what".
+ *
+ * A key reads `pantau_<keyId>_<secret>`: `keyId` is 16 hex characters (64 random bits, public, the
+ * lookup key) and `secret` 43 base64url characters (256 random bits). Only SHA-256 of
+ * `<keyId>.<secret>` is stored. A fast hash is enough because the secret is random, not a password:
+ * guessing 2^256 values is out of reach whatever the hash costs, and scrypt would add tens of
+ * milliseconds of CPU to every request (see `docs/api.md`, "API keys").
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { requiredScope } from './routes.ts';
+
+/** Scopes, weakest first: each one includes the ones before it. */
+export const ApiScopeSchema = z.enum(['read', 'analyst', 'admin']);
+export type ApiScope = z.infer<typeof ApiScopeSchema>;
+const RANK: Readonly<Record<ApiScope, number>> = { read: 0, analyst: 1, admin: 2 };
+
+/** True when a key holding `have` may call a route that needs `need` (admin ⊇ analyst ⊇ read). */
+export function scopeAllows(have: ApiScope, need: ApiScope): boolean {
+  return RANK[have] >= RANK[need];
+}
+
+/** A stored key as the store returns it (never the secret). */
+export const ApiKeyRecordSchema = z.object({
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  /** Who holds it (shown as `by` on acknowledgements and labels), e.g. `humas-ana`. */
+  name: z.string().min(1).max(100),
+  scope: ApiScopeSchema,
+  /** SHA-256 hex of `<keyId>.<secret>`. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** UTC ISO-8601. */
+  createdAt: z.string(),
+  /** UTC ISO-8601; present once revoked (revocation is permanent). */
+  revokedAt: z.string().optional(),
+});
+export type ApiKeyRecord = z.infer<typeof ApiKeyRecordSchema>;
+
+/** The narrow read side the access check needs. */
+export interface ApiKeyLookup {
+  getKey(keyId: string): Promise<ApiKeyRecord | undefined>;
+}
+
+/** The caller once authenticated; passed from the authoriser to the API as its context. */
+export const PrincipalSchema = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  scope: ApiScopeSchema,
+});
+export type Principal = z.infer<typeof PrincipalSchema>;
+
+const TOKEN = /^pantau_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** SHA-256 hex of `<keyId>.<secret>`. */
+export function hashSecret(keyId: string, secret: string): string {
+  return createHash('sha256').update(`${keyId}.${secret}`).digest('hex');
+}
+
+/**
+ * A new random key. The `token` is shown to its holder once; only `hash` is stored.
+ * @param random source of random bytes (tests inject a fixed one). @default node:crypto randomBytes
+ */
+export function generateApiKey(random: (size: number) => Buffer = randomBytes): {
+  keyId: string;
+  secret: string;
+  token: string;
+  hash: string;
+} {
+  const keyId = random(8).toString('hex');
+  const secret = random(32).toString('base64url');
+  return { keyId, secret, token: `pantau_${keyId}_${secret}`, hash: hashSecret(keyId, secret) };
+}
+
+/** Split a presented key into id and secret; `undefined` when it is not shaped like a Pantau key. */
+export function parseApiKeyToken(token: string): { keyId: string; secret: string } | undefined {
+  const match = TOKEN.exec(token.trim());
+  return match?.[1] && match[2] ? { keyId: match[1], secret: match[2] } : undefined;
+}
+
+/**
+ * The presented key: header `x-api-key`, else `Authorization: Bearer <key>`. Header names must be
+ * lower-case (API Gateway v2 and Node both lower-case them).
+ */
+export function credentialFromHeaders(
+  headers: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const direct = headers['x-api-key']?.trim();
+  if (direct) return direct;
+  const auth = headers['authorization']?.trim();
+  const match = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+  return match?.[1];
+}
+
+/** Why a request was not authenticated (logged; the client only sees 401). */
+export type UnauthenticatedReason = 'missing' | 'malformed' | 'unknown' | 'revoked';
+
+/** Outcome of {@link checkAccess}. */
+export type AccessDecision =
+  | { readonly outcome: 'public' }
+  | { readonly outcome: 'allow'; readonly principal: Principal }
+  /** HTTP 401: no key, not a Pantau key, unknown id, wrong secret or revoked. */
+  | { readonly outcome: 'unauthenticated'; readonly reason: UnauthenticatedReason }
+  /** HTTP 403: a valid key whose scope is too weak for the route. */
+  | { readonly outcome: 'forbidden'; readonly principal: Principal; readonly required: ApiScope };
+
+/**
+ * Decide whether a request may proceed. Public routes and CORS preflights pass without a key; unknown
+ * paths need `read` (the router answers 404/405 only to authenticated callers).
+ * The secret is compared in constant time; an unknown id and a wrong secret give the same answer.
+ * @throws whatever `keys.getKey` throws (a store outage is a 5xx, never a 401).
+ */
+export async function checkAccess(
+  request: {
+    readonly method: string;
+    readonly rawPath: string;
+    readonly headers: Readonly<Record<string, string | undefined>>;
+  },
+  keys: ApiKeyLookup,
+): Promise<AccessDecision> {
+  const need = requiredScope(request.method, request.rawPath);
+  if (need === null) return { outcome: 'public' };
+  const presented = credentialFromHeaders(request.headers);
+  if (!presented) return { outcome: 'unauthenticated', reason: 'missing' };
+  const parsed = parseApiKeyToken(presented);
+  if (!parsed) return { outcome: 'unauthenticated', reason: 'malformed' };
+  const record = await keys.getKey(parsed.keyId);
+  if (!record) return { outcome: 'unauthenticated', reason: 'unknown' };
+  const expected = Buffer.from(record.hash, 'hex');
+  const actual = Buffer.from(hashSecret(parsed.keyId, parsed.secret), 'hex');
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
+    return { outcome: 'unauthenticated', reason: 'unknown' };
+  if (record.revokedAt) return { outcome: 'unauthenticated', reason: 'revoked' };
+  const principal: Principal = { keyId: record.keyId, name: record.name, scope: record.scope };
+  return scopeAllows(record.scope, need)
+    ? { outcome: 'allow', principal }
+    : { outcome: 'forbidden', principal, required: need };
+}

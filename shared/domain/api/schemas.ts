@@ -1,0 +1,261 @@
+/**
+ * zod schemas of the HTTP API: query strings, path parameters, bodies and responses. The router parses
+ * every input with them and the OpenAPI document is generated from them (`openapi.ts`), so the docs
+ * cannot drift from what the code accepts. Pure.
+ *
+ * Query strings arrive as API Gateway v2 gives them: a parameter repeated in the URL is joined with
+ * commas (`?sentiment=NEGATIVE&sentiment=MIXED` → `"NEGATIVE,MIXED"`). Pantau decides per parameter:
+ * `sentiment` is a list (repeat it or separate values with commas); every other parameter must appear
+ * once, and a comma in it is answered 400 `repeated_parameter`. Unknown parameters are answered 400
+ * (`unrecognized_keys`) so a typo such as `sentimen=` never silently returns everything.
+ */
+import { z } from 'zod';
+import { AcknowledgementSchema, AlertSchema } from '../alert.ts';
+import { IsoUtcSchema, ScoredMentionSchema, SentimentLabelSchema } from '../mention.ts';
+import { ApiScopeSchema } from './auth.ts';
+
+/** Page size bounds. */
+export const LIMIT = { min: 1, max: 200, default: 50 } as const;
+/** Default and largest time span of a query, in days. */
+export const RANGE_DAYS = { default: 7, max: 92 } as const;
+
+/** One problem with a request, as the API reports it. */
+export interface ApiIssue {
+  /** Where: `query.limit`, `body.label`, `path.id`, `header.x-api-key`, or `` for the whole input. */
+  readonly path: string;
+  /** Machine-readable: zod's codes (`invalid_type`, `too_small` …) or Pantau's (`repeated_parameter` …). */
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Turn zod issues into API issues, prefixing paths with `where` (`query`, `body`, `path`). A custom
+ * issue's `params.code` becomes its code; each unrecognised key becomes its own issue.
+ */
+export function toIssues(error: z.ZodError, where: string): ApiIssue[] {
+  return error.issues.flatMap((issue): ApiIssue[] => {
+    const base = [where, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: `${base}.${key}`,
+        code: 'unrecognized_keys',
+        message: `unknown parameter '${key}'`,
+      }));
+    }
+    const custom =
+      issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
+    return [{ path: base, code: custom ?? issue.code, message: issue.message }];
+  });
+}
+
+/** A parameter that must appear once: a comma means API Gateway joined a repeated parameter. */
+function once<O extends z.core.$ZodType<unknown, string>>(out: O) {
+  return z
+    .string()
+    .refine((v) => !v.includes(','), {
+      abort: true,
+      message: 'give this parameter once (a repeated parameter arrives joined with commas)',
+      params: { code: 'repeated_parameter' },
+    })
+    .pipe(out);
+}
+
+const KeywordIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a keyword id: lowercase letters, digits, dashes');
+const TopicIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a topic id: lowercase letters, digits, dashes');
+const SourceIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a source id: lowercase letters, digits, dashes');
+/** `yyyy-mm-dd` (= 00:00 UTC that day) or a date-time with `Z` or an offset. */
+const InstantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+const from = once(InstantSchema)
+  .optional()
+  .describe(`Inclusive start, ISO-8601 (date = 00:00 UTC). Default: \`to\` − ${RANGE_DAYS.default} days.`);
+const to = once(InstantSchema)
+  .optional()
+  .describe(`Exclusive end, ISO-8601. Default: now. At most ${RANGE_DAYS.max} days after \`from\`.`);
+
+export const MentionsQuerySchema = z.strictObject({
+  keyword: once(KeywordIdSchema).optional().describe('Only mentions matching this keyword id'),
+  topic: once(TopicIdSchema).optional().describe('Only mentions in this topic id'),
+  sentiment: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()))
+    .pipe(z.array(SentimentLabelSchema).min(1).max(4))
+    .optional()
+    .describe('One or more labels: repeat the parameter or separate with commas (NEGATIVE,MIXED)'),
+  source: once(SourceIdSchema).optional().describe('Only mentions first delivered by this source id'),
+  from,
+  to,
+  limit: once(z.coerce.number<string>().int().min(LIMIT.min).max(LIMIT.max))
+    .default(LIMIT.default)
+    .describe(`Page size, ${LIMIT.min}–${LIMIT.max}`),
+  cursor: once(z.string().min(1).max(2_000))
+    .optional()
+    .describe('`next` of the previous page; only valid with the same filters and API key, for 15 minutes'),
+});
+export type MentionsQuery = z.infer<typeof MentionsQuerySchema>;
+
+export const TrendsQuerySchema = z.strictObject({
+  keyword: once(KeywordIdSchema)
+    .optional()
+    .describe('Keyword id (give keyword or topic, or neither for all mentions)'),
+  topic: once(TopicIdSchema).optional().describe('Topic id'),
+  from,
+  to,
+  interval: once(z.enum(['hour', 'day']))
+    .default('hour')
+    .describe('Bucket size; buckets are UTC'),
+});
+export type TrendsQuery = z.infer<typeof TrendsQuerySchema>;
+
+export const AlertsQuerySchema = z.strictObject({ from, to });
+export type AlertsQuery = z.infer<typeof AlertsQuerySchema>;
+
+export const DigestQuerySchema = z.strictObject({
+  format: once(z.enum(['json', 'html', 'markdown', 'text']))
+    .default('json')
+    .describe('json (default), or the rendered html, markdown or text'),
+});
+
+export const EmptyQuerySchema = z.strictObject({});
+
+export const MentionIdParamSchema = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'a mention id: 32 lowercase hex characters');
+export const DigestDateParamSchema = z.iso.date();
+/** `<windowStart>~<seriesId>`, e.g. `2026-11-30T06:00:00.000Z~kw:kertajati`. */
+export const AlertIdParamSchema = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z~[a-z]+(:[a-z0-9-]+)?$/,
+    'an alert id: <windowStart>~<seriesId>',
+  );
+
+export const AckBodySchema = z.strictObject({
+  note: z.string().trim().max(2_000).optional().describe('Why, or what was done'),
+});
+export const LabelBodySchema = z.strictObject({
+  label: z
+    .string()
+    .transform((v) => v.toUpperCase())
+    .pipe(SentimentLabelSchema)
+    .describe('The correct label'),
+  note: z.string().trim().max(2_000).optional(),
+});
+
+// Responses.
+
+export const ErrorResponseSchema = z.object({
+  error: z.string(),
+  issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+  requestId: z.string().optional(),
+});
+
+const RangeSchema = { from: IsoUtcSchema, to: IsoUtcSchema };
+
+export const MentionPageSchema = z.object({
+  items: z.array(ScoredMentionSchema),
+  /** Cursor of the next page; absent on the last page. */
+  next: z.string().optional(),
+  ...RangeSchema,
+});
+
+export const AnalystLabelSchema = z.object({
+  mentionId: z.string(),
+  label: SentimentLabelSchema,
+  by: z.string(),
+  at: IsoUtcSchema,
+  note: z.string().optional(),
+});
+export const MentionDetailSchema = z.object({
+  mention: ScoredMentionSchema,
+  labels: z.array(AnalystLabelSchema),
+});
+export const LabelResponseSchema = z.object({
+  label: AnalystLabelSchema,
+  modelLabel: SentimentLabelSchema,
+});
+
+const CountsSchema = z.object({
+  POSITIVE: z.number().int(),
+  NEGATIVE: z.number().int(),
+  NEUTRAL: z.number().int(),
+  MIXED: z.number().int(),
+});
+export const TrendBucketSchema = z.object({
+  /** Bucket start, UTC ISO-8601. */
+  start: IsoUtcSchema,
+  counts: CountsSchema,
+  total: z.number().int(),
+  /** (positive − negative) / total in [−1, 1]; 0 for an empty bucket. */
+  netSentiment: z.number().min(-1).max(1),
+});
+export const TrendsResponseSchema = z.object({
+  series: z.string().describe('all, kw:<id> or topic:<id>'),
+  interval: z.enum(['hour', 'day']),
+  timeZone: z.literal('UTC').describe('Zone of the bucket boundaries'),
+  ...RangeSchema,
+  buckets: z.array(TrendBucketSchema),
+  totals: CountsSchema.extend({ total: z.number().int(), netSentiment: z.number() }),
+});
+
+export const StoredAlertSchema = AlertSchema.extend({ publishedAt: IsoUtcSchema.optional() });
+export const AlertsResponseSchema = z.object({ items: z.array(StoredAlertSchema), ...RangeSchema });
+export const AckResponseSchema = z.object({ alert: StoredAlertSchema });
+export const AlreadyAcknowledgedSchema = ErrorResponseSchema.extend({
+  acknowledgement: AcknowledgementSchema,
+});
+
+export const DigestResponseSchema = z.object({
+  date: z.iso.date(),
+  generatedAt: IsoUtcSchema,
+  sentAt: IsoUtcSchema.optional(),
+  digest: z.unknown().describe('The digest numbers (shape: Digest in shared/domain/digest.ts)'),
+});
+
+export const KeywordsResponseSchema = z.object({
+  keywords: z.array(z.object({ id: z.string(), label: z.string() })),
+  topics: z.array(z.object({ id: z.string(), label: z.string(), opd: z.string() })),
+});
+export const TopicsResponseSchema = z.object({
+  topics: z.array(z.object({ id: z.string(), label: z.string(), opd: z.string() })),
+});
+
+export const HealthResponseSchema = z.object({
+  status: z.literal('ok'),
+  time: IsoUtcSchema,
+  service: z.string(),
+});
+
+export const PrincipalResponseSchema = z.object({ name: z.string(), scope: ApiScopeSchema });
+
+/**
+ * Resolve `from`/`to` to UTC ISO-8601 with defaults (`to` = now, `from` = `to` − 7 days) and bounds.
+ * @returns the range, or issues (`invalid_range` when `from` ≥ `to`, `range_too_long` beyond 92 days).
+ */
+export function resolveRange(
+  input: { readonly from?: string | undefined; readonly to?: string | undefined },
+  nowMs: number,
+  days: { readonly default: number; readonly max: number } = RANGE_DAYS,
+): { from: string; to: string } | { issues: ApiIssue[] } {
+  const toMs = input.to ? Date.parse(input.to) : nowMs;
+  const fromMs = input.from ? Date.parse(input.from) : toMs - days.default * 86_400_000;
+  if (!(fromMs < toMs))
+    return { issues: [{ path: 'query.from', code: 'invalid_range', message: '`from` must be before `to`' }] };
+  if (toMs - fromMs > days.max * 86_400_000)
+    return {
+      issues: [
+        {
+          path: 'query.to',
+          code: 'range_too_long',
+          message: `at most ${days.max} days between \`from\` and \`to\``,
+        },
+      ],
+    };
+  return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() };
+}

@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler, UnauthorizedError } from '#functions/authorizer/app.ts';
+import { apiKeyKeys, DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
+import { checkAccess, generateApiKey, hashSecret, parseApiKeyToken } from '#shared/domain/api/auth.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import { MemoryMetricSink } from '#shared/observability.ts';
+import { lambdaContext } from '../../helpers/lambda.ts';
+import { RecordingLog } from '../../helpers/log.ts';
+
+const FIXTURE = JSON.parse(
+  readFileSync(new URL('./request-event.json', import.meta.url), 'utf8'),
+) as APIGatewayRequestAuthorizerEventV2;
+
+function authEvent(
+  method: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): APIGatewayRequestAuthorizerEventV2 {
+  const event = structuredClone(FIXTURE);
+  event.rawPath = rawPath;
+  event.requestContext.http.method = method;
+  event.requestContext.http.path = rawPath;
+  event.headers = { ...event.headers, ...headers };
+  return event;
+}
+
+let db: EmbeddedDynamo;
+let keys: DynamoApiKeyStore;
+let reader: string;
+let analyst: string;
+let revoked: string;
+let analystId: string;
+const log = new RecordingLog();
+let handler: ReturnType<typeof createHandler>;
+
+beforeAll(async () => {
+  db = await startEmbeddedDynamo({ tableName: 'auth-test' });
+  keys = new DynamoApiKeyStore({ client: db.client, tableName: 'auth-test' });
+  reader = (await keys.create({ name: 'pembaca', scope: 'read', now: '2026-11-30T07:00:00.000Z' })).token;
+  const created = await keys.create({ name: 'humas-ana', scope: 'analyst', now: '2026-11-30T07:00:01.000Z' });
+  analyst = created.token;
+  analystId = created.record.keyId;
+  const old = await keys.create({ name: 'mantan', scope: 'admin', now: '2026-11-30T07:00:02.000Z' });
+  revoked = old.token;
+  await keys.revoke(old.record.keyId, '2026-11-30T08:00:00.000Z');
+  handler = createHandler({ keys, log, metrics: new MemoryMetricSink() });
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describe('API key store', () => {
+  it('stores only the hash of the secret', async () => {
+    const parsed = parseApiKeyToken(analyst);
+    const raw = await db.client.send(
+      new GetItemCommand({
+        TableName: 'auth-test',
+        Key: { PK: { S: apiKeyKeys.item(analystId).PK }, SK: { S: 'KEY' } },
+      }),
+    );
+    const stored = JSON.stringify(raw.Item);
+    expect(parsed).toBeDefined();
+    expect(stored).not.toContain(parsed?.secret);
+    expect(stored).toContain(hashSecret(analystId, parsed?.secret ?? ''));
+  });
+
+  it('lists keys oldest first and revokes idempotently, keeping the first time', async () => {
+    const list = await keys.list();
+    expect(list.map((k) => k.name)).toEqual(['pembaca', 'humas-ana', 'mantan']);
+    const mantan = list[2];
+    expect(mantan?.revokedAt).toBe('2026-11-30T08:00:00.000Z');
+    const again = await keys.revoke(mantan?.keyId ?? '', '2026-12-01T00:00:00.000Z');
+    expect(again.revokedAt).toBe('2026-11-30T08:00:00.000Z');
+    await expect(keys.revoke('0000000000000000', '2026-12-01T00:00:00.000Z')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it('generates distinct well-formed keys', () => {
+    const a = generateApiKey();
+    const b = generateApiKey();
+    expect(a.token).not.toBe(b.token);
+    expect(parseApiKeyToken(a.token)).toEqual({ keyId: a.keyId, secret: a.secret });
+  });
+});
+
+describe('checkAccess (shared by the authoriser and pantau serve)', () => {
+  const request = (method: string, rawPath: string, headers: Record<string, string> = {}) => ({
+    method,
+    rawPath,
+    headers,
+  });
+
+  it('lets public routes and preflights through without a key', async () => {
+    expect(await checkAccess(request('GET', '/v1/health'), keys)).toEqual({ outcome: 'public' });
+    expect(await checkAccess(request('OPTIONS', '/v1/mentions'), keys)).toEqual({ outcome: 'public' });
+  });
+
+  it('accepts the key in x-api-key or as a bearer token', async () => {
+    const viaHeader = await checkAccess(request('GET', '/v1/mentions', { 'x-api-key': reader }), keys);
+    const viaBearer = await checkAccess(
+      request('GET', '/v1/mentions', { authorization: `Bearer ${reader}` }),
+      keys,
+    );
+    expect(viaHeader).toMatchObject({ outcome: 'allow', principal: { name: 'pembaca', scope: 'read' } });
+    expect(viaBearer).toEqual(viaHeader);
+  });
+
+  it.each([
+    ['missing', {}],
+    ['malformed', { 'x-api-key': 'hunter2' }],
+    ['unknown', { 'x-api-key': generateApiKey().token }],
+    ['revoked', {}],
+  ])('refuses a %s key as unauthenticated', async (reason, headers) => {
+    const h = reason === 'revoked' ? { 'x-api-key': revoked } : (headers as Record<string, string>);
+    expect(await checkAccess(request('GET', '/v1/mentions', h), keys)).toEqual({
+      outcome: 'unauthenticated',
+      reason,
+    });
+  });
+
+  it('refuses a right id with a wrong secret exactly like an unknown key', async () => {
+    const { keyId } = parseApiKeyToken(analyst) ?? { keyId: '' };
+    const wrong = `pantau_${keyId}_${generateApiKey().secret}`;
+    expect(await checkAccess(request('GET', '/v1/mentions', { 'x-api-key': wrong }), keys)).toEqual({
+      outcome: 'unauthenticated',
+      reason: 'unknown',
+    });
+  });
+
+  it('forbids a read key on analyst routes and allows the analyst (scopes are ordered)', async () => {
+    const path = '/v1/mentions/0123456789abcdef0123456789abcdef/label';
+    expect(await checkAccess(request('PUT', path, { 'x-api-key': reader }), keys)).toMatchObject({
+      outcome: 'forbidden',
+      required: 'analyst',
+    });
+    expect(await checkAccess(request('PUT', path, { 'x-api-key': analyst }), keys)).toMatchObject({
+      outcome: 'allow',
+    });
+    expect(await checkAccess(request('GET', '/v1/alerts', { 'x-api-key': analyst }), keys)).toMatchObject({
+      outcome: 'allow',
+    });
+  });
+
+  it('needs a key even for unknown paths (no route discovery)', async () => {
+    expect(await checkAccess(request('GET', '/v1/admin/keys'), keys)).toMatchObject({
+      outcome: 'unauthenticated',
+    });
+  });
+});
+
+describe('authoriser handler (simple responses)', () => {
+  it('authorises with the principal as context', async () => {
+    const result = await handler(authEvent('GET', '/v1/mentions', { 'x-api-key': analyst }), lambdaContext());
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: { keyId: analystId, name: 'humas-ana', scope: 'analyst' },
+    });
+  });
+
+  it('denies (API Gateway answers 403) when the scope is too weak', async () => {
+    const event = authEvent('POST', '/v1/alerts/2026-11-29T06%3A00%3A00.000Z~kw%3Amajalengka/ack', {
+      authorization: `Bearer ${reader}`,
+    });
+    expect(await handler(event, lambdaContext())).toEqual({ isAuthorized: false, context: {} });
+    expect(log.find('API key scope too weak')[0]?.context).toMatchObject({
+      scope: 'read',
+      required: 'analyst',
+    });
+  });
+
+  it('throws Unauthorized (API Gateway answers 401) for missing and revoked keys, logging the reason', async () => {
+    await expect(handler(authEvent('GET', '/v1/mentions'), lambdaContext())).rejects.toThrow(
+      UnauthorizedError,
+    );
+    await expect(
+      handler(authEvent('GET', '/v1/mentions', { 'X-Api-Key': revoked }), lambdaContext()),
+    ).rejects.toThrow('Unauthorized');
+    expect(log.find('API request not authenticated').map((e) => e.context['reason'])).toEqual([
+      'missing',
+      'revoked',
+    ]);
+  });
+
+  it('lets a store outage surface as an error, never as a false 401', async () => {
+    const failing = createHandler({
+      keys: {
+        getKey: async () => {
+          throw new Error('ProvisionedThroughputExceededException');
+        },
+      },
+      log: new RecordingLog(),
+      metrics: new MemoryMetricSink(),
+    });
+    const error = await failing(
+      authEvent('GET', '/v1/mentions', { 'x-api-key': reader }),
+      lambdaContext(),
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(UnauthorizedError);
+  });
+});
