@@ -72,8 +72,6 @@ export const StageConfigSchema = z.object({
     throttleRateLimit: z.number().positive(),
     /** Burst limit of the `$default` stage, requests. */
     throttleBurstLimit: z.number().int().positive(),
-    /** How long an authoriser verdict is cached per API key, seconds (0 disables caching). */
-    authorizerCacheSeconds: z.number().int().min(0).max(3600),
   }),
   dashboard: z.object({
     /** Deploy the S3 + CloudFront dashboard (only if `dashboard/` exists). */
@@ -125,7 +123,7 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfigInput, 'account'>> = 
     logRetentionDays: 14,
     retainData: false,
     alarmEmails: [],
-    api: { throttleRateLimit: 10, throttleBurstLimit: 20, authorizerCacheSeconds: 300 },
+    api: { throttleRateLimit: 10, throttleBurstLimit: 20 },
     dashboard: { enabled: false },
     classify: { batchSize: 25, batchingWindowSeconds: 10, maxConcurrency: 2, maxReceiveCount: 5 },
     noMentionsAlarmHours: 12,
@@ -142,7 +140,7 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfigInput, 'account'>> = 
     logRetentionDays: 90,
     retainData: true,
     alarmEmails: [],
-    api: { throttleRateLimit: 50, throttleBurstLimit: 100, authorizerCacheSeconds: 300 },
+    api: { throttleRateLimit: 50, throttleBurstLimit: 100 },
     dashboard: { enabled: true },
     classify: { batchSize: 25, batchingWindowSeconds: 20, maxConcurrency: 5, maxReceiveCount: 8 },
     noMentionsAlarmHours: 6,

@@ -39,7 +39,14 @@ export interface PantauApp {
  * @throws {InfraConfigError} on an invalid stage config; `ConfigError` on an invalid regency config.
  */
 export function createPantauApp(options: PantauAppOptions = {}): PantauApp {
-  const app = new App(options.appProps);
+  const app = new App({
+    ...options.appProps,
+    context: {
+      // Exports (strong references) protect the data stack's outputs while the service stack uses them.
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+      ...options.appProps?.context,
+    },
+  });
   const context: StageContext = {};
   for (const key of [
     'stage',

@@ -9,6 +9,8 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,12 +52,14 @@ export interface MeasureOptions {
   quiet?: boolean;
 }
 
+/** An endpoint nothing listens on: an AWS call made at import fails at once instead of reaching AWS. */
+export const CLOSED_ENDPOINT = 'http://127.0.0.1:9';
+
 /**
  * Environment the bundles are imported with: the variables infra sets (see docs/operations.md) with
- * placeholder values, and every AWS endpoint pointed at a closed local port so an import that calls AWS at
- * module scope fails fast instead of reaching the network.
+ * placeholder values, and every AWS endpoint pointed at `endpointUrl` (never the real AWS).
  */
-export function importEnvironment(): Record<string, string> {
+export function importEnvironment(endpointUrl: string = CLOSED_ENDPOINT): Record<string, string> {
   const arn = (service: string, name: string) => `arn:aws:${service}:ap-southeast-3:000000000000:${name}`;
   return {
     PATH: process.env['PATH'] ?? '',
@@ -78,7 +82,7 @@ export function importEnvironment(): Record<string, string> {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_ENDPOINT_URL: endpointUrl,
     AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
   };
 }
@@ -86,12 +90,40 @@ export function importEnvironment(): Record<string, string> {
 const IMPORT_SCRIPT =
   'const t0 = performance.now(); await import(process.argv[1]); process.stdout.write(JSON.stringify({ ms: performance.now() - t0 }));';
 
-async function importOnce(file: string, sourceMaps: boolean): Promise<number> {
+/**
+ * A stand-in for Secrets Manager on 127.0.0.1: functions that read a secret at module scope (the api reads
+ * its cursor key) can then finish their import; every request gets a `GetSecretValue` answer with a
+ * 64-character secret. The local round trip it adds is part of the measured import.
+ */
+export async function startFakeSecretsManager(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(
+        JSON.stringify({
+          ARN: 'arn:aws:secretsmanager:ap-southeast-3:000000000000:secret:pantau-bench',
+          Name: 'pantau-bench',
+          SecretString: 'b'.repeat(64),
+          VersionId: 'bench',
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function importOnce(file: string, sourceMaps: boolean, endpointUrl: string): Promise<number> {
   const flags = sourceMaps ? ['--enable-source-maps'] : [];
   const { stdout } = await run(
     process.execPath,
     [...flags, '--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(file).href],
-    { env: importEnvironment(), timeout: 20_000 },
+    { env: importEnvironment(endpointUrl), timeout: 20_000 },
   );
   return (JSON.parse(stdout) as { ms: number }).ms;
 }
@@ -121,8 +153,9 @@ function largestPackages(metafile: Metafile, top: number): string[] {
 /** Bundle and measure one function. */
 export async function measureFunction(
   name: FunctionName,
-  options: { root: string; outDir: string; runs: number },
+  options: { root: string; outDir: string; runs: number; endpointUrl?: string },
 ): Promise<BundleReport> {
+  const endpointUrl = options.endpointUrl ?? CLOSED_ENDPOINT;
   const entry = handlerEntry(name, options.root);
   if (!existsSync(entry)) return { name, status: 'missing', error: `no ${relative(options.root, entry)}` };
   const outfile = join(options.outDir, name, 'index.mjs');
@@ -154,8 +187,8 @@ export async function measureFunction(
     const mapped: number[] = [];
     // Alternate the variants so a slow patch on a shared machine does not land on one of them only.
     for (let i = 0; i < options.runs; i++) {
-      plain.push(await importOnce(outfile, false));
-      mapped.push(await importOnce(outfile, true));
+      plain.push(await importOnce(outfile, false, endpointUrl));
+      mapped.push(await importOnce(outfile, true, endpointUrl));
     }
     return {
       name,
@@ -208,8 +241,9 @@ export function renderReport(reports: readonly BundleReport[], runs: number, com
     'Bundles are built with the exact esbuild options of the CDK app',
     '(`infra/bundling.ts`: ESM, minified, node24 target, AWS SDK bundled, linked source map without sources).',
     '"import" is the time `await import(bundle)` takes in a new `node` process: the module-initialisation part',
-    'of a cold start (Lambda adds runtime start-up and code download). The gzip size approximates the',
-    'deployment zip.',
+    'of a cold start (Lambda adds runtime start-up and code download). AWS endpoints point at a local',
+    'stand-in that answers GetSecretValue (the api reads its cursor key at import). The gzip size',
+    'approximates the deployment zip.',
     '',
     '| function | status | bundle KB | gzip KB | map KB | import ms, median (min) | same with --enable-source-maps | largest packages |',
     '|---|---|---:|---:|---:|---:|---:|---|',
@@ -227,13 +261,19 @@ export async function main(options: MeasureOptions = {}): Promise<BundleReport[]
   const runs = options.runs ?? 5;
   const outDir = options.outDir ?? join(root, '.tmp', 'bundles');
   const reports: BundleReport[] = [];
-  for (const name of FUNCTION_NAMES) {
-    const report = await measureFunction(name, { root, outDir, runs });
-    reports.push(report);
-    if (!options.quiet)
-      process.stderr.write(
-        `${name}: ${report.status}${report.bytes === undefined ? '' : ` ${kb(report.bytes)} KB`}${report.importMs === undefined ? '' : ` ${ms(report.importMs)} ms`}\n`,
-      );
+  const secrets = await startFakeSecretsManager();
+  try {
+    for (const name of FUNCTION_NAMES) {
+      const report = await measureFunction(name, { root, outDir, runs, endpointUrl: secrets.url });
+      reports.push(report);
+      if (!options.quiet) {
+        const size = report.bytes === undefined ? '' : ` ${kb(report.bytes)} KB`;
+        const time = report.importMs === undefined ? '' : ` ${ms(report.importMs)} ms`;
+        process.stderr.write(`${name}: ${report.status}${size}${time}\n`);
+      }
+    }
+  } finally {
+    await secrets.close();
   }
   const markdown = renderReport(reports, runs, `npx tsx scripts/measure-bundles.ts --runs ${runs}`);
   if (!options.quiet) process.stdout.write(`${markdown}\n`);

@@ -13,13 +13,16 @@ export interface DashboardSiteProps {
   retain: boolean;
 }
 
-/** The file the dashboard fetches at start to learn the API URL: `{ apiUrl, stage, regency }`. */
-export const DASHBOARD_CONFIG_FILE = 'config.json';
+/**
+ * The script the dashboard loads first to learn where the API is (`dashboard/index.html`); the deployment
+ * replaces the repository's same-origin default with `window.PANTAU_CONFIG = { apiBaseUrl, … }`.
+ */
+export const DASHBOARD_CONFIG_FILE = 'config.js';
 
 /**
  * The dashboard: a private S3 bucket served by CloudFront through Origin Access Control (no public bucket,
  * no OAI). Files are uploaded from `sourceDir` only when it exists, so the stack deploys before the dashboard
- * is written; {@link DashboardSite.deployConfig} adds `config.json` next to them.
+ * is written; {@link DashboardSite.deployConfig} writes `config.js` next to them.
  */
 export class DashboardSite extends Construct {
   readonly bucket: s3.Bucket;

@@ -8,8 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 
-/** The header carrying the API key; the authoriser's identity source and the only custom CORS header. */
-export const API_KEY_HEADER = 'x-api-key';
+/** Headers that may carry the API key (`x-api-key: <key>` or `Authorization: Bearer <key>`), allowed by CORS. */
+export const API_KEY_HEADERS = ['x-api-key', 'authorization'] as const;
 
 /** One API route; `auth: false` only for the health check. */
 export interface ApiRoute {
@@ -43,10 +43,12 @@ export interface PantauHttpApiProps {
 }
 
 /**
- * HTTP API (API Gateway v2) in front of the api function. Every route but `GET /v1/health` goes through a
- * Lambda REQUEST authoriser with simple responses, identity source the `x-api-key` header (a request without
- * it gets 401 from API Gateway before any Lambda runs); verdicts are cached per key for
- * `settings.authorizerCacheSeconds`. The `$default` stage throttles every route and writes JSON access logs.
+ * HTTP API (API Gateway v2) in front of the api function. Every route but `GET /v1/health` goes through the
+ * Lambda REQUEST authoriser (`functions/authorizer`, payload 2.0, simple responses), which reads the key from
+ * either of {@link API_KEY_HEADERS} and checks the scope the route needs. Hence no identity source and no
+ * verdict cache: an identity source makes API Gateway demand one fixed header, and a verdict cached per key
+ * would let a key allowed on one route through on a route that needs a stronger scope (and keep revoked keys
+ * alive for the TTL). The `$default` stage throttles every route and writes JSON access logs.
  */
 export class PantauHttpApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -72,7 +74,7 @@ export class PantauHttpApi extends Construct {
                 apigw.CorsHttpMethod.PUT,
                 apigw.CorsHttpMethod.OPTIONS,
               ],
-              allowHeaders: ['content-type', API_KEY_HEADER],
+              allowHeaders: ['content-type', ...API_KEY_HEADERS],
               maxAge: Duration.hours(1),
             },
           }),
@@ -115,8 +117,8 @@ export class PantauHttpApi extends Construct {
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', props.authorizer, {
       authorizerName: 'api-key',
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: [`$request.header.${API_KEY_HEADER}`],
-      resultsCacheTtl: Duration.seconds(props.settings.authorizerCacheSeconds),
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
     });
     for (const route of API_ROUTES) {
       const [created] = this.api.addRoutes({

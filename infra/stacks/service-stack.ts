@@ -137,7 +137,9 @@ export class ServiceStack extends Stack {
     const corsOrigin = config.dashboard.origin ?? dashboardSite?.origin;
     const api = make('api', 'Serves the Pantau HTTP API', {
       CURSOR_SECRET_ARN: data.secrets.cursorKey.secretArn,
+      // The issue's contract names DASHBOARD_ORIGIN; functions/api reads CORS_ORIGINS (comma-separated).
       DASHBOARD_ORIGIN: corsOrigin ?? '',
+      CORS_ORIGINS: corsOrigin ?? '',
     });
     grantTable(api.role, data.table, 'readWrite');
     data.secrets.cursorKey.grantRead(api.role);
@@ -150,7 +152,10 @@ export class ServiceStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       logRemovalPolicy: ephemeral,
     });
-    dashboardSite?.deployConfig({ apiUrl: this.api.url, stage: config.stage, regency: config.regency });
+    // For the OpenAPI document's `servers` entry. No cycle: the URL comes from the Api resource, which does
+    // not depend on the function (its routes and integration do).
+    api.function.addEnvironment('PUBLIC_URL', this.api.url);
+    dashboardSite?.deployConfig({ apiBaseUrl: this.api.url, stage: config.stage, regency: config.regency });
     this.dashboardSite = dashboardSite;
 
     this.schedules = new PantauSchedules(this, 'Schedules', {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TTL_ATTRIBUTE, tableDefinition } from '#shared/adapters/aws/table-definition.ts';
 import { FUNCTION_NAMES } from '../../infra/config.ts';
 import { COMPREHEND_ACTIONS } from '../../infra/constructs/grants.ts';
-import { API_KEY_HEADER, API_ROUTES } from '../../infra/constructs/http-api.ts';
+import { API_KEY_HEADERS, API_ROUTES } from '../../infra/constructs/http-api.ts';
 import { SCHEDULE_RETRY_ATTEMPTS } from '../../infra/constructs/schedules.ts';
 import { NOTIFY_RETRY_ATTEMPTS } from '../../infra/stacks/service-stack.ts';
 import {
@@ -239,7 +239,7 @@ describe('functions', () => {
       detect: ['ALERT_TOPIC_ARN'],
       digest: ['DIGEST_TOPIC_ARN'],
       notify: ['NOTIFY_SECRET_ARN'],
-      api: ['CURSOR_SECRET_ARN', 'DASHBOARD_ORIGIN'],
+      api: ['CURSOR_SECRET_ARN', 'DASHBOARD_ORIGIN', 'CORS_ORIGINS', 'PUBLIC_URL'],
       authorizer: [],
     };
     for (const [name, keys] of Object.entries(own)) {
@@ -347,13 +347,18 @@ describe('HTTP API', () => {
     }
   });
 
-  it('uses a REQUEST authoriser with simple responses keyed on the x-api-key header', () => {
+  it('uses a REQUEST authoriser with simple responses, no identity source and no verdict cache (scopes differ per route)', () => {
     dev.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
       AuthorizerPayloadFormatVersion: '2.0',
-      IdentitySource: [`$request.header.${API_KEY_HEADER}`],
-      AuthorizerResultTtlInSeconds: dev.config.api.authorizerCacheSeconds,
+      IdentitySource: [],
+      AuthorizerResultTtlInSeconds: 0,
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': Match.arrayWith([
+          Match.arrayWith([{ 'Fn::GetAtt': [fnOf(dev, 'authorizer').id, 'Arn'] }]),
+        ]),
+      }),
     });
   });
 
@@ -379,17 +384,20 @@ describe('HTTP API', () => {
     prod.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
         AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] }],
-        AllowHeaders: ['content-type', API_KEY_HEADER],
+        AllowHeaders: ['content-type', ...API_KEY_HEADERS],
       },
     });
     dev.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.absent(),
     });
+    const origin = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] };
+    expect(fnOf(prod, 'api').env['CORS_ORIGINS']).toEqual(origin);
+    expect(fnOf(dev, 'api').env['CORS_ORIGINS']).toBe('');
   });
 });
 
 describe('dashboard site', () => {
-  it('serves a private bucket through CloudFront with Origin Access Control and uploads config.json', () => {
+  it('serves a private bucket through CloudFront with Origin Access Control and uploads config.js', () => {
     prod.serviceTemplate.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     prod.serviceTemplate.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: {
@@ -405,6 +413,13 @@ describe('dashboard site', () => {
       }),
     });
     prod.serviceTemplate.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    const [apiId] = Object.keys(resourcesOf(prod.serviceTemplate, 'AWS::ApiGatewayV2::Api'));
+    prod.serviceTemplate.hasResourceProperties('Custom::CDKBucketDeployment', {
+      SourceMarkers: Match.arrayWith([
+        Match.objectLike({ '<<marker:0xbaba:0>>': { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] } }),
+      ]),
+      DistributionPaths: ['/*'],
+    });
   });
 
   it('is absent when disabled, and deploys no files when the dashboard folder does not exist', () => {
