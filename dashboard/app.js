@@ -184,8 +184,9 @@ async function loadTrend() {
       borderColor: '#1565c0',
       backgroundColor: '#1565c0',
       yAxisID: 'net',
-      spanGaps: true,
-      tension: 0.2,
+      // Empty buckets have no net sentiment: leave gaps rather than draw a line through them.
+      spanGaps: false,
+      pointRadius: 3,
     },
   ];
   if (state.chart) state.chart.destroy();
