@@ -6,7 +6,7 @@ import {
   createSeriesState,
   type DetectorParams,
   detectorParams,
-  stepSeries,
+  stepSeriesInPlace,
 } from '#shared/domain/spikes/detector.ts';
 import {
   type CorpusEvaluation,
@@ -36,13 +36,11 @@ export function nabDetectorParams(overrides: Partial<DetectorParams> = {}): Dete
 export function scoreSeries(series: Series, params: DetectorParams): number[] {
   const ts = series.timestampsMs;
   if (ts.length === 0) return [];
-  let state = createSeriesState(ts[0]!, params);
+  const state = createSeriesState(ts[0]!, params);
   const scores: number[] = new Array(ts.length);
   for (let i = 0; i < ts.length; i++) {
     const total = Math.max(0, Math.round(series.values[i]!));
-    const r = stepSeries(state, { bucketStartMs: ts[i]!, total, negative: 0 }, params);
-    state = r.state;
-    scores[i] = r.score;
+    scores[i] = stepSeriesInPlace(state, { bucketStartMs: ts[i]!, total, negative: 0 }, params).score;
   }
   return scores;
 }

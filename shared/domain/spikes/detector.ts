@@ -256,9 +256,16 @@ function windowLengths(params: DetectorParams): number[] {
 /** Bins of the surprise histogram: log2(1 + surprise) from 0 to 16 in quarters. */
 export const CAL_BINS = 64;
 
+/** An array of `n` copies of `v`, packed (not holey) so V8 keeps fast elements. */
+function packed(n: number, v: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(v);
+  return out;
+}
+
 function newAlarm(): SeriesState['volume'] {
   return {
-    cal: new Array(CAL_BINS).fill(0),
+    cal: packed(CAL_BINS, 0),
     calN: 0,
     lastAlertMs: null,
     lastRatio: 0,
@@ -282,15 +289,15 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
     bucketMs: params.bucketMs,
     n: 0,
     level: 0,
-    hour: new Array(24).fill(1),
-    hourN: new Array(24).fill(0),
-    weekday: new Array(7).fill(1),
-    weekdayN: new Array(7).fill(0),
+    hour: packed(24, 1),
+    hourN: packed(24, 0),
+    weekday: packed(7, 1),
+    weekdayN: packed(7, 0),
     tests: ks.filter((k) => k > 1),
     alpha: params.priorDispersion,
-    ringTotal: new Array(kMax).fill(0),
-    ringNegative: new Array(kMax).fill(0),
-    ringExpected: new Array(kMax).fill(0),
+    ringTotal: packed(kMax, 0),
+    ringNegative: packed(kMax, 0),
+    ringExpected: packed(kMax, 0),
     shareNeg: 0,
     shareTot: 0,
     rhoNum: 0,
@@ -321,22 +328,41 @@ const RHO_PRIOR = 0.01;
 /** Longest gap filled with empty buckets; beyond it the rings are cleared and time jumps. */
 const MAX_GAP_BUCKETS = 24 * 14;
 
-interface Candidate extends TestResult {
-  /** −log10 of the calibrated (conformal, Bonferroni-adjusted) p-value. */
-  rarity: number;
-  score: number;
+/** Per-parameter constants, computed once per `DetectorParams` object instead of on every step. */
+interface Derived {
+  aDisp: number;
+  aLevel: number;
+  aHour: number;
+  aDay: number;
+  perWeekInDay: number;
+  calKeep: number;
+  shareKeep: number;
+  rarityTarget: number;
 }
 
-/**
- * Steps a series by one closed bucket and decides whether to alert. Pure: returns a new state, never
- * mutates `state`. Re-stepping a bucket at or before `state.lastBucketStartMs` is a no-op with
- * `duplicate: true`, so a retried scheduled run cannot learn a bucket twice or raise a second alert.
- * Buckets skipped since the last step are learned as empty (up to two weeks of them).
- * Cost: O(longest window + 64 histogram bins) per bucket; 20–50 µs measured (`BENCHMARKS.spikes.md`).
- * @throws DetectorInputError when counts are negative, non-finite, or `negative > total`, or the state's
- * bucket length differs from `params.bucketMs`.
- */
-export function stepSeries(state: SeriesState, obs: Observation, params: DetectorParams): StepResult {
+const DERIVED = new WeakMap<DetectorParams, Derived>();
+
+function derivedOf(params: DetectorParams): Derived {
+  let d = DERIVED.get(params);
+  if (d === undefined) {
+    const perDayInSlot = Math.max(1, HOUR_MS / params.bucketMs);
+    const perWeekInDay = Math.max(1, DAY_MS / params.bucketMs);
+    d = {
+      aDisp: decay(params.dispersionHalfLifeMs, params.bucketMs),
+      aLevel: decay(params.levelHalfLifeMs, params.bucketMs),
+      aHour: decay(params.hourHalfLifeDays * perDayInSlot, 1),
+      aDay: decay(params.weekdayHalfLifeWeeks * perWeekInDay, 1),
+      perWeekInDay,
+      calKeep: 2 ** (-params.bucketMs / params.calibrationHalfLifeMs),
+      shareKeep: 2 ** (-params.bucketMs / params.shareHalfLifeMs),
+      rarityTarget: Math.log10(Math.max(2, params.rarityMs / params.bucketMs)),
+    };
+    DERIVED.set(params, d);
+  }
+  return d;
+}
+
+function validate(state: SeriesState, obs: Observation, params: DetectorParams): void {
   if (
     !Number.isFinite(obs.total) ||
     !Number.isFinite(obs.negative) ||
@@ -349,10 +375,43 @@ export function stepSeries(state: SeriesState, obs: Observation, params: Detecto
   if (state.bucketMs !== params.bucketMs) {
     throw new DetectorInputError(`state has ${state.bucketMs} ms buckets, params ${params.bucketMs} ms`);
   }
+}
+
+/**
+ * Steps a series by one closed bucket and decides whether to alert. Pure: returns a new state, never
+ * mutates `state` (the new state shares only parts a step never writes: the window list and the share
+ * test's unused histogram). Re-stepping a bucket at or before `state.lastBucketStartMs` is a no-op with
+ * `duplicate: true`, so a retried scheduled run cannot learn a bucket twice or raise a second alert.
+ * Buckets skipped since the last step are learned as empty (up to two weeks of them).
+ * Cost: O(longest window + 64 histogram bins) per bucket, no allocation besides the new state and the
+ * result (figures: `BENCHMARKS.spikes.md`).
+ * @throws DetectorInputError when counts are negative, non-finite, or `negative > total`, or the state's
+ * bucket length differs from `params.bucketMs`.
+ */
+export function stepSeries(state: SeriesState, obs: Observation, params: DetectorParams): StepResult {
+  validate(state, obs, params);
   if (state.lastBucketStartMs !== null && obs.bucketStartMs <= state.lastBucketStartMs) {
     return { state, score: 0, rawScore: 0, alert: null, duplicate: true };
   }
-  const s = cloneState(state);
+  return stepOwned(cloneState(state), obs, params);
+}
+
+/**
+ * {@link stepSeries} that updates `state` in place and returns it as `result.state`: the same results,
+ * without copying the state. For callers that own the state and keep no earlier version of it (the NAB
+ * evaluation, the benchmarks, a batch replay). Same errors as {@link stepSeries}; an invalid observation
+ * throws before anything is changed.
+ */
+export function stepSeriesInPlace(state: SeriesState, obs: Observation, params: DetectorParams): StepResult {
+  validate(state, obs, params);
+  if (state.lastBucketStartMs !== null && obs.bucketStartMs <= state.lastBucketStartMs) {
+    return { state, score: 0, rawScore: 0, alert: null, duplicate: true };
+  }
+  return stepOwned(state, obs, params);
+}
+
+function stepOwned(s: SeriesState, obs: Observation, params: DetectorParams): StepResult {
+  const dv = derivedOf(params);
   if (s.lastBucketStartMs !== null) {
     const missing = Math.floor((obs.bucketStartMs - s.lastBucketStartMs) / s.bucketMs) - 1;
     if (missing > MAX_GAP_BUCKETS) {
@@ -361,41 +420,136 @@ export function stepSeries(state: SeriesState, obs: Observation, params: Detecto
       s.ringExpected.fill(0);
     } else {
       for (let g = 1; g <= missing; g++) {
-        advance(s, { bucketStartMs: s.lastBucketStartMs + s.bucketMs, total: 0, negative: 0 }, params);
+        advance(s, s.lastBucketStartMs + s.bucketMs, 0, 0, undefined, params, dv);
       }
     }
   }
-  return advance(s, obs, params);
+  return advance(s, obs.bucketStartMs, obs.total, obs.negative, obs.distinctAuthors, params, dv);
 }
 
-function cloneState(state: SeriesState): SeriesState {
+/**
+ * Copies what a step writes; the window list and the share histogram (never written) are shared. Spelled
+ * out rather than spread: V8 copies a literal of known shape several times faster, and the key order (that
+ * of {@link SeriesStateSchema}) keeps the JSON of a state identical whichever way it was produced.
+ */
+function cloneState(s: SeriesState): SeriesState {
   return {
-    ...state,
-    hour: state.hour.slice(),
-    hourN: state.hourN.slice(),
-    weekday: state.weekday.slice(),
-    weekdayN: state.weekdayN.slice(),
-    tests: state.tests.slice(),
-    ringTotal: state.ringTotal.slice(),
-    ringNegative: state.ringNegative.slice(),
-    ringExpected: state.ringExpected.slice(),
-    volume: { ...state.volume, cal: state.volume.cal.slice() },
-    share: { ...state.share, cal: state.share.cal.slice() },
+    version: s.version,
+    startMs: s.startMs,
+    lastBucketStartMs: s.lastBucketStartMs,
+    bucketMs: s.bucketMs,
+    n: s.n,
+    level: s.level,
+    hour: s.hour.slice(),
+    hourN: s.hourN.slice(),
+    weekday: s.weekday.slice(),
+    weekdayN: s.weekdayN.slice(),
+    tests: s.tests,
+    alpha: s.alpha,
+    ringTotal: s.ringTotal.slice(),
+    ringNegative: s.ringNegative.slice(),
+    ringExpected: s.ringExpected.slice(),
+    shareNeg: s.shareNeg,
+    shareTot: s.shareTot,
+    rhoNum: s.rhoNum,
+    rhoDen: s.rhoDen,
+    volume: cloneAlarm(s.volume, true),
+    share: cloneAlarm(s.share, false),
   };
 }
 
-function slotOf(t: number, params: DetectorParams): { h: number; d: number } {
-  const local = t + params.tzOffsetMinutes * 60_000;
-  const h = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
-  // 1970-01-01 was a Thursday; d = 0 is Monday.
-  const d = (((Math.floor(local / DAY_MS) + 3) % 7) + 7) % 7;
-  return { h, d };
+function cloneAlarm(a: SeriesState['volume'], copyCal: boolean): SeriesState['volume'] {
+  return {
+    cal: copyCal ? a.cal.slice() : a.cal,
+    calN: a.calN,
+    lastAlertMs: a.lastAlertMs,
+    lastRatio: a.lastRatio,
+    activeSinceMs: a.activeSinceMs,
+    thawedAtMs: a.thawedAtMs,
+  };
 }
 
-/** Mutates `s` (a private clone) by one bucket. */
-function advance(s: SeriesState, obs: Observation, params: DetectorParams): StepResult {
-  const t = obs.bucketStartMs;
-  const { h, d } = slotOf(t, params);
+/** Local hour of day (0–23) of `t`. */
+function hourOf(t: number, params: DetectorParams): number {
+  const local = t + params.tzOffsetMinutes * 60_000;
+  return Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
+}
+
+/** Local day of week of `t`, 0 = Monday (1970-01-01 was a Thursday). */
+function weekdayOf(t: number, params: DetectorParams): number {
+  const local = t + params.tzOffsetMinutes * 60_000;
+  return (((Math.floor(local / DAY_MS) + 3) % 7) + 7) % 7;
+}
+
+/** The best window of one test on one bucket, and its calibrated score. Reused scratch objects. */
+interface Candidate {
+  k: number;
+  surprise: number;
+  observed: number;
+  expected: number;
+  ratio: number;
+  total: number;
+  share: number;
+  guarded: boolean;
+  /** −log10 of the calibrated (conformal) p-value; +∞ for the share test, which is not calibrated. */
+  rarity: number;
+  score: number;
+}
+
+function emptyCandidate(): Candidate {
+  return {
+    k: 1,
+    surprise: 0,
+    observed: 0,
+    expected: 0,
+    ratio: 0,
+    total: 0,
+    share: 0,
+    guarded: true,
+    rarity: 0,
+    score: 0,
+  };
+}
+
+const VOLUME: Candidate = emptyCandidate();
+const SHARE: Candidate = emptyCandidate();
+
+/** Offers one tested window to `c`: unguarded windows win over guarded ones, then the higher surprise. */
+function offer(
+  c: Candidate,
+  first: boolean,
+  k: number,
+  surprise: number,
+  observed: number,
+  expected: number,
+  ratio: number,
+  total: number,
+  share: number,
+  guarded: boolean,
+): void {
+  if (!first && (guarded === c.guarded ? !(surprise > c.surprise) : guarded)) return;
+  c.k = k;
+  c.surprise = surprise;
+  c.observed = observed;
+  c.expected = expected;
+  c.ratio = ratio;
+  c.total = total;
+  c.share = share;
+  c.guarded = guarded;
+}
+
+/** Mutates `s` (owned by the caller of {@link stepOwned}) by one bucket. */
+function advance(
+  s: SeriesState,
+  t: number,
+  total: number,
+  negative: number,
+  distinctAuthors: number | undefined,
+  params: DetectorParams,
+  dv: Derived,
+): StepResult {
+  const h = hourOf(t, params);
+  const d = weekdayOf(t, params);
   const warm = s.n > 0 && t - s.startMs >= params.warmupMs;
   const seasonal = s.hour[h]! * s.weekday[d]!;
   const mu = Math.max(params.minExpected, s.level * seasonal);
@@ -404,8 +558,8 @@ function advance(s: SeriesState, obs: Observation, params: DetectorParams): Step
   s.ringTotal.copyWithin(0, 1);
   s.ringNegative.copyWithin(0, 1);
   s.ringExpected.copyWithin(0, 1);
-  s.ringTotal[kMax - 1] = obs.total;
-  s.ringNegative[kMax - 1] = obs.negative;
+  s.ringTotal[kMax - 1] = total;
+  s.ringNegative[kMax - 1] = negative;
   s.ringExpected[kMax - 1] = mu;
   const filled = Math.min(s.n + 1, kMax);
 
@@ -415,74 +569,64 @@ function advance(s: SeriesState, obs: Observation, params: DetectorParams): Step
     Math.max(MIN_RHO, (s.rhoNum + RHO_PRIOR * RHO_PRIOR_DEN) / (s.rhoDen + RHO_PRIOR_DEN)),
   );
 
-  const calKeep = 2 ** (-params.bucketMs / params.calibrationHalfLifeMs);
-  const rarityTarget = Math.log10(Math.max(2, params.rarityMs / params.bucketMs));
   // Volume surprises are also calibrated against the series' own history of surprises (conformal), so a
   // series whose bursts are routine stays quiet (NAB's UPS, AAPL). Share surprises are not: the
   // beta-binomial with an estimated overdispersion is already calibrated for a proportion, and a recurring
   // negative burst (a complaint that returns every few days) should alert every time.
-  const volume = bestCandidate(
-    volumeTests(s, params, filled),
-    s.volume,
-    params,
-    rarityTarget,
-    warm,
-    calKeep,
-    true,
-  );
-  const share = bestCandidate(
-    shareTests(s, params, filled, p0, rho),
-    s.share,
-    params,
-    rarityTarget,
-    warm,
-    calKeep,
-    false,
-  );
+  volumeTests(s, params, filled);
+  calibrate(VOLUME, s.volume, params, dv, warm);
+  shareTests(s, params, filled, p0, rho);
+  SHARE.rarity = Number.POSITIVE_INFINITY;
+  SHARE.score = toScore(SHARE.surprise, params.alertSurprise);
 
-  const authorsOk = obs.distinctAuthors === undefined || obs.distinctAuthors >= params.minDistinctAuthors;
+  const authorsOk = distinctAuthors === undefined || distinctAuthors >= params.minDistinctAuthors;
+  const v = decide('volume', VOLUME, s.volume, t, warm, authorsOk, params, dv.rarityTarget);
+  const sh = decide('share', SHARE, s.share, t, warm, authorsOk, params, dv.rarityTarget);
+  let alert = v.alert;
+  if (sh.alert !== null && (alert === null || sh.alert.surprise > alert.surprise)) alert = sh.alert;
+  const score = Math.max(0, v.score, sh.score);
+  const rawScore = Math.max(0, VOLUME.score, SHARE.score);
 
-  let alert: SpikeAlert | null = null;
-  let score = 0;
-  let rawScore = 0;
-  for (const [kind, c] of [
-    ['volume', volume],
-    ['share', share],
-  ] as const) {
-    const alarm = s[kind];
-    const kindScore = c.score;
-    const rarity = c.rarity;
-    rawScore = Math.max(rawScore, kindScore);
-    const eligible = warm && authorsOk && !c.guarded;
-    const inCooldown = alarm.lastAlertMs !== null && t - alarm.lastAlertMs < params.cooldownMs;
-    const escalates = c.ratio >= alarm.lastRatio * params.escalationFactor;
-    const allowed = eligible && (!inCooldown || escalates);
-    if (allowed) score = Math.max(score, kindScore);
-    const extreme = c.surprise >= params.alertSurprise && rarity >= rarityTarget;
-    if (allowed && extreme) {
-      const candidate: SpikeAlert = {
-        kind,
-        escalation: inCooldown,
-        windowStartMs: t - (c.k - 1) * params.bucketMs,
-        windowBuckets: c.k,
-        observed: c.observed,
-        expected: c.expected,
-        strength: c.ratio,
-        surprise: c.surprise,
-        ...(kind === 'share' ? { total: c.total, baselineShare: c.share } : {}),
-      };
-      alarm.lastAlertMs = t;
-      alarm.lastRatio = c.ratio;
-      if (alert === null || candidate.surprise > alert.surprise) alert = candidate;
-    }
-    updateFreeze(alarm, t, warm && !c.guarded && c.surprise >= params.alertSurprise, c.surprise, params);
-  }
-
-  if (s.volume.activeSinceMs === null) learnVolume(s, obs, params, h, d, mu);
-  if (s.share.activeSinceMs === null) learnShare(s, obs, params, p0, rho);
+  if (s.volume.activeSinceMs === null) learnVolume(s, t, total, dv, h, d, mu);
+  if (s.share.activeSinceMs === null) learnShare(s, total, negative, dv, p0, rho);
   s.n += 1;
   s.lastBucketStartMs = t;
   return { state: s, score, rawScore, alert, duplicate: false };
+}
+
+/** Applies guards, cooldown and escalation to one test's candidate; updates its alarm bookkeeping. */
+function decide(
+  kind: AlertKind,
+  c: Candidate,
+  alarm: SeriesState['volume'],
+  t: number,
+  warm: boolean,
+  authorsOk: boolean,
+  params: DetectorParams,
+  rarityTarget: number,
+): { score: number; alert: SpikeAlert | null } {
+  const eligible = warm && authorsOk && !c.guarded;
+  const inCooldown = alarm.lastAlertMs !== null && t - alarm.lastAlertMs < params.cooldownMs;
+  const escalates = c.ratio >= alarm.lastRatio * params.escalationFactor;
+  const allowed = eligible && (!inCooldown || escalates);
+  let alert: SpikeAlert | null = null;
+  if (allowed && c.surprise >= params.alertSurprise && c.rarity >= rarityTarget) {
+    alert = {
+      kind,
+      escalation: inCooldown,
+      windowStartMs: t - (c.k - 1) * params.bucketMs,
+      windowBuckets: c.k,
+      observed: c.observed,
+      expected: c.expected,
+      strength: c.ratio,
+      surprise: c.surprise,
+      ...(kind === 'share' ? { total: c.total, baselineShare: c.share } : {}),
+    };
+    alarm.lastAlertMs = t;
+    alarm.lastRatio = c.ratio;
+  }
+  updateFreeze(alarm, t, warm && !c.guarded && c.surprise >= params.alertSurprise, c.surprise, params);
+  return { score: allowed ? c.score : 0, alert };
 }
 
 /**
@@ -527,8 +671,7 @@ function conformalP(cal: readonly number[], calN: number, surprise: number): num
   const b = Math.min(CAL_BINS - 1, Math.floor(u));
   let c = cal[b]! * Math.max(0, 1 - (u - b));
   for (let i = b + 1; i < CAL_BINS; i++) c += cal[i]!;
-  const p = (c + 1) / (calN + 1);
-  return p;
+  return (c + 1) / (calN + 1);
 }
 
 /** Decays the histogram, adds one surprise, returns the new decayed count. */
@@ -538,51 +681,50 @@ function recordSurprise(cal: number[], calN: number, surprise: number, keep: num
   return calN * keep + 1;
 }
 
-/** One tested window: its length, counts, expectation and model surprise. */
-interface TestResult {
-  k: number;
-  surprise: number;
-  observed: number;
-  expected: number;
-  ratio: number;
-  total: number;
-  share: number;
-  guarded: boolean;
+/** Ranks the volume candidate's surprise against the series' history (conformal) and records it. */
+function calibrate(
+  c: Candidate,
+  alarm: SeriesState['volume'],
+  params: DetectorParams,
+  dv: Derived,
+  warm: boolean,
+): void {
+  c.rarity = -Math.log10(conformalP(alarm.cal, alarm.calN, c.surprise));
+  c.score = Math.min(toScore(c.surprise, params.alertSurprise), toScore(c.rarity, dv.rarityTarget));
+  if (warm) alarm.calN = recordSurprise(alarm.cal, alarm.calN, c.surprise, dv.calKeep);
 }
 
-function volumeTests(s: SeriesState, params: DetectorParams, filled: number): (TestResult | null)[] {
+/** Negative-binomial test of the bucket (estimated α) and of each trailing window (α fixed at the prior). */
+function volumeTests(s: SeriesState, params: DetectorParams, filled: number): void {
   const kMax = s.ringTotal.length;
-  return [
-    { k: 1, alpha: Math.max(MIN_ALPHA, s.alpha) },
-    ...s.tests.map((k) => ({ k, alpha: params.priorDispersion })),
-  ].map((test) => {
-    if (test.k > filled) return null;
+  const nTests = s.tests.length;
+  for (let i = -1; i < nTests; i++) {
+    const k = i < 0 ? 1 : s.tests[i]!;
+    if (k > filled) continue;
+    const alpha = i < 0 ? Math.max(MIN_ALPHA, s.alpha) : params.priorDispersion;
     let x = 0;
     let m = 0;
-    for (let j = kMax - test.k; j < kMax; j++) {
+    for (let j = kMax - k; j < kMax; j++) {
       x += s.ringTotal[j]!;
       m += s.ringExpected[j]!;
     }
-    const surprise = x > m ? -logNegBinUpperTail(x, m, test.alpha) / LN10 : 0;
+    const surprise = x > m ? -logNegBinUpperTail(x, m, alpha) / LN10 : 0;
     const ratio = x / m;
     const guarded = x < params.minCount || ratio < params.minRatio;
-    return { k: test.k, surprise, observed: x, expected: m, ratio, total: x, share: 0, guarded };
-  });
+    offer(VOLUME, i < 0, k, surprise, x, m, ratio, x, 0, guarded);
+  }
 }
 
-function shareTests(
-  s: SeriesState,
-  params: DetectorParams,
-  filled: number,
-  p0: number,
-  rho: number,
-): (TestResult | null)[] {
+/** Beta-binomial test of the negatives in the bucket and in each trailing window. */
+function shareTests(s: SeriesState, params: DetectorParams, filled: number, p0: number, rho: number): void {
   const kMax = s.ringTotal.length;
   const kappa = 1 / rho - 1;
   const a = p0 * kappa;
   const b = (1 - p0) * kappa;
-  return [1, ...s.tests].map((k) => {
-    if (k > filled) return null;
+  const nTests = s.tests.length;
+  for (let i = -1; i < nTests; i++) {
+    const k = i < 0 ? 1 : s.tests[i]!;
+    if (k > filled) continue;
     let n = 0;
     let neg = 0;
     for (let j = kMax - k; j < kMax; j++) {
@@ -593,81 +735,39 @@ function shareTests(
     const expected = n * p0;
     const ratio = expected > 0 ? neg / expected : 0;
     const guarded = n < params.minVolume || neg < params.minNegative || ratio < params.minShareRatio;
-    return { k, surprise, observed: neg, expected, ratio, total: n, share: p0, guarded };
-  });
-}
-
-/**
- * Picks the window to report (unguarded windows first, then the highest surprise) and calibrates its
- * surprise against the history of such maxima (conformal p-value), then records it.
- */
-function bestCandidate(
-  tests: (TestResult | null)[],
-  alarm: SeriesState['volume'],
-  params: DetectorParams,
-  rarityTarget: number,
-  warm: boolean,
-  calKeep: number,
-  calibrate: boolean,
-): Candidate {
-  let best: TestResult | null = null;
-  for (const r of tests) {
-    if (r === null) continue;
-    if (best === null || (r.guarded === best.guarded ? r.surprise > best.surprise : !r.guarded)) best = r;
+    offer(SHARE, i < 0, k, surprise, neg, expected, ratio, n, p0, guarded);
   }
-  if (best === null) {
-    return {
-      k: 1,
-      surprise: 0,
-      observed: 0,
-      expected: 0,
-      ratio: 0,
-      total: 0,
-      share: 0,
-      guarded: true,
-      rarity: 0,
-      score: 0,
-    };
-  }
-  if (!calibrate)
-    return { ...best, rarity: Number.POSITIVE_INFINITY, score: toScore(best.surprise, params.alertSurprise) };
-  const rarity = -Math.log10(conformalP(alarm.cal, alarm.calN, best.surprise));
-  const score = Math.min(toScore(best.surprise, params.alertSurprise), toScore(rarity, rarityTarget));
-  if (warm) alarm.calN = recordSurprise(alarm.cal, alarm.calN, best.surprise, calKeep);
-  return { ...best, rarity, score };
 }
 
 function learnVolume(
   s: SeriesState,
-  obs: Observation,
-  params: DetectorParams,
+  t: number,
+  total: number,
+  dv: Derived,
   h: number,
   d: number,
   mu: number,
 ): void {
   const sd = Math.sqrt(mu + s.alpha * mu * mu);
-  const x = Math.min(obs.total, mu + 4 * sd + 1);
+  const x = Math.min(total, mu + 4 * sd + 1);
 
   // Single-bucket dispersion, method of moments: E[(X − μ)² − X] = αμ² (on the winsorised X).
-  const aDisp = decay(params.dispersionHalfLifeMs, params.bucketMs);
   if (s.n > 0 && s.level > 0)
-    s.alpha = clampAlpha(s.alpha + aDisp * (((x - mu) ** 2 - x) / (mu * mu) - s.alpha));
+    s.alpha = clampAlpha(s.alpha + dv.aDisp * (((x - mu) ** 2 - x) / (mu * mu) - s.alpha));
 
   const season = s.hour[h]! * s.weekday[d]!;
-  const aLevel = Math.max(decay(params.levelHalfLifeMs, params.bucketMs), 1 / (s.n + 1));
+  const aLevel = Math.max(dv.aLevel, 1 / (s.n + 1));
   s.level += aLevel * (x / season - s.level);
   if (s.level <= 0) return;
 
-  const perDayInSlot = Math.max(1, HOUR_MS / params.bucketMs);
-  const aHour = Math.max(decay(params.hourHalfLifeDays * perDayInSlot, 1), 1 / (s.hourN[h]! + 1));
+  const aHour = Math.max(dv.aHour, 1 / (s.hourN[h]! + 1));
   const hourTarget = x / (s.level * s.weekday[d]!);
   s.hour[h] = Math.max(0.02, s.hour[h]! + aHour * (hourTarget - s.hour[h]!));
   s.hourN[h]! += 1;
   // The weekday factors start after one full day, once the level is a full-day mean; before that they
   // would carry the start-up error of the level for weeks (their half-life is long).
-  if (obs.bucketStartMs - s.startMs >= DAY_MS) {
-    const perWeekInDay = Math.max(1, DAY_MS / params.bucketMs);
-    const aDay = Math.max(decay(params.weekdayHalfLifeWeeks * perWeekInDay, 1), 1 / (s.weekdayN[d]! + 1));
+  if (t - s.startMs >= DAY_MS) {
+    const aDay = Math.max(dv.aDay, 1 / (s.weekdayN[d]! + 1));
     const dayTarget = x / (s.level * s.hour[h]!);
     s.weekday[d] = Math.max(0.1, s.weekday[d]! + aDay * (dayTarget - s.weekday[d]!));
     s.weekdayN[d]! += 1;
@@ -678,7 +778,7 @@ function learnVolume(
 
 function normalise(factors: number[], s: SeriesState): void {
   let sum = 0;
-  for (const f of factors) sum += f;
+  for (let i = 0; i < factors.length; i++) sum += factors[i]!;
   const mean = sum / factors.length;
   if (mean <= 0) return;
   for (let i = 0; i < factors.length; i++) factors[i] = factors[i]! / mean;
@@ -689,12 +789,19 @@ function clampAlpha(a: number): number {
   return Math.min(MAX_ALPHA, Math.max(MIN_ALPHA, a));
 }
 
-function learnShare(s: SeriesState, obs: Observation, params: DetectorParams, p0: number, rho: number): void {
-  const n = obs.total;
+function learnShare(
+  s: SeriesState,
+  total: number,
+  negative: number,
+  dv: Derived,
+  p0: number,
+  rho: number,
+): void {
+  const n = total;
   const v = p0 * (1 - p0);
   const sd = Math.sqrt(n * v * (1 + Math.max(0, n - 1) * rho));
-  const neg = Math.min(obs.negative, n * p0 + 4 * sd + 1);
-  const keep = 2 ** (-params.bucketMs / params.shareHalfLifeMs);
+  const neg = Math.min(negative, n * p0 + 4 * sd + 1);
+  const keep = dv.shareKeep;
   s.shareNeg = s.shareNeg * keep + neg;
   s.shareTot = s.shareTot * keep + n;
   s.rhoNum *= keep;

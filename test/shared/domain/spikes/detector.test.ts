@@ -9,6 +9,7 @@ import {
   type SeriesState,
   type StepResult,
   stepSeries,
+  stepSeriesInPlace,
 } from '#shared/domain/spikes/detector.ts';
 
 const HOUR = 3_600_000;
@@ -195,6 +196,23 @@ describe('stepSeries', () => {
       s = r.state;
     }
     expect(JSON.stringify(s).length).toBeLessThan(4_000);
+  });
+
+  it('never mutates the state it is given, and the in-place step gives the same results', () => {
+    const obs = quiet(TWO_WEEKS + 6, 9);
+    obs[TWO_WEEKS + 2] = { ...obs[TWO_WEEKS + 2]!, total: 200, negative: 120 };
+    let pure = createSeriesState(obs[0]!.bucketStartMs, sedang);
+    const owned = createSeriesState(obs[0]!.bucketStartMs, sedang);
+    for (const o of obs) {
+      const before = JSON.stringify(pure);
+      const r = stepSeries(pure, o, sedang);
+      expect(JSON.stringify(pure)).toBe(before);
+      const q = stepSeriesInPlace(owned, o, sedang);
+      expect(q.state).toBe(owned);
+      expect([q.score, q.rawScore, q.alert]).toEqual([r.score, r.rawScore, r.alert]);
+      pure = r.state;
+    }
+    expect(owned).toEqual(pure);
   });
 
   it('learns skipped buckets as empty', () => {
