@@ -202,6 +202,7 @@ async function loadTrend() {
         y: {
           stacked: true,
           beginAtZero: true,
+          grace: '10%',
           ticks: { precision: 0 },
           title: { display: true, text: 'Jumlah sebutan' },
         },
