@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -216,28 +216,60 @@ export async function measureFunction(
 const kb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / 1024).toFixed(1)}`);
 const ms = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(0));
 
+/**
+ * A Markdown table with padded columns (the layout `biome format` gives Markdown tables, so the generated
+ * file passes `npm run lint`). `align[i]` is `l` or `r`.
+ */
+export function markdownTable(
+  header: readonly string[],
+  align: readonly ('l' | 'r')[],
+  rows: readonly string[][],
+): string {
+  const widths = header.map((h, i) =>
+    Math.max(3, [...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)),
+  );
+  const pad = (cell: string, i: number) => {
+    const fill = ' '.repeat((widths[i] ?? 0) - [...cell].length);
+    return align[i] === 'r' ? fill + cell : cell + fill;
+  };
+  const line = (cells: readonly string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = widths.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
+  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
 /** The Markdown report for `reports`. */
 export function renderReport(reports: readonly BundleReport[], runs: number, command: string): string {
-  const rows = reports.map((r) =>
+  const rows = reports.map((r) => [
+    r.name,
+    r.status === 'ok' ? 'ok' : `${r.status}: ${r.error ?? ''}`.replace(/\|/g, '\\|'),
+    kb(r.bytes),
+    kb(r.gzipBytes),
+    kb(r.mapBytes),
+    r.importMs === undefined ? '–' : `${ms(r.importMs)} (${ms(r.importMinMs)})`,
+    r.importMsSourceMaps === undefined ? '–' : `${ms(r.importMsSourceMaps)} (${ms(r.importMinMsSourceMaps)})`,
+    (r.largest ?? []).join('; '),
+  ]);
+  const table = markdownTable(
     [
-      r.name,
-      r.status === 'ok' ? 'ok' : `${r.status}: ${r.error ?? ''}`.replace(/\|/g, '\\|'),
-      kb(r.bytes),
-      kb(r.gzipBytes),
-      kb(r.mapBytes),
-      r.importMs === undefined ? '–' : `${ms(r.importMs)} (${ms(r.importMinMs)})`,
-      r.importMsSourceMaps === undefined
-        ? '–'
-        : `${ms(r.importMsSourceMaps)} (${ms(r.importMinMsSourceMaps)})`,
-      (r.largest ?? []).join('; '),
-    ].join(' | '),
+      'function',
+      'status',
+      'bundle KB',
+      'gzip KB',
+      'map KB',
+      'import ms, median (min)',
+      'same with --enable-source-maps',
+      'largest packages',
+    ],
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    rows,
   );
   return [
     '## Lambda bundles (infra)',
     '',
     `Command: \`${command}\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version} (local; Lambda runs`,
     `nodejs24.x on arm64), ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, median (and minimum) of`,
-    `${runs} fresh processes per column; the machine is shared, so the minimum is the steadier figure.`,
+    `${runs} fresh processes per column; the machine is shared (1-minute load average ${loadavg()[0]?.toFixed(1)} at the`,
+    'end of the run), so the minimum is the steadier figure.',
     'Bundles are built with the exact esbuild options of the CDK app',
     '(`infra/bundling.ts`: ESM, minified, node24 target, AWS SDK bundled, linked source map without sources).',
     '"import" is the time `await import(bundle)` takes in a new `node` process: the module-initialisation part',
@@ -245,9 +277,7 @@ export function renderReport(reports: readonly BundleReport[], runs: number, com
     'stand-in that answers GetSecretValue (the api reads its cursor key at import). The gzip size',
     'approximates the deployment zip.',
     '',
-    '| function | status | bundle KB | gzip KB | map KB | import ms, median (min) | same with --enable-source-maps | largest packages |',
-    '|---|---|---:|---:|---:|---:|---:|---|',
-    ...rows.map((row) => `| ${row} |`),
+    table,
     '',
   ].join('\n');
 }

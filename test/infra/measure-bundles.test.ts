@@ -71,8 +71,24 @@ describe('measure-bundles', () => {
       3,
       'cmd',
     );
-    expect(markdown).toContain('| collect | ok | 2.0 | 1.0 | 0.5 | 12 (10) | 15 (14) | zod 1.0 KB |');
-    expect(markdown).toContain('| api | build-failed: a \\| b | – | – | – | – | – |  |');
+    const lines = markdown.split('\n').filter((l) => l.startsWith('|'));
+    expect(lines).toHaveLength(4);
+    expect(lines[2]?.split('|').map((c) => c.trim())).toEqual([
+      '',
+      'collect',
+      'ok',
+      '2.0',
+      '1.0',
+      '0.5',
+      '12 (10)',
+      '15 (14)',
+      'zod 1.0 KB',
+      '',
+    ]);
+    expect(lines[3]).toContain('build-failed: a \\| b');
+    // Padded columns: every row has the same length, numbers are right-aligned under a `---:` rule.
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    expect(lines[1]).toMatch(/^\| -+ \| -+ \| -+: \|/);
   });
 
   it('main() covers every function and writes nothing when output is null', async () => {
