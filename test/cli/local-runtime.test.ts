@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalStore, runLocal } from '../../cli/local-runtime.ts';
 import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
 import { silentLog } from '#shared/observability.ts';
+import { openLocalStore, runLocal } from '../../cli/local-runtime.ts';
 
 const REAL_REPLAY = '../shared/data/replay/majalengka-real/mentions.jsonl';
 const SMALL_REPLAY = 'test/fixtures/feeds/replay-small.jsonl';
@@ -20,7 +20,9 @@ afterAll(async () => {
 
 /** Sum of the `all` counter over the UTC days the replay file's items fall on. */
 async function countAll(dataDir: string, replay: string): Promise<number> {
-  const days = new Set(parseReplayLines(await readFile(replay, 'utf8')).items.map((i) => (i.publishedAt ?? '').slice(0, 10)));
+  const days = new Set(
+    parseReplayLines(await readFile(replay, 'utf8')).items.map((i) => (i.publishedAt ?? '').slice(0, 10)),
+  );
   const { db, store } = await openLocalStore(dataDir);
   try {
     let total = 0;
@@ -38,7 +40,13 @@ describe('local runtime (npm start)', () => {
   it('runs a full cycle on a replay file, keeps bad lines out with reasons, and a second run adds nothing', async () => {
     const dataDir = join(dir, 'small');
     const progress: string[] = [];
-    const first = await runLocal({ configPath: 'config/majalengka.json', dataDir, replay: SMALL_REPLAY, progress: (l) => progress.push(l), log: silentLog });
+    const first = await runLocal({
+      configPath: 'config/majalengka.json',
+      dataDir,
+      replay: SMALL_REPLAY,
+      progress: (l) => progress.push(l),
+      log: silentLog,
+    });
     // 4 valid lines of the fixture (the rest are malformed, have no URL, an ftp URL, no text, or a worded date).
     expect(first.mentions.fetched).toBe(4);
     expect(first.mentions.new).toBe(4);
@@ -50,7 +58,13 @@ describe('local runtime (npm start)', () => {
     expect(await readFile(first.digest, 'utf8')).toContain('Ringkasan Harian Pantau');
     expect(progress.some((l) => l.startsWith('Classifying 4 mentions'))).toBe(true);
 
-    const second = await runLocal({ configPath: 'config/majalengka.json', dataDir, replay: SMALL_REPLAY, progress: () => {}, log: silentLog });
+    const second = await runLocal({
+      configPath: 'config/majalengka.json',
+      dataDir,
+      replay: SMALL_REPLAY,
+      progress: () => {},
+      log: silentLog,
+    });
     expect(second.mentions).toMatchObject({ fetched: 4, new: 0, duplicate: 4 });
     expect(second.classified).toBe(0);
     expect(await countAll(dataDir, SMALL_REPLAY)).toBe(4);
@@ -79,14 +93,29 @@ describe('local runtime (npm start)', () => {
     expect(existsSync(summary.digest)).toBe(true);
   });
 
-  it.skipIf(!existsSync(REAL_REPLAY))('classifies every real Majalengka mention and stores no duplicates on a re-run', async () => {
-    const dataDir = join(dir, 'real');
-    const first = await runLocal({ configPath: 'config/majalengka.json', dataDir, replay: REAL_REPLAY, progress: () => {}, log: silentLog });
-    expect(first.mentions).toMatchObject({ fetched: 110, new: 110, rejected: 0 });
-    expect(first.classified).toBe(110);
-    expect(first.deadLettered + first.rejectedMessages).toBe(0);
-    const second = await runLocal({ configPath: 'config/majalengka.json', dataDir, replay: REAL_REPLAY, progress: () => {}, log: silentLog });
-    expect(second.mentions).toMatchObject({ new: 0, duplicate: 110 });
-    expect(await countAll(dataDir, REAL_REPLAY)).toBe(110);
-  });
+  it.skipIf(!existsSync(REAL_REPLAY))(
+    'classifies every real Majalengka mention and stores no duplicates on a re-run',
+    async () => {
+      const dataDir = join(dir, 'real');
+      const first = await runLocal({
+        configPath: 'config/majalengka.json',
+        dataDir,
+        replay: REAL_REPLAY,
+        progress: () => {},
+        log: silentLog,
+      });
+      expect(first.mentions).toMatchObject({ fetched: 110, new: 110, rejected: 0 });
+      expect(first.classified).toBe(110);
+      expect(first.deadLettered + first.rejectedMessages).toBe(0);
+      const second = await runLocal({
+        configPath: 'config/majalengka.json',
+        dataDir,
+        replay: REAL_REPLAY,
+        progress: () => {},
+        log: silentLog,
+      });
+      expect(second.mentions).toMatchObject({ new: 0, duplicate: 110 });
+      expect(await countAll(dataDir, REAL_REPLAY)).toBe(110);
+    },
+  );
 });

@@ -91,7 +91,7 @@ async function setup(sources: SourceConfig[], queue: MentionQueue = new InProces
   const clock = fixedClock(Date.parse('2026-11-30T03:00:00.000Z'));
   const handler = createHandler({
     sources: sources.map((s) =>
-      createSource(s, { clock, retry: { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 }, timeoutMs: 2_000 }),
+      createSource(s, { clock, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2_000 }),
     ),
     matcher: createKeywordMatcher(config.keywords),
     store,
