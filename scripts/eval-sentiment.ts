@@ -16,7 +16,7 @@ import { francAll } from 'franc';
 import { detectLanguage } from '#shared/domain/language.ts';
 import { type EmbeddedModel, embeddedModelFrom } from '#shared/domain/sentiment/index.ts';
 import { type ClassificationReport, classificationReport } from '#shared/domain/sentiment/metrics.ts';
-import { decodeWeightFile } from '#shared/domain/sentiment/model.ts';
+import { decodeWeightFile, toDatasetClass } from '#shared/domain/sentiment/model.ts';
 import {
   type LabelledText,
   notNearDuplicated,
@@ -63,21 +63,13 @@ const pantauLoadMs = performance.now() - loadStart;
 const pantauBytes = statSync(values.model).size;
 
 /**
- * Pantau's 4-way label → data-set label. 3-class: MIXED counts as neutral. Binary (IndoLEM): NEUTRAL
- * and MIXED go to whichever of the Positive/Negative scores is larger — a forced choice, as the data
- * has no neutral class.
+ * Pantau's 4-way label → data-set label (`toDatasetClass`): MIXED → its stronger polarity; on binary
+ * IndoLEM, NEUTRAL → the stronger polarity too (a forced choice: the data has no neutral class).
+ * The language is routed by `detectLanguage` with the data set's language as the hint, as in production.
  */
 function pantauVerdict(text: string, hint: string): Verdict {
-  const routed = detectLanguage(text, hint);
-  const s = pantauModel.classify(text, routed.lang);
-  const three = s.label === 'POSITIVE' ? 'positive' : s.label === 'NEGATIVE' ? 'negative' : 'neutral';
-  const two =
-    s.label === 'POSITIVE' || s.label === 'NEGATIVE'
-      ? three
-      : s.scores.Positive >= s.scores.Negative
-        ? 'positive'
-        : 'negative';
-  return { three, two };
+  const s = pantauModel.classify(text, detectLanguage(text, hint).lang);
+  return { three: toDatasetClass(s, false), two: toDatasetClass(s, true) };
 }
 
 const pantau: System = {

@@ -2,7 +2,7 @@
  * Train Pantau's embedded sentiment model and write `models/sentiment-id-<version>.json`.
  *
  *   npm run train:sentiment -- --data ../shared/data/sentiment [--feedback feedback.jsonl]
- *     [--version 2026.11.1] [--seed 20261130] [--no-nusatranslation] [--out models] [--dry-run] [--force]
+ *     [--version 2026.11.1] [--seed 20261130] [--with-nusatranslation] [--out models] [--dry-run] [--force]
  *
  * Deterministic: the same data, options and seed give a byte-identical file. Exits 0 with a message
  * when the data folder is absent. After a new version, point `shared/domain/sentiment/index.ts` at it.
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     version: { type: 'string', default: '2026.11.1' },
     seed: { type: 'string', default: String(DEFAULT_TRAIN_OPTIONS.seed) },
     out: { type: 'string', default: 'models' },
-    'no-nusatranslation': { type: 'boolean', default: false },
+    'with-nusatranslation': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
   },
@@ -45,7 +45,7 @@ if (!values['dry-run'] && existsSync(target) && !values.force) {
 
 const data = loadTrainingData(values.data, {
   feedback: values.feedback,
-  nusaTranslation: !values['no-nusatranslation'],
+  nusaTranslation: values['with-nusatranslation'],
 });
 const options = { ...DEFAULT_TRAIN_OPTIONS, seed: Number(values.seed) };
 console.log(`train:sentiment: ${data.train.length} training texts`, data.counts);

@@ -86,7 +86,6 @@ const REPEATED_MARK = /([!?])\1+/g;
 const ASCII_ELONGATION = /([a-z])\1{2,}/g;
 /** Any UTF-16 code unit outside ASCII (surrogates included). */
 export const NON_ASCII = /[\u0080-\uffff]/;
-const EMOTICON_HINT = /[:;=^]|T[_.]T/;
 const CAPITAL_EMOTICON = /(?:^|\s)[:;=]-?[DP](?=\s|$)/g;
 const POSITIVE_EMOTICON = /(?:^|\s)[:;=]-?[)\]dp>](?=\s|$)|\^[_-]?\^/g;
 const NEGATIVE_EMOTICON = /(?:^|\s)(?:[:;=]'?-?[([/\\]|>[:;]\()(?=\s|$)|\bT[_.]T\b/g;
@@ -116,35 +115,63 @@ export const PLACEHOLDER = {
  */
 export function normalizeText(text: string): string {
   let out = text.length > MAX_CLASSIFY_CHARS ? text.slice(0, MAX_CLASSIFY_CHARS) : text;
-  // Each step is skipped when a cheap test shows it cannot match: most texts are plain ASCII, and
-  // this keeps classification above 100,000 short documents per second (see BENCHMARKS).
-  const nonAscii = NON_ASCII.test(out);
-  if (nonAscii) out = out.replace(LONE_SURROGATE, ' ');
-  if (out.includes('/') || out.includes('www.')) out = out.replace(URL, ` ${PLACEHOLDER.url} `);
-  if (out.includes('@')) out = out.replace(MENTION, ` ${PLACEHOLDER.user} `);
-  const emoticons = EMOTICON_HINT.test(out);
+  // One pass over the code units decides which of the regex steps can match at all; most texts need
+  // none but lower-casing, and each skipped step is a full scan saved (see BENCHMARKS.sentiment.md).
+  const flags = needs(out);
+  if (flags & NEEDS_UNICODE) out = out.replace(LONE_SURROGATE, ' ');
+  if (flags & NEEDS_URL) out = out.replace(URL, ` ${PLACEHOLDER.url} `);
+  if (flags & NEEDS_MENTION) out = out.replace(MENTION, ` ${PLACEHOLDER.user} `);
   // Emoticons are matched before lower-casing so `:D` and `:P` survive; `T_T` needs its capitals too.
-  if (emoticons) {
+  if (flags & NEEDS_EMOTICON) {
     out = out
       .replace(NEGATIVE_EMOTICON, ` ${PLACEHOLDER.emoNeg} `)
       .replace(CAPITAL_EMOTICON, ` ${PLACEHOLDER.emoPos} `);
   }
-  if (nonAscii) out = out.normalize('NFKD').replace(INVISIBLE, '');
-  out = out.toLowerCase();
-  if (emoticons) out = out.replace(POSITIVE_EMOTICON, ` ${PLACEHOLDER.emoPos} `);
-  if (nonAscii) out = out.replace(ELONGATION, '$1');
-  else if (hasAsciiTriple(out)) out = out.replace(ASCII_ELONGATION, '$1');
-  if (out.includes('!!') || out.includes('??')) out = out.replace(REPEATED_MARK, '$1');
+  if (flags & NEEDS_UNICODE) out = out.normalize('NFKD').replace(INVISIBLE, '');
+  if (flags & (NEEDS_LOWER | NEEDS_UNICODE)) out = out.toLowerCase();
+  if (flags & NEEDS_EMOTICON) out = out.replace(POSITIVE_EMOTICON, ` ${PLACEHOLDER.emoPos} `);
+  if (flags & NEEDS_UNICODE) out = out.replace(ELONGATION, '$1');
+  else if (flags & NEEDS_ELONGATION) out = out.replace(ASCII_ELONGATION, '$1');
+  if (flags & NEEDS_REPEAT) out = out.replace(REPEATED_MARK, '$1');
   return out;
 }
 
-/** True when lower-case ASCII `text` has a letter three times in a row (a loop is 10× cheaper than the regex). */
-function hasAsciiTriple(text: string): boolean {
-  for (let i = 2; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 97 && c <= 122 && c === text.charCodeAt(i - 1) && c === text.charCodeAt(i - 2)) return true;
+const NEEDS_UNICODE = 1;
+const NEEDS_URL = 2;
+const NEEDS_MENTION = 4;
+const NEEDS_EMOTICON = 8;
+const NEEDS_LOWER = 16;
+const NEEDS_ELONGATION = 32;
+const NEEDS_REPEAT = 64;
+
+/**
+ * Which normalisation steps can change `text`: a superset test per step (a step flagged here may
+ * still find nothing; a step not flagged cannot match). Any non-ASCII code unit flags every step.
+ */
+function needs(text: string): number {
+  let flags = 0;
+  let p1 = -1;
+  let p2 = -1;
+  let p3 = -1;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 128) return 127;
+    if (c >= 65 && c <= 90) {
+      flags |= NEEDS_LOWER;
+      // T_T and T.T need the emoticon step; the letter itself is compared lower-cased.
+      if (c === 84) flags |= NEEDS_EMOTICON;
+      c |= 32;
+    } else if (c === 47) flags |= NEEDS_URL;
+    else if (c === 46 && p1 === 119 && p2 === 119 && p3 === 119) flags |= NEEDS_URL;
+    else if (c === 64) flags |= NEEDS_MENTION;
+    else if (c === 58 || c === 59 || c === 61 || c === 94 || c === 62) flags |= NEEDS_EMOTICON;
+    else if ((c === 33 || c === 63) && c === p1) flags |= NEEDS_REPEAT;
+    if (c >= 97 && c <= 122 && c === p1 && c === p2) flags |= NEEDS_ELONGATION;
+    p3 = p2;
+    p2 = p1;
+    p1 = c;
   }
-  return false;
+  return flags;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type LinearModel,
   NUM_CLASSES,
   type SentimentClass,
+  toDatasetClass,
   type WeightFile,
 } from './model.ts';
 import { prepareTokens } from './text.ts';
@@ -28,6 +29,8 @@ export interface TrainingExample {
   readonly label: SentimentClass;
   /** Routed language (`id`, `su`, `jv` …); selects negators and lexicon entries. */
   readonly lang: string;
+  /** Loss weight (e.g. > 1 for in-domain analyst feedback). @default 1 */
+  readonly weight?: number;
 }
 
 /** Examples turned into merged sparse vectors (duplicate buckets summed). */
@@ -36,6 +39,7 @@ export interface Vectorized {
   readonly index: Int32Array;
   readonly value: Float32Array;
   readonly labels: Uint8Array;
+  readonly weights: Float32Array;
   readonly size: number;
 }
 
@@ -86,6 +90,7 @@ export function vectorize(examples: readonly TrainingExample[], features: Featur
   const index: number[] = [];
   const value: number[] = [];
   const labels = new Uint8Array(examples.length);
+  const weights = new Float32Array(examples.length);
   const merged = new Map<number, number>();
   examples.forEach((example, i) => {
     extractFeatures(prepareTokens(example.text, example.lang), example.lang, features, buffer);
@@ -100,12 +105,14 @@ export function vectorize(examples: readonly TrainingExample[], features: Featur
     }
     offsets[i + 1] = index.length;
     labels[i] = CLASSES.indexOf(example.label);
+    weights[i] = example.weight ?? 1;
   });
   return {
     offsets,
     index: Int32Array.from(index),
     value: Float32Array.from(value),
     labels,
+    weights,
     size: examples.length,
   };
 }
@@ -186,7 +193,7 @@ export function trainLinear(data: Vectorized, options: TrainOptions): FloatModel
         sum += z[c]!;
       }
       const y = data.labels[d]!;
-      const cw = classWeight[y]!;
+      const cw = classWeight[y]! * data.weights[d]!;
       for (let c = 0; c < NUM_CLASSES; c++) grad[c] = cw * (z[c]! / sum - (c === y ? 1 : 0));
       for (let c = 0; c < NUM_CLASSES; c++) {
         biasG2[c]! += grad[c]! * grad[c]!;
@@ -206,6 +213,25 @@ export function trainLinear(data: Vectorized, options: TrainOptions): FloatModel
   }
   if (r) for (let i = 0; i < w.length; i++) w[i] = w[i]! * r[i]!;
   return { features: options.features, bias, weights: w };
+}
+
+/**
+ * Average several float models of the same feature space (bagging over seeds). Averaging weights is
+ * averaging logits, so the ensemble costs nothing at inference and keeps one weight table.
+ *
+ * @throws {RangeError} when the list is empty or the models' sizes differ.
+ */
+export function averageModels(models: readonly FloatModel[]): FloatModel {
+  const first = models[0];
+  if (!first) throw new RangeError('no models to average');
+  const weights = new Float32Array(first.weights.length);
+  const bias = new Float64Array(NUM_CLASSES);
+  for (const m of models) {
+    if (m.weights.length !== weights.length) throw new RangeError('models differ in size');
+    for (let i = 0; i < weights.length; i++) weights[i]! += m.weights[i]! / models.length;
+    for (let c = 0; c < NUM_CLASSES; c++) bias[c]! += m.bias[c]! / models.length;
+  }
+  return { features: first.features, bias, weights };
 }
 
 /**
@@ -244,35 +270,37 @@ export interface CalibrationGroup {
   readonly classes: readonly SentimentClass[];
 }
 
-const LABEL_TO_CLASS: Record<string, SentimentClass> = {
-  POSITIVE: 'positive',
-  NEGATIVE: 'negative',
-  NEUTRAL: 'neutral',
-  MIXED: 'neutral',
-};
-
-/** Mean macro-F1 over groups under a decision (MIXED counted as neutral for 3-class gold). */
+/** Mean macro-F1 over groups under a decision (verdicts mapped by `toDatasetClass`). */
 export function scoreDecision(groups: readonly CalibrationGroup[], decision: Decision): number {
   let total = 0;
   for (const group of groups) {
-    const predicted = group.logits.map((z) => {
-      const label = decide(calibratedProbabilities(z, decision), decision).label;
-      if (group.classes.length === 2 && label !== 'POSITIVE' && label !== 'NEGATIVE') {
-        return z[2] >= z[0] ? 'positive' : 'negative';
-      }
-      return LABEL_TO_CLASS[label]!;
-    });
+    const binary = group.classes.length === 2;
+    const predicted = group.logits.map((z) =>
+      toDatasetClass(decide(calibratedProbabilities(z, decision), decision), binary),
+    );
     total += classificationReport(group.gold, predicted, group.classes).macroF1;
   }
   return total / groups.length;
 }
 
 /**
- * Fit the decision rules on held-out data: the temperature by minimum log-loss (grid 0.25–4), then
- * neutral bias, neutral band and mixed threshold by grid search on mean macro-F1 over the groups.
- * Ties keep the earlier (more conservative) grid point, so the result is deterministic.
+ * MIXED fires when calibrated P(pos) and P(neg) are both ≥ 0.40. Fixed by design, not tuned: none of
+ * the public data sets has a mixed class, so no held-out data can choose it.
  */
-export function fitDecision(groups: readonly CalibrationGroup[]): Decision {
+export const DEFAULT_MIXED_THRESHOLD = 0.4;
+
+/**
+ * Fit the decision rules on held-out data: the temperature by minimum log-loss (grid 0.25–4), then
+ * the neutral logit bias (−1…2) and the neutral band (0…0.5) by grid search on mean macro-F1 over the
+ * groups (verdicts mapped by `toDatasetClass`). Ties keep the earlier grid point, so the result is
+ * deterministic.
+ *
+ * @param mixedThreshold - Kept as given. @default DEFAULT_MIXED_THRESHOLD
+ */
+export function fitDecision(
+  groups: readonly CalibrationGroup[],
+  mixedThreshold: number = DEFAULT_MIXED_THRESHOLD,
+): Decision {
   let temperature = 1;
   let bestLoss = Number.POSITIVE_INFINITY;
   for (let t = 0.25; t <= 4.0001; t += 0.05) {
@@ -291,22 +319,20 @@ export function fitDecision(groups: readonly CalibrationGroup[]): Decision {
       temperature = Math.round(t * 100) / 100;
     }
   }
-  let best: Decision = { temperature, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold: 1 };
+  let best: Decision = { temperature, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold };
   let bestScore = scoreDecision(groups, best);
   for (let neutralBias = -1; neutralBias <= 2.0001; neutralBias += 0.1) {
     for (let band = 0; band <= 0.5001; band += 0.05) {
-      for (const mixedThreshold of [1, 0.45, 0.4, 0.35]) {
-        const candidate: Decision = {
-          temperature,
-          classBias: [0, Math.round(neutralBias * 100) / 100, 0],
-          neutralBand: Math.round(band * 100) / 100,
-          mixedThreshold,
-        };
-        const score = scoreDecision(groups, candidate);
-        if (score > bestScore + 1e-9) {
-          bestScore = score;
-          best = candidate;
-        }
+      const candidate: Decision = {
+        temperature,
+        classBias: [0, Math.round(neutralBias * 100) / 100, 0],
+        neutralBand: Math.round(band * 100) / 100,
+        mixedThreshold,
+      };
+      const score = scoreDecision(groups, candidate);
+      if (score > bestScore + 1e-9) {
+        bestScore = score;
+        best = candidate;
       }
     }
   }

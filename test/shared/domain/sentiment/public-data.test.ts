@@ -8,7 +8,12 @@ import { detectLanguage } from '#shared/domain/language.ts';
 import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
 import { loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
 import { classificationReport } from '#shared/domain/sentiment/metrics.ts';
-import { decodeWeightFile, referenceLogits, TokenCache } from '#shared/domain/sentiment/model.ts';
+import {
+  decodeWeightFile,
+  referenceLogits,
+  TokenCache,
+  toDatasetClass,
+} from '#shared/domain/sentiment/model.ts';
 import weights from '../../../../models/sentiment-id-2026.11.1.json' with { type: 'json' };
 import { readNusax, readSmsa } from '../../../../scripts/lib/sentiment-data.ts';
 import { createPeer } from '../../../../scripts/lib/sentiment-peer.ts';
@@ -23,9 +28,9 @@ describe.skipIf(!present)('on the public data', () => {
     const model = loadEmbeddedModel();
     const peer = await createPeer();
     const labels = ['negative', 'neutral', 'positive'];
-    const toClass = (label: string) =>
-      label === 'POSITIVE' ? 'positive' : label === 'NEGATIVE' ? 'negative' : 'neutral';
-    const pantau = rows.map((r) => toClass(model.classify(r.text, detectLanguage(r.text, 'id').lang).label));
+    const pantau = rows.map((r) =>
+      toDatasetClass(model.classify(r.text, detectLanguage(r.text, 'id').lang), false),
+    );
     const peerVotes: string[] = [];
     for (const r of rows) peerVotes.push((await peer.analyze(r.text)).vote);
     const gold = rows.map((r) => r.label);
