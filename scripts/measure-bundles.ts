@@ -4,8 +4,9 @@
  * time to import the bundle in a fresh `node` process (the module-init part of a cold start), with and
  * without `--enable-source-maps` (which every function sets through NODE_OPTIONS).
  *
- * Usage: `npx tsx scripts/measure-bundles.ts [--runs 5] [--out BENCHMARKS.infra.md]`; `npm run bench` calls
- * {@link main}. A missing handler file is reported as missing, not an error.
+ * Usage: `npx tsx scripts/measure-bundles.ts [--runs 5] [--out BENCHMARKS.infra.md] [--no-sdk-comparison]`
+ * (the CLI also measures each function with the AWS SDK left external, unless told not to); `npm run bench`
+ * runs it. A missing handler file is reported as missing, not an error.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,11 @@ export interface MeasureOptions {
   outDir?: string;
   /** Print nothing (progress goes to stderr, the table to stdout otherwise). @default false */
   quiet?: boolean;
+  /**
+   * Also bundle each function with the AWS SDK left external (loaded from node_modules, like the SDK the
+   * Lambda runtime ships) and compare import times. @default false
+   */
+  compareExternalSdk?: boolean;
 }
 
 /** An endpoint nothing listens on: an AWS call made at import fails at once instead of reaching AWS. */
@@ -83,7 +89,9 @@ export function importEnvironment(endpointUrl: string = CLOSED_ENDPOINT): Record
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL: endpointUrl,
+    // Lambda runs Node 24, where the SDK prints no Node-version warning; keep it out of local timings too.
     AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 
@@ -150,21 +158,27 @@ function largestPackages(metafile: Metafile, top: number): string[] {
     .map(([pkg, bytes]) => `${pkg} ${(bytes / 1024).toFixed(1)} KB`);
 }
 
-/** Bundle and measure one function. */
+/** Packages left out of the bundle in the SDK comparison variant. */
+export const EXTERNAL_SDK = ['@aws-sdk/*', '@smithy/*'];
+
+/** Bundle and measure one function (`externalSdk`: the comparison variant without the SDK inside). */
 export async function measureFunction(
   name: FunctionName,
-  options: { root: string; outDir: string; runs: number; endpointUrl?: string },
+  options: { root: string; outDir: string; runs: number; endpointUrl?: string; externalSdk?: boolean },
 ): Promise<BundleReport> {
   const endpointUrl = options.endpointUrl ?? CLOSED_ENDPOINT;
   const entry = handlerEntry(name, options.root);
   if (!existsSync(entry)) return { name, status: 'missing', error: `no ${relative(options.root, entry)}` };
-  const outfile = join(options.outDir, name, 'index.mjs');
-  mkdirSync(join(options.outDir, name), { recursive: true });
+  const dir = join(options.outDir, options.externalSdk ? `${name}-external-sdk` : name);
+  const outfile = join(dir, 'index.mjs');
+  mkdirSync(dir, { recursive: true });
   let metafile: Metafile;
   try {
     // Errors are returned in the report, so esbuild itself stays silent.
     const result = await build({
       ...esbuildOptions(entry, outfile),
+      // The comparison variant leaves the SDK to node_modules, as the runtime-provided SDK would be loaded.
+      ...(options.externalSdk ? { external: EXTERNAL_SDK } : {}),
       metafile: true,
       absWorkingDir: options.root,
       logLevel: 'silent',
@@ -282,6 +296,36 @@ export function renderReport(reports: readonly BundleReport[], runs: number, com
   ].join('\n');
 }
 
+/** The optional section comparing the SDK bundled (Pantau's choice) with the SDK left external. */
+export function renderSdkComparison(
+  comparisons: readonly { bundled: BundleReport; external: BundleReport }[],
+): string {
+  if (comparisons.length === 0) return '';
+  const rows = comparisons.map(({ bundled, external }) => [
+    bundled.name,
+    kb(bundled.bytes),
+    bundled.importMs === undefined ? '–' : `${ms(bundled.importMs)} (${ms(bundled.importMinMs)})`,
+    kb(external.bytes),
+    external.importMs === undefined
+      ? `${external.status}`
+      : `${ms(external.importMs)} (${ms(external.importMinMs)})`,
+  ]);
+  return [
+    '',
+    '### AWS SDK bundled vs external',
+    '',
+    'Same functions with `@aws-sdk/*` and `@smithy/*` left out of the bundle and loaded from `node_modules`,',
+    'as the SDK the Lambda runtime ships would be. Import ms: median (min), without source maps.',
+    '',
+    markdownTable(
+      ['function', 'SDK bundled: KB', 'import ms', 'SDK external: KB (+ SDK on disk)', 'import ms'],
+      ['l', 'r', 'r', 'r', 'r'],
+      rows,
+    ),
+    '',
+  ].join('\n');
+}
+
 /**
  * Bundle and measure every function, print the table and write it to `options.output`.
  * @returns one report per function, in {@link FUNCTION_NAMES} order.
@@ -291,6 +335,7 @@ export async function main(options: MeasureOptions = {}): Promise<BundleReport[]
   const runs = options.runs ?? 5;
   const outDir = options.outDir ?? join(root, '.tmp', 'bundles');
   const reports: BundleReport[] = [];
+  const comparisons: { bundled: BundleReport; external: BundleReport }[] = [];
   const secrets = await startFakeSecretsManager();
   try {
     for (const name of FUNCTION_NAMES) {
@@ -302,10 +347,23 @@ export async function main(options: MeasureOptions = {}): Promise<BundleReport[]
         process.stderr.write(`${name}: ${report.status}${size}${time}\n`);
       }
     }
+    if (options.compareExternalSdk) {
+      for (const bundled of reports.filter((r) => r.status === 'ok')) {
+        const external = await measureFunction(bundled.name, {
+          root,
+          outDir,
+          runs,
+          endpointUrl: secrets.url,
+          externalSdk: true,
+        });
+        comparisons.push({ bundled, external });
+      }
+    }
   } finally {
     await secrets.close();
   }
-  const markdown = renderReport(reports, runs, `npx tsx scripts/measure-bundles.ts --runs ${runs}`);
+  const command = `npx tsx scripts/measure-bundles.ts --runs ${runs}${options.compareExternalSdk ? '' : ' --no-sdk-comparison'}`;
+  const markdown = renderReport(reports, runs, command) + renderSdkComparison(comparisons);
   if (!options.quiet) process.stdout.write(`${markdown}\n`);
   const output = options.output === undefined ? join(root, 'BENCHMARKS.infra.md') : options.output;
   if (output !== null) writeFileSync(output, `# Pantau infrastructure benchmarks\n\n${markdown}`);
@@ -320,5 +378,9 @@ function argValue(flag: string): string | undefined {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const runs = Number(argValue('--runs') ?? 5);
   const out = argValue('--out');
-  await main({ runs: Number.isInteger(runs) && runs > 0 ? runs : 5, ...(out ? { output: out } : {}) });
+  await main({
+    runs: Number.isInteger(runs) && runs > 0 ? runs : 5,
+    ...(out ? { output: out } : {}),
+    compareExternalSdk: !process.argv.includes('--no-sdk-comparison'),
+  });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ESM_REQUIRE_BANNER } from '../../infra/bundling.ts';
-import { main, measureFunction, renderReport } from '../../scripts/measure-bundles.ts';
+import { main, measureFunction, renderReport, renderSdkComparison } from '../../scripts/measure-bundles.ts';
 
 let root: string;
 let outDir: string;
@@ -89,6 +89,24 @@ describe('measure-bundles', () => {
     // Padded columns: every row has the same length, numbers are right-aligned under a `---:` rule.
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
     expect(lines[1]).toMatch(/^\| -+ \| -+ \| -+: \|/);
+  });
+
+  it('renders the SDK comparison only when there is something to compare', () => {
+    expect(renderSdkComparison([])).toBe('');
+    const section = renderSdkComparison([
+      {
+        bundled: { name: 'detect', status: 'ok', bytes: 4096, importMs: 250, importMinMs: 200 },
+        external: { name: 'detect', status: 'ok', bytes: 1024, importMs: 600, importMinMs: 500 },
+      },
+    ]);
+    expect(section).toContain('### AWS SDK bundled vs external');
+    expect(
+      section
+        .split('\n')
+        .find((l) => l.startsWith('| detect'))
+        ?.split('|')
+        .map((c) => c.trim()),
+    ).toEqual(['', 'detect', '4.0', '250 (200)', '1.0', '600 (500)', '']);
   });
 
   it('main() covers every function and writes nothing when output is null', async () => {
