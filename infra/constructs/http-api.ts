@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { type HttpMethod, ROUTES } from '#shared/domain/api/routes.ts';
 import type { StageConfig } from '../config.ts';
 
 /** Headers that may carry the API key (`x-api-key: <key>` or `Authorization: Bearer <key>`), allowed by CORS. */
@@ -13,23 +14,25 @@ export const API_KEY_HEADERS = ['x-api-key', 'authorization'] as const;
 
 /** One API route; `auth: false` only for the health check. */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PUT';
+  method: HttpMethod;
   path: string;
   auth: boolean;
 }
 
-/** Every route the api function serves (the contract with `functions/api`). */
-export const API_ROUTES: readonly ApiRoute[] = [
-  { method: 'GET', path: '/v1/health', auth: false },
-  { method: 'GET', path: '/v1/mentions', auth: true },
-  { method: 'GET', path: '/v1/trends', auth: true },
-  { method: 'GET', path: '/v1/alerts', auth: true },
-  { method: 'POST', path: '/v1/alerts/{id}/ack', auth: true },
-  { method: 'GET', path: '/v1/digests/{date}', auth: true },
-  { method: 'PUT', path: '/v1/mentions/{id}/label', auth: true },
-  { method: 'GET', path: '/v1/keywords', auth: true },
-  { method: 'GET', path: '/v1/openapi.json', auth: true },
-];
+/** The one route served without the authoriser: the liveness probe. */
+export const UNAUTHENTICATED_ROUTE = 'GET /v1/health';
+
+/**
+ * Every route the api function serves, from the route table the router, the authoriser and the OpenAPI
+ * document share (`shared/domain/api/routes.ts`), so a new route cannot be forgotten here. All but the health
+ * check go through the authoriser, which itself lets key-less requests through where the route needs no
+ * scope (`GET /v1/openapi.json`).
+ */
+export const API_ROUTES: readonly ApiRoute[] = ROUTES.map((r) => ({
+  method: r.method,
+  path: r.path,
+  auth: `${r.method} ${r.path}` !== UNAUTHENTICATED_ROUTE,
+}));
 
 export interface PantauHttpApiProps {
   stage: StageConfig['stage'];
@@ -69,9 +72,7 @@ export class PantauHttpApi extends Construct {
             corsPreflight: {
               allowOrigins: [props.corsOrigin],
               allowMethods: [
-                apigw.CorsHttpMethod.GET,
-                apigw.CorsHttpMethod.POST,
-                apigw.CorsHttpMethod.PUT,
+                ...new Set(API_ROUTES.map((r) => apigw.CorsHttpMethod[r.method])),
                 apigw.CorsHttpMethod.OPTIONS,
               ],
               allowHeaders: ['content-type', ...API_KEY_HEADERS],

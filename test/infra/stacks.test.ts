@@ -5,9 +5,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TTL_ATTRIBUTE, tableDefinition } from '#shared/adapters/aws/table-definition.ts';
+import { ROUTES } from '#shared/domain/api/routes.ts';
 import { FUNCTION_NAMES } from '../../infra/config.ts';
 import { COMPREHEND_ACTIONS } from '../../infra/constructs/grants.ts';
-import { API_KEY_HEADERS, API_ROUTES } from '../../infra/constructs/http-api.ts';
+import { API_KEY_HEADERS } from '../../infra/constructs/http-api.ts';
 import { SCHEDULE_RETRY_ATTEMPTS } from '../../infra/constructs/schedules.ts';
 import { NOTIFY_RETRY_ATTEMPTS } from '../../infra/stacks/service-stack.ts';
 import {
@@ -331,9 +332,21 @@ describe('HTTP API', () => {
   it('serves exactly the contract routes; every route but GET /v1/health needs the API-key authoriser', () => {
     for (const built of both()) {
       const routes = Object.values(resourcesOf(built.serviceTemplate, 'AWS::ApiGatewayV2::Route'));
-      expect(routes.map((r) => r.Properties['RouteKey']).sort()).toEqual(
-        API_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
-      );
+      const keys = routes.map((r) => String(r.Properties['RouteKey']));
+      expect(keys.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+      for (const required of [
+        'GET /v1/health',
+        'GET /v1/mentions',
+        'GET /v1/trends',
+        'GET /v1/alerts',
+        'POST /v1/alerts/{id}/ack',
+        'GET /v1/digests/{date}',
+        'PUT /v1/mentions/{id}/label',
+        'GET /v1/keywords',
+        'GET /v1/openapi.json',
+      ]) {
+        expect(keys, 'issue 6 route list').toContain(required);
+      }
       const [authorizerId] = Object.keys(resourcesOf(built.serviceTemplate, 'AWS::ApiGatewayV2::Authorizer'));
       for (const r of routes) {
         const key = r.Properties['RouteKey'];
