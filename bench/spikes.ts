@@ -15,6 +15,7 @@ import {
   type Sensitivity,
   type SeriesState,
   stepSeries,
+  stepSeriesInPlace,
 } from '#shared/domain/spikes/detector.ts';
 import { runEvaluation } from '../scripts/eval-spikes.ts';
 import {
@@ -92,7 +93,8 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function tickBenchmark(seriesCount = 1_000, ticks = 48): string[] {
+/** One detect tick over many synthetic series, timed: stepSeries, stepSeriesInPlace and the JSON round trip. */
+export function tickBenchmark(seriesCount = 1_000, ticks = 48): string[] {
   const params = detectorParams('sedang');
   const u = seededRandom(42);
   const start = Date.UTC(2026, 0, 4, 17);
@@ -112,7 +114,9 @@ function tickBenchmark(seriesCount = 1_000, ticks = 48): string[] {
     states.push(s);
   }
   const plain: number[] = [];
+  const inPlace: number[] = [];
   const withJson: number[] = [];
+  const owned = states.map((s) => parseSeriesState(JSON.parse(JSON.stringify(s))));
   const stored = states.map((s) => JSON.stringify(s));
   for (let tick = 0; tick < ticks; tick++) {
     const t = start + (warmBuckets + tick) * HOUR;
@@ -124,6 +128,9 @@ function tickBenchmark(seriesCount = 1_000, ticks = 48): string[] {
     for (let k = 0; k < seriesCount; k++) states[k] = stepSeries(states[k]!, obs[k]!, params).state;
     plain.push(Number(process.hrtime.bigint() - t0) / 1e6);
     t0 = process.hrtime.bigint();
+    for (let k = 0; k < seriesCount; k++) stepSeriesInPlace(owned[k]!, obs[k]!, params);
+    inPlace.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    t0 = process.hrtime.bigint();
     for (let k = 0; k < seriesCount; k++) {
       const s = parseSeriesState(JSON.parse(stored[k]!));
       stored[k] = JSON.stringify(stepSeries(s, obs[k]!, params).state);
@@ -131,13 +138,16 @@ function tickBenchmark(seriesCount = 1_000, ticks = 48): string[] {
     withJson.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const med = (xs: number[]) => median(xs).toFixed(2);
   const bytes = stored.reduce((a, s) => a + s.length, 0) / stored.length;
   return [
     `One tick over ${seriesCount} series (hourly, after 2 weeks of history), mean of ${ticks} ticks:`,
-    `- stepSeries only: ${mean(plain).toFixed(2)} ms per tick (max ${Math.max(...plain).toFixed(2)} ms), ` +
+    `- stepSeries only: ${mean(plain).toFixed(2)} ms per tick (median ${med(plain)}, max ${Math.max(...plain).toFixed(2)} ms), ` +
       `${((mean(plain) * 1000) / seriesCount).toFixed(2)} µs per series`,
+    `- stepSeriesInPlace (no copy): ${mean(inPlace).toFixed(2)} ms per tick (median ${med(inPlace)}, max ${Math.max(...inPlace).toFixed(2)} ms), ` +
+      `${((mean(inPlace) * 1000) / seriesCount).toFixed(2)} µs per series`,
     `- with JSON.parse + zod parse + JSON.stringify of each state: ${mean(withJson).toFixed(2)} ms per tick ` +
-      `(max ${Math.max(...withJson).toFixed(2)} ms)`,
+      `(median ${med(withJson)}, max ${Math.max(...withJson).toFixed(2)} ms)`,
     `- serialised state: ${bytes.toFixed(0)} bytes per series`,
   ];
 }

@@ -3,10 +3,12 @@
  * keywords together) updated once per closed bucket. Two tests run on every bucket:
  *
  * - **volume**: the bucket total (and its sum over longer trailing windows) against a seasonal baseline
- *   `level × hourOfDay[h] × dayOfWeek[d]`, with a negative-binomial upper tail whose dispersion is
- *   estimated per window length by the method of moments;
- * - **share**: negatives out of the total against the baseline negative share, with a beta-binomial
- *   upper tail whose overdispersion is estimated from the data, and a minimum volume.
+ *   `level × hourOfDay[h] × dayOfWeek[d]`, with a negative-binomial upper tail (dispersion estimated by
+ *   the method of moments for the bucket, fixed at the prior for the windows), calibrated against the
+ *   series' own history of surprises;
+ * - **share**: negatives out of the total (in the bucket, the last two buckets and the volume windows)
+ *   against the baseline negative share, with a beta-binomial upper tail whose overdispersion is estimated
+ *   from the data, and a minimum volume.
  *
  * The baseline learns only from quiet buckets and freezes while a test is alarmed (up to a limit, so a
  * lasting level shift is eventually accepted). Alerts pass guards (minimum counts, minimum ratio, distinct
@@ -722,9 +724,12 @@ function shareTests(s: SeriesState, params: DetectorParams, filled: number, p0: 
   const a = p0 * kappa;
   const b = (1 - p0) * kappa;
   const nTests = s.tests.length;
-  for (let i = -1; i < nTests; i++) {
-    const k = i < 0 ? 1 : s.tests[i]!;
-    if (k > filled) continue;
+  // Besides the bucket and the volume windows, the sum of the last two buckets: a burst must be caught
+  // within two buckets, and at low counts two buckets of evidence are often what makes it detectable.
+  const withPair = kMax >= 2 && s.tests[0] !== 2;
+  for (let i = -2; i < nTests; i++) {
+    const k = i === -2 ? 1 : i === -1 ? 2 : s.tests[i]!;
+    if (k > filled || (i === -1 && !withPair)) continue;
     let n = 0;
     let neg = 0;
     for (let j = kMax - k; j < kMax; j++) {
@@ -735,7 +740,7 @@ function shareTests(s: SeriesState, params: DetectorParams, filled: number, p0: 
     const expected = n * p0;
     const ratio = expected > 0 ? neg / expected : 0;
     const guarded = n < params.minVolume || neg < params.minNegative || ratio < params.minShareRatio;
-    offer(SHARE, i < 0, k, surprise, neg, expected, ratio, n, p0, guarded);
+    offer(SHARE, i === -2, k, surprise, neg, expected, ratio, n, p0, guarded);
   }
 }
 

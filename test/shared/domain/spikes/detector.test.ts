@@ -172,6 +172,26 @@ describe('stepSeries', () => {
     expect(alert!.baselineShare).toBeLessThan(0.15);
   });
 
+  it('sums two buckets for the share test, so a burst too small for one bucket is caught in the second', () => {
+    // Flat 30 mentions/hour, 10 % negative. A burst of 11 of 36 negative per hour: alone, P(X ≥ 11) for
+    // Binomial(36, 0.1) ≈ 5.6e-4 (surprise ≈ 3.3, under sedang's 4); two buckets, P(X ≥ 22) for
+    // Binomial(72, 0.1) ≈ 1.2e-6 (surprise ≈ 5.9; less under the beta-binomial, still above 4).
+    const u = rng(11);
+    const obs: Observation[] = Array.from({ length: TWO_WEEKS + 2 }, (_, i) => ({
+      bucketStartMs: START + i * HOUR,
+      total: 30,
+      negative: binomial(30, 0.1, u),
+    }));
+    for (const i of [TWO_WEEKS, TWO_WEEKS + 1]) obs[i] = { ...obs[i]!, total: 36, negative: 11 };
+    const results = run(obs, sedang).results;
+    expect(results.slice(0, TWO_WEEKS + 1).some((r) => r.alert !== null)).toBe(false);
+    const alert = results[TWO_WEEKS + 1]!.alert;
+    expect(alert?.kind).toBe('share');
+    expect(alert!.windowBuckets).toBe(2);
+    expect(alert!.observed).toBe(22);
+    expect(alert!.total).toBe(72);
+  });
+
   it('needs enough distinct authors when they are reported', () => {
     const obs = quiet(TWO_WEEKS + 1);
     obs[TWO_WEEKS] = { ...obs[TWO_WEEKS]!, total: 200, negative: 20, distinctAuthors: 1 };
