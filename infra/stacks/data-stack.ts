@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import type { StageConfig } from '../config.ts';
@@ -36,7 +36,6 @@ export interface PantauData {
   table: TableRef;
   mentions: MentionsQueueRef;
   /** Poison messages the classifier could never process, kept 14 days for inspection. */
-  rejectedQueue: sqs.IQueue;
   topics: {
     /** Spike alerts: notify function (Telegram/webhook) and e-mail subscribers. */
     alerts: sns.ITopic;
@@ -105,17 +104,6 @@ export class DataStack extends Stack {
       maxReceiveCount: config.classify.maxReceiveCount,
       removalPolicy,
     });
-    const rejectedQueue = new sqs.Queue(this, 'RejectedMentions', {
-      ...QUEUE_SECURITY,
-      retentionPeriod: MAX_RETENTION,
-      removalPolicy,
-    });
-    Validations.of(rejectedQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'Terminal store for poison messages (unparseable or schema-invalid), written by the classifier and read by operators; nothing consumes it automatically, so a further DLQ would never receive anything.',
-    });
-
     const topicKey = new kms.Key(this, 'TopicKey', {
       alias: `alias/${prefix}-topics`,
       description: 'Encrypts the Pantau alerts, digest and ops SNS topics',
@@ -206,7 +194,6 @@ export class DataStack extends Stack {
         visibilityTimeout: mentions.visibilityTimeout,
         maxReceiveCount: mentions.maxReceiveCount,
       },
-      rejectedQueue,
       topics: { alerts, digest, ops, key: topicKey },
       secrets,
     };

@@ -75,10 +75,8 @@ export class ServiceStack extends Stack {
     const classify = make('classify', 'Scores queued mentions and stores them', {
       COMPREHEND_REGION: config.comprehendRegion,
       COMPREHEND_MODE: config.comprehend,
-      REJECTED_QUEUE_URL: data.rejectedQueue.queueUrl,
     });
     grantTable(classify.role, data.table, 'readWrite');
-    data.rejectedQueue.grantSendMessages(classify.role);
     if (config.comprehend === 'on') grantComprehend(classify.role, classify.role);
     new QueueConsumer(this, 'ClassifyConsumer', {
       queue: data.mentions,

@@ -115,19 +115,6 @@ describe('SQS → Lambda', () => {
     }
   });
 
-  it('keeps rejected (poison) messages 14 days', () => {
-    dev.dataTemplate.hasResourceProperties('AWS::SQS::Queue', {
-      MessageRetentionPeriod: 14 * 24 * 3600,
-      RedrivePolicy: Match.absent(),
-    });
-    const rejectedUrl = fnOf(dev, 'classify').env['REJECTED_QUEUE_URL'];
-    expect(resolveImport(dev.dataTemplate, rejectedUrl)).toEqual({
-      Ref: expect.stringMatching(/^RejectedMentions/),
-    });
-  });
-});
-
-describe('encryption and transport', () => {
   it('encrypts every queue (SSE-SQS) and denies non-TLS requests to each', () => {
     for (const built of both()) {
       for (const template of [built.dataTemplate, built.serviceTemplate]) {
@@ -236,7 +223,7 @@ describe('functions', () => {
     };
     const own: Record<string, string[]> = {
       collect: ['QUEUE_URL'],
-      classify: ['COMPREHEND_REGION', 'REJECTED_QUEUE_URL'],
+      classify: ['COMPREHEND_REGION', 'COMPREHEND_MODE'],
       detect: ['ALERT_TOPIC_ARN'],
       digest: ['DIGEST_TOPIC_ARN'],
       notify: ['NOTIFY_SECRET_ARN'],
@@ -494,7 +481,7 @@ describe('IAM', () => {
       expect(actionsOf(name).has('comprehend:BatchDetectSentiment'), name).toBe(name === 'classify');
       expect(actionsOf(name).has('sns:Publish'), name).toBe(name === 'detect' || name === 'digest');
       expect(actionsOf(name).has('sqs:SendMessage'), name).toBe(
-        ['collect', 'classify', 'notify'].includes(name),
+        ['collect', 'notify'].includes(name),
       );
       expect(actionsOf(name).has('secretsmanager:GetSecretValue'), name).toBe(
         ['collect', 'notify', 'api'].includes(name),
