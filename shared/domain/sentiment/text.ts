@@ -84,6 +84,8 @@ const INVISIBLE = /[\p{Cf}\p{M}\p{Emoji_Modifier}]/gu;
 const ELONGATION = /(\p{L})\1{2,}/gu;
 const REPEATED_MARK = /([!?])\1+/g;
 const ASCII_ELONGATION = /([a-z])\1{2,}/g;
+/** With `i`, the back-reference matches either case, as the lower-cased text would (`SSs` → `S`). */
+const ASCII_ELONGATION_ANY_CASE = /([a-z])\1{2,}/gi;
 /** Any UTF-16 code unit outside ASCII (surrogates included). */
 export const NON_ASCII = /[\u0080-\uffff]/;
 const CAPITAL_EMOTICON = /(?:^|\s)[:;=]-?[DP](?=\s|$)/g;
@@ -111,9 +113,11 @@ export const PLACEHOLDER = {
  * Never throws, for any string (empty, lone surrogates, RTL, ZWJ sequences).
  *
  * @param text - Plain text, any length.
+ * @param keepAsciiCase - Skip lower-casing when the text is pure ASCII (the fast scorer folds case
+ *   itself while scanning, saving a string copy). Non-ASCII text is always lower-cased. @default false
  * @returns The normalised text (may be empty).
  */
-export function normalizeText(text: string): string {
+export function normalizeText(text: string, keepAsciiCase = false): string {
   let out = text.length > MAX_CLASSIFY_CHARS ? text.slice(0, MAX_CLASSIFY_CHARS) : text;
   // One pass over the code units decides which of the regex steps can match at all; most texts need
   // none but lower-casing, and each skipped step is a full scan saved (see BENCHMARKS.sentiment.md).
@@ -128,10 +132,12 @@ export function normalizeText(text: string): string {
       .replace(CAPITAL_EMOTICON, ` ${PLACEHOLDER.emoPos} `);
   }
   if (flags & NEEDS_UNICODE) out = out.normalize('NFKD').replace(INVISIBLE, '');
-  if (flags & (NEEDS_LOWER | NEEDS_UNICODE)) out = out.toLowerCase();
+  const fold = keepAsciiCase && !(flags & NEEDS_UNICODE);
+  if (flags & NEEDS_UNICODE || (flags & NEEDS_LOWER && !fold)) out = out.toLowerCase();
   if (flags & NEEDS_EMOTICON) out = out.replace(POSITIVE_EMOTICON, ` ${PLACEHOLDER.emoPos} `);
   if (flags & NEEDS_UNICODE) out = out.replace(ELONGATION, '$1');
-  else if (flags & NEEDS_ELONGATION) out = out.replace(ASCII_ELONGATION, '$1');
+  else if (flags & NEEDS_ELONGATION)
+    out = out.replace(fold ? ASCII_ELONGATION_ANY_CASE : ASCII_ELONGATION, '$1');
   if (flags & NEEDS_REPEAT) out = out.replace(REPEATED_MARK, '$1');
   return out;
 }

@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  notNearDuplicated,
+  parseCsv,
+  readFeedback,
+  SentimentDataError,
+} from '../../../../scripts/lib/sentiment-data.ts';
+
+describe('parseCsv', () => {
+  it('handles quotes, doubled quotes, commas and newlines inside quotes, and CRLF', () => {
+    expect(parseCsv('id,text,label\r\n1,"a, ""b""\nc",positive\n2,plain,neutral\n')).toEqual([
+      ['id', 'text', 'label'],
+      ['1', 'a, "b"\nc', 'positive'],
+      ['2', 'plain', 'neutral'],
+    ]);
+  });
+});
+
+describe('notNearDuplicated', () => {
+  it('drops candidates with token Jaccard ≥ 0.7 against any reference (hand-computed)', () => {
+    const refs = [{ text: 'makanan enak harga murah tempat nyaman' }];
+    const candidates = [
+      // 6 shared tokens, 7 in the union → 0.86: near-duplicate
+      {
+        id: 'a',
+        text: 'Makanan enak, harga murah, tempat nyaman sekali',
+        label: 'positive' as const,
+        lang: 'id',
+      },
+      // 4 shared, 7 in the union → 0.57: kept
+      { id: 'b', text: 'makanan enak harga murah pelayanan', label: 'positive' as const, lang: 'id' },
+      { id: 'c', text: 'jalan rusak parah', label: 'negative' as const, lang: 'id' },
+    ];
+    expect([...notNearDuplicated(candidates, refs)].sort()).toEqual(['b', 'c']);
+  });
+});
+
+describe('readFeedback', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pantau-feedback-'));
+
+  it('reads {"text","label","lang"} lines, any label case, skipping MIXED and blank lines', () => {
+    const path = join(dir, 'ok.jsonl');
+    writeFileSync(
+      path,
+      [
+        '{"text":"jalan rusak parah","label":"NEGATIVE","lang":"id"}',
+        '',
+        '{"text":"ngeunah pisan","label":"positive","lang":"su"}',
+        '{"text":"campur aduk","label":"MIXED","lang":"id"}',
+        '{"text":"rapat besok","label":"neutral"}',
+      ].join('\n'),
+    );
+    expect(readFeedback(path).map((r) => [r.text, r.label, r.lang])).toEqual([
+      ['jalan rusak parah', 'negative', 'id'],
+      ['ngeunah pisan', 'positive', 'su'],
+      ['rapat besok', 'neutral', 'id'],
+    ]);
+  });
+
+  it('names the line of a malformed record', () => {
+    const path = join(dir, 'bad.jsonl');
+    writeFileSync(path, '{"text":"a","label":"positive"}\n{"text":"b","label":"great"}\n');
+    expect(() => readFeedback(path)).toThrow(SentimentDataError);
+    expect(() => readFeedback(path)).toThrow(/bad\.jsonl:2/);
+  });
+});
