@@ -19,7 +19,6 @@ import { FileAlertPublisher, FileDigestSink } from '#shared/adapters/local/file-
 import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-queue.ts';
 import { createSource } from '#shared/adapters/sources/factory.ts';
 import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
-import type { NarrativeSummary } from '#shared/domain/alert.ts';
 import { parseRegencyConfig, type RegencyConfig, type SourceConfig } from '#shared/domain/config.ts';
 import { createKeywordMatcher } from '#shared/domain/keywords.ts';
 import { detectLanguage } from '#shared/domain/language.ts';
@@ -207,7 +206,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       config,
       store,
       publisher,
-      buildNarratives: (window, baseline) => buildNarratives(window, baseline) as NarrativeSummary[],
+      buildNarratives: (window, baseline) => buildNarratives(window, baseline),
       clock,
       log: options.log,
       metrics,
@@ -221,6 +220,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       config,
       store,
       sink: new FileDigestSink(join(dataDir, 'digests')),
+      buildNarratives: (window, baseline) => buildNarratives(window, baseline),
       clock,
       log: options.log,
       metrics,

@@ -1,5 +1,5 @@
 /**
- * The detect use case, run every 15 minutes: for each keyword (and all keywords together) step the
+ * The detect use case, run every 15 minutes: for each keyword, each topic and all mentions together, step the
  * streaming detector over the hourly counters closed since its last run, raise alerts for spikes in the
  * number or the share of negative mentions, explain them with narratives, store them (deterministic ids)
  * and publish each exactly once.
@@ -68,6 +68,7 @@ export interface DetectResult {
 interface Pending {
   readonly series: string;
   readonly keyword?: string;
+  readonly topic?: string;
   readonly spike: SpikeAlert;
   readonly score: number;
   readonly bucketStartMs: number;
@@ -130,9 +131,10 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     minDistinctAuthors: 0,
     ...deps.params,
   });
-  const series: { id: string; keyword?: string }[] = [
+  const series: { id: string; keyword?: string; topic?: string }[] = [
     { id: 'all' },
     ...config.keywords.map((k) => ({ id: `kw:${k.id}`, keyword: k.id })),
+    ...config.topics.map((t) => ({ id: `topic:${t.id}`, topic: t.id })),
   ];
   const pending: Pending[] = [];
   const commits: (() => Promise<boolean>)[] = [];
@@ -170,6 +172,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       pending.push({
         series: s.id,
         ...(s.keyword ? { keyword: s.keyword } : {}),
+        ...(s.topic ? { topic: s.topic } : {}),
         ...r,
         total: c?.total ?? 0,
         negative: c?.negative ?? 0,
@@ -195,12 +198,16 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
   let published = 0;
   const failed: { alertId: string; error: string }[] = [];
   for (const alert of toPublish.values()) {
-    const keyword = config.keywords.find((k) => k.id === alert.keyword);
+    const label =
+      config.keywords.find((k) => k.id === alert.keyword)?.label ??
+      (alert.topic
+        ? (config.topics.find((t) => t.id === alert.topic)?.label ?? alert.topic)
+        : 'Semua sebutan');
     try {
       await deps.publisher.publish(
         alert,
         renderAlert(alert, {
-          keywordLabel: keyword?.label ?? 'Semua kata kunci',
+          keywordLabel: label,
           timeZone: config.timeZone,
           regencyName: config.name,
         }),
@@ -233,9 +240,10 @@ async function storeAlert(
 ): Promise<Alert & { publishedAt?: string }> {
   const windowStart = new Date(p.spike.windowStartMs).toISOString();
   const windowEnd = new Date(p.bucketStartMs + HOUR_MS).toISOString();
-  const windowMentions = await listAll(deps, p.keyword, windowStart, windowEnd, 'NEGATIVE', 500);
+  const scope = { keyword: p.keyword, topic: p.topic };
+  const windowMentions = await listAll(deps, scope, windowStart, windowEnd, 'NEGATIVE', 500);
   const baselineFrom = new Date(p.spike.windowStartMs - NARRATIVE_BASELINE_MS).toISOString();
-  const baseline = await listAll(deps, p.keyword, baselineFrom, windowStart, undefined, 1_000);
+  const baseline = await listAll(deps, scope, baselineFrom, windowStart, undefined, 1_000);
   const narratives = deps.buildNarratives(windowMentions, baseline);
   const authors = new Set(
     windowMentions.map((m) => m.author.id ?? m.author.handle ?? m.author.name ?? m.outlet ?? m.source),
@@ -247,6 +255,7 @@ async function storeAlert(
     id: alertId(windowStart, `${p.spike.kind === 'share' ? 'share' : 'neg'}:${p.series}`),
     seriesId: `${p.spike.kind === 'share' ? 'share' : 'neg'}:${p.series}`,
     ...(p.keyword ? { keyword: p.keyword } : {}),
+    ...(p.topic ? { topic: p.topic } : {}),
     sentiment: 'NEGATIVE',
     kind: p.spike.kind,
     windowStart,
@@ -280,7 +289,7 @@ async function storeAlert(
 
 async function listAll(
   deps: DetectDeps,
-  keyword: string | undefined,
+  scope: { keyword: string | undefined; topic: string | undefined },
   from: string,
   to: string,
   sentiment: 'NEGATIVE' | undefined,
@@ -290,7 +299,8 @@ async function listAll(
   let after: string | undefined;
   do {
     const page = await deps.store.listMentions({
-      ...(keyword ? { keyword } : {}),
+      ...(scope.keyword ? { keyword: scope.keyword } : {}),
+      ...(scope.topic ? { topic: scope.topic } : {}),
       from,
       to,
       ...(sentiment ? { sentiment } : {}),

@@ -4,6 +4,7 @@
  * it again but delivers it only if it was never delivered (unless `resend`).
  */
 
+import type { NarrativeSummary } from '#shared/domain/alert.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import {
   buildDigest,
@@ -26,6 +27,11 @@ export interface DigestDeps {
   readonly store: Pick<MentionStore, 'listMentions' | 'hourlyCounts' | 'listSourceRuns'> &
     Pick<AlertStore, 'listAlerts' | 'putDigest' | 'getDigest'>;
   readonly sink: DigestSink;
+  /** Groups the day's negative mentions against the week before (`shared/domain/narratives`). */
+  readonly buildNarratives: (
+    window: readonly ScoredMention[],
+    baseline: readonly ScoredMention[],
+  ) => NarrativeSummary[];
   readonly clock: Clock;
   readonly log: Log;
   readonly metrics: MetricSink;
@@ -40,10 +46,14 @@ export interface DigestRunResult {
 
 /** Mentions fetched per page while gathering the day. */
 const PAGE = 500;
+/** Most mentions of the week before read as the narratives' baseline. */
+const BASELINE_MAX = 3_000;
 
-async function mentionsOfDay(
+/** Mentions of `range`, newest first, at most `max`. */
+async function mentionsIn(
   store: DigestDeps['store'],
   range: { start: string; end: string },
+  max = Number.POSITIVE_INFINITY,
 ): Promise<ScoredMention[]> {
   const out: ScoredMention[] = [];
   let after: string | undefined;
@@ -56,8 +66,8 @@ async function mentionsOfDay(
     });
     out.push(...page.items);
     after = page.next;
-  } while (after);
-  return out;
+  } while (after && out.length < max);
+  return out.slice(0, max);
 }
 
 /** Daily totals of the 7 local days before `date`, from the hourly counters. */
@@ -90,8 +100,13 @@ export async function runDigest(
   const now = deps.clock.now();
   const date = options.date ?? previousLocalDate(now, config.timeZone);
   const range = localDayRange(date, config.timeZone);
-  const [mentions, days, alerts, runs, existing] = await Promise.all([
-    mentionsOfDay(deps.store, range),
+  const [mentions, baseline, days, alerts, runs, existing] = await Promise.all([
+    mentionsIn(deps.store, range),
+    mentionsIn(
+      deps.store,
+      { start: localDayRange(addDays(date, -7), config.timeZone).start, end: range.start },
+      BASELINE_MAX,
+    ),
     previousDays(deps.store, date, config.timeZone),
     deps.store.listAlerts(range.start, range.end),
     deps.store.listSourceRuns(range.start, range.end),
@@ -106,6 +121,10 @@ export async function runDigest(
     previousDays: days,
     alerts,
     sourceRuns: runs,
+    narratives: deps.buildNarratives(
+      mentions.filter((m) => m.sentiment.label === 'NEGATIVE'),
+      baseline,
+    ),
   });
   const stored: StoredDigest = {
     date,

@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { dynamoClient, snsClient } from '#shared/adapters/aws/clients.ts';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
 import { SnsDigestSink } from '#shared/adapters/aws/sns-publishers.ts';
+import { buildNarratives } from '#shared/domain/narratives/index.ts';
 import { DigestEnvSchema, parseEnv } from '#shared/env.ts';
 import { createLogger, powertoolsMetricSink } from '#shared/observability.ts';
 import { systemClock } from '#shared/ports/clock.ts';
@@ -15,6 +16,7 @@ export const handler = createHandler({
   config: bundledRegencyConfig(env.REGENCY),
   store: new DynamoStore({ client: dynamoClient(env.DYNAMODB_ENDPOINT), tableName: env.TABLE_NAME }),
   sink: new SnsDigestSink(snsClient(), env.DIGEST_TOPIC_ARN),
+  buildNarratives,
   clock: systemClock,
   log: createLogger(),
   metrics: powertoolsMetricSink(new Metrics({ namespace: 'Pantau', serviceName: 'pantau' })),

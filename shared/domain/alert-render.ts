@@ -31,7 +31,7 @@ const SEVERITY: Readonly<Record<Alert['severity'], string>> = {
 
 /**
  * Subject (≤ 100 ASCII characters, as SNS requires) and body of an alert.
- * @param keywordLabel display label of the alert's keyword (e.g. `Bandara Kertajati`).
+ * @param keywordLabel display label of the alert's keyword or topic (e.g. `Bandara Kertajati`), or of all mentions.
  */
 export function renderAlert(
   alert: Alert,
@@ -44,7 +44,7 @@ export function renderAlert(
     .slice(0, 99);
   const lines = [
     `Peringatan lonjakan ${kind} — ${options.regencyName}`,
-    `Kata kunci: ${options.keywordLabel}`,
+    `${alert.topic ? 'Topik' : alert.keyword ? 'Kata kunci' : 'Cakupan'}: ${options.keywordLabel}`,
     `Jendela waktu: ${when(alert.windowStart, options.timeZone)} s.d. ${when(alert.windowEnd, options.timeZone)}`,
     `Sebutan negatif: ${alert.observed} (perkiraan normal ${alert.expected.toFixed(1)})`,
     `Porsi negatif: ${(alert.observedShare * 100).toFixed(0)}% (biasanya ${(alert.expectedShare * 100).toFixed(0)}%) dari ${alert.total} sebutan`,

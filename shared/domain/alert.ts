@@ -49,6 +49,8 @@ export const AlertSchema = z.object({
   seriesId: z.string(),
   /** Keyword id when the series is a keyword's. */
   keyword: z.string().optional(),
+  /** Topic id when the series is a topic's (`topic:<id>`). */
+  topic: z.string().optional(),
   sentiment: SentimentLabelSchema,
   kind: AlertKindSchema,
   /** Window start and end (exclusive), UTC ISO-8601. */

@@ -3,7 +3,7 @@
  * (Markdown, inline-styled HTML e-mail, plain text). Pure: the digest use case gathers the inputs.
  * Every piece of user text (titles, outlets, source names, URLs) is escaped for its format.
  */
-import type { Alert } from './alert.ts';
+import type { Alert, NarrativeSummary } from './alert.ts';
 import type { RegencyConfig } from './config.ts';
 import { type ScoredMention, SENTIMENT_LABELS, type SentimentLabel } from './mention.ts';
 
@@ -59,6 +59,14 @@ export interface Digest {
   };
   /** The 7 days before and the day itself, oldest first (for the chart). */
   readonly daily: readonly DayPoint[];
+  /** What the day's negative mentions were about (largest first), with example links. */
+  readonly narratives: readonly {
+    readonly topTerms: readonly string[];
+    readonly size: number;
+    readonly distinctAuthors: number;
+    readonly coordinated: boolean;
+    readonly examples: readonly { readonly title: string; readonly url: string }[];
+  }[];
   readonly topNegative: readonly DigestItem[];
   readonly topPositive: readonly DigestItem[];
   readonly mostEngaged: readonly DigestItem[];
@@ -114,6 +122,8 @@ export interface DigestInput {
     readonly ok: boolean;
     readonly error?: string;
   }[];
+  /** Narratives of the day's negative mentions (from `shared/domain/narratives`), largest first. */
+  readonly narratives?: readonly NarrativeSummary[];
   /** Items per list. @default 5 */
   readonly listSize?: number;
 }
@@ -219,6 +229,13 @@ export function buildDigest(input: DigestInput): Digest {
       ...input.previousDays,
       { date: input.date, total, negative: sentiment.NEGATIVE, positive: sentiment.POSITIVE },
     ],
+    narratives: (input.narratives ?? []).slice(0, n).map((nar) => ({
+      topTerms: nar.topTerms.slice(0, 6),
+      size: nar.size,
+      distinctAuthors: nar.distinctAuthors,
+      coordinated: nar.coordinated,
+      examples: nar.examples.slice(0, 2).map((e) => ({ title: e.title ?? e.text.slice(0, 160), url: e.url })),
+    })),
     topNegative: ranked('NEGATIVE', 'Negative'),
     topPositive: ranked('POSITIVE', 'Positive'),
     mostEngaged: input.mentions
@@ -343,6 +360,15 @@ export function renderDigestText(d: Digest): string {
       lines.push(`  - ${i.title} [${i.outlet ?? i.source}, ${fmtTime(i.publishedAt, d.timeZone)}] ${i.url}`);
     lines.push('');
   };
+  lines.push('Narasi negatif hari ini:');
+  if (d.narratives.length === 0) lines.push('  (tidak ada)');
+  for (const nar of d.narratives) {
+    lines.push(
+      `  - ${nar.topTerms.join(', ') || '(tanpa istilah menonjol)'}: ${nar.size} sebutan, ${nar.distinctAuthors} penulis${nar.coordinated ? ', pola salin-tempel' : ''}`,
+    );
+    for (const ex of nar.examples) lines.push(`      ${ex.title} ${ex.url}`);
+  }
+  lines.push('');
   list('Berita/unggahan paling negatif', d.topNegative);
   list('Berita/unggahan paling positif', d.topPositive);
   list('Paling banyak interaksi', d.mostEngaged);
@@ -386,6 +412,14 @@ export function renderDigestMarkdown(d: Digest): string {
     }
     md.push('');
   };
+  md.push('## Narasi negatif hari ini', '');
+  if (d.narratives.length === 0) md.push('_Tidak ada narasi negatif yang menonjol._');
+  for (const nar of d.narratives) {
+    md.push(
+      `- **${escapeMarkdown(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}** — ${nar.size} sebutan, ${nar.distinctAuthors} penulis${nar.coordinated ? ', pola salin-tempel (kemungkinan terkoordinasi)' : ''}${nar.examples.map((ex) => `; [${escapeMarkdown(ex.title)}](${safeUrl(ex.url)})`).join('')}`,
+    );
+  }
+  md.push('');
   list('Paling negatif', d.topNegative);
   list('Paling positif', d.topPositive);
   list('Paling banyak interaksi', d.mostEngaged);
@@ -481,6 +515,16 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
 <p style="font:14px Arial,sans-serif;color:#333;margin:0 0 12px">Porsi negatif <b>${fmtPct(d.totals.negativeShare)}</b> (negatif ${e(fmtChange(d.change.negativeChangePct))}).</p>
 <table role="presentation" style="border-collapse:collapse;margin:8px 0 4px"><tr>${bars}</tr></table>
 <p style="font:11px Arial,sans-serif;color:#777;margin:0">Hijau: positif · abu-abu: netral/campuran · merah: negatif (8 hari terakhir)</p>
+<h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">Narasi negatif hari ini</h2>${
+    d.narratives.length === 0
+      ? '<p style="font:14px Arial,sans-serif;color:#777">Tidak ada narasi negatif yang menonjol.</p>'
+      : `<ul style="padding-left:18px;margin:0">${d.narratives
+          .map(
+            (nar) =>
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}</b> — ${nar.size} sebutan, ${nar.distinctAuthors} penulis${nar.coordinated ? ', <b>pola salin-tempel</b>' : ''}${nar.examples.map((ex) => `<br><a href="${e(safeUrl(ex.url))}" style="color:#1565c0">${e(ex.title)}</a>`).join('')}</li>`,
+          )
+          .join('')}</ul>`
+  }
 ${list('Paling negatif', d.topNegative)}
 ${list('Paling positif', d.topPositive)}
 ${list('Paling banyak interaksi', d.mostEngaged)}

@@ -59,12 +59,32 @@ export async function startEmbeddedDynamo(
   };
 }
 
-/** Create the table if it does not exist (idempotent). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+/**
+ * Create the table if it does not exist, and wait until it is ACTIVE (idempotent). Item operations on a
+ * table still CREATING fail with ResourceNotFoundException, in dynalite as in DynamoDB.
+ * @throws {Error} when the table is not ACTIVE within `timeoutMs` (default 10 s).
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (out.Table?.TableStatus === 'ACTIVE') return;
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      try {
+        await client.send(new CreateTableCommand(tableDefinition(tableName)));
+      } catch (createError) {
+        // Another caller created it between our describe and create.
+        if (!(createError instanceof Error && createError.name === 'ResourceInUseException'))
+          throw createError;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -21,6 +21,10 @@ const config = parseRegencyConfig({
     { id: 'kertajati', label: 'Bandara Kertajati', terms: ['Kertajati'] },
     { id: 'jatiwangi', label: 'Jatiwangi', terms: ['Jatiwangi'] },
   ],
+  topics: [
+    { id: 'bandara', label: 'Bandara Kertajati', opd: 'Dinas Perhubungan', terms: ['bandara'] },
+    { id: 'pendidikan', label: 'Pendidikan', opd: 'Dinas Pendidikan', terms: ['sekolah'] },
+  ],
 });
 // 2026-11-30 10:20 UTC: the last closed hour is 09:00–10:00 UTC.
 const NOW = Date.parse('2026-11-30T10:20:00.000Z');
@@ -33,7 +37,11 @@ function syntheticCounts(series: string, from: string, to: string): HourlyCount[
     const localHour = new Date(t + 7 * HOUR).getUTCHours();
     const base = localHour >= 7 && localHour <= 21 ? 6 : 2;
     const negative =
-      series.endsWith('kertajati') && t === BURST_HOUR ? 25 : Math.floor(t / HOUR) % 3 === 0 ? 1 : 0;
+      (series.endsWith('kertajati') || series === 'topic:bandara') && t === BURST_HOUR
+        ? 25
+        : Math.floor(t / HOUR) % 3 === 0
+          ? 1
+          : 0;
     const total = base + negative;
     out.push({
       hour: new Date(t).toISOString(),
@@ -121,7 +129,12 @@ describe('detect handler', () => {
       windowEnd: '2026-11-30T10:00:00.000Z',
     });
     expect(volume[0]?.expected).toBeLessThan(2);
-    expect(result.alerts.some((a) => a.keyword === 'jatiwangi')).toBe(false);
+    expect(result.alerts.some((a) => a.keyword === 'jatiwangi' || a.topic === 'pendidikan')).toBe(false);
+    const topic = result.alerts.find((a) => a.seriesId === 'neg:topic:bandara');
+    expect(topic).toMatchObject({ topic: 'bandara', kind: 'volume', observed: 25 });
+    expect(publisher.sent.find((s) => s.alert.topic === 'bandara')?.text).toContain(
+      'Topik: Bandara Kertajati',
+    );
     expect(publisher.sent.map((s) => s.alert.id)).toEqual(result.alerts.map((a) => a.id));
     expect(publisher.sent[0]?.subject).toContain('Lonjakan negatif');
     expect(publisher.sent.find((s) => s.alert.keyword === 'kertajati')?.text).toContain(

@@ -4,6 +4,7 @@ import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
 import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
 import { parseRegencyConfig } from '#shared/domain/config.ts';
 import type { Digest } from '#shared/domain/digest.ts';
+import { buildNarratives } from '#shared/domain/narratives/index.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { MemoryMetricSink } from '#shared/observability.ts';
 import { fixedClock } from '#shared/ports/clock.ts';
@@ -104,6 +105,7 @@ function handler() {
     config,
     store,
     sink,
+    buildNarratives,
     clock,
     log: new RecordingLog(),
     metrics: new MemoryMetricSink(),
@@ -132,6 +134,12 @@ describe('digest handler', () => {
     expect(digest.byTopic).toEqual([
       { topic: 'infrastruktur', label: 'Infrastruktur & jalan', opd: 'Dinas PUTR', count: 1, negative: 1 },
     ]);
+    expect(digest.narratives.reduce((n, nar) => n + nar.size, 0)).toBeLessThanOrEqual(2);
+    expect(
+      digest.narratives.every((nar) =>
+        nar.examples.every((e) => e.url.startsWith('https://news.example.id/')),
+      ),
+    ).toBe(true);
     expect(digest.failedSources).toEqual([
       { sourceId: 'rss-radar', failures: 1, runs: 2, lastError: 'rss-radar: HTTP 503' },
     ]);
@@ -148,6 +156,7 @@ describe('digest handler', () => {
     expect(stored?.markdown).toContain('rusak \\& berlubang');
     expect(stored?.markdown).toContain('Minggu, 29 November 2026');
     expect(stored?.text).toContain('rss-radar: gagal 1 dari 2 kali');
+    expect(stored?.markdown).toContain('## Narasi negatif hari ini');
   });
 
   it('delivers a date once; a re-run re-renders without sending again unless asked', async () => {
