@@ -25,10 +25,10 @@ import { detectLanguage } from '#shared/domain/language.ts';
 import type { ScoredMention, SentimentLabel } from '#shared/domain/mention.ts';
 import { buildNarratives } from '#shared/domain/narratives/index.ts';
 import { loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
-import { localDate, previousLocalDate } from '#shared/domain/time.ts';
+import { localDate, localDayRange, previousLocalDate } from '#shared/domain/time.ts';
 import { createTopicMatcher } from '#shared/domain/topics.ts';
 import { type Log, MemoryMetricSink } from '#shared/observability.ts';
-import { type Clock, systemClock } from '#shared/ports/clock.ts';
+import { type Clock, fixedClock, systemClock } from '#shared/ports/clock.ts';
 
 export interface RunOptions {
   /** Regency config file. @default config/majalengka.json */
@@ -200,21 +200,35 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       },
     });
 
-    options.progress('Detecting spikes…');
-    const publisher = new FileAlertPublisher(join(dataDir, 'alerts'), (text) => options.progress(text));
-    const detect = createDetectHandler({
-      config,
-      store,
-      publisher,
-      buildNarratives: (window, baseline) => buildNarratives(window, baseline),
-      clock,
-      log: options.log,
-      metrics,
-    });
-    const detected = await detect({}, localContext('pantau-detect', 60_000));
-
     const newest = options.replay ? await newestReplayed(options.replay, config.timeZone) : undefined;
     const digestDate = options.digestDate ?? newest ?? previousLocalDate(clock.now(), config.timeZone);
+
+    // Live: one detect run, as the 15-minute schedule would. Replay (or an explicit --date): run detect as
+    // the schedule would have through that day, hour by hour, so spikes in the replayed data raise alerts.
+    const day = localDayRange(digestDate, config.timeZone);
+    const historic = Boolean(options.replay || options.digestDate) && Date.parse(day.end) < clock.now();
+    const ticks = historic
+      ? Array.from({ length: 25 }, (_, h) => Date.parse(day.start) + h * 3_600_000 + 5 * 60_000)
+      : [clock.now()];
+    options.progress(
+      historic ? `Detecting spikes through ${digestDate}, hour by hour…` : 'Detecting spikes…',
+    );
+    const publisher = new FileAlertPublisher(join(dataDir, 'alerts'), (text) => options.progress(text));
+    const alertIds = new Set<string>();
+    for (const tick of ticks) {
+      const detect = createDetectHandler({
+        config,
+        store,
+        publisher,
+        buildNarratives: (window, baseline) => buildNarratives(window, baseline),
+        clock: historic ? fixedClock(tick) : clock,
+        log: options.log,
+        metrics,
+      });
+      const detected = await detect({}, localContext('pantau-detect', 60_000));
+      for (const a of detected.alerts) alertIds.add(a.id);
+    }
+
     options.progress(`Writing the digest for ${digestDate}…`);
     const digest = createDigestHandler({
       config,
@@ -245,7 +259,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       sentiment,
       rejectedMessages: metrics.sum('MessagesRejected'),
       deadLettered: drained.deadLettered,
-      alerts: detected.alerts.length,
+      alerts: alertIds.size,
       digest: join(dataDir, 'digests', `${digestDate}.md`),
       digestDate,
       dataDir,

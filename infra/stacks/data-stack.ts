@@ -9,7 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import type { StageConfig } from '../config.ts';
-import { DurableQueue, MAX_RETENTION, QUEUE_SECURITY } from '../constructs/durable-queue.ts';
+import { DurableQueue } from '../constructs/durable-queue.ts';
 import { minimumVisibilitySeconds } from '../invariants.ts';
 
 /** The table plus the GSI names grants must cover. */

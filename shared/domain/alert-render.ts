@@ -23,6 +23,11 @@ function when(iso: string, timeZone: string): string {
   return `${f.format(new Date(iso))} ${ZONE_NAMES[timeZone] ?? timeZone}`;
 }
 
+/** A number in Indonesian notation, one decimal (`0,1`). */
+function decimal(n: number): string {
+  return new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
+}
+
 const SEVERITY: Readonly<Record<Alert['severity'], string>> = {
   sedang: 'SEDANG',
   tinggi: 'TINGGI',
@@ -46,7 +51,7 @@ export function renderAlert(
     `Peringatan lonjakan ${kind} — ${options.regencyName}`,
     `${alert.topic ? 'Topik' : alert.keyword ? 'Kata kunci' : 'Cakupan'}: ${options.keywordLabel}`,
     `Jendela waktu: ${when(alert.windowStart, options.timeZone)} s.d. ${when(alert.windowEnd, options.timeZone)}`,
-    `Sebutan negatif: ${alert.observed} (perkiraan normal ${alert.expected.toFixed(1)})`,
+    `Sebutan negatif: ${alert.observed} (perkiraan normal ${decimal(alert.expected)})`,
     `Porsi negatif: ${(alert.observedShare * 100).toFixed(0)}% (biasanya ${(alert.expectedShare * 100).toFixed(0)}%) dari ${alert.total} sebutan`,
     `Tingkat: ${alert.severity}; sumber: ${alert.sources.join(', ') || '-'}; penulis berbeda: ${alert.distinctAuthors}`,
     '',

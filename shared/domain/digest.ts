@@ -91,6 +91,11 @@ export interface Digest {
   readonly alerts: readonly {
     readonly id: string;
     readonly keyword?: string;
+    readonly topic?: string;
+    /** What the alert covers, for people: the keyword's or topic's label, or "semua sebutan". */
+    readonly scope: string;
+    /** `volume`: more negative mentions than usual; `share`: a larger negative share. */
+    readonly kind: 'volume' | 'share';
     readonly windowStart: string;
     readonly observed: number;
     readonly expected: number;
@@ -136,6 +141,17 @@ function engagementOf(m: ScoredMention): number {
   return (m.engagement.likes ?? 0) + (m.engagement.shares ?? 0) + (m.engagement.replies ?? 0);
 }
 
+/** One mention per title (case and spacing folded): a copy-paste wave shows once, not five times. */
+function distinctTitles(mentions: readonly ScoredMention[]): ScoredMention[] {
+  const seen = new Set<string>();
+  return mentions.filter((m) => {
+    const key = (m.title ?? m.text).toLowerCase().replace(/\s+/g, ' ').trim();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function toItem(m: ScoredMention): DigestItem {
   const key = (m.sentiment.label.charAt(0) + m.sentiment.label.slice(1).toLowerCase()) as 'Positive';
   return {
@@ -169,8 +185,7 @@ export function buildDigest(input: DigestInput): Digest {
   const negativeSevenDayAverage = avg((d) => d.negative);
   const byId = (a: ScoredMention, b: ScoredMention) => (a.id < b.id ? -1 : 1);
   const ranked = (label: SentimentLabel, key: 'Negative' | 'Positive') =>
-    input.mentions
-      .filter((m) => m.sentiment.label === label)
+    distinctTitles(input.mentions.filter((m) => m.sentiment.label === label))
       .sort(
         (a, b) =>
           b.sentiment.scores[key] - a.sentiment.scores[key] ||
@@ -258,6 +273,13 @@ export function buildDigest(input: DigestInput): Digest {
     alerts: input.alerts.map((a) => ({
       id: a.id,
       ...(a.keyword ? { keyword: a.keyword } : {}),
+      ...(a.topic ? { topic: a.topic } : {}),
+      scope: a.keyword
+        ? (keywordInfo.get(a.keyword)?.label ?? a.keyword)
+        : a.topic
+          ? `topik ${topicInfo.get(a.topic)?.label ?? a.topic}`
+          : 'semua sebutan',
+      kind: a.kind,
       windowStart: a.windowStart,
       observed: a.observed,
       expected: a.expected,
@@ -305,11 +327,9 @@ export function safeUrl(url: string): string {
 }
 
 function fmtDate(date: string, timeZone: string): string {
-  return (
-    new Intl.DateTimeFormat('id-ID', { dateStyle: 'full', timeZone: 'UTC' }).format(
-      new Date(`${date}T00:00:00Z`),
-    ) + ` (${zoneName(timeZone)})`
-  );
+  return `${new Intl.DateTimeFormat('id-ID', { dateStyle: 'full', timeZone: 'UTC' }).format(
+    new Date(`${date}T00:00:00Z`),
+  )} (${zoneName(timeZone)})`;
 }
 
 function zoneName(timeZone: string): string {
@@ -376,7 +396,7 @@ export function renderDigestText(d: Digest): string {
   if (d.alerts.length === 0) lines.push('  (tidak ada)');
   for (const a of d.alerts) {
     lines.push(
-      `  - ${a.keyword ?? 'semua'} ${fmtTime(a.windowStart, d.timeZone)}: ${a.observed} negatif (perkiraan ${fmtNumber(a.expected, 1)}), ${a.severity}${a.acknowledgedBy ? `, ditangani ${a.acknowledgedBy}` : ', belum ditangani'}`,
+      `  - ${a.scope} ${fmtTime(a.windowStart, d.timeZone)}: ${a.observed} negatif${a.kind === 'share' ? ' (porsi naik)' : ''} (perkiraan ${fmtNumber(a.expected, 1)}), ${a.severity}${a.acknowledgedBy ? `, ditangani ${a.acknowledgedBy}` : ', belum ditangani'}`,
     );
   }
   lines.push('', 'Per sumber:');
@@ -427,7 +447,7 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.alerts.length === 0) md.push('_Tidak ada peringatan._');
   for (const a of d.alerts) {
     md.push(
-      `- **${escapeMarkdown(a.keyword ?? 'semua kata kunci')}**, ${fmtTime(a.windowStart, d.timeZone)}: ${a.observed} negatif (perkiraan ${fmtNumber(a.expected, 1)}), tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.map(escapeMarkdown).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${escapeMarkdown(a.acknowledgedBy)}` : '**belum ditangani**'}`,
+      `- **${escapeMarkdown(a.scope)}**, ${fmtTime(a.windowStart, d.timeZone)}: ${a.observed} negatif${a.kind === 'share' ? ' (porsi naik)' : ''} (perkiraan ${fmtNumber(a.expected, 1)}), tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.map(escapeMarkdown).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${escapeMarkdown(a.acknowledgedBy)}` : '**belum ditangani**'}`,
     );
   }
   md.push('', '## Per sumber', '', '| Sumber | Sebutan | Negatif |', '|---|---:|---:|');
@@ -493,7 +513,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
       : `<ul style="padding-left:18px;margin:0">${d.alerts
           .map(
             (a) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.keyword ?? 'semua kata kunci')}</b>, ${e(fmtTime(a.windowStart, d.timeZone))}: ${a.observed} negatif (perkiraan ${fmtNumber(a.expected, 1)}), tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, ${e(fmtTime(a.windowStart, d.timeZone))}: ${a.observed} negatif${a.kind === 'share' ? ' (porsi naik)' : ''} (perkiraan ${fmtNumber(a.expected, 1)}), tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
           .join('')}</ul>`;
   const failed =

@@ -480,9 +480,7 @@ describe('IAM', () => {
       expect(actionsOf(name).has('dynamodb:Scan'), name).toBe(false);
       expect(actionsOf(name).has('comprehend:BatchDetectSentiment'), name).toBe(name === 'classify');
       expect(actionsOf(name).has('sns:Publish'), name).toBe(name === 'detect' || name === 'digest');
-      expect(actionsOf(name).has('sqs:SendMessage'), name).toBe(
-        ['collect', 'notify'].includes(name),
-      );
+      expect(actionsOf(name).has('sqs:SendMessage'), name).toBe(['collect', 'notify'].includes(name));
       expect(actionsOf(name).has('secretsmanager:GetSecretValue'), name).toBe(
         ['collect', 'notify', 'api'].includes(name),
       );
