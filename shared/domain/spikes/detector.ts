@@ -6,6 +6,9 @@
  *   `level × hourOfDay[h] × dayOfWeek[d]`, with a negative-binomial upper tail (dispersion estimated by
  *   the method of moments for the bucket, fixed at the prior for the windows), calibrated against the
  *   series' own history of surprises;
+ * - **level shift**: a negative-binomial CUSUM of the bucket totals against a slow (one-week) baseline,
+ *   tuned to a doubling and ranked against its own history the same way, so a rise that is too gradual
+ *   for any single window (and that the one-day level would absorb) still alerts once;
  * - **share**: negatives out of the total (in the bucket, the last two buckets and the volume windows)
  *   against the baseline negative share, with a beta-binomial upper tail whose overdispersion is estimated
  *   from the data, and a minimum volume.
@@ -86,6 +89,14 @@ export const DetectorParamsSchema = z.object({
   minExpected: z.number().positive(),
   /** Prior negative share used until mentions have been seen. */
   priorShare: z.number().gt(0).lt(1),
+  /**
+   * The multiplicative level shift ρ (μ → ρμ) the CUSUM is tuned to detect; 1 turns the CUSUM off. The
+   * CUSUM is the sequentially optimal test for exactly this shift (Moustakides 1986) and stays sensitive to
+   * nearby ones; 2 (a doubling) is the round value.
+   */
+  cusumShift: z.number().min(1),
+  /** Half-life of the slow deseasonalised level the CUSUM compares against, ms. */
+  slowLevelHalfLifeMs: z.number().positive(),
 });
 export type DetectorParams = z.infer<typeof DetectorParamsSchema>;
 
@@ -115,6 +126,8 @@ const BASE_PARAMS: DetectorParams = {
   maxFreezeMs: DAY_MS,
   minExpected: 0.05,
   priorShare: 0.2,
+  cusumShift: 2,
+  slowLevelHalfLifeMs: 7 * DAY_MS,
 };
 
 const PRESETS: Record<Sensitivity, Partial<DetectorParams>> = {
@@ -164,8 +177,21 @@ const AlarmSchema = z.object({
   thawedAtMs: z.number().nullable(),
 });
 
-/** Persistent state of one series. O(1) size: 24 + 7 seasonal factors and rings of the longest window. */
-export const SeriesStateSchema = z.object({
+/** The level-shift CUSUM of one series, and the history it is ranked against. */
+const CusumSchema = z.object({
+  /** CUSUM statistic: max(0, previous + log-likelihood ratio of the bucket), natural log units. */
+  stat: z.number(),
+  /** Mentions, expected mentions (slow baseline) and buckets since the statistic last left 0 (the run). */
+  observed: z.number(),
+  expected: z.number(),
+  buckets: z.number().int().nonnegative(),
+  /** Decayed histogram of past statistics, same bins as the volume test's {@link AlarmSchema} `cal`. */
+  cal: z.array(z.number()),
+  calN: z.number(),
+});
+
+/** State fields of format version 1 (stored before the level-shift CUSUM existed). */
+const SeriesStateV1Shape = {
   version: z.literal(1),
   /** Start (epoch ms) of the first bucket this state was created for. */
   startMs: z.number(),
@@ -196,8 +222,26 @@ export const SeriesStateSchema = z.object({
   rhoDen: z.number(),
   volume: AlarmSchema,
   share: AlarmSchema,
+};
+
+/**
+ * Persistent state of one series, format version 2. O(1) size: 24 + 7 seasonal factors, rings of the
+ * longest window and two 64-bin histograms.
+ */
+export const SeriesStateSchema = z.object({
+  ...SeriesStateV1Shape,
+  version: z.literal(2),
+  /** Slow deseasonalised level (half-life `slowLevelHalfLifeMs`), the CUSUM's baseline. */
+  slowLevel: z.number(),
+  cusum: CusumSchema,
 });
 export type SeriesState = z.infer<typeof SeriesStateSchema>;
+
+/** Any stored format: version 1 states are migrated by {@link parseSeriesState}. */
+const StoredSeriesStateSchema = z.discriminatedUnion('version', [
+  z.object(SeriesStateV1Shape),
+  SeriesStateSchema,
+]);
 
 /** One closed bucket of counts. */
 export interface Observation {
@@ -227,7 +271,10 @@ export interface SpikeAlert {
   expected: number;
   /** observed / expected. */
   strength: number;
-  /** −log10 of the one-sided p-value. */
+  /**
+   * −log10 of the one-sided p-value. For a level-shift (CUSUM) alert, the log10 likelihood ratio of the
+   * run, which bounds the false-alarm rate the same way (at most one per 10^surprise buckets).
+   */
   surprise: number;
   /** Share alerts: mentions in the window and the baseline share. */
   total?: number;
@@ -238,8 +285,10 @@ export interface SpikeAlert {
 export interface StepResult {
   state: SeriesState;
   /**
-   * Alert-worthiness in [0, 1]: the smaller of 1 − 2^(−surprise/alertSurprise) and
-   * 1 − 2^(−rarity/log10(rarityMs/bucketMs)), so 0.5 where both thresholds are met; 0 when suppressed.
+   * Alert-worthiness in [0, 1]: the largest over the tests of the smaller of
+   * 1 − 2^(−surprise/alertSurprise) and 1 − 2^(−rarity/log10(rarityMs/bucketMs)) (the share test has no
+   * rarity term; the level-shift CUSUM's surprise is its log10 likelihood ratio), so 0.5 where a test's
+   * thresholds are both met; 0 when suppressed.
    */
   score: number;
   /** The same score before guards and cooldown (for charts and for scoring the statistic alone). */
@@ -276,6 +325,10 @@ function newAlarm(): SeriesState['volume'] {
   };
 }
 
+function newCusum(): SeriesState['cusum'] {
+  return { stat: 0, observed: 0, expected: 0, buckets: 0, cal: packed(CAL_BINS, 0), calN: 0 };
+}
+
 /**
  * A fresh state for a series whose first bucket starts at `startMs` (epoch ms).
  * @throws DetectorInputError when `params` are invalid.
@@ -285,7 +338,7 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
   const ks = windowLengths(params);
   const kMax = ks[ks.length - 1]!;
   return {
-    version: 1,
+    version: 2,
     startMs,
     lastBucketStartMs: null,
     bucketMs: params.bucketMs,
@@ -306,14 +359,23 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
     rhoDen: 0,
     volume: newAlarm(),
     share: newAlarm(),
+    slowLevel: 0,
+    cusum: newCusum(),
   };
 }
 
-/** Parses a stored state (e.g. from DynamoDB). @throws DetectorInputError when it is not a valid state. */
+/**
+ * Parses a stored state (e.g. from DynamoDB) into the current format (version 2). A version 1 state (stored
+ * before the level-shift CUSUM) is migrated: the slow level starts at the current level and the CUSUM
+ * starts empty, so it cannot alert until it has `rarityMs` of its own history — as for a new series.
+ * @throws DetectorInputError when it is not a valid state of a known version.
+ */
 export function parseSeriesState(value: unknown): SeriesState {
-  const parsed = SeriesStateSchema.safeParse(value);
+  const parsed = StoredSeriesStateSchema.safeParse(value);
   if (!parsed.success) throw new DetectorInputError('invalid series state', { cause: parsed.error });
-  return parsed.data;
+  const st = parsed.data;
+  if (st.version === 2) return st;
+  return { ...st, version: 2, slowLevel: st.level, cusum: newCusum() };
 }
 
 function decay(halfLife: number, step: number): number {
@@ -340,6 +402,7 @@ interface Derived {
   calKeep: number;
   shareKeep: number;
   rarityTarget: number;
+  aSlow: number;
 }
 
 const DERIVED = new WeakMap<DetectorParams, Derived>();
@@ -358,6 +421,7 @@ function derivedOf(params: DetectorParams): Derived {
       calKeep: 2 ** (-params.bucketMs / params.calibrationHalfLifeMs),
       shareKeep: 2 ** (-params.bucketMs / params.shareHalfLifeMs),
       rarityTarget: Math.log10(Math.max(2, params.rarityMs / params.bucketMs)),
+      aSlow: decay(params.slowLevelHalfLifeMs, params.bucketMs),
     };
     DERIVED.set(params, d);
   }
@@ -420,6 +484,7 @@ function stepOwned(s: SeriesState, obs: Observation, params: DetectorParams): St
       s.ringTotal.fill(0);
       s.ringNegative.fill(0);
       s.ringExpected.fill(0);
+      resetCusumRun(s.cusum);
     } else {
       for (let g = 1; g <= missing; g++) {
         advance(s, s.lastBucketStartMs + s.bucketMs, 0, 0, undefined, params, dv);
@@ -457,6 +522,15 @@ function cloneState(s: SeriesState): SeriesState {
     rhoDen: s.rhoDen,
     volume: cloneAlarm(s.volume, true),
     share: cloneAlarm(s.share, false),
+    slowLevel: s.slowLevel,
+    cusum: {
+      stat: s.cusum.stat,
+      observed: s.cusum.observed,
+      expected: s.cusum.expected,
+      buckets: s.cusum.buckets,
+      cal: s.cusum.cal.slice(),
+      calN: s.cusum.calN,
+    },
   };
 }
 
@@ -586,10 +660,19 @@ function advance(
   const sh = decide('share', SHARE, s.share, t, warm, authorsOk, params, dv.rarityTarget);
   let alert = v.alert;
   if (sh.alert !== null && (alert === null || sh.alert.surprise > alert.surprise)) alert = sh.alert;
-  const score = Math.max(0, v.score, sh.score);
-  const rawScore = Math.max(0, VOLUME.score, SHARE.score);
+  let score = Math.max(0, v.score, sh.score);
+  let rawScore = Math.max(0, VOLUME.score, SHARE.score);
+  if (params.cusumShift > 1) {
+    const c = levelShift(s, t, total, seasonal, warm, authorsOk, v.alert !== null, params, dv);
+    score = Math.max(score, c.score);
+    rawScore = Math.max(rawScore, c.rawScore);
+    if (alert === null) alert = c.alert;
+  }
 
-  if (s.volume.activeSinceMs === null) learnVolume(s, t, total, dv, h, d, mu);
+  if (s.volume.activeSinceMs === null) {
+    learnVolume(s, t, total, dv, h, d, mu);
+    learnSlowLevel(s, total, seasonal, mu, dv);
+  }
   if (s.share.activeSinceMs === null) learnShare(s, total, negative, dv, p0, rho);
   s.n += 1;
   s.lastBucketStartMs = t;
@@ -744,6 +827,94 @@ function shareTests(s: SeriesState, params: DetectorParams, filled: number, p0: 
   }
 }
 
+function resetCusumRun(c: SeriesState['cusum']): void {
+  c.stat = 0;
+  c.observed = 0;
+  c.expected = 0;
+  c.buckets = 0;
+}
+
+/**
+ * One step of the level-shift test: a CUSUM (Page, "Continuous inspection schemes", _Biometrika_ 41, 1954)
+ * of the negative-binomial log-likelihood ratio of mean ρμ against μ, μ from the slow level:
+ * LLR(x) = x·ln(ρ(r + μ)/(r + ρμ)) − r·ln((r + ρμ)/(r + μ)), r = 1/α (Hawkins & Olwell, _Cumulative Sum
+ * Charts and Charting for Quality Improvement_, 1998, §5.4), with the bucket's estimated α and x winsorised
+ * at μ + 4σ so that one bot burst (the count test's job) cannot carry it. It alerts when S/ln 10 ≥
+ * `alertSurprise` — a likelihood ratio that bounds the in-control false-alarm rate by one per
+ * 10^alertSurprise buckets (Lorden, _Ann. Math. Statist._ 42, 1971) — and, like the count test, when S is
+ * rarer than once per `rarityMs` in its own decayed history (conformal). It shares the volume cooldown. After an alert the run restarts and
+ * the slow level jumps to the run's level (observed/expected), so a lasting shift alerts once, not every
+ * cooldown until a one-week average has caught up; a count alert also restarts the run (same event).
+ */
+function levelShift(
+  s: SeriesState,
+  t: number,
+  total: number,
+  seasonal: number,
+  warm: boolean,
+  authorsOk: boolean,
+  countAlerted: boolean,
+  params: DetectorParams,
+  dv: Derived,
+): { score: number; rawScore: number; alert: SpikeAlert | null } {
+  const c = s.cusum;
+  // The slow level is a poor baseline until it has seen one half-life of data (its start-up error, and the
+  // seasonal factors', would otherwise accumulate in the statistic), so the CUSUM starts only then.
+  const ready = warm && t - s.startMs >= params.slowLevelHalfLifeMs;
+  const mu = Math.max(params.minExpected, s.slowLevel * seasonal);
+  const alpha = Math.max(MIN_ALPHA, s.alpha);
+  const r = 1 / alpha;
+  const rho = params.cusumShift;
+  const x = Math.min(total, mu + 4 * Math.sqrt(mu + alpha * mu * mu) + 1);
+  const llr = x * Math.log((rho * (r + mu)) / (r + rho * mu)) - r * Math.log((r + rho * mu) / (r + mu));
+  if (!ready || c.stat + llr <= 0) {
+    resetCusumRun(c);
+  } else {
+    c.stat += llr;
+    c.observed += total;
+    c.expected += mu;
+    c.buckets += 1;
+  }
+  const surprise = c.stat / LN10;
+  // At 0 (most buckets) every past statistic is at least as large: p = 1, so the bin scan is skipped.
+  const rarity = c.stat > 0 ? -Math.log10(conformalP(c.cal, c.calN, c.stat)) : 0;
+  if (ready) c.calN = recordSurprise(c.cal, c.calN, c.stat, dv.calKeep);
+  const rawScore = Math.min(toScore(surprise, params.alertSurprise), toScore(rarity, dv.rarityTarget));
+  const ratio = c.expected > 0 ? c.observed / c.expected : 0;
+  const guarded = c.observed < params.minCount || ratio < params.minRatio;
+  const alarm = s.volume;
+  const inCooldown = alarm.lastAlertMs !== null && t - alarm.lastAlertMs < params.cooldownMs;
+  const allowed =
+    ready && authorsOk && !guarded && (!inCooldown || ratio >= alarm.lastRatio * params.escalationFactor);
+  let alert: SpikeAlert | null = null;
+  if (allowed && !countAlerted && surprise >= params.alertSurprise && rarity >= dv.rarityTarget) {
+    alert = {
+      kind: 'volume',
+      escalation: inCooldown,
+      windowStartMs: t - (c.buckets - 1) * params.bucketMs,
+      windowBuckets: c.buckets,
+      observed: c.observed,
+      expected: c.expected,
+      strength: ratio,
+      surprise,
+    };
+    alarm.lastAlertMs = t;
+    alarm.lastRatio = ratio;
+    s.slowLevel *= ratio;
+    resetCusumRun(c);
+  } else if (countAlerted) {
+    resetCusumRun(c);
+  }
+  return { score: allowed ? rawScore : 0, rawScore, alert };
+}
+
+/** The slow level learns like the fast one (quiet buckets, winsorised at μ + 4σ of the fast baseline). */
+function learnSlowLevel(s: SeriesState, total: number, seasonal: number, mu: number, dv: Derived): void {
+  const x = Math.min(total, mu + 4 * Math.sqrt(mu + s.alpha * mu * mu) + 1);
+  const a = Math.max(dv.aSlow, 1 / (s.n + 1));
+  s.slowLevel += a * (x / seasonal - s.slowLevel);
+}
+
 function learnVolume(
   s: SeriesState,
   t: number,
@@ -788,6 +959,7 @@ function normalise(factors: number[], s: SeriesState): void {
   if (mean <= 0) return;
   for (let i = 0; i < factors.length; i++) factors[i] = factors[i]! / mean;
   s.level *= mean;
+  s.slowLevel *= mean;
 }
 
 function clampAlpha(a: number): number {

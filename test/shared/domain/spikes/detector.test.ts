@@ -138,6 +138,55 @@ describe('stepSeries', () => {
     expect(after.level).toBeGreaterThan(before.level * 1.5);
   });
 
+  it('alerts once on a sustained 1.8× rise that no count window catches (level-shift CUSUM)', () => {
+    const W = 21 * 24;
+    for (const seed of [1, 2, 3]) {
+      const obs = quiet(W + 96, seed).map((o, i) =>
+        i >= W ? { ...o, total: Math.round(o.total * 1.8) } : o,
+      );
+      const alerts = run(obs, sedang).results.flatMap((r, i) => (r.alert ? [{ i, ...r.alert }] : []));
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.i).toBeGreaterThanOrEqual(W);
+      expect(alerts[0]!.i).toBeLessThan(W + 24);
+      expect(alerts[0]!.kind).toBe('volume');
+      expect(alerts[0]!.windowBuckets).toBeGreaterThan(3);
+      expect(alerts[0]!.strength).toBeGreaterThan(1.5);
+      const off = detectorParams('sedang', { cusumShift: 1 });
+      expect(run(obs, off).results.some((r) => r.alert !== null)).toBe(false);
+    }
+  });
+
+  it('adds the negative-binomial log-likelihood ratio of a doubling to the CUSUM', () => {
+    // μ = 10 (slow level 10, flat seasonal factors), α = 0.1 so r = 10, ρ = 2, x = 20 (under μ + 4σ ≈ 28.9):
+    // LLR = 20·ln(2·20/30) − 10·ln(30/20) = 5.75364 − 4.05465 = 1.69899.
+    const t = START + 8 * 24 * HOUR;
+    const s = createSeriesState(START, sedang);
+    Object.assign(s, { n: 1000, lastBucketStartMs: t - HOUR, level: 10, slowLevel: 10, alpha: 0.1 });
+    const r = stepSeries(s, { bucketStartMs: t, total: 20, negative: 2 }, sedang);
+    expect(r.state.cusum.stat).toBeCloseTo(1.69899, 4);
+    expect(r.state.cusum).toMatchObject({ observed: 20, expected: 10, buckets: 1 });
+    const low = stepSeries(s, { bucketStartMs: t, total: 5, negative: 0 }, sedang);
+    expect(low.state.cusum).toMatchObject({ stat: 0, observed: 0, buckets: 0 });
+  });
+
+  it('migrates a stored version 1 state (before the CUSUM) and keeps stepping it', () => {
+    const obs = quiet(TWO_WEEKS + 4, 4);
+    const { state } = run(obs.slice(0, TWO_WEEKS), sedang);
+    const { slowLevel: _slow, cusum: _cusum, ...rest } = JSON.parse(JSON.stringify(state));
+    const v1 = { ...rest, version: 1 };
+    const migrated = parseSeriesState(v1);
+    expect(migrated.version).toBe(2);
+    expect(migrated.slowLevel).toBe(state.level);
+    expect(migrated.cusum.stat).toBe(0);
+    expect(migrated.cusum.calN).toBe(0);
+    expect(migrated.hour).toEqual(state.hour);
+    const next = stepSeries(migrated, obs[TWO_WEEKS]!, sedang);
+    expect(next.duplicate).toBe(false);
+    expect(parseSeriesState(JSON.parse(JSON.stringify(next.state)))).toEqual(next.state);
+    expect(() => parseSeriesState({ ...v1, version: 3 })).toThrow(DetectorInputError);
+    expect(() => parseSeriesState({ ...v1, version: 2 })).toThrow(DetectorInputError);
+  });
+
   it('suppresses a repeat inside the cooldown but re-alerts when it got worse', () => {
     const base = quiet(TWO_WEEKS + 12);
     const same = base.map((o) => ({ ...o }));
@@ -259,5 +308,6 @@ describe('stepSeries', () => {
       DetectorInputError,
     );
     expect(() => parseSeriesState({ version: 2 })).toThrow(DetectorInputError);
+    expect(() => parseSeriesState({ version: 1 })).toThrow(DetectorInputError);
   });
 });
