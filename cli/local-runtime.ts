@@ -4,7 +4,7 @@
  * model, file publishers. One full cycle: collect → drain the queue through classify → detect → digest.
  * Nothing here is imported by a Lambda entry.
  */
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { createHandler as createClassifyHandler } from '#functions/classify/app.ts';
@@ -66,6 +66,8 @@ export interface RunSummary {
   /** Poison messages kept as rejected, and messages dead-lettered after repeated failures. */
   readonly rejectedMessages: number;
   readonly deadLettered: number;
+  /** Where dead-lettered message bodies were appended (JSON Lines), when there were any. */
+  readonly deadLetterFile?: string;
   readonly alerts: number;
   readonly digest: string;
   readonly digestDate: string;
@@ -117,10 +119,24 @@ export async function openLocalStore(
   return { db, store: new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays }) };
 }
 
-/** Run one full local cycle. Never throws for a source's failure; throws for a bad config or data folder. */
+/** `--replay` names no readable file. */
+export class ReplayFileMissingError extends Error {
+  override readonly name = 'ReplayFileMissingError';
+}
+
+/**
+ * Run one full local cycle. Never throws for a source's failure.
+ * @throws {ConfigError} for a bad config; {@link ReplayFileMissingError} when `--replay` is not a file.
+ */
 export async function runLocal(options: RunOptions): Promise<RunSummary> {
   const clock = options.clock ?? systemClock;
   const config = await loadConfigFile(options.configPath);
+  if (options.replay) {
+    const info = await stat(options.replay).catch(() => undefined);
+    if (!info?.isFile()) {
+      throw new ReplayFileMissingError(`--replay ${options.replay}: ${info ? 'not a file' : 'no such file'}`);
+    }
+  }
   const dataDir = resolve(options.dataDir);
   const { db, store } = await openLocalStore(dataDir, config.retention.rawTextDays);
   try {
@@ -199,6 +215,10 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
         if (done % 100 < 10 || done === toClassify) options.progress(`  ${done}/${toClassify}`);
       },
     });
+    // Locally the DLQ lives in memory: keep its messages on disk so nothing is lost when the process ends.
+    const deadLetters = dlq.bodies();
+    const deadLetterFile = deadLetters.length > 0 ? join(dataDir, 'dead-letter.jsonl') : undefined;
+    if (deadLetterFile) await appendFile(deadLetterFile, `${deadLetters.join('\n')}\n`);
 
     const newest = options.replay ? await newestReplayed(options.replay, config.timeZone) : undefined;
     const digestDate = options.digestDate ?? newest ?? previousLocalDate(clock.now(), config.timeZone);
@@ -259,6 +279,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       sentiment,
       rejectedMessages: metrics.sum('MessagesRejected'),
       deadLettered: drained.deadLettered,
+      ...(deadLetterFile ? { deadLetterFile } : {}),
       alerts: alertIds.size,
       digest: join(dataDir, 'digests', `${digestDate}.md`),
       digestDate,
@@ -278,8 +299,13 @@ async function newestReplayed(path: string, timeZone: string): Promise<string | 
   } catch {
     return undefined;
   }
+  // A stray future date must not pull the digest into the future: only items up to now count.
+  const now = new Date().toISOString();
   const newest = parseReplayLines(text, { timeZone }).items.reduce<string | undefined>(
-    (max, item) => (item.publishedAt && (!max || item.publishedAt > max) ? item.publishedAt : max),
+    (max, item) =>
+      item.publishedAt && item.publishedAt <= now && (!max || item.publishedAt > max)
+        ? item.publishedAt
+        : max,
     undefined,
   );
   return newest ? localDate(Date.parse(newest), timeZone) : undefined;

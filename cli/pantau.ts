@@ -7,10 +7,17 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { ConfigError } from '#shared/domain/config.ts';
 import { SentimentLabelSchema } from '#shared/domain/mention.ts';
 import { errorMessage, type Log } from '#shared/observability.ts';
-import { loadConfigFile, openLocalStore, type RunSummary, runLocal } from './local-runtime.ts';
+import {
+  loadConfigFile,
+  openLocalStore,
+  ReplayFileMissingError,
+  type RunSummary,
+  runLocal,
+} from './local-runtime.ts';
 
 const DEFAULT_CONFIG = 'config/majalengka.json';
 const DEFAULT_DATA_DIR = '.pantau';
@@ -27,7 +34,13 @@ function stderrLog(verbose: boolean): Log {
 }
 
 function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+  // Date.parse rolls 2026-02-30 over to 2 March: require the date to survive a round trip.
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(ms) ||
+    new Date(ms).toISOString().slice(0, 10) !== value
+  ) {
     throw new InvalidArgumentError('expected a date as yyyy-mm-dd');
   }
   return value;
@@ -52,6 +65,8 @@ function printSummary(s: RunSummary): void {
       .map(([k, v]) => `${k.toLowerCase()} ${v}`)
       .join(', ')})`,
   );
+  if (s.deadLetterFile)
+    out(`  dead-lettered messages kept in ${s.deadLetterFile} (see -v for why they failed)`);
   if (s.rejectedMessages > 0 || s.deadLettered > 0)
     out(`  rejected messages: ${s.rejectedMessages}, dead-lettered: ${s.deadLettered}`);
   out(`  alerts raised: ${s.alerts}`);
@@ -122,8 +137,10 @@ program
   .action(async () => {
     const { classifyCommand } = await import('./commands/classify.ts');
     const result = await classifyCommand(process.stdin, process.stdout);
-    if (result.errors > 0)
+    if (result.errors > 0) {
       process.stderr.write(`${result.errors} of ${result.lines} lines could not be scored\n`);
+      process.exitCode = 1;
+    }
   });
 
 program
@@ -281,7 +298,11 @@ program.addOption(new Option('--no-color').hideHelp());
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof ReplayFileMissingError ||
+    error instanceof DataFolderInUseError
+  ) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 2;
   } else {

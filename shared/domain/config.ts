@@ -26,7 +26,7 @@ export const KeywordSchema = z
   });
 export type Keyword = z.infer<typeof KeywordSchema>;
 
-const SourceBaseSchema = z.object({
+const SourceBaseSchema = z.strictObject({
   /** Stable source id, e.g. `gnews-majalengka`, used in keys, logs and metrics. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'lowercase letters, digits and dashes, 1–60 chars'),
   enabled: z.boolean().default(true),
@@ -47,7 +47,7 @@ export const GoogleNewsSourceSchema = SourceBaseSchema.extend({
 export const RssSourceSchema = SourceBaseSchema.extend({
   kind: z.literal('rss'),
   /** RSS 2.0 or Atom feed URL. */
-  url: z.url(),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   /** Language of the feed when items carry none (ISO 639-1). */
   lang: z.string().default('id'),
 });
@@ -66,7 +66,7 @@ export const SourceConfigSchema = z.discriminatedUnion('kind', [
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
 /** A topic in the regency's taxonomy, assigned by keyword terms, with the OPD (agency) responsible. */
-export const TopicSchema = z.object({
+export const TopicSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
   label: z.string().min(1),
   /** Responsible regional agency (OPD), e.g. `Dinas PUTR`. */
@@ -77,7 +77,7 @@ export type Topic = z.infer<typeof TopicSchema>;
 
 export const SensitivitySchema = z.enum(['rendah', 'sedang', 'tinggi']);
 
-export const AlertConfigSchema = z.object({
+export const AlertConfigSchema = z.strictObject({
   /** Preset: `rendah` alerts least, `tinggi` most. */
   sensitivity: SensitivitySchema.default('sedang'),
   /** Minimum negative mentions in the window before any alert. */
@@ -92,7 +92,7 @@ export const AlertConfigSchema = z.object({
   minDistinctAuthors: z.number().int().min(1).default(2),
 });
 
-export const RegencyConfigSchema = z.object({
+export const RegencyConfigSchema = z.strictObject({
   /** Tenant id, e.g. `majalengka`. */
   regency: z.string().regex(/^[a-z0-9-]{2,40}$/),
   /** Display name, e.g. `Kabupaten Majalengka`. */
@@ -154,11 +154,29 @@ export function parseRegencyConfig(input: unknown, file = '<config>'): RegencyCo
   const config = result.data;
   const ids = new Set(config.keywords.map((k) => k.id));
   const problems: { path: string; message: string }[] = [];
+  const seenKeywords = new Set<string>();
   config.keywords.forEach((k, i) => {
+    if (seenKeywords.has(k.id))
+      problems.push({ path: `keywords.${i}.id`, message: `duplicate keyword id '${k.id}'` });
+    seenKeywords.add(k.id);
     k.requires.forEach((r, j) => {
       if (!ids.has(r))
         problems.push({ path: `keywords.${i}.requires.${j}`, message: `unknown keyword id '${r}'` });
+      else if (r === k.id)
+        problems.push({ path: `keywords.${i}.requires.${j}`, message: 'a keyword cannot require itself' });
     });
+  });
+  const cycle = requiresCycle(config.keywords);
+  if (cycle)
+    problems.push({
+      path: 'keywords',
+      message: `keywords require each other in a cycle: ${cycle.join(' → ')}`,
+    });
+  const seenTopics = new Set<string>();
+  config.topics.forEach((t, i) => {
+    if (seenTopics.has(t.id))
+      problems.push({ path: `topics.${i}.id`, message: `duplicate topic id '${t.id}'` });
+    seenTopics.add(t.id);
   });
   const sourceIds = new Set<string>();
   config.sources.forEach((s, i) => {
@@ -172,6 +190,31 @@ export function parseRegencyConfig(input: unknown, file = '<config>'): RegencyCo
   });
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
+}
+
+/** A cycle in `requires` (such keywords could never match), as ids, or undefined. */
+function requiresCycle(keywords: readonly Keyword[]): string[] | undefined {
+  const requires = new Map(keywords.map((k) => [k.id, k.requires.filter((r) => r !== k.id)]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const next of requires.get(id) ?? []) {
+      const found = visit(next);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const k of keywords) {
+    const found = visit(k.id);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function isValidTimeZone(zone: string): boolean {

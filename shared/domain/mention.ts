@@ -9,6 +9,9 @@ import { z } from 'zod';
 /** Longest text Pantau keeps for one mention, in UTF-16 code units; longer text is cut (see `docs/schemas.md`). */
 export const MAX_TEXT_LENGTH = 10_000;
 
+/** Longest URL Pantau keeps, in characters (browsers and CDNs cut longer ones; a longer one is rejected). */
+export const MAX_URL_LENGTH = 2_048;
+
 /** UTC ISO-8601 timestamp with a `Z` suffix and millisecond precision, e.g. `2026-11-30T07:00:00.000Z`. */
 export const IsoUtcSchema = z.iso.datetime({ offset: false, precision: 3 });
 
@@ -83,7 +86,7 @@ export const MentionSchema = z.object({
   /** Outlet or site that published the item (domain or name), when known. */
   outlet: z.string().max(200).optional(),
   /** Canonical URL: tracking parameters removed (see `canonicalUrl`). */
-  url: z.url({ protocol: /^https?$/, normalize: false }),
+  url: z.url({ protocol: /^https?$/, normalize: false }).max(MAX_URL_LENGTH),
   author: AuthorSchema,
   title: z.string().max(2_000).optional(),
   /** Plain text (tags stripped, entities decoded once), NFC-normalised, at most {@link MAX_TEXT_LENGTH}. */

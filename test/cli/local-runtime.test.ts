@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
 import { silentLog } from '#shared/observability.ts';
-import { openLocalStore, runLocal } from '../../cli/local-runtime.ts';
+import { openLocalStore, ReplayFileMissingError, runLocal } from '../../cli/local-runtime.ts';
 
 const REAL_REPLAY = '../shared/data/replay/majalengka-real/mentions.jsonl';
 const SMALL_REPLAY = 'test/fixtures/feeds/replay-small.jsonl';
@@ -91,6 +92,23 @@ describe('local runtime (npm start)', () => {
     expect(summary.failedSources.map((f) => f.sourceId).sort()).toEqual(['gnews-offline', 'rss-offline']);
     expect(summary.mentions.new).toBe(0);
     expect(existsSync(summary.digest)).toBe(true);
+  });
+
+  it('refuses a missing replay file and a data folder another process holds, with named errors', async () => {
+    await expect(
+      runLocal({
+        configPath: 'config/majalengka.json',
+        dataDir: join(dir, 'x'),
+        replay: join(dir, 'nope.jsonl'),
+        progress: () => {},
+        log: silentLog,
+      }),
+    ).rejects.toBeInstanceOf(ReplayFileMissingError);
+    const held = join(dir, 'held');
+    await mkdir(join(held, 'dynamodb'), { recursive: true });
+    // PID 1 is always alive: the folder looks held by another process.
+    await writeFile(join(held, 'dynamodb', 'pantau.pid'), '1');
+    await expect(openLocalStore(held)).rejects.toBeInstanceOf(DataFolderInUseError);
   });
 
   it.skipIf(!existsSync(REAL_REPLAY))(

@@ -2,8 +2,9 @@
  * Embedded DynamoDB for the local runtime and tests: dynalite (the real DynamoDB wire API, in-process),
  * persisted under a data folder when one is given. Never imported by a Lambda entry.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -20,6 +21,33 @@ export interface EmbeddedDynamo {
   close(): Promise<void>;
 }
 
+/** Another live process (e.g. `pantau serve`) has the embedded store in this folder open. */
+export class DataFolderInUseError extends Error {
+  override readonly name = 'DataFolderInUseError';
+}
+
+/**
+ * Take the folder's owner file, or fail if a live process holds it. LevelDB allows one process per
+ * folder and dynalite crashes the second one with an unhandled "Database is closed"; this turns that into
+ * a clear error. A stale owner file (its process is gone) is taken over.
+ */
+function claimFolder(path: string): () => void {
+  const owner = join(path, 'pantau.pid');
+  try {
+    const pid = Number.parseInt(readFileSync(owner, 'utf8'), 10);
+    if (pid && pid !== process.pid) {
+      process.kill(pid, 0);
+      throw new DataFolderInUseError(
+        `the data folder ${path} is in use by process ${pid} (is \`pantau serve\` running?): stop it first, or use another --data-dir`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof DataFolderInUseError) throw error;
+  }
+  writeFileSync(owner, String(process.pid));
+  return () => rmSync(owner, { force: true });
+}
+
 /**
  * Start dynalite on a free loopback port and make sure the table exists.
  * @param options.path folder for the LevelDB files; omitted → in memory.
@@ -29,6 +57,7 @@ export async function startEmbeddedDynamo(
 ): Promise<EmbeddedDynamo> {
   const tableName = options.tableName ?? 'pantau';
   if (options.path) mkdirSync(options.path, { recursive: true });
+  const release = options.path ? claimFolder(options.path) : () => {};
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
@@ -55,6 +84,7 @@ export async function startEmbeddedDynamo(
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      release();
     },
   };
 }
