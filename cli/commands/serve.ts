@@ -17,13 +17,7 @@ import { type ApiHandlerDeps, createHandler } from '#functions/api/app.ts';
 import type { ApiEvent, ApiResult } from '#functions/api/http.ts';
 import { corsHeaders } from '#functions/api/http.ts';
 import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
-import {
-  type AccessDecision,
-  type ApiKeyLookup,
-  checkAccess,
-  credentialFromHeaders,
-  parseApiKeyToken,
-} from '#shared/domain/api/auth.ts';
+import { type AccessDecision, type ApiKeyLookup, checkAccess } from '#shared/domain/api/auth.ts';
 import { TokenBuckets } from '#shared/domain/api/throttle.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import { errorMessage, type Log, MemoryMetricSink } from '#shared/observability.ts';
@@ -119,9 +113,13 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = flattenHeaders(req);
     const extra = corsHeaders(headers['origin'], cors);
-    const presented = credentialFromHeaders(headers);
+    const decision: AccessDecision = await checkAccess({ method, rawPath, headers }, options.keys);
+    // Throttle by the *verified* key; anything not authenticated shares its caller's address bucket, so a
+    // made-up key id can neither drain a real key's bucket nor dodge the limit.
     const throttleKey =
-      (presented && parseApiKeyToken(presented)?.keyId) || `ip:${req.socket.remoteAddress ?? ''}`;
+      decision.outcome === 'unauthenticated' || decision.outcome === 'public'
+        ? `ip:${req.socket.remoteAddress ?? ''}`
+        : `key:${decision.principal.keyId}`;
     const taken = buckets.take(throttleKey, clock.now());
     if (!taken.ok) {
       send(
@@ -130,7 +128,6 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
       );
       return;
     }
-    const decision: AccessDecision = await checkAccess({ method, rawPath, headers }, options.keys);
     if (decision.outcome === 'unauthenticated') {
       log.warn('API request not authenticated', { reason: decision.reason, method, path: rawPath });
       send(res, errorJson(401, 'API key missing or not valid', { 'www-authenticate': 'Bearer', ...extra }));

@@ -134,6 +134,17 @@ describe('pantau serve: API over HTTP', () => {
     expect(retryAfter).toBe('1');
     expect((await get('/v1/keywords', { 'x-api-key': analyst }, tight.url)).status).toBe(200);
   });
+
+  it('throttles forged keys by caller, not by the key id they name', async () => {
+    const keyId = analyst.split('_')[1] ?? '';
+    const forged = `pantau_${keyId}_${'x'.repeat(43)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await get('/v1/topics', { 'x-api-key': forged }, tight.url)).status);
+    expect(statuses).toEqual([401, 401, 429]);
+    // The real key whose id was forged keeps its own bucket.
+    expect((await get('/v1/topics', { 'x-api-key': analyst }, tight.url)).status).toBe(200);
+  });
 });
 
 describe('pantau serve: dashboard files', () => {
