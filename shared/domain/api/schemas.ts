@@ -9,7 +9,9 @@
  * once, and a comma in it is answered 400 `repeated_parameter`. Unknown parameters are answered 400
  * (`unrecognized_keys`) so a typo such as `sentimen=` never silently returns everything.
  */
+
 import { z } from 'zod';
+import { normalizeText } from '#shared/domain/text.ts';
 import { AcknowledgementSchema, AlertSchema } from '../alert.ts';
 import { IsoUtcSchema, ScoredMentionSchema, SentimentLabelSchema } from '../mention.ts';
 import { ApiScopeSchema } from './auth.ts';
@@ -70,7 +72,10 @@ const SourceIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a source id: lowercase letters, digits, dashes');
 /** `yyyy-mm-dd` (= 00:00 UTC that day) or a date-time with `Z` or an offset. */
-const InstantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const InstantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error:
+    'expected an ISO-8601 date (2026-11-30) or date-time with Z or an offset (2026-11-30T07:00:00Z; write + as %2B)',
+});
 
 const from = once(InstantSchema)
   .optional()
@@ -132,12 +137,17 @@ export const DigestDateParamSchema = z.iso.date();
 export const AlertIdParamSchema = z
   .string()
   .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z~[a-z]+(:[a-z0-9-]+)?$/,
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z~[a-z]+(:[a-z0-9-]+)*$/,
     'an alert id: <windowStart>~<seriesId>',
   );
 
 export const AckBodySchema = z.strictObject({
-  note: z.string().trim().max(2_000).optional().describe('Why, or what was done'),
+  note: z
+    .string()
+    .max(2_000)
+    .transform((v) => normalizeText(v))
+    .optional()
+    .describe('Why, or what was done'),
 });
 export const LabelBodySchema = z.strictObject({
   label: z
@@ -145,7 +155,11 @@ export const LabelBodySchema = z.strictObject({
     .transform((v) => v.toUpperCase())
     .pipe(SentimentLabelSchema)
     .describe('The correct label'),
-  note: z.string().trim().max(2_000).optional(),
+  note: z
+    .string()
+    .max(2_000)
+    .transform((v) => normalizeText(v))
+    .optional(),
 });
 
 // Responses.

@@ -570,6 +570,19 @@ describe('alerts', () => {
     expect(body<{ acknowledgement: { by: string } }>(again).acknowledgement.by).toBe('humas-ana');
   });
 
+  it('acknowledges alerts with the ids the detector writes (neg:/share: series, topics), cleaning the note', async () => {
+    const detectorId = '2026-11-29T08:00:00.000Z~share:topic:bandara';
+    await store.putAlert(testAlert('2026-11-29T08:00:00.000Z', 'share:topic:bandara'));
+    const result = await call({
+      method: 'POST',
+      path: `/v1/alerts/${encodeURIComponent(detectorId)}/ack`,
+      body: { note: 'Sudah\u0000 ditangani \u202Eterbalik' },
+      principal: ANALYST,
+    });
+    expect(result.statusCode, String(result.body)).toBe(200);
+    expect((await store.getAlert(detectorId))?.acknowledgement?.note).toBe('Sudah ditangani terbalik');
+  });
+
   it('answers 404 for an unknown or malformed alert id', async () => {
     const unknown = await call({
       method: 'POST',
