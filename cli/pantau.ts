@@ -7,6 +7,7 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ZodError } from 'zod';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { ConfigError } from '#shared/domain/config.ts';
 import { SentimentLabelSchema } from '#shared/domain/mention.ts';
@@ -304,6 +305,12 @@ try {
     error instanceof DataFolderInUseError
   ) {
     process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof ZodError) {
+    // Bad input that reached a schema (e.g. an empty --name): say which field, without the raw dump.
+    process.stderr.write(
+      `pantau: invalid input: ${error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}\n`,
+    );
     process.exitCode = 2;
   } else {
     process.stderr.write(`pantau: ${errorMessage(error)}\n`);
