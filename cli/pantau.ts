@@ -11,6 +11,7 @@ import { ZodError } from 'zod';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { ConfigError } from '#shared/domain/config.ts';
 import { SentimentLabelSchema } from '#shared/domain/mention.ts';
+import { normalizeText } from '#shared/domain/text.ts';
 import { errorMessage, type Log } from '#shared/observability.ts';
 import {
   loadConfigFile,
@@ -155,8 +156,12 @@ program
       return parsed.data;
     }),
   )
-  .requiredOption('--by <analyst>', 'who makes the correction (e-mail or name)')
-  .option('--note <text>', 'why')
+  .requiredOption('--by <analyst>', 'who makes the correction (e-mail or name)', (v: string) => {
+    const by = normalizeText(v, 200);
+    if (by.length === 0) throw new InvalidArgumentError('name the analyst (1–200 characters)');
+    return by;
+  })
+  .option('--note <text>', 'why', (v: string) => normalizeText(v, 2_000))
   .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
   .action(
     async (mentionId: string, label: 'POSITIVE', opts: { by: string; note?: string; dataDir: string }) => {
