@@ -77,6 +77,22 @@ describe('ComprehendAnalyzer', () => {
     expect(analyzer.unitsUsed).toBe(30 * 3);
   });
 
+  it('sends a document with an emoji straddling the 5,000-byte limit cut below it, emoji whole or gone', async () => {
+    comprehend.on(BatchDetectSentimentCommand).callsFake((input: { TextList: string[] }) => ({
+      ResultList: positiveFor(input.TextList),
+      ErrorList: [],
+    }));
+    const analyzer = new ComprehendAnalyzer({ client: new ComprehendClient({ region: 'ap-southeast-1' }) });
+    const text = `${'a'.repeat(4_998)}🙂 sisa`; // the emoji occupies bytes 4,999–5,002
+    expect(Buffer.byteLength(text)).toBeGreaterThan(5_000);
+    const [outcome] = await analyzer.analyze([{ id: 'big', text, lang: 'en' }]);
+    expect(outcome?.ok).toBe(true);
+    const sent = comprehend.commandCalls(BatchDetectSentimentCommand)[0]?.args[0].input.TextList?.[0] ?? '';
+    expect(Buffer.byteLength(sent)).toBeLessThan(5_000);
+    expect(sent.isWellFormed()).toBe(true);
+    expect(sent.endsWith('a')).toBe(true);
+  });
+
   it('groups documents by language, one call per language', async () => {
     comprehend.on(BatchDetectSentimentCommand).callsFake((input: { TextList: string[] }) => ({
       ResultList: positiveFor(input.TextList),
