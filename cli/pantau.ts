@@ -12,7 +12,7 @@ import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { ConfigError } from '#shared/domain/config.ts';
 import { SentimentLabelSchema } from '#shared/domain/mention.ts';
 import { normalizeText } from '#shared/domain/text.ts';
-import { errorMessage, type Log } from '#shared/observability.ts';
+import { errorMessage } from '#shared/observability.ts';
 import {
   loadConfigFile,
   openLocalStore,
@@ -20,20 +20,10 @@ import {
   type RunSummary,
   runLocal,
 } from './local-runtime.ts';
+import { cliLog } from './log.ts';
 
 const DEFAULT_CONFIG = 'config/majalengka.json';
 const DEFAULT_DATA_DIR = '.pantau';
-
-function stderrLog(verbose: boolean): Log {
-  const line =
-    (level: string) =>
-    (message: unknown, ...extra: unknown[]) => {
-      if (!verbose && (level === 'debug' || level === 'info')) return;
-      const context = extra.length > 0 ? ` ${JSON.stringify(extra.length === 1 ? extra[0] : extra)}` : '';
-      process.stderr.write(`[${level}] ${String(message)}${context}\n`);
-    };
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') } as Log;
-}
 
 function isoDate(value: string): string {
   // Date.parse rolls 2026-02-30 over to 2 March: require the date to survive a round trip.
@@ -124,7 +114,7 @@ program
         ...(opts.date ? { digestDate: opts.date } : {}),
         ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
         progress,
-        log: stderrLog(opts.verbose === true),
+        log: cliLog(opts.verbose === true),
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else printSummary(summary);

@@ -20,9 +20,10 @@ import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
 import { type AccessDecision, type ApiKeyLookup, checkAccess } from '#shared/domain/api/auth.ts';
 import { TokenBuckets } from '#shared/domain/api/throttle.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
-import { errorMessage, type Log, MemoryMetricSink } from '#shared/observability.ts';
+import { errorMessage, MemoryMetricSink } from '#shared/observability.ts';
 import { type Clock, systemClock } from '#shared/ports/clock.ts';
 import { loadConfigFile, localContext, openLocalStore } from '../local-runtime.ts';
+import { cliLog } from '../log.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -337,17 +338,6 @@ export interface ServeOptions {
   readonly port: number;
   readonly host: string;
   readonly verbose: boolean;
-}
-
-function cliLog(verbose: boolean): Log {
-  const line =
-    (level: string) =>
-    (message: unknown, ...extra: unknown[]) => {
-      if (!verbose && (level === 'debug' || level === 'info')) return;
-      const context = extra.length > 0 ? ` ${JSON.stringify(extra.length === 1 ? extra[0] : extra)}` : '';
-      process.stderr.write(`[${level}] ${String(message)}${context}\n`);
-    };
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') } as Log;
 }
 
 /**

@@ -4,6 +4,8 @@
  * shape and start. Reports recall within a delay budget, detection delay and false alarms per week on the
  * same series without bursts. Deterministic (seeded).
  */
+
+import { mulberry32 } from '#shared/domain/random.ts';
 import {
   createSeriesState,
   type DetectorParams,
@@ -17,17 +19,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
 
-/** mulberry32: small, fast, seedable PRNG (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Seedable PRNG for the synthetic benchmark (mulberry32). */
+export const seededRandom = mulberry32;
 
 function binomial(n: number, p: number, u: () => number): number {
   let k = 0;

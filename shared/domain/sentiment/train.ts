@@ -7,6 +7,7 @@
  * Not imported by the Lambda path (`index.ts`); used by `scripts/train-sentiment.ts` and tests.
  */
 
+import { mulberry32 } from '../random.ts';
 import { extractFeatures, type FeatureConfig, SparseBuffer } from './features.ts';
 import { classificationReport } from './metrics.ts';
 import {
@@ -66,17 +67,7 @@ export interface FloatModel {
   readonly weights: Float32Array;
 }
 
-/** mulberry32: a small seeded PRNG (public domain, Tommy Ettinger); enough for shuffling. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../random.ts';
 
 /**
  * Extract and merge the hashed features of every example.

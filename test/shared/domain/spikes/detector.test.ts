@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '#shared/domain/random.ts';
 import {
   createSeriesState,
   DetectorInputError,
@@ -16,16 +17,7 @@ const HOUR = 3_600_000;
 /** Monday 2026-01-05 00:00 WIB. */
 const START = Date.UTC(2026, 0, 4, 17);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const rng = mulberry32;
 
 function poisson(mean: number, u: () => number): number {
   const l = Math.exp(-mean);
