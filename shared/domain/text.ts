@@ -117,8 +117,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * U+2066–U+2069 (they can make a link or a name read differently from what it is: "Trojan Source").
  * ZWJ/ZWNJ stay: emoji sequences and some scripts need them.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const INVISIBLE_CHARS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 /** Any run of Unicode white space (includes NBSP, U+2000–U+200A, line/paragraph separators, U+3000). */
 const WHITESPACE_RUN = /\s+/gu;
