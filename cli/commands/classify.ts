@@ -3,7 +3,7 @@
  *
  * Input: one text per line, or JSON Lines objects with a `text` field (and an optional `lang` hint).
  * A line is read as JSON only when it starts with `{`. Output: one JSON object per input line,
- * `{"label","scores","lang","route","model","modelVersion"}`, or `{"error","line"}` for a bad line.
+ * `{"line","label","scores","lang","route","model","modelVersion"}`, or `{"error","line"}` for a bad line.
  * Empty lines are skipped (not counted). Texts routed to Comprehend are still scored by the embedded
  * model here (the CLI works offline); `route` says where the pipeline would send them.
  */
@@ -20,6 +20,8 @@ const JsonLineSchema = z.object({
 
 /** One output line for a scored text. */
 export interface ClassifyResult {
+  /** 1-based input line number (blank lines are skipped but counted), to join results back to input. */
+  line: number;
   label: string;
   scores: { Positive: number; Negative: number; Neutral: number; Mixed: number };
   lang: string;
@@ -65,6 +67,7 @@ export async function classifyCommand(
       const routed = detectLanguage(text, lang);
       const sentiment = model.classify(text, routed.lang);
       const result: ClassifyResult = {
+        line: lineNumber,
         label: sentiment.label,
         scores: sentiment.scores,
         lang: routed.lang,

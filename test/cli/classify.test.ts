@@ -35,10 +35,19 @@ describe('classifyCommand', () => {
     expect(records).toHaveLength(5);
     const [first, second, bad, broken, english] = records;
     for (const ok of [first, second, english]) {
-      expect(Object.keys(ok!).sort()).toEqual(['label', 'lang', 'model', 'modelVersion', 'route', 'scores']);
+      expect(Object.keys(ok!).sort()).toEqual([
+        'label',
+        'lang',
+        'line',
+        'model',
+        'modelVersion',
+        'route',
+        'scores',
+      ]);
       expect(SentimentSchema.safeParse(ok).success).toBe(true);
     }
-    expect(first).toMatchObject({ lang: 'id', route: 'embedded', model: 'pantau-id' });
+    expect(first).toMatchObject({ line: 1, lang: 'id', route: 'embedded', model: 'pantau-id' });
+    expect(english).toMatchObject({ line: 6 });
     expect(second).toMatchObject({ lang: 'su', route: 'embedded' });
     expect(english).toMatchObject({ lang: 'en', route: 'comprehend' });
     expect(bad).toMatchObject({ line: 3 });
