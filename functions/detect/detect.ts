@@ -11,7 +11,7 @@
  * each alert of the last 24 hours not yet marked published, so neither a crash nor a failed delivery
  * loses an alert, and a delivered one is never sent twice by Pantau.
  */
-import { type Alert, alertId, type NarrativeSummary } from '#shared/domain/alert.ts';
+import { type Alert, alertId, type NarrativeBuilder } from '#shared/domain/alert.ts';
 import { renderAlert } from '#shared/domain/alert-render.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
@@ -45,10 +45,7 @@ export interface DetectDeps {
     Pick<AlertStore, 'getSeriesState' | 'putSeriesState' | 'putAlert' | 'markAlertPublished' | 'listAlerts'>;
   readonly publisher: AlertPublisher;
   /** Groups a window's negative mentions against a trailing baseline (`shared/domain/narratives`). */
-  readonly buildNarratives: (
-    window: readonly ScoredMention[],
-    baseline: readonly ScoredMention[],
-  ) => NarrativeSummary[];
+  readonly buildNarratives: NarrativeBuilder;
   readonly clock: Clock;
   readonly log: Log;
   readonly metrics: MetricSink;

@@ -4,7 +4,7 @@
  * it again but delivers it only if it was never delivered (unless `resend`).
  */
 
-import type { NarrativeSummary } from '#shared/domain/alert.ts';
+import type { NarrativeBuilder } from '#shared/domain/alert.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import {
   buildDigest,
@@ -28,10 +28,7 @@ export interface DigestDeps {
     Pick<AlertStore, 'listAlerts' | 'putDigest' | 'getDigest'>;
   readonly sink: DigestSink;
   /** Groups the day's negative mentions against the week before (`shared/domain/narratives`). */
-  readonly buildNarratives: (
-    window: readonly ScoredMention[],
-    baseline: readonly ScoredMention[],
-  ) => NarrativeSummary[];
+  readonly buildNarratives: NarrativeBuilder;
   readonly clock: Clock;
   readonly log: Log;
   readonly metrics: MetricSink;

@@ -3,7 +3,7 @@
  * scheduled handler can never create (or send) a second alert for the same series and window.
  */
 import { z } from 'zod';
-import { IsoUtcSchema, SentimentLabelSchema } from './mention.ts';
+import { IsoUtcSchema, type ScoredMention, SentimentLabelSchema } from './mention.ts';
 
 /** An example post attached to an alert or narrative. */
 export const ExampleMentionSchema = z.object({
@@ -32,6 +32,15 @@ export const NarrativeSummarySchema = z.object({
   examples: z.array(ExampleMentionSchema),
 });
 export type NarrativeSummary = z.infer<typeof NarrativeSummarySchema>;
+
+/**
+ * Groups a window's negative mentions against a trailing baseline of mentions into narratives, largest
+ * first (`buildNarratives` in `shared/domain/narratives`).
+ */
+export type NarrativeBuilder = (
+  window: readonly ScoredMention[],
+  baseline: readonly ScoredMention[],
+) => NarrativeSummary[];
 
 export const AlertKindSchema = z.enum(['volume', 'share']);
 
