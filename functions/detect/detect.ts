@@ -15,6 +15,7 @@ import { type Alert, alertId, type NarrativeBuilder } from '#shared/domain/alert
 import { renderAlert } from '#shared/domain/alert-render.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
+import { authorKey } from '#shared/domain/narratives/index.ts';
 import {
   createSeriesState,
   type DetectorParams,
@@ -69,8 +70,8 @@ interface Pending {
   readonly spike: SpikeAlert;
   readonly score: number;
   readonly bucketStartMs: number;
-  readonly total: number;
-  readonly negative: number;
+  /** All mentions in the alert's window (every bucket from the window start to the alerting bucket). */
+  readonly windowTotal: number;
 }
 
 function severityOf(spike: SpikeAlert): Alert['severity'] {
@@ -165,14 +166,15 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       ...share.raised.filter((a) => a.spike.kind === 'share'),
     ];
     for (const r of raised) {
-      const c = byHour.get(r.bucketStartMs);
+      let windowTotal = 0;
+      for (let t = r.spike.windowStartMs; t <= r.bucketStartMs; t += HOUR_MS)
+        windowTotal += byHour.get(t)?.total ?? 0;
       pending.push({
         series: s.id,
         ...(s.keyword ? { keyword: s.keyword } : {}),
         ...(s.topic ? { topic: s.topic } : {}),
         ...r,
-        total: c?.total ?? 0,
-        negative: c?.negative ?? 0,
+        windowTotal,
       });
     }
   }
@@ -242,11 +244,10 @@ async function storeAlert(
   const baselineFrom = new Date(p.spike.windowStartMs - NARRATIVE_BASELINE_MS).toISOString();
   const baseline = await listAll(deps, scope, baselineFrom, windowStart, undefined, 1_000);
   const narratives = deps.buildNarratives(windowMentions, baseline);
-  const authors = new Set(
-    windowMentions.map((m) => m.author.id ?? m.author.handle ?? m.author.name ?? m.outlet ?? m.source),
-  );
-  const negative = p.spike.kind === 'share' ? p.spike.observed : p.spike.observed;
-  const total = p.spike.kind === 'share' ? (p.spike.total ?? p.total) : Math.max(p.total, negative);
+  const authors = new Set(windowMentions.map(authorKey));
+  const negative = p.spike.observed;
+  const total =
+    p.spike.kind === 'share' ? (p.spike.total ?? p.windowTotal) : Math.max(p.windowTotal, negative);
   const expected = p.spike.expected;
   const alert: Alert = {
     id: alertId(windowStart, `${p.spike.kind === 'share' ? 'share' : 'neg'}:${p.series}`),

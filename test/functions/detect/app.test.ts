@@ -129,6 +129,13 @@ describe('detect handler', () => {
       windowEnd: '2026-11-30T10:00:00.000Z',
     });
     expect(volume[0]?.expected).toBeLessThan(2);
+    // The alert's total covers its whole window, not only the last bucket.
+    const windowCounts = syntheticCounts(
+      'kw:kertajati',
+      volume[0]?.windowStart ?? '',
+      volume[0]?.windowEnd ?? '',
+    );
+    expect(volume[0]?.total).toBe(windowCounts.reduce((sum, h) => sum + h.total, 0));
     expect(result.alerts.some((a) => a.keyword === 'jatiwangi' || a.topic === 'pendidikan')).toBe(false);
     const topic = result.alerts.find((a) => a.seriesId === 'neg:topic:bandara');
     expect(topic).toMatchObject({ topic: 'bandara', kind: 'volume', observed: 25 });
