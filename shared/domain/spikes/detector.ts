@@ -23,6 +23,7 @@ import { logBetaBinomialUpperTail, logNegBinUpperTail } from './stats.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+const WEEK_MS = 7 * DAY_MS;
 const LN10 = Math.LN10;
 
 /** Sensitivity presets, in the words the dashboard shows (Indonesian: low / medium / high). */
@@ -858,9 +859,9 @@ function levelShift(
   dv: Derived,
 ): { score: number; rawScore: number; alert: SpikeAlert | null } {
   const c = s.cusum;
-  // The slow level is a poor baseline until it has seen one half-life of data (its start-up error, and the
-  // seasonal factors', would otherwise accumulate in the statistic), so the CUSUM starts only then.
-  const ready = warm && t - s.startMs >= params.slowLevelHalfLifeMs;
+  // The CUSUM starts with the alerts (after `warmupMs`): the weekday factors' week-1 start-up (held at 1,
+  // then a one-day prior; see learnVolume) no longer biases the slow baseline in the first week.
+  const ready = warm;
   const mu = Math.max(params.minExpected, s.slowLevel * seasonal);
   const alpha = Math.max(MIN_ALPHA, s.alpha);
   const r = 1 / alpha;
@@ -940,10 +941,12 @@ function learnVolume(
   const hourTarget = x / (s.level * s.weekday[d]!);
   s.hour[h] = Math.max(0.02, s.hour[h]! + aHour * (hourTarget - s.hour[h]!));
   s.hourN[h]! += 1;
-  // The weekday factors start after one full day, once the level is a full-day mean; before that they
-  // would carry the start-up error of the level for weeks (their half-life is long).
-  if (t - s.startMs >= DAY_MS) {
-    const aDay = Math.max(dv.aDay, 1 / (s.weekdayN[d]! + 1));
+  // Within one day the level and a weekday factor cannot be told apart, so a weekday factor learnt from
+  // its first buckets carries the level's start-up error (a single night bucket set one to 0.27). The
+  // factors therefore stay at 1 for the first week, then learn as a running mean that starts from one day
+  // of pseudo-observations at 1 (a one-day prior), so a weekday's first few buckets cannot swing it.
+  if (t - s.startMs >= WEEK_MS) {
+    const aDay = Math.max(dv.aDay, 1 / (s.weekdayN[d]! + dv.perWeekInDay + 1));
     const dayTarget = x / (s.level * s.hour[h]!);
     s.weekday[d] = Math.max(0.1, s.weekday[d]! + aDay * (dayTarget - s.weekday[d]!));
     s.weekdayN[d]! += 1;

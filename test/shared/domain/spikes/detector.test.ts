@@ -148,6 +148,37 @@ describe('stepSeries', () => {
     }
   });
 
+  it('keeps the weekday factors at 1 in week 1, then moves one by a single bucket only 1/25 of the way', () => {
+    // Flat 10 mentions/hour, so every factor's target is 1, except for empty night buckets. Week 1: an empty
+    // Tuesday 02:00 bucket used to set that weekday's factor from its own first bucket (rate 1/(0 + 1)), i.e.
+    // to the 0.1 floor; now no weekday factor is learnt before day 7. The empty Monday 00:00 bucket that
+    // opens week 2 moves Monday by 1/(0 + 24 + 1) (a one-day prior of 24 hourly buckets at 1): 1 − 1/25 =
+    // 0.96, then renormalised to mean 1: 0.96 · 7 / 6.96 = 0.965517.
+    const obs: Observation[] = Array.from({ length: 7 * 24 + 1 }, (_, i) => ({
+      bucketStartMs: START + i * HOUR,
+      total: i === 26 || i === 7 * 24 ? 0 : 10,
+      negative: 0,
+    }));
+    const week1 = run(obs.slice(0, 7 * 24), sedang).state;
+    expect(week1.weekday).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(week1.weekdayN).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    const next = stepSeries(week1, obs[7 * 24]!, sedang).state;
+    expect(next.weekday[0]).toBeCloseTo(0.965517, 6);
+    for (const f of next.weekday.slice(1)) expect(f).toBeCloseTo(7 / 6.96, 6);
+    expect(next.weekdayN[0]).toBe(1);
+  });
+
+  it('runs the level-shift CUSUM from the end of the warm-up (day 1), not from day 7', () => {
+    // Same hand computation as the next test (μ = 10, α = 0.1, ρ = 2, x = 20: LLR 1.69899), on day 2.
+    const t = START + 2 * 24 * HOUR;
+    const s = createSeriesState(START, sedang);
+    Object.assign(s, { n: 48, lastBucketStartMs: t - HOUR, level: 10, slowLevel: 10, alpha: 0.1 });
+    expect(stepSeries(s, { bucketStartMs: t, total: 20, negative: 2 }, sedang).state.cusum.stat).toBeCloseTo(
+      1.69899,
+      4,
+    );
+  });
+
   it('adds the negative-binomial log-likelihood ratio of a doubling to the CUSUM', () => {
     // μ = 10 (slow level 10, flat seasonal factors), α = 0.1 so r = 10, ρ = 2, x = 20 (under μ + 4σ ≈ 28.9):
     // LLR = 20·ln(2·20/30) − 10·ln(30/20) = 5.75364 − 4.05465 = 1.69899.
