@@ -390,6 +390,8 @@ const MAX_RHO = 0.5;
 /** Prior weight of the ρ estimate, as an equivalent Σ n(n−1)p(1−p) (about 10 buckets of 10 mentions). */
 const RHO_PRIOR_DEN = 200;
 const RHO_PRIOR = 0.01;
+/** Buckets by which the share baseline lags the tested bucket (see `advance`). */
+const SHARE_LAG = 2;
 /** Longest gap filled with empty buckets; beyond it the rings are cleared and time jumps. */
 const MAX_GAP_BUCKETS = 24 * 14;
 
@@ -674,7 +676,16 @@ function advance(
     learnVolume(s, t, total, dv, h, d, mu);
     learnSlowLevel(s, total, seasonal, mu, dv);
   }
-  if (s.share.activeSinceMs === null) learnShare(s, total, negative, dv, p0, rho);
+  // Guard band: the share baseline learns the bucket SHARE_LAG back, not this one, so the first buckets of a
+  // burst are not yet in the baseline when the two-bucket test sees them, and a burst that alerts (which
+  // freezes the baseline) is never learnt.
+  if (s.share.activeSinceMs === null) {
+    const lag = Math.min(SHARE_LAG, kMax - 1);
+    if (s.n >= lag) {
+      const j = kMax - 1 - lag;
+      learnShare(s, s.ringTotal[j]!, s.ringNegative[j]!, dv, p0, rho);
+    }
+  }
   s.n += 1;
   s.lastBucketStartMs = t;
   return { state: s, score, rawScore, alert, duplicate: false };
