@@ -14,7 +14,10 @@ export interface CollectResult {
     readonly fetched: number;
     readonly new: number;
     readonly duplicate: number;
+    /** Sources that failed (skipped ones not included). */
     readonly failedSources: number;
+    /** Sources not polled on purpose: credentials missing, daily budget spent. */
+    readonly skippedSources: number;
   };
 }
 
@@ -48,7 +51,8 @@ export function createHandler(deps: CollectDeps) {
         fetched: sum((r) => r.fetched),
         new: sum((r) => r.new),
         duplicate: sum((r) => r.duplicate),
-        failedSources: sum((r) => (r.ok ? 0 : 1)),
+        failedSources: sum((r) => (r.ok || r.skipped ? 0 : 1)),
+        skippedSources: sum((r) => (r.skipped ? 1 : 0)),
       },
     };
   });

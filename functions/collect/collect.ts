@@ -11,11 +11,13 @@ import { canonicalUrl } from '#shared/domain/url.ts';
 import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MentionQueue } from '#shared/ports/mention-queue.ts';
-import type {
-  MentionSource,
-  SourceCursor,
-  SourceFetchResult,
-  SourceItem,
+import {
+  type MentionSource,
+  type SourceBudget,
+  type SourceCursor,
+  type SourceFetchResult,
+  type SourceItem,
+  SourceSkippedError,
 } from '#shared/ports/mention-source.ts';
 import type { MentionStore, SourceState } from '#shared/ports/mention-store.ts';
 
@@ -50,6 +52,12 @@ export interface SourceReport {
   readonly rejected: number;
   /** New mentions the queue did not accept; they are retried on the next poll. */
   readonly enqueueFailed: number;
+  /** `ok: false` with `skipped`: not polled on purpose (credentials missing, budget spent); see `error`. */
+  readonly skipped?: { readonly code: string };
+  /** Conditions that did not stop the poll (a later page failed, a page bound reached …). */
+  readonly warnings?: readonly string[];
+  /** Daily budget after the poll, for sources that have one (X, YouTube). */
+  readonly budget?: SourceBudget;
   readonly error?: string;
 }
 
@@ -159,6 +167,17 @@ async function collectSource(
     });
   } catch (error) {
     const message = errorMessage(error);
+    if (error instanceof SourceSkippedError) {
+      // Not a failure: the operator chose not to configure it (or its budget is spent); state stays as it was.
+      deps.log.warn('Source skipped', {
+        source: source.id,
+        kind: source.kind,
+        code: error.code,
+        reason: message,
+      });
+      await deps.store.recordSourceRun({ ...base, at, ok: false, error: message });
+      return { ...base, ok: false, skipped: { code: error.code }, error: message };
+    }
     deps.log.error('Source failed', { source: source.id, kind: source.kind, error: message });
     deps.metrics.count('SourceFailures', 1, { source: source.id });
     await deps.store.putSourceState({
@@ -176,6 +195,9 @@ async function collectSource(
   let rejected = fetched.rejected.length;
   for (const r of fetched.rejected) {
     deps.log.warn('Source item rejected', { source: source.id, reason: r.reason, detail: r.detail });
+  }
+  for (const warning of fetched.warnings ?? []) {
+    deps.log.warn('Source warning', { source: source.id, warning });
   }
   let unmatched = 0;
   let duplicate = 0;
@@ -214,7 +236,7 @@ async function collectSource(
   const state: SourceState = {
     sourceId: source.id,
     cursor: advanceCursor(
-      previous?.cursor.lastSeenAt,
+      previous?.cursor,
       handedOn,
       toSend.filter((m) => !sentIds.has(m.id)),
       fetched,
@@ -233,8 +255,18 @@ async function collectSource(
     unmatched,
     rejected,
     enqueueFailed: sent.failed.length,
+    ...(fetched.warnings && fetched.warnings.length > 0 ? { warnings: fetched.warnings } : {}),
+    ...(fetched.budget ? { budget: fetched.budget } : {}),
   };
-  await deps.store.recordSourceRun({ ...report, at, rejected });
+  await deps.store.recordSourceRun({
+    sourceId: report.sourceId,
+    at,
+    ok: true,
+    fetched: report.fetched,
+    new: report.new,
+    duplicate: report.duplicate,
+    rejected,
+  });
   deps.metrics.count('MentionsFetched', report.fetched, { source: source.id });
   deps.metrics.count('MentionsNew', report.new, { source: source.id });
   deps.metrics.count('MentionsDuplicate', report.duplicate, { source: source.id });
@@ -245,14 +277,18 @@ async function collectSource(
 
 /**
  * The next cursor: the newest `publishedAt` handed on, but never at or past the oldest item that failed
- * to reach the queue (so it is fetched and retried next time). Source tokens (ETag, since_id) pass through.
+ * to reach the queue (so it is fetched and retried next time). The source's token (ETag, min_id, sweep
+ * marks) is taken from the poll only when every new item reached the queue; otherwise the previous token
+ * is kept, so the next poll asks for the same items again (those already queued are then duplicates).
+ * Budget usage is always taken from the poll: reads already made are paid for.
  */
 function advanceCursor(
-  previous: string | undefined,
+  previousCursor: SourceCursor | undefined,
   handedOn: readonly Mention[],
   failed: readonly Mention[],
   fetched: SourceFetchResult,
 ): SourceCursor {
+  const previous = previousCursor?.lastSeenAt;
   const oldestFailed = failed.reduce<string | undefined>(
     (min, m) => (!min || m.publishedAt < min ? m.publishedAt : min),
     undefined,
@@ -262,6 +298,7 @@ function advanceCursor(
     if (oldestFailed && m.publishedAt >= oldestFailed) continue;
     if (!lastSeenAt || m.publishedAt > lastSeenAt) lastSeenAt = m.publishedAt;
   }
-  const token = fetched.cursor?.token;
-  return { ...(lastSeenAt ? { lastSeenAt } : {}), ...(token ? { token } : {}) };
+  const token = failed.length > 0 ? previousCursor?.token : fetched.cursor?.token;
+  const usage = fetched.cursor?.usage ?? previousCursor?.usage;
+  return { ...(lastSeenAt ? { lastSeenAt } : {}), ...(token ? { token } : {}), ...(usage ? { usage } : {}) };
 }

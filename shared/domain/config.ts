@@ -58,10 +58,116 @@ export const ReplaySourceSchema = SourceBaseSchema.extend({
   path: z.string().min(1),
 });
 
+/**
+ * Name of a credential set (never the secret itself): a key of the `source-tokens` secret on AWS, of the
+ * local credentials file, or the suffix of a `PANTAU_CREDENTIALS_<NAME>` variable (`docs/sources.md`).
+ */
+const CredentialNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,59}$/, 'a credential set name: lowercase letters, digits, ".", "_", "-"');
+
+/** Pages read per poll by paging APIs: bounds the work of one Lambda run (the rest comes next poll). */
+const MaxPagesSchema = z.number().int().min(1).max(10).default(3);
+
+export const MastodonSourceSchema = SourceBaseSchema.extend({
+  kind: z.literal('mastodon'),
+  /** Instance base URL, e.g. `https://mastodon.social` (public hashtag timelines need no key). */
+  instance: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** Hashtags to follow, with or without `#` (letters, digits, `_`), e.g. `["majalengka", "kertajati"]`. */
+  hashtags: z
+    .array(z.string().regex(/^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag: letters, digits and _'))
+    .min(1)
+    .max(10),
+  /** Statuses per page (Mastodon's maximum is 40). */
+  limit: z.number().int().min(1).max(40).default(40),
+  maxPages: MaxPagesSchema,
+});
+
+export const BlueskySourceSchema = SourceBaseSchema.extend({
+  kind: z.literal('bluesky'),
+  /** `app.bsky.feed.searchPosts` query (Lucene-like: words, `"phrases"`, `from:`, `#tag`). */
+  query: z.string().min(1).max(500),
+  /** Credential set with `identifier` (handle or e-mail) and `appPassword`. */
+  credentials: CredentialNameSchema,
+  /** PDS that issues the session and proxies the search. @default https://bsky.social */
+  service: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://bsky.social'),
+  /** Only posts declared in this language (ISO 639-1), when set. */
+  lang: z
+    .string()
+    .regex(/^[a-z]{2,3}$/)
+    .optional(),
+  maxPages: MaxPagesSchema,
+});
+
+export const YouTubeSourceSchema = SourceBaseSchema.extend({
+  kind: z.literal('youtube'),
+  /** Credential set with `apiKey` (YouTube Data API v3). */
+  credentials: CredentialNameSchema,
+  /** `search.list` query for videos (100 quota units per call); omit to watch `channelIds` only. */
+  query: z.string().min(1).max(500).optional(),
+  /** Channels whose uploads playlist is read (1 unit per call), e.g. local news or the Pemkab channel. */
+  channelIds: z
+    .array(z.string().regex(/^UC[A-Za-z0-9_-]{22}$/, 'a channel id like UCxxxxxxxxxxxxxxxxxxxxxx'))
+    .max(20)
+    .default([]),
+  regionCode: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('ID'),
+  relevanceLanguage: z
+    .string()
+    .regex(/^[a-z]{2,3}$/)
+    .default('id'),
+  /** `search.list` calls per poll (each costs 100 units of the 10 000/day default quota). */
+  maxSearchCallsPerRun: z.number().int().min(0).max(5).default(1),
+  /** Videos whose newest comments are read per poll (`commentThreads.list`, 1 unit each). */
+  commentVideosPerRun: z.number().int().min(0).max(50).default(10),
+  /** Days a found video's comments keep being read. */
+  trackVideoDays: z.number().int().min(1).max(30).default(7),
+  /** Quota units this source may spend per Pacific-time day (YouTube's quota day). */
+  dailyQuotaUnits: z.number().int().min(1).max(1_000_000).default(2_000),
+});
+
+export const RedditSourceSchema = SourceBaseSchema.extend({
+  kind: z.literal('reddit'),
+  /** Reddit search query. */
+  query: z.string().min(1).max(512),
+  /** Credential set with `clientId` and `clientSecret` (an app-only OAuth "script"/"web" app). */
+  credentials: CredentialNameSchema,
+  /** Search only this subreddit (name without `r/`), when set. */
+  subreddit: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{2,21}$/)
+    .optional(),
+  /** Descriptive User-Agent Reddit requires: `<platform>:<app id>:<version> (by /u/<operator>)`. */
+  userAgent: z.string().min(10).max(300),
+  /** Reddit's `t`: how far back a search looks. */
+  timeWindow: z.enum(['hour', 'day', 'week']).default('day'),
+  maxPages: MaxPagesSchema,
+});
+
+export const XSourceSchema = SourceBaseSchema.extend({
+  kind: z.literal('x'),
+  /** X API v2 recent-search query, e.g. `Majalengka lang:id -is:retweet` (≤ 512 characters on Basic). */
+  query: z.string().min(1).max(512),
+  /** Credential set with `bearerToken`. Without it the source is skipped: X is paid per post read. */
+  credentials: CredentialNameSchema,
+  /** Posts this source may read per UTC day (X bills per post read; about USD 0.005 each). */
+  dailyReadBudget: z.number().int().min(10).max(1_000_000).default(300),
+  /** `max_results` per page (X allows 10–100). */
+  maxResults: z.number().int().min(10).max(100).default(100),
+  maxPages: MaxPagesSchema,
+});
+
 export const SourceConfigSchema = z.discriminatedUnion('kind', [
   GoogleNewsSourceSchema,
   RssSourceSchema,
   ReplaySourceSchema,
+  MastodonSourceSchema,
+  BlueskySourceSchema,
+  YouTubeSourceSchema,
+  RedditSourceSchema,
+  XSourceSchema,
 ]);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
@@ -187,6 +293,8 @@ export function parseRegencyConfig(input: unknown, file = '<config>'): RegencyCo
       if (!ids.has(k))
         problems.push({ path: `sources.${i}.keywords.${j}`, message: `unknown keyword id '${k}'` });
     });
+    if (s.kind === 'youtube' && s.query === undefined && s.channelIds.length === 0)
+      problems.push({ path: `sources.${i}`, message: 'a youtube source needs a query or channelIds' });
   });
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;

@@ -23,12 +23,34 @@ export interface SourceItem {
   readonly engagement?: Engagement;
 }
 
+/** Spend of a daily API budget (X posts read, YouTube quota units), persisted with the cursor. */
+export interface SourceUsage {
+  /** Calendar day the spend counts against, `yyyy-mm-dd` in the provider's reset zone. */
+  readonly day: string;
+  /** Units spent on that day (posts read, quota units). */
+  readonly used: number;
+}
+
 /** Opaque per-(source, query) state, persisted between polls (last-seen marker, ETag …). */
 export interface SourceCursor {
   /** Newest `publishedAt` (UTC ISO-8601) handed to the queue so far. */
   readonly lastSeenAt?: string;
-  /** Source-specific cursor (since_id, page token, ETag …). */
+  /**
+   * Source-specific cursor (since_id, page token, ETag …). Collect keeps the previous token when any
+   * item of the poll failed to reach the queue, so the next poll fetches those items again.
+   */
   readonly token?: string;
+  /** Budget spent so far; unlike `token`, always saved after a poll (spent is spent). */
+  readonly usage?: SourceUsage;
+}
+
+/** A daily budget as reported by a poll (for logs and the run summary). */
+export interface SourceBudget {
+  readonly day: string;
+  readonly used: number;
+  readonly limit: number;
+  /** What is counted, e.g. `posts` or `quota units`. */
+  readonly unit: string;
 }
 
 /** What one poll of a source returns. */
@@ -40,6 +62,13 @@ export interface SourceFetchResult {
   readonly httpStatus?: number;
   /** Source-specific state to keep for the next poll (ETag, since_id …); `lastSeenAt` is set by collect. */
   readonly cursor?: SourceCursor;
+  /**
+   * Things the operator should know that did not stop the poll: a later page failed (the items before it
+   * are kept and the cursor stops there), a page bound was reached (the rest comes next poll) …
+   */
+  readonly warnings?: readonly string[];
+  /** The daily budget after this poll, for sources that have one. */
+  readonly budget?: SourceBudget;
 }
 
 /** Context for one poll. */
@@ -74,5 +103,22 @@ export class SourceError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${sourceId}: ${message}`, options);
+  }
+}
+
+/**
+ * The source was not polled on purpose: its credentials are not configured, or its daily budget is spent.
+ * Collect reports it as skipped (with `code` and the reason), not as a failure, and keeps its state.
+ */
+export class SourceSkippedError extends SourceError {
+  override readonly name: string = 'SourceSkippedError';
+  constructor(
+    sourceId: string,
+    /** Machine-readable reason, e.g. `credentials-missing`, `budget-exhausted`. */
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(sourceId, message, false, options);
   }
 }

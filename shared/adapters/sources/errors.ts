@@ -2,7 +2,7 @@
  * Errors that stop a whole poll of one source. All extend the port's {@link SourceError}, carry the source
  * id (in `sourceId` and the message) and say whether a later poll may succeed (`retryable`).
  */
-import { SourceError } from '#shared/ports/mention-source.ts';
+import { SourceError, SourceSkippedError } from '#shared/ports/mention-source.ts';
 
 /** The server answered with a non-success status (after retries for 429/5xx). */
 export class SourceHttpError extends SourceError {
@@ -11,17 +11,20 @@ export class SourceHttpError extends SourceError {
     sourceId: string,
     readonly status: number,
     readonly url: string,
-    /** Wait the server asked for (from `Retry-After`), in ms, when it gave one. */
+    /** Wait the server asked for (`Retry-After`, or a 429's rate-limit reset header), in ms, when it gave one. */
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; bodyExcerpt?: string },
   ) {
     super(
       sourceId,
       `HTTP ${status} from ${url}${retryAfterMs === undefined ? '' : ` (retry after ${retryAfterMs} ms)`}`,
       status === 408 || status === 429 || status >= 500,
-      options,
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
+    if (options?.bodyExcerpt !== undefined) this.bodyExcerpt = options.bodyExcerpt;
   }
+  /** First KiB of a 4xx response body (API error JSON), for adapters and diagnostics; not in `message`. */
+  readonly bodyExcerpt?: string;
 }
 
 /** An attempt exceeded its time budget (after retries). */
@@ -95,4 +98,62 @@ function causeCode(error: Error): string | undefined {
     return `${error.message} (${inner.code})`;
   }
   return undefined;
+}
+
+/**
+ * An API answered 2xx with a body we cannot use: not JSON, or not the documented shape (the provider
+ * changed its API). `context` names the call, e.g. `searchPosts page 2`. Not retryable.
+ */
+export class SourceResponseError extends SourceError {
+  override readonly name = 'SourceResponseError';
+  constructor(
+    sourceId: string,
+    /** Which call, e.g. `timelines/tag/majalengka page 1`. */
+    readonly context: string,
+    /** What was wrong, e.g. `posts: expected array, received undefined`. */
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(sourceId, `unexpected response from ${context}: ${problem}`, false, options);
+  }
+}
+
+/** The provider rejected the configured credentials (wrong app password, revoked key). Not retryable. */
+export class SourceAuthError extends SourceError {
+  override readonly name = 'SourceAuthError';
+  constructor(sourceId: string, message: string, options?: { cause?: unknown }) {
+    super(sourceId, message, false, options);
+  }
+}
+
+/** The source's credential set is not configured: the source is skipped, not failed. */
+export class SourceCredentialsMissingError extends SourceSkippedError {
+  override readonly name = 'SourceCredentialsMissingError';
+  constructor(
+    sourceId: string,
+    /** Name of the credential set the config asks for. */
+    readonly credentialName: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(sourceId, 'credentials-missing', `skipped: ${reason}`, options);
+  }
+}
+
+/** The source's daily budget (X posts, YouTube quota units) is spent: skipped until the budget day rolls over. */
+export class SourceBudgetExhaustedError extends SourceSkippedError {
+  override readonly name = 'SourceBudgetExhaustedError';
+  constructor(
+    sourceId: string,
+    readonly day: string,
+    readonly used: number,
+    readonly limit: number,
+    readonly unit: string,
+  ) {
+    super(
+      sourceId,
+      'budget-exhausted',
+      `skipped: daily budget spent (${used} of ${limit} ${unit} on ${day})`,
+    );
+  }
 }

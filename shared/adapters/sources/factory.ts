@@ -4,9 +4,12 @@
  */
 import type { SourceConfig } from '#shared/domain/config.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { CredentialProvider } from '#shared/ports/credentials.ts';
 import type { MentionSource } from '#shared/ports/mention-source.ts';
+import { createBlueskySource } from './bluesky.ts';
 import { createGoogleNewsSource, GOOGLE_NEWS_BASE_URL } from './google-news.ts';
 import { createHttpClient, type HttpClient, type RetryEvent, type RetryPolicy } from './http.ts';
+import { createMastodonSource } from './mastodon.ts';
 import { createReplaySource } from './replay.ts';
 import { createRssSource } from './rss.ts';
 
@@ -34,6 +37,25 @@ export interface SourceFactoryDeps {
   readonly timeZone?: string;
   /** Most items read per feed document. @default 500 */
   readonly maxItems?: number;
+  /**
+   * Where credentialed sources (Bluesky, YouTube, Reddit, X) get their keys: Secrets Manager on AWS,
+   * env/file locally. @default noCredentials — those sources are then skipped, never failed.
+   */
+  readonly credentials?: CredentialProvider;
+  /** Base URL overrides of the credentialed APIs (tests point them at a local server). */
+  readonly apiBaseUrls?: ApiBaseUrls;
+}
+
+/** Scheme + host (+ path prefix) of each social API; production defaults in each adapter. */
+export interface ApiBaseUrls {
+  /** @default https://www.googleapis.com/youtube/v3 */
+  readonly youtube?: string;
+  /** @default https://www.reddit.com (token endpoint) */
+  readonly redditAuth?: string;
+  /** @default https://oauth.reddit.com */
+  readonly reddit?: string;
+  /** @default https://api.x.com */
+  readonly x?: string;
 }
 
 /**
@@ -67,6 +89,18 @@ export function createSource(config: SourceConfig, deps: SourceFactoryDeps = {})
       });
     case 'rss':
       return createRssSource(config, { http: http(), ...clockAndZone });
+    case 'mastodon':
+      return createMastodonSource(config, { http: http() });
+    case 'bluesky':
+      return createBlueskySource(config, {
+        http: http(),
+        ...(deps.credentials ? { credentials: deps.credentials } : {}),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+      });
+    case 'youtube':
+    case 'reddit':
+    case 'x':
+      throw new TypeError(`source kind ${config.kind} is not built yet`);
     case 'replay':
       return createReplaySource(config, {
         ...(deps.baseDir ? { baseDir: deps.baseDir } : {}),

@@ -88,13 +88,22 @@ export interface HttpClientOptions {
   readonly now?: () => number;
 }
 
-/** One GET. */
+/** One request (a GET unless `method` says otherwise). */
 export interface HttpGetRequest {
   /** Source id, named in errors and retry events. */
   readonly sourceId: string;
   readonly url: string;
   /** `Accept` header. @default feed types */
   readonly accept?: string;
+  /** @default 'GET' */
+  readonly method?: 'GET' | 'POST';
+  /**
+   * Extra headers (`authorization`, `content-type`, a per-source `user-agent` …), merged over the
+   * defaults. Never logged: retry events and errors carry only the URL.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Request body (POST only), sent as given. */
+  readonly body?: string;
   /** Sends `If-None-Match` / `If-Modified-Since`; a 304 then returns `notModified: true`. */
   readonly validators?: HttpValidators;
   /** Caller's abort (Lambda deadline); aborts the attempt and any wait. */
@@ -116,7 +125,7 @@ export interface HttpGetResponse {
   readonly attempts: number;
 }
 
-/** GETs a URL with the retry/timeout policy. */
+/** Sends requests with the retry/timeout policy. */
 export interface HttpClient {
   /**
    * @throws {SourceHttpError} non-2xx/304 status (after retries for 408/429/5xx).
@@ -142,6 +151,51 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   if (!/[a-z]/i.test(v)) return undefined;
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/**
+ * The wait a throttled response asks for, in ms: `Retry-After` (RFC 9110) first; else, for 429 only, the
+ * vendor reset headers — X's `x-rate-limit-reset` (epoch seconds when the window resets) and Reddit's
+ * `x-ratelimit-reset` (seconds until it resets). Undefined when none is present or parseable.
+ */
+export function throttleWaitMs(status: number, headers: Headers, nowMs: number): number | undefined {
+  const retryAfter = parseRetryAfter(headers.get('retry-after'), nowMs);
+  if (retryAfter !== undefined || status !== 429) return retryAfter;
+  const epochReset = headers.get('x-rate-limit-reset')?.trim();
+  if (epochReset && /^\d+$/.test(epochReset)) return Math.max(0, Number(epochReset) * 1000 - nowMs);
+  const relativeReset = headers.get('x-ratelimit-reset')?.trim();
+  if (relativeReset && /^\d+(\.\d+)?$/.test(relativeReset)) return Math.ceil(Number(relativeReset) * 1000);
+  return undefined;
+}
+
+/** Longest error-body excerpt kept on a {@link SourceHttpError}, in bytes (enough for an API's error JSON). */
+const ERROR_EXCERPT_BYTES = 1_024;
+
+async function readExcerpt(response: Response): Promise<string | undefined> {
+  if (!response.body) return undefined;
+  try {
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    while (total < ERROR_EXCERPT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+    }
+    await reader.cancel().catch(() => {});
+    const bytes = new Uint8Array(Math.min(total, ERROR_EXCERPT_BYTES));
+    let offset = 0;
+    for (const chunk of chunks) {
+      const part = chunk.subarray(0, bytes.byteLength - offset);
+      bytes.set(part, offset);
+      offset += part.byteLength;
+      if (offset >= bytes.byteLength) break;
+    }
+    return new TextDecoder().decode(bytes) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -210,6 +264,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const headers: Record<string, string> = {
       'user-agent': userAgent,
       accept: request.accept ?? FEED_ACCEPT,
+      ...lowerCaseKeys(request.headers),
     };
     if (request.validators?.etag) headers['if-none-match'] = request.validators.etag;
     if (request.validators?.lastModified) headers['if-modified-since'] = request.validators.lastModified;
@@ -223,7 +278,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
     let response: Response;
     try {
-      response = await doFetch(url, { headers, signal: combined, redirect: 'follow' });
+      response = await doFetch(url, {
+        method: request.method ?? 'GET',
+        headers,
+        signal: combined,
+        redirect: 'follow',
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
     } catch (cause) {
       throw classify(cause);
     }
@@ -239,9 +300,17 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       };
     }
     if (!response.ok) {
-      await response.body?.cancel().catch(() => {});
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
-      const error = new SourceHttpError(sourceId, response.status, url, retryAfterMs);
+      // API errors explain themselves in the body (`{"error":"ExpiredToken"}`); feeds' error pages do not matter.
+      const bodyExcerpt = response.status < 500 ? await readExcerpt(response) : undefined;
+      if (bodyExcerpt === undefined) await response.body?.cancel().catch(() => {});
+      const retryAfterMs = throttleWaitMs(response.status, response.headers, now());
+      const error = new SourceHttpError(
+        sourceId,
+        response.status,
+        url,
+        retryAfterMs,
+        bodyExcerpt === undefined ? undefined : { bodyExcerpt },
+      );
       const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
       throw error.retryable && !tooLong ? error : new AbortError(error);
     }
@@ -308,6 +377,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
     },
   };
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
 }
 
 const ValidatorsTokenSchema = z.object({

@@ -112,13 +112,13 @@ describe('collect handler', () => {
     const queue = new InProcessQueue();
     const { handler } = await setup([rss('feed-a', '/a.xml'), rss('feed-b', '/b.xml')], queue);
     const first = await handler({}, lambdaContext());
-    expect(first.totals).toEqual({ fetched: 2, new: 1, duplicate: 1, failedSources: 0 });
+    expect(first.totals).toEqual({ fetched: 2, new: 1, duplicate: 1, failedSources: 0, skippedSources: 0 });
     expect(queue.size).toBe(1);
     const [body] = queue.bodies();
     expect(JSON.parse(body ?? '{}').url).toBe('https://radarmajalengka.example/berita/2001');
 
     const second = await handler({}, lambdaContext());
-    expect(second.totals).toEqual({ fetched: 2, new: 0, duplicate: 2, failedSources: 0 });
+    expect(second.totals).toEqual({ fetched: 2, new: 0, duplicate: 2, failedSources: 0, skippedSources: 0 });
     expect(queue.size).toBe(1);
   });
 
