@@ -4,6 +4,8 @@
  *
  *   npm run eval:spikes                       table of Pantau vs anchors
  *   npm run eval:spikes -- --json             one JSON object {"lofo": {...}, "inSample": {...}}
+ *   npm run eval:spikes -- --diagnose         per file, at its LOFO threshold (standard): every window (hit?
+ *                                             when, weight, which test) and every detection outside windows
  *   npm run eval:spikes -- --input <dir> --out <dir>
  *                                             run the detector (settings fixed) over every `timestamp,value`
  *                                             CSV in <dir>, write NAB result files `timestamp,value,anomaly_score`
@@ -22,6 +24,7 @@ import {
   NUMENTA_RESULTS_DIR,
   readSeriesCsv,
 } from './lib/spikes-data.ts';
+import { diagnoseNab, formatDiagnosis } from './lib/spikes-diagnose.ts';
 import {
   evaluateDetectorOnNab,
   evaluateScoredFiles,
@@ -115,10 +118,20 @@ function main(argv: string[]): void {
   const program = new Command()
     .name('eval-spikes')
     .option('--json', 'print one JSON object with the normalised scores')
+    .option('--diagnose', 'list windows and detections outside windows per file (standard profile, LOFO θ)')
     .option('--input <dir>', 'folder of timestamp,value CSVs to run the detector over')
     .option('--out <dir>', 'folder for NAB result files (with --input)')
     .parse(argv);
-  const opts = program.opts<{ json?: boolean; input?: string; out?: string }>();
+  const opts = program.opts<{ json?: boolean; diagnose?: boolean; input?: string; out?: string }>();
+  if (opts.diagnose) {
+    const tweets = loadNabTweets();
+    process.stdout.write(
+      tweets === null
+        ? 'skipped: ../shared/data/spikes is absent\n'
+        : `${formatDiagnosis(diagnoseNab(tweets, nabDetectorParams())).join('\n')}\n`,
+    );
+    return;
+  }
   if (opts.input !== undefined) {
     const out = opts.out ?? path.join(process.cwd(), 'results-pantau');
     const written = writeResults(opts.input, out);

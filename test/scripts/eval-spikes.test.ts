@@ -34,3 +34,31 @@ describe('eval-spikes --input/--out', () => {
     expect(Math.max(...scores.slice(12 * 24, n - 12))).toBeLessThan(0.5);
   });
 });
+
+describe('eval-spikes --diagnose', () => {
+  it('lists a burst inside a window as a hit by the count test and one outside as a detection outside', async () => {
+    const { diagnoseNab } = await import('../../scripts/lib/spikes-diagnose.ts');
+    const { nabDetectorParams } = await import('../../scripts/lib/spikes-nab.ts');
+    const start = Date.UTC(2015, 2, 1);
+    const n = 12 * 24 * 8;
+    let seed = 7;
+    const inside = n - 200;
+    const outside = n - 800;
+    const timestampsMs = Array.from({ length: n }, (_, i) => start + i * 300_000);
+    const values = timestampsMs.map((_, i) => {
+      seed = (seed * 16_807) % 2_147_483_647;
+      return i === inside || i === outside ? 80 : 3 + (seed % 4);
+    });
+    const window: [number, number] = [timestampsMs[inside - 50]!, timestampsMs[inside + 50]!];
+    const [d] = diagnoseNab(
+      [{ name: 'T.csv', timestampsMs, values, columns: {}, windows: [window] }],
+      nabDetectorParams(),
+    );
+    expect(d!.windows).toHaveLength(1);
+    expect(d!.windows[0]!.hitMs).toBe(timestampsMs[inside]);
+    expect(d!.windows[0]!.firedBy).toBe('count');
+    expect(d!.windows[0]!.weight).toBeGreaterThan(0.5);
+    expect(d!.falsePositives.map((p) => p.atMs)).toContain(timestampsMs[outside]);
+    expect(d!.falsePositives.find((p) => p.atMs === timestampsMs[outside])!.weight).toBeCloseTo(-0.11, 6);
+  });
+});
