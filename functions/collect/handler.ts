@@ -1,7 +1,10 @@
 /** AWS entry of the collect Lambda: wiring only. */
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
 import { dynamoClient, sqsClient } from '#shared/adapters/aws/clients.ts';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
+import { createSecretsCredentialProvider } from '#shared/adapters/aws/secrets-credentials.ts';
 import { SqsMentionQueue } from '#shared/adapters/aws/sqs-queue.ts';
 import { createSource } from '#shared/adapters/sources/factory.ts';
 import { createKeywordMatcher } from '#shared/domain/keywords.ts';
@@ -11,9 +14,20 @@ import { systemClock } from '#shared/ports/clock.ts';
 import { bundledRegencyConfig } from '#shared/regency.ts';
 import { createHandler } from './app.ts';
 
-const env = parseEnv(CollectEnvSchema);
+const env = parseEnv(
+  CollectEnvSchema.extend({
+    /** The `source-tokens` secret (JSON keyed by credential-set name); without it credentialed sources are skipped. */
+    SOURCE_TOKENS_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  }),
+);
 const config = bundledRegencyConfig(env.REGENCY);
 const log = createLogger();
+const credentials = env.SOURCE_TOKENS_SECRET_ARN
+  ? createSecretsCredentialProvider({
+      secretId: env.SOURCE_TOKENS_SECRET_ARN,
+      provider: new SecretsProvider(),
+    })
+  : undefined;
 
 export const handler = createHandler({
   // Replay files exist only on a developer's disk; on AWS only network sources run.
@@ -22,6 +36,7 @@ export const handler = createHandler({
     .map((s) =>
       createSource(s, {
         timeZone: config.timeZone,
+        ...(credentials ? { credentials } : {}),
         onRetry: (e) => log.warn('Retrying source request', { ...e }),
       }),
     ),
