@@ -12,6 +12,7 @@ import { createHttpClient, type HttpClient, type RetryEvent, type RetryPolicy } 
 import { createMastodonSource } from './mastodon.ts';
 import { createReplaySource } from './replay.ts';
 import { createRssSource } from './rss.ts';
+import { createXSource } from './x.ts';
 
 /** Dependencies and knobs for {@link createSource}; all optional. */
 export interface SourceFactoryDeps {
@@ -97,9 +98,15 @@ export function createSource(config: SourceConfig, deps: SourceFactoryDeps = {})
         ...(deps.credentials ? { credentials: deps.credentials } : {}),
         ...(deps.clock ? { clock: deps.clock } : {}),
       });
+    case 'x':
+      return createXSource(config, {
+        http: http(),
+        ...(deps.credentials ? { credentials: deps.credentials } : {}),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(deps.apiBaseUrls?.x ? { baseUrl: deps.apiBaseUrls.x } : {}),
+      });
     case 'youtube':
     case 'reddit':
-    case 'x':
       throw new TypeError(`source kind ${config.kind} is not built yet`);
     case 'replay':
       return createReplaySource(config, {
