@@ -10,6 +10,7 @@ import { createBlueskySource } from './bluesky.ts';
 import { createGoogleNewsSource, GOOGLE_NEWS_BASE_URL } from './google-news.ts';
 import { createHttpClient, type HttpClient, type RetryEvent, type RetryPolicy } from './http.ts';
 import { createMastodonSource } from './mastodon.ts';
+import { createRedditSource } from './reddit.ts';
 import { createReplaySource } from './replay.ts';
 import { createRssSource } from './rss.ts';
 import { createXSource } from './x.ts';
@@ -105,8 +106,15 @@ export function createSource(config: SourceConfig, deps: SourceFactoryDeps = {})
         ...(deps.clock ? { clock: deps.clock } : {}),
         ...(deps.apiBaseUrls?.x ? { baseUrl: deps.apiBaseUrls.x } : {}),
       });
-    case 'youtube':
     case 'reddit':
+      return createRedditSource(config, {
+        http: http(),
+        ...(deps.credentials ? { credentials: deps.credentials } : {}),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(deps.apiBaseUrls?.redditAuth ? { authBaseUrl: deps.apiBaseUrls.redditAuth } : {}),
+        ...(deps.apiBaseUrls?.reddit ? { apiBaseUrl: deps.apiBaseUrls.reddit } : {}),
+      });
+    case 'youtube':
       throw new TypeError(`source kind ${config.kind} is not built yet`);
     case 'replay':
       return createReplaySource(config, {
