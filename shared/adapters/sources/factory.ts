@@ -5,7 +5,7 @@
 import type { SourceConfig } from '#shared/domain/config.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { CredentialProvider } from '#shared/ports/credentials.ts';
-import type { MentionSource } from '#shared/ports/mention-source.ts';
+import { type MentionSource, SourceSkippedError } from '#shared/ports/mention-source.ts';
 import { createBlueskySource } from './bluesky.ts';
 import { createGoogleNewsSource, GOOGLE_NEWS_BASE_URL } from './google-news.ts';
 import { createHttpClient, type HttpClient, type RetryEvent, type RetryPolicy } from './http.ts';
@@ -115,7 +115,20 @@ export function createSource(config: SourceConfig, deps: SourceFactoryDeps = {})
         ...(deps.apiBaseUrls?.reddit ? { apiBaseUrl: deps.apiBaseUrls.reddit } : {}),
       });
     case 'youtube':
-      throw new TypeError(`source kind ${config.kind} is not built yet`);
+      // Config is accepted so operators can prepare it; the adapter is not built yet (docs/sources.md).
+      return {
+        id: config.id,
+        kind: 'youtube',
+        ...(config.query ? { query: config.query } : {}),
+        keywords: config.keywords,
+        fetch: async () => {
+          throw new SourceSkippedError(
+            config.id,
+            'not-built',
+            'skipped: the youtube adapter is not built yet',
+          );
+        },
+      };
     case 'replay':
       return createReplaySource(config, {
         ...(deps.baseDir ? { baseDir: deps.baseDir } : {}),

@@ -67,3 +67,57 @@ describe('parseRegencyConfig', () => {
     );
   });
 });
+
+describe('social source kinds', () => {
+  const base = {
+    regency: 'majalengka',
+    name: 'Kabupaten Majalengka',
+    keywords: [{ id: 'majalengka', label: 'Majalengka', terms: ['Majalengka'] }],
+  };
+  const parse = (source: Record<string, unknown>) => parseRegencyConfig({ ...base, sources: [source] });
+
+  it('accepts each new kind with its defaults', () => {
+    expect(
+      parse({ id: 'm', kind: 'mastodon', instance: 'https://mastodon.social', hashtags: ['#Majalengka'] })
+        .sources[0],
+    ).toMatchObject({ limit: 40, maxPages: 3 });
+    expect(
+      parse({ id: 'b', kind: 'bluesky', query: 'Majalengka', credentials: 'bluesky' }).sources[0],
+    ).toMatchObject({ service: 'https://bsky.social' });
+    expect(parse({ id: 'x', kind: 'x', query: 'Majalengka', credentials: 'x' }).sources[0]).toMatchObject({
+      dailyReadBudget: 300,
+      maxResults: 100,
+    });
+    expect(
+      parse({
+        id: 'r',
+        kind: 'reddit',
+        query: 'Majalengka',
+        credentials: 'reddit',
+        userAgent: 'server:pantau:0.1 (by /u/x)',
+      }).sources[0],
+    ).toMatchObject({ timeWindow: 'day' });
+  });
+
+  it('rejects a secret where a credential-set name belongs, a bad hashtag, and a YouTube source with nothing to watch', () => {
+    expect(() => parse({ id: 'x', kind: 'x', query: 'q', credentials: 'AAAA%2Fsecret token' })).toThrow(
+      /sources\.0\.credentials/,
+    );
+    expect(() =>
+      parse({ id: 'm', kind: 'mastodon', instance: 'https://m.example', hashtags: ['two words'] }),
+    ).toThrow(/sources\.0\.hashtags\.0/);
+    expect(() => parse({ id: 'y', kind: 'youtube', credentials: 'youtube' })).toThrow(
+      /a youtube source needs a query or channelIds/,
+    );
+    expect(() => parse({ id: 'x', kind: 'x', query: 'q', credentials: 'x', dailyReadBudget: 5 })).toThrow(
+      /dailyReadBudget/,
+    );
+  });
+
+  it('keeps the shipped config valid, with every credentialed source disabled', () => {
+    const config = parseRegencyConfig(JSON.parse(readFileSync('config/majalengka.json', 'utf8')));
+    const social = config.sources.filter((s) => ['bluesky', 'reddit', 'x', 'youtube'].includes(s.kind));
+    expect(social.map((s) => s.kind).sort()).toEqual(['bluesky', 'reddit', 'x', 'youtube']);
+    expect(social.every((s) => !s.enabled)).toBe(true);
+  });
+});
