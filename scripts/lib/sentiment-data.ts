@@ -115,7 +115,10 @@ export function readNusaTranslationSun(dir: string, split: 'train' | 'valid' | '
   ]).map((r) => ({ id: r['id']!, text: r['text']!, label: ClassSchema.parse(r['label']), lang: 'su' }));
 }
 
-/** IndoLEM (minangNLP) fold 0, `indo` column; 1 = positive, 0 = negative. */
+/**
+ * IndoLEM (minangNLP) fold 0, `indo` column; 1 = positive, 0 = negative. Rows are marked `binary`, so
+ * training uses the partial-label loss for them (see `TrainingExample.binary`).
+ */
 export function readIndolem(dir: string, split: 'train0' | 'dev0' | 'test0'): LabelledText[] {
   return rowsWithHeader(readText(join(dir, 'indolem-mit', `${split}.csv`)), [
     'minang',
@@ -126,6 +129,7 @@ export function readIndolem(dir: string, split: 'train0' | 'dev0' | 'test0'): La
     text: r['indo']!,
     label: r['sentiment']!.trim() === '1' ? 'positive' : 'negative',
     lang: 'id',
+    binary: true,
   }));
 }
 
@@ -215,5 +219,26 @@ export function notNearDuplicated(
     }
     if (!duplicate) keep.add(candidate.id);
   }
+  return keep;
+}
+
+/** URLs in a text, lower-cased, trailing punctuation dropped. */
+export function urlsOf(text: string): string[] {
+  return (text.match(/https?:\/\/[^\s"')]+/gi) ?? []).map((u) => u.toLowerCase().replace(/[.,;:!?]+$/, ''));
+}
+
+/**
+ * Ids of `candidates` that do not overlap `training`: no shared URL and token Jaccard < 0.7 against
+ * every training text ({@link notNearDuplicated}). IndoLEM repeats tweets across its folds (79 of the
+ * 999 test0 texts also occur in train0), so figures on a split trained next to train0 are also
+ * reported on these ids.
+ */
+export function notInTraining(
+  candidates: readonly LabelledText[],
+  training: readonly LabelledText[],
+): Set<string> {
+  const urls = new Set(training.flatMap((r) => urlsOf(r.text)));
+  const keep = notNearDuplicated(candidates, training);
+  for (const r of candidates) if (urlsOf(r.text).some((u) => urls.has(u))) keep.delete(r.id);
   return keep;
 }

@@ -24,7 +24,9 @@ import {
 } from '#shared/domain/sentiment/train.ts';
 import {
   type LabelledText,
+  notInTraining,
   readFeedback,
+  readIndolem,
   readNusaTranslationSun,
   readNusax,
   readSmsa,
@@ -84,7 +86,14 @@ export interface TrainingData {
  */
 export function loadTrainingData(
   dir: string,
-  options: { feedback?: string | undefined; nusaTranslation?: boolean } = {},
+  options: {
+    feedback?: string | undefined;
+    nusaTranslation?: boolean;
+    /** Loss weight of IndoLEM train0 rows (binary, partial-label loss); 0 leaves them out. @default 0 */
+    indolemWeight?: number;
+    /** Calibrate on IndoLEM dev0 too (else it is only reported). @default false */
+    calibrateIndolem?: boolean;
+  } = {},
 ): TrainingData {
   const parts: Record<string, readonly LabelledText[]> = {
     'smsa/train': readSmsa(dir, 'train'),
@@ -95,6 +104,10 @@ export function loadTrainingData(
   };
   if (options.nusaTranslation ?? false)
     parts['nusatranslation-sun/train'] = readNusaTranslationSun(dir, 'train');
+  const indolemTrain = readIndolem(dir, 'train0');
+  const indolemWeight = options.indolemWeight ?? 0;
+  if (indolemWeight > 0)
+    parts['indolem-mit/train0'] = indolemTrain.map((r) => ({ ...r, weight: indolemWeight }));
   if (options.feedback) parts['feedback'] = readFeedback(options.feedback);
   const valid: TrainingData['valid'][number][] = [
     { name: 'smsa/valid', rows: readSmsa(dir, 'valid'), classes: CLASSES },
@@ -107,6 +120,16 @@ export function loadTrainingData(
     rows: readNusax(dir, 'javanese', 'valid'),
     classes: CLASSES,
     calibrate: false,
+  });
+  // Out-of-domain tweets and hotel reviews. IndoLEM repeats texts across folds, so only dev0 rows
+  // that do not overlap train0 (shared URL or token Jaccard ≥ 0.7) judge generalisation.
+  const dev0 = readIndolem(dir, 'dev0');
+  const fresh = notInTraining(dev0, indolemTrain);
+  valid.push({
+    name: 'indolem/dev0',
+    rows: dev0.filter((r) => fresh.has(r.id)),
+    classes: ['negative', 'positive'],
+    calibrate: options.calibrateIndolem ?? false,
   });
   const counts = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.length]));
   for (const v of valid) counts[v.name] = v.rows.length;

@@ -32,6 +32,13 @@ export interface TrainingExample {
   readonly lang: string;
   /** Loss weight (e.g. > 1 for in-domain analyst feedback). @default 1 */
   readonly weight?: number;
+  /**
+   * True for a row from a binary (negative/positive) source such as IndoLEM. It trains with the
+   * partial-label loss −log(e^{z_y} / (e^{z_neg} + e^{z_pos})): the softmax restricted to the two
+   * polar logits, so the neutral logit gets no gradient and the row cannot teach that nothing is
+   * neutral. @default false
+   */
+  readonly binary?: boolean;
 }
 
 /** Examples turned into merged sparse vectors (duplicate buckets summed). */
@@ -41,6 +48,8 @@ export interface Vectorized {
   readonly value: Float32Array;
   readonly labels: Uint8Array;
   readonly weights: Float32Array;
+  /** 1 for rows trained with the partial-label (binary) loss. */
+  readonly binary: Uint8Array;
   readonly size: number;
 }
 
@@ -58,6 +67,11 @@ export interface TrainOptions {
   readonly nbAlpha?: number;
   /** Weight classes inversely to their frequency (helps the small neutral class). */
   readonly balanced: boolean;
+  /**
+   * Count binary (partial-label) rows in the NB ratios. They then add evidence against neutral for
+   * every word they contain, since the ratios are one-vs-rest. @default false
+   */
+  readonly nbBinary?: boolean;
 }
 
 /** Float weights before quantisation. */
@@ -82,6 +96,7 @@ export function vectorize(examples: readonly TrainingExample[], features: Featur
   const value: number[] = [];
   const labels = new Uint8Array(examples.length);
   const weights = new Float32Array(examples.length);
+  const binary = new Uint8Array(examples.length);
   const merged = new Map<number, number>();
   examples.forEach((example, i) => {
     extractFeatures(prepareTokens(example.text, example.lang), example.lang, features, buffer);
@@ -97,6 +112,7 @@ export function vectorize(examples: readonly TrainingExample[], features: Featur
     offsets[i + 1] = index.length;
     labels[i] = CLASSES.indexOf(example.label);
     weights[i] = example.weight ?? 1;
+    binary[i] = example.binary ? 1 : 0;
   });
   return {
     offsets,
@@ -104,6 +120,7 @@ export function vectorize(examples: readonly TrainingExample[], features: Featur
     value: Float32Array.from(value),
     labels,
     weights,
+    binary,
     size: examples.length,
   };
 }
@@ -113,10 +130,11 @@ export function vectorize(examples: readonly TrainingExample[], features: Featur
  * α-smoothed count of documents of class c containing the bucket and q_c the same for the other
  * classes (Wang & Manning 2012, binarised features).
  */
-function nbRatios(data: Vectorized, buckets: number, alpha: number): Float32Array {
+function nbRatios(data: Vectorized, buckets: number, alpha: number, withBinary: boolean): Float32Array {
   const counts = new Float64Array(buckets * NUM_CLASSES);
   const totals = new Float64Array(NUM_CLASSES);
   for (let d = 0; d < data.size; d++) {
+    if (!withBinary && data.binary[d] === 1) continue;
     const y = data.labels[d]!;
     for (let k = data.offsets[d]!; k < data.offsets[d + 1]!; k++) counts[data.index[k]! * NUM_CLASSES + y]!++;
   }
@@ -149,11 +167,14 @@ export function trainLinear(data: Vectorized, options: TrainOptions): FloatModel
   const g2 = new Float32Array(buckets * NUM_CLASSES);
   const bias = new Float64Array(NUM_CLASSES);
   const biasG2 = new Float64Array(NUM_CLASSES);
-  const r = options.nbScaling ? nbRatios(data, buckets, options.nbAlpha ?? 1) : undefined;
+  const r = options.nbScaling
+    ? nbRatios(data, buckets, options.nbAlpha ?? 1, options.nbBinary ?? false)
+    : undefined;
   const classCount = new Float64Array(NUM_CLASSES);
-  for (let d = 0; d < data.size; d++) classCount[data.labels[d]!]!++;
+  for (let d = 0; d < data.size; d++) if (data.binary[d] !== 1) classCount[data.labels[d]!]!++;
+  const threeClassRows = classCount[0]! + classCount[1]! + classCount[2]!;
   const classWeight = [0, 1, 2].map((c) =>
-    options.balanced && classCount[c]! > 0 ? data.size / (NUM_CLASSES * classCount[c]!) : 1,
+    options.balanced && classCount[c]! > 0 ? threeClassRows / (NUM_CLASSES * classCount[c]!) : 1,
   );
   const random = mulberry32(options.seed);
   const order = Array.from({ length: data.size }, (_, i) => i);
@@ -177,14 +198,16 @@ export function trainLinear(data: Vectorized, options: TrainOptions): FloatModel
         const x = data.value[k]!;
         for (let c = 0; c < NUM_CLASSES; c++) z[c]! += x * w[row + c]! * (r ? r[row + c]! : 1);
       }
-      const max = Math.max(z[0]!, z[1]!, z[2]!);
+      const partial = data.binary[d] === 1;
+      // Partial-label rows: the neutral logit leaves the softmax (weight 0), so its gradient is 0.
+      const max = partial ? Math.max(z[0]!, z[2]!) : Math.max(z[0]!, z[1]!, z[2]!);
       let sum = 0;
       for (let c = 0; c < NUM_CLASSES; c++) {
-        z[c] = Math.exp(z[c]! - max);
+        z[c] = partial && c === 1 ? 0 : Math.exp(z[c]! - max);
         sum += z[c]!;
       }
       const y = data.labels[d]!;
-      const cw = classWeight[y]! * data.weights[d]!;
+      const cw = (partial ? 1 : classWeight[y]!) * data.weights[d]!;
       for (let c = 0; c < NUM_CLASSES; c++) grad[c] = cw * (z[c]! / sum - (c === y ? 1 : 0));
       for (let c = 0; c < NUM_CLASSES; c++) {
         biasG2[c]! += grad[c]! * grad[c]!;
@@ -299,9 +322,12 @@ export function fitDecision(
     let count = 0;
     const probe: Decision = { temperature: t, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold: 1 };
     for (const group of groups) {
+      const binary = group.classes.length === 2;
       group.logits.forEach((z, i) => {
         const p = calibratedProbabilities(z, probe);
-        loss -= Math.log(Math.max(1e-12, p[CLASSES.indexOf(group.gold[i]!)]!));
+        const gold = p[CLASSES.indexOf(group.gold[i]!)]!;
+        // A binary group's gold says nothing about neutral: score the polar-restricted probability.
+        loss -= Math.log(Math.max(1e-12, binary ? gold / (p[0] + p[2]) : gold));
         count++;
       });
     }

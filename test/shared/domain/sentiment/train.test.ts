@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { embeddedModelFrom } from '#shared/domain/sentiment/index.ts';
-import { CLASSES, decodeWeightFile } from '#shared/domain/sentiment/model.ts';
-import { quantize, type TrainingExample, type TrainOptions } from '#shared/domain/sentiment/train.ts';
+import { CLASSES, decodeWeightFile, type SentimentClass } from '#shared/domain/sentiment/model.ts';
+import {
+  fitDecision,
+  quantize,
+  type TrainingExample,
+  type TrainOptions,
+  trainLinear,
+  vectorize,
+} from '#shared/domain/sentiment/train.ts';
 import { type TrainingData, trainModel } from '../../../../scripts/lib/sentiment-pipeline.ts';
 
 const POSITIVE = ['enak', 'bagus', 'ramah', 'bersih', 'murah', 'nyaman'];
@@ -67,6 +74,55 @@ describe('trainModel', () => {
     expect(model.classify('tempat ini enak dan murah', 'id').label).toBe('POSITIVE');
     expect(model.classify('tempat ini tidak enak', 'id').label).toBe('NEGATIVE');
     expect(model.classify('rapat bupati besok', 'id').label).toBe('NEUTRAL');
+  });
+});
+
+describe('trainLinear with binary (partial-label) rows', () => {
+  const one: TrainOptions = { ...OPTIONS, epochs: 1, nbScaling: false };
+
+  it('moves only the polar logits on a binary row (hand-computed first AdaGrad step)', () => {
+    // z = 0: restricted softmax gives P(neg) = P(pos) = 1/2, so grad = [+1/2, 0, −1/2] and the first
+    // AdaGrad step moves each bias by −η·g/|g| = ∓η (η = 0.1); the neutral bias stays at 0.
+    const binary = trainLinear(
+      vectorize([{ text: 'bagus', label: 'positive', lang: 'id', binary: true }], one.features),
+      one,
+    );
+    expect(binary.bias[0]).toBeCloseTo(-0.1, 6);
+    expect(binary.bias[1]).toBe(0);
+    expect(binary.bias[2]).toBeCloseTo(0.1, 6);
+    // The same row as a 3-class row: grad = [1/3, 1/3, −2/3], so neutral moves down too.
+    const full = trainLinear(
+      vectorize([{ text: 'bagus', label: 'positive', lang: 'id' }], one.features),
+      one,
+    );
+    expect(full.bias[1]).toBeCloseTo(-0.1, 6);
+  });
+
+  it('leaves every neutral weight at exactly 0 when all rows are binary', () => {
+    const rows = corpus()
+      .filter((r) => r.label !== 'neutral')
+      .map((r) => ({ ...r, binary: true }));
+    for (const nbScaling of [false, true]) {
+      const model = trainLinear(vectorize(rows, OPTIONS.features), { ...OPTIONS, nbScaling });
+      let neutralMax = 0;
+      for (let i = 1; i < model.weights.length; i += 3)
+        neutralMax = Math.max(neutralMax, Math.abs(model.weights[i]!));
+      expect(neutralMax).toBe(0);
+      expect(model.bias[1]).toBe(0);
+    }
+  });
+});
+
+describe('fitDecision on a binary group', () => {
+  it('fits the temperature on the polar-restricted probability, ignoring neutral mass', () => {
+    // Logits whose neutral component varies wildly but whose polar margin is the same ±2: the
+    // restricted log-loss is then minimised at the smallest temperature of the grid (0.25).
+    const logits = Array.from({ length: 20 }, (_, i): [number, number, number] =>
+      i % 2 === 0 ? [2, 10 * (i % 3), 0] : [0, 10 * (i % 3), 2],
+    );
+    const gold = logits.map((z): SentimentClass => (z[0] > z[2] ? 'negative' : 'positive'));
+    const decision = fitDecision([{ name: 'b', logits, gold, classes: ['negative', 'positive'] }]);
+    expect(decision.temperature).toBe(0.25);
   });
 });
 
