@@ -14,6 +14,7 @@ import { createHandler as createDetectHandler } from '#functions/detect/app.ts';
 import { createHandler as createDigestHandler } from '#functions/digest/app.ts';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
 import { EmbeddedSentimentAnalyzer } from '#shared/adapters/embedded-sentiment.ts';
+import { createLocalCredentialProvider } from '#shared/adapters/local/credentials.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
 import { FileAlertPublisher, FileDigestSink } from '#shared/adapters/local/file-publishers.ts';
 import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-queue.ts';
@@ -60,6 +61,12 @@ export interface RunSummary {
   };
   readonly sources: readonly SourceReport[];
   readonly failedSources: readonly { readonly sourceId: string; readonly error: string }[];
+  /** Sources not polled on purpose (credentials missing, read budget spent, adapter not built). */
+  readonly skippedSources: readonly {
+    readonly sourceId: string;
+    readonly code: string;
+    readonly reason: string;
+  }[];
   readonly classified: number;
   /** Labels of the mentions classified in this run. */
   readonly sentiment: Record<SentimentLabel, number>;
@@ -161,6 +168,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.googleNewsBaseUrl ? { googleNewsBaseUrl: options.googleNewsBaseUrl } : {}),
         retry: { retries: 1 },
+        credentials: createLocalCredentialProvider(),
         onRetry: (e) => options.log.warn('Retrying source request', { ...e }),
       }),
     );
@@ -183,7 +191,9 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       options.progress(
         r.ok
           ? `  ${r.sourceId}: ${r.fetched} fetched, ${r.new} new, ${r.duplicate} duplicate, ${r.unmatched} unmatched, ${r.rejected} rejected`
-          : `  ${r.sourceId}: FAILED — ${r.error}`,
+          : r.skipped
+            ? `  ${r.sourceId}: SKIPPED — ${r.error}`
+            : `  ${r.sourceId}: FAILED — ${r.error}`,
       );
     }
 
@@ -262,8 +272,15 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     await digest({ date: digestDate, resend: true }, localContext('pantau-digest', 60_000));
 
     const sum = (f: (r: SourceReport) => number) => collected.sources.reduce((s, r) => s + f(r), 0);
+    const skippedSources = collected.sources
+      .filter((r) => !r.ok && r.skipped)
+      .map((r) => ({
+        sourceId: r.sourceId,
+        code: r.skipped?.code ?? 'unknown',
+        reason: r.error ?? 'unknown',
+      }));
     const failedSources = collected.sources
-      .filter((r) => !r.ok)
+      .filter((r) => !r.ok && !r.skipped)
       .map((r) => ({ sourceId: r.sourceId, error: r.error ?? 'unknown' }));
     return {
       mentions: {
@@ -275,6 +292,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       },
       sources: collected.sources,
       failedSources,
+      skippedSources,
       classified,
       sentiment,
       rejectedMessages: metrics.sum('MessagesRejected'),
@@ -284,7 +302,9 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       digest: join(dataDir, 'digests', `${digestDate}.md`),
       digestDate,
       dataDir,
-      allSourcesFailed: collected.sources.length > 0 && failedSources.length === collected.sources.length,
+      // Skipped sources (no credentials, budget spent) were never polled: they neither fail nor succeed.
+      allSourcesFailed:
+        failedSources.length > 0 && failedSources.length === collected.sources.length - skippedSources.length,
     };
   } finally {
     await db.close();

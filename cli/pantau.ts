@@ -69,6 +69,11 @@ function printSummary(s: RunSummary): void {
     out(`${s.failedSources.length} source${s.failedSources.length === 1 ? '' : 's'} failed:`);
     for (const f of s.failedSources) out(`  ${f.sourceId}: ${f.error}`);
   }
+  if (s.skippedSources.length > 0) {
+    out();
+    out(`${s.skippedSources.length} source${s.skippedSources.length === 1 ? '' : 's'} skipped (not polled):`);
+    for (const f of s.skippedSources) out(`  ${f.sourceId} [${f.code}]: ${f.reason}`);
+  }
   if (s.allSourcesFailed) {
     out();
     out('Every source failed, so nothing new was collected (no network?).');

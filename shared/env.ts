@@ -15,7 +15,11 @@ const BaseEnvSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
 });
 
-export const CollectEnvSchema = BaseEnvSchema.extend({ QUEUE_URL: z.url() });
+export const CollectEnvSchema = BaseEnvSchema.extend({
+  QUEUE_URL: z.url(),
+  /** The `source-tokens` secret (JSON keyed by credential-set name); without it credentialed sources are skipped. */
+  SOURCE_TOKENS_SECRET_ARN: z.string().startsWith('arn:').optional(),
+});
 export const ClassifyEnvSchema = BaseEnvSchema.extend({
   /** Comprehend is not offered in ap-southeast-3 (Jakarta); ap-southeast-1 is the nearest region. */
   COMPREHEND_REGION: z.string().default('ap-southeast-1'),

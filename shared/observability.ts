@@ -16,6 +16,7 @@ export type MetricName =
   | 'MentionsDuplicate'
   | 'MentionsRejected'
   | 'SourceFailures'
+  | 'SourcesSkipped'
   | 'MentionsClassified'
   | 'MentionsStored'
   | 'ComprehendUnits'

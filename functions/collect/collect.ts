@@ -175,6 +175,7 @@ async function collectSource(
         code: error.code,
         reason: message,
       });
+      deps.metrics.count('SourcesSkipped', 1, { source: source.id });
       await deps.store.recordSourceRun({ ...base, at, ok: false, error: message });
       return { ...base, ok: false, skipped: { code: error.code }, error: message };
     }

@@ -1,7 +1,6 @@
 /** AWS entry of the collect Lambda: wiring only. */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
 import { dynamoClient, sqsClient } from '#shared/adapters/aws/clients.ts';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
 import { createSecretsCredentialProvider } from '#shared/adapters/aws/secrets-credentials.ts';
@@ -14,12 +13,7 @@ import { systemClock } from '#shared/ports/clock.ts';
 import { bundledRegencyConfig } from '#shared/regency.ts';
 import { createHandler } from './app.ts';
 
-const env = parseEnv(
-  CollectEnvSchema.extend({
-    /** The `source-tokens` secret (JSON keyed by credential-set name); without it credentialed sources are skipped. */
-    SOURCE_TOKENS_SECRET_ARN: z.string().startsWith('arn:').optional(),
-  }),
-);
+const env = parseEnv(CollectEnvSchema);
 const config = bundledRegencyConfig(env.REGENCY);
 const log = createLogger();
 const credentials = env.SOURCE_TOKENS_SECRET_ARN

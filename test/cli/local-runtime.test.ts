@@ -71,13 +71,15 @@ describe('local runtime (npm start)', () => {
     expect(await countAll(dataDir, SMALL_REPLAY)).toBe(4);
   });
 
-  it('says plainly that every source failed when none can be reached', async () => {
+  it('says plainly that every source failed when none can be reached, and keeps skipped sources apart', async () => {
     const configPath = join(dir, 'offline.json');
     const config = JSON.parse(await readFile('config/majalengka.json', 'utf8'));
     // Port 9 on loopback (discard): nothing listens, so connections are refused at once.
     config.sources = [
       { id: 'rss-offline', kind: 'rss', url: 'http://127.0.0.1:9/feed.xml' },
       { id: 'gnews-offline', kind: 'google-news', query: 'Majalengka' },
+      // No PANTAU_CREDENTIALS_* for this set: skipped (not polled), neither failed nor succeeded.
+      { id: 'bluesky-nocreds', kind: 'bluesky', query: 'Majalengka', credentials: 'pantau-test-none' },
     ];
     await writeFile(configPath, JSON.stringify(config));
     const summary = await runLocal({
@@ -90,6 +92,8 @@ describe('local runtime (npm start)', () => {
     });
     expect(summary.allSourcesFailed).toBe(true);
     expect(summary.failedSources.map((f) => f.sourceId).sort()).toEqual(['gnews-offline', 'rss-offline']);
+    expect(summary.skippedSources.map((f) => f.sourceId)).toEqual(['bluesky-nocreds']);
+    expect(summary.skippedSources[0]?.reason).toContain('pantau-test-none');
     expect(summary.mentions.new).toBe(0);
     expect(existsSync(summary.digest)).toBe(true);
   });
