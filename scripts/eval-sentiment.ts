@@ -4,7 +4,8 @@
  *   npm run eval:sentiment [-- --data ../shared/data] [--json] [--model models/other.json]
  *
  * Reports macro-F1, per-class F1 and confusion matrices on SmSA test, NusaX-Indonesian test (all ids
- * and the ids not near-duplicated in SmSA train/valid), NusaX-Sundanese test and IndoLEM test (binary);
+ * and the ids not near-duplicated in SmSA train/valid), NusaX-Sundanese test and IndoLEM test0 (binary;
+ * all rows and the rows that do not overlap train0);
  * documents per second on one core, load time and model size; language-routing accuracy on NusaX
  * test; and Pantau's label distribution on the unlabelled Majalengka headlines. Exits 0 with a
  * message when the data folder is absent. `--json` prints one JSON object instead of tables.
@@ -19,6 +20,7 @@ import { type ClassificationReport, classificationReport } from '#shared/domain/
 import { decodeWeightFile, toDatasetClass } from '#shared/domain/sentiment/model.ts';
 import {
   type LabelledText,
+  notInTraining,
   notNearDuplicated,
   readIndolem,
   readNusax,
@@ -26,7 +28,7 @@ import {
 } from './lib/sentiment-data.ts';
 import { createPeer, type PeerVerdict } from './lib/sentiment-peer.ts';
 
-const SHIPPED_MODEL = 'models/sentiment-id-2026.11.1.json';
+const SHIPPED_MODEL = 'models/sentiment-id-2026.11.2.json';
 
 const { values } = parseArgs({
   options: {
@@ -110,6 +112,10 @@ const keepIds = notNearDuplicated(nusaxInd, [
 const nusaxIndDedup = nusaxInd.filter((r) => keepIds.has(r.id));
 const nusaxSun = readNusax(sentimentDir, 'sundanese', 'test');
 const indolem = readIndolem(sentimentDir, 'test0');
+// IndoLEM repeats tweets across folds; since 2026.11.2 trains on train0, also score the test0 rows
+// that share no URL and no near-duplicate text with it.
+const indolemFreshIds = notInTraining(indolem, readIndolem(sentimentDir, 'train0'));
+const indolemFresh = indolem.filter((r) => indolemFreshIds.has(r.id));
 const nusaxJav = readNusax(sentimentDir, 'javanese', 'test');
 
 const SETS = [
@@ -123,6 +129,12 @@ const SETS = [
   },
   { key: 'nusaxSun', title: 'NusaX-Sundanese test', rows: nusaxSun, binary: false },
   { key: 'indolem', title: 'IndoLEM test0 (binary, `indo` column)', rows: indolem, binary: true },
+  {
+    key: 'indolemFresh',
+    title: `IndoLEM test0 (${indolemFresh.length} rows not overlapping train0)`,
+    rows: indolemFresh,
+    binary: true,
+  },
   {
     key: 'nusaxJav',
     title: 'NusaX-Javanese test (extra; the peer is Indonesian-only)',

@@ -14,7 +14,7 @@ import {
   TokenCache,
   toDatasetClass,
 } from '#shared/domain/sentiment/model.ts';
-import weights from '../../../../models/sentiment-id-2026.11.1.json' with { type: 'json' };
+import weights from '../../../../models/sentiment-id-2026.11.2.json' with { type: 'json' };
 import { readNusax, readSmsa } from '../../../../scripts/lib/sentiment-data.ts';
 import { createPeer } from '../../../../scripts/lib/sentiment-peer.ts';
 
