@@ -95,20 +95,34 @@ export interface CaseResult extends BenchCase {
   stepNs: number;
 }
 
+/** The series one case generates: the quiet run, the same run with bursts, and where the bursts are. */
+export interface GeneratedCase {
+  quiet: Observation[];
+  bursty: Observation[];
+  /** Bucket index where each burst starts. */
+  burstStarts: number[];
+  /** Multiplier of the baseline negatives per burst bucket ({@link burstProfile}). */
+  profile: number[];
+  /** Bucket offset (from the start) at which the burst first reaches its peak multiplier. */
+  peakAt: number;
+}
+
+/** Concentration κ of the hourly share draws, Beta(p0·κ, (1 − p0)·κ). */
+export const SHARE_KAPPA = 200;
+
 /**
- * Runs one case: quiet run (no bursts) and burst run (a burst every 4 days after one week of warm-up).
- * A burst is detected when an alert (of either kind) falls within `horizon` buckets of the bucket where it
- * first reaches its peak multiplier (the start, except for ramps, which peak in their third bucket).
+ * Generates one case deterministically from `seed`: every hour's share is drawn from
+ * Beta(p0·κ, (1 − p0)·κ), κ = {@link SHARE_KAPPA}, and its negatives from Binomial(total, share); then a
+ * burst every 4–5 days after one week, each adding round((m − 1)·p0·total) negatives (and as many
+ * mentions) to the bucket, m from {@link burstProfile}.
  */
-export function runCase(
+export function generateCase(
   c: BenchCase,
   hourly: { startMs: number[]; total: number[] },
-  params: DetectorParams,
   seed: number,
-  horizon = 2,
-): CaseResult {
+): GeneratedCase {
   const u = seededRandom(seed);
-  const kappa = 200;
+  const kappa = SHARE_KAPPA;
   const n = hourly.total.length;
   const quiet: Observation[] = hourly.total.map((total, i) => {
     const share = gamma(c.baseShare * kappa, u);
@@ -128,9 +142,30 @@ export function runCase(
       bursty[b + j] = { ...o, total: o.total + extra, negative: o.negative + extra };
     }
   }
+  return { quiet, bursty, burstStarts, profile, peakAt: profile.indexOf(Math.max(...profile)) };
+}
+
+/** First bucket (epoch ms) counted for false alarms: one week after the series starts. */
+export function warmStartMs(hourly: { startMs: number[] }): number {
+  return hourly.startMs[0]! + WEEK;
+}
+
+/**
+ * Runs one case: quiet run (no bursts) and burst run (a burst every 4 days after one week of warm-up).
+ * A burst is detected when an alert (of either kind) falls within `horizon` buckets of the bucket where it
+ * first reaches its peak multiplier (the start, except for ramps, which peak in their third bucket).
+ */
+export function runCase(
+  c: BenchCase,
+  hourly: { startMs: number[]; total: number[] },
+  params: DetectorParams,
+  seed: number,
+  horizon = 2,
+): CaseResult {
+  const n = hourly.total.length;
+  const { quiet, bursty, burstStarts, peakAt } = generateCase(c, hourly, seed);
   const quietRun = run(quiet, params);
   const burstRun = run(bursty, params);
-  const peakAt = profile.indexOf(Math.max(...profile));
   const bursts = burstStarts.map((b) => {
     let delay: number | null = null;
     let share = false;
@@ -141,7 +176,7 @@ export function runCase(
     }
     return { detected: delay !== null, delayBuckets: delay, shareDetected: share };
   });
-  const warmStart = hourly.startMs[0]! + WEEK;
+  const warmStart = warmStartMs(hourly);
   const countAfterWarm = (kind: 'share' | 'volume') =>
     quietRun.results.filter((r, i) => r.alert?.kind === kind && quiet[i]!.bucketStartMs >= warmStart).length;
   const weeks = (hourly.startMs[n - 1]! - warmStart + HOUR) / WEEK;
