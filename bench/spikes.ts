@@ -10,6 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import {
   createSeriesState,
+  type DetectorParams,
   detectorParams,
   parseSeriesState,
   type Sensitivity,
@@ -26,17 +27,24 @@ import {
   toHourly,
 } from '../scripts/lib/spikes-bench.ts';
 import { loadNabTweets } from '../scripts/lib/spikes-data.ts';
+import { caseBound } from '../scripts/lib/spikes-share-bound.ts';
 
 const HOUR = 3_600_000;
 
-function negativeShareBenchmark(
+/**
+ * The negative-share benchmark for one preset, as Markdown lines (a table per series × base share × burst
+ * size, and a summary line). `overrides` are merged over the preset (for measuring variants).
+ */
+export function negativeShareBenchmark(
   sensitivity: Sensitivity,
   baseShares: number[],
   multipliers: number[],
+  overrides: Partial<DetectorParams> = {},
+  collect: CaseResult[] = [],
 ): string[] {
   const tweets = loadNabTweets();
   if (tweets === null) return ['negative-share benchmark skipped: ../shared/data/spikes is absent'];
-  const params = detectorParams(sensitivity, { tzOffsetMinutes: 0 });
+  const params = detectorParams(sensitivity, { tzOffsetMinutes: 0, ...overrides });
   const shapes: BurstShape[] = ['step', 'ramp', 'spike'];
   const results: CaseResult[] = [];
   let seed = 1;
@@ -46,6 +54,7 @@ function negativeShareBenchmark(
       for (const multiplier of multipliers) {
         for (const shape of shapes) {
           results.push(runCase({ series: s.name, baseShare, multiplier, shape }, hourly, params, seed++));
+          collect.push(results[results.length - 1]!);
         }
       }
     }
@@ -85,6 +94,52 @@ function negativeShareBenchmark(
       `max share FA/week on a quiet series ${Math.max(...results.map((r) => r.quietShareAlertsPerWeek)).toFixed(2)}; ` +
       `mean update ${(ns / 1000).toFixed(2)} µs.`,
   );
+  return lines;
+}
+
+/**
+ * The oracle bound beside the detector's recall, per series × base share × burst × shape (Markdown lines):
+ * `scripts/lib/spikes-share-bound.ts`, same generator and seeds as the benchmark (the case order of
+ * {@link negativeShareBenchmark}), threshold for one false alarm per week over 10 quiet replicates.
+ */
+export function shareBoundTable(byPreset: Record<string, CaseResult[]>): string[] {
+  const tweets = loadNabTweets();
+  if (tweets === null) return ['share bound skipped: ../shared/data/spikes is absent'];
+  const presets = Object.keys(byPreset);
+  const lines = [
+    '| series | base share | burst | shape | bound (generator) own seed | bound, 10 seeds | bound (odds shift), 10 seeds | ' +
+      presets.map((p) => `\`${p}\``).join(' | ') +
+      ' |',
+    `|---|---|---|---|---|---|---|${presets.map(() => '---|').join('')}`,
+  ];
+  let seed = 1;
+  for (const s of tweets) {
+    const hourly = toHourly(s);
+    for (const baseShare of [0.1, 0.2]) {
+      for (const multiplier of [3, 5]) {
+        for (const shape of ['step', 'ramp', 'spike'] as BurstShape[]) {
+          const c = { series: s.name, baseShare, multiplier, shape };
+          const g = caseBound(c, hourly, seed);
+          const o = caseBound(c, hourly, seed, { model: 'odds' });
+          seed += 1;
+          const det = presets.map((p) => {
+            const r = byPreset[p]!.find(
+              (x) =>
+                x.series === s.name &&
+                x.baseShare === baseShare &&
+                x.multiplier === multiplier &&
+                x.shape === shape,
+            )!;
+            return `${r.bursts.filter((b) => b.detected).length}/${r.bursts.length}`;
+          });
+          lines.push(
+            `| ${s.name.replace('Twitter_volume_', '').replace('.csv', '')} | ${baseShare} | ${multiplier}× | ${shape} | ` +
+              `${g.detected}/${g.bursts} | ${g.replicateRecall.toFixed(2)} | ${o.replicateRecall.toFixed(2)} | ${det.join(' | ')} |`,
+          );
+        }
+      }
+    }
+  }
   return lines;
 }
 
@@ -162,9 +217,12 @@ export async function main(): Promise<void> {
     '',
   ];
   out.push('### Negative-share benchmark', '');
+  const byPreset: Record<string, CaseResult[]> = { sedang: [], tinggi: [] };
   for (const preset of ['sedang', 'tinggi'] as const) {
-    out.push(...negativeShareBenchmark(preset, [0.1, 0.2], [3, 5]), '');
+    out.push(...negativeShareBenchmark(preset, [0.1, 0.2], [3, 5], {}, byPreset[preset]), '');
   }
+  out.push('### Oracle bound (likelihood-ratio test, p0 and burst known; ≤ 1 false alarm/week)', '');
+  out.push(...shareBoundTable(byPreset), '');
   out.push('### Detector speed', '', ...tickBenchmark(), '');
   const nab = runEvaluation();
   if (nab !== null) {

@@ -19,7 +19,7 @@
  * Statistics and their sources: `docs/spikes.md`.
  */
 import { z } from 'zod';
-import { logBetaBinomialUpperTail, logNegBinUpperTail } from './stats.ts';
+import { logBetaBinomialUpperTail, logGamma, logNegBinUpperTail } from './stats.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -98,6 +98,17 @@ export const DetectorParamsSchema = z.object({
   cusumShift: z.number().min(1),
   /** Half-life of the slow deseasonalised level the CUSUM compares against, ms. */
   slowLevelHalfLifeMs: z.number().positive(),
+  /**
+   * The odds ratio R of a negative mention (p/(1 − p) → R·p/(1 − p), i.e. negatives × R at the same other
+   * mentions) that the share CUSUM is tuned to; 1 turns it off. 3 is the benchmark's smallest burst (3×).
+   */
+  shareCusumShift: z.number().min(1),
+  /**
+   * In-control average run length the share CUSUM is held to, ms: it alerts when its log likelihood ratio
+   * reaches h = ln(shareCusumArlMs / bucketMs), which keeps the mean time between false alarms of a
+   * stationary series at or above this (Lorden, _Ann. Math. Statist._ 42, 1971: ARL₀ ≥ e^h).
+   */
+  shareCusumArlMs: z.number().positive(),
 });
 export type DetectorParams = z.infer<typeof DetectorParamsSchema>;
 
@@ -129,10 +140,19 @@ const BASE_PARAMS: DetectorParams = {
   priorShare: 0.2,
   cusumShift: 2,
   slowLevelHalfLifeMs: 7 * DAY_MS,
+  shareCusumShift: 3,
+  shareCusumArlMs: WEEK_MS,
 };
 
 const PRESETS: Record<Sensitivity, Partial<DetectorParams>> = {
-  rendah: { alertSurprise: 6, minRatio: 2, minShareRatio: 2, cooldownMs: 24 * HOUR_MS, escalationFactor: 2 },
+  rendah: {
+    alertSurprise: 6,
+    minRatio: 2,
+    minShareRatio: 2,
+    cooldownMs: 24 * HOUR_MS,
+    escalationFactor: 2,
+    shareCusumArlMs: 4 * WEEK_MS,
+  },
   sedang: {},
   tinggi: {
     alertSurprise: 3.5,
@@ -140,6 +160,7 @@ const PRESETS: Record<Sensitivity, Partial<DetectorParams>> = {
     minShareRatio: 1.3,
     cooldownMs: 6 * HOUR_MS,
     escalationFactor: 1.3,
+    shareCusumArlMs: WEEK_MS / 2,
   },
 };
 
@@ -151,7 +172,8 @@ export class DetectorInputError extends Error {
 /**
  * Detector settings for a sensitivity preset, with overrides merged on top.
  * `rendah` alerts on p < 1e-6 with ratio ≥ 2 and a 24 h cooldown; `sedang` on p < 1e-4, ratio ≥ 1.5, 12 h;
- * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days). Defaults assume hourly buckets in Asia/Jakarta (UTC+7).
+ * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days). The share CUSUM's
+ * in-control run length is 4 weeks / 1 week / 3.5 days. Defaults assume hourly buckets in Asia/Jakarta (UTC+7).
  * @throws DetectorInputError when the merged settings fail {@link DetectorParamsSchema}.
  */
 export function detectorParams(
@@ -191,6 +213,17 @@ const CusumSchema = z.object({
   calN: z.number(),
 });
 
+/** The share CUSUM of one series (version 3). */
+const ShareCusumSchema = z.object({
+  /** CUSUM statistic: max(0, previous + log-likelihood ratio of the bucket), natural log units. */
+  stat: z.number(),
+  /** Negatives, expected negatives (total × baseline share), mentions and buckets of the current run. */
+  observed: z.number(),
+  expected: z.number(),
+  total: z.number(),
+  buckets: z.number().int().nonnegative(),
+});
+
 /** State fields of format version 1 (stored before the level-shift CUSUM existed). */
 const SeriesStateV1Shape = {
   version: z.literal(1),
@@ -225,22 +258,29 @@ const SeriesStateV1Shape = {
   share: AlarmSchema,
 };
 
-/**
- * Persistent state of one series, format version 2. O(1) size: 24 + 7 seasonal factors, rings of the
- * longest window and two 64-bin histograms.
- */
-export const SeriesStateSchema = z.object({
+const SeriesStateV2Shape = {
   ...SeriesStateV1Shape,
   version: z.literal(2),
   /** Slow deseasonalised level (half-life `slowLevelHalfLifeMs`), the CUSUM's baseline. */
   slowLevel: z.number(),
   cusum: CusumSchema,
+};
+
+/**
+ * Persistent state of one series, format version 3 (version 2 plus the share CUSUM). O(1) size: 24 + 7
+ * seasonal factors, rings of the longest window, two 64-bin histograms and a few numbers.
+ */
+export const SeriesStateSchema = z.object({
+  ...SeriesStateV2Shape,
+  version: z.literal(3),
+  shareCusum: ShareCusumSchema,
 });
 export type SeriesState = z.infer<typeof SeriesStateSchema>;
 
-/** Any stored format: version 1 states are migrated by {@link parseSeriesState}. */
+/** Any stored format: version 1 and 2 states are migrated by {@link parseSeriesState}. */
 const StoredSeriesStateSchema = z.discriminatedUnion('version', [
   z.object(SeriesStateV1Shape),
+  z.object(SeriesStateV2Shape),
   SeriesStateSchema,
 ]);
 
@@ -330,6 +370,10 @@ function newCusum(): SeriesState['cusum'] {
   return { stat: 0, observed: 0, expected: 0, buckets: 0, cal: packed(CAL_BINS, 0), calN: 0 };
 }
 
+function newShareCusum(): SeriesState['shareCusum'] {
+  return { stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 };
+}
+
 /**
  * A fresh state for a series whose first bucket starts at `startMs` (epoch ms).
  * @throws DetectorInputError when `params` are invalid.
@@ -339,7 +383,7 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
   const ks = windowLengths(params);
   const kMax = ks[ks.length - 1]!;
   return {
-    version: 2,
+    version: 3,
     startMs,
     lastBucketStartMs: null,
     bucketMs: params.bucketMs,
@@ -362,21 +406,25 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
     share: newAlarm(),
     slowLevel: 0,
     cusum: newCusum(),
+    shareCusum: newShareCusum(),
   };
 }
 
 /**
- * Parses a stored state (e.g. from DynamoDB) into the current format (version 2). A version 1 state (stored
- * before the level-shift CUSUM) is migrated: the slow level starts at the current level and the CUSUM
- * starts empty, so it cannot alert until it has `rarityMs` of its own history — as for a new series.
+ * Parses a stored state (e.g. from DynamoDB) into the current format (version 3). Older states are
+ * migrated: a version 1 state (stored before the level-shift CUSUM) gets a slow level at the current level
+ * and an empty CUSUM, so that test cannot alert until it has `rarityMs` of its own history, as for a new
+ * series; a version 1 or 2 state gets an empty share CUSUM (statistic 0), which needs no history because it
+ * tests against the baseline share the state already holds.
  * @throws DetectorInputError when it is not a valid state of a known version.
  */
 export function parseSeriesState(value: unknown): SeriesState {
   const parsed = StoredSeriesStateSchema.safeParse(value);
   if (!parsed.success) throw new DetectorInputError('invalid series state', { cause: parsed.error });
   const st = parsed.data;
-  if (st.version === 2) return st;
-  return { ...st, version: 2, slowLevel: st.level, cusum: newCusum() };
+  if (st.version === 3) return st;
+  const v2 = st.version === 2 ? st : { ...st, version: 2 as const, slowLevel: st.level, cusum: newCusum() };
+  return { ...v2, version: 3, shareCusum: newShareCusum() };
 }
 
 function decay(halfLife: number, step: number): number {
@@ -406,6 +454,8 @@ interface Derived {
   shareKeep: number;
   rarityTarget: number;
   aSlow: number;
+  /** The share CUSUM's threshold h = ln(shareCusumArlMs / bucketMs), natural log units. */
+  shareCusumH: number;
 }
 
 const DERIVED = new WeakMap<DetectorParams, Derived>();
@@ -425,6 +475,7 @@ function derivedOf(params: DetectorParams): Derived {
       shareKeep: 2 ** (-params.bucketMs / params.shareHalfLifeMs),
       rarityTarget: Math.log10(Math.max(2, params.rarityMs / params.bucketMs)),
       aSlow: decay(params.slowLevelHalfLifeMs, params.bucketMs),
+      shareCusumH: Math.log(Math.max(2, params.shareCusumArlMs / params.bucketMs)),
     };
     DERIVED.set(params, d);
   }
@@ -488,6 +539,7 @@ function stepOwned(s: SeriesState, obs: Observation, params: DetectorParams): St
       s.ringNegative.fill(0);
       s.ringExpected.fill(0);
       resetCusumRun(s.cusum);
+      resetShareCusumRun(s.shareCusum);
     } else {
       for (let g = 1; g <= missing; g++) {
         advance(s, s.lastBucketStartMs + s.bucketMs, 0, 0, undefined, params, dv);
@@ -533,6 +585,13 @@ function cloneState(s: SeriesState): SeriesState {
       buckets: s.cusum.buckets,
       cal: s.cusum.cal.slice(),
       calN: s.cusum.calN,
+    },
+    shareCusum: {
+      stat: s.shareCusum.stat,
+      observed: s.shareCusum.observed,
+      expected: s.shareCusum.expected,
+      total: s.shareCusum.total,
+      buckets: s.shareCusum.buckets,
     },
   };
 }
@@ -665,6 +724,12 @@ function advance(
   if (sh.alert !== null && (alert === null || sh.alert.surprise > alert.surprise)) alert = sh.alert;
   let score = Math.max(0, v.score, sh.score);
   let rawScore = Math.max(0, VOLUME.score, SHARE.score);
+  if (params.shareCusumShift > 1) {
+    const c = shareShift(s, t, total, negative, p0, rho, warm, authorsOk, sh.alert !== null, params, dv);
+    score = Math.max(score, c.score);
+    rawScore = Math.max(rawScore, c.rawScore);
+    if (c.alert !== null && (alert === null || alert.kind === 'share')) alert = c.alert;
+  }
   if (params.cusumShift > 1) {
     const c = levelShift(s, t, total, seasonal, warm, authorsOk, v.alert !== null, params, dv);
     score = Math.max(score, c.score);
@@ -837,6 +902,104 @@ function shareTests(s: SeriesState, params: DetectorParams, filled: number, p0: 
     const guarded = n < params.minVolume || neg < params.minNegative || ratio < params.minShareRatio;
     offer(SHARE, i === -2, k, surprise, neg, expected, ratio, n, p0, guarded);
   }
+}
+
+function resetShareCusumRun(c: SeriesState['shareCusum']): void {
+  c.stat = 0;
+  c.observed = 0;
+  c.expected = 0;
+  c.total = 0;
+  c.buckets = 0;
+}
+
+/**
+ * One step of the share CUSUM: a CUSUM (Page 1954) of the log-likelihood ratio of the bucket's negatives under
+ * the odds of a negative multiplied by R = `shareCusumShift` against the baseline share p0, both
+ * beta-binomial with the share test's overdispersion (a = p·κ, b = (1 − p)·κ, κ = 1/ρ − 1):
+ * LLR = ln BB(x; n, p1κ, (1 − p1)κ) − ln BB(x; n, p0κ, (1 − p0)κ), p1 = R·p0/(1 − p0 + R·p0). With κ → ∞
+ * this is the Bernoulli CUSUM of Steiner, Cook, Farewell & Treasure (_Biostatistics_ 1, 2000), x·ln R −
+ * n·ln(1 − p0 + R·p0); the CUSUM is the optimal detector of a known shift (Moustakides 1986; for Bernoulli
+ * data, Reynolds & Stoumbos, _J. Qual. Technol._ 31, 1999). An empty bucket adds 0. It alerts (kind
+ * `share`, window = the run since the statistic left 0) when the statistic reaches h = ln(ARL₀ in buckets),
+ * which holds the in-control mean time between false alarms at ARL₀ or more (Lorden 1971), subject to the
+ * share guards, the share cooldown and escalation; it then restarts, as it does after a share-test alert.
+ * Its alert freezes the share baseline like the share test's. Surprise = statistic / ln 10.
+ */
+function shareShift(
+  s: SeriesState,
+  t: number,
+  total: number,
+  negative: number,
+  p0: number,
+  rho: number,
+  warm: boolean,
+  authorsOk: boolean,
+  shareAlerted: boolean,
+  params: DetectorParams,
+  dv: Derived,
+): { score: number; rawScore: number; alert: SpikeAlert | null } {
+  const c = s.shareCusum;
+  let llr = 0;
+  if (total > 0) {
+    const kappa = 1 / rho - 1;
+    const r = params.shareCusumShift;
+    const p1 = (r * p0) / (1 - p0 + r * p0);
+    const a0 = p0 * kappa;
+    const b0 = kappa - a0;
+    const a1 = p1 * kappa;
+    const b1 = kappa - a1;
+    const other = total - negative;
+    llr =
+      logGamma(negative + a1) -
+      logGamma(a1) +
+      logGamma(other + b1) -
+      logGamma(b1) -
+      logGamma(negative + a0) +
+      logGamma(a0) -
+      logGamma(other + b0) +
+      logGamma(b0);
+  }
+  if (!warm || c.stat + llr <= 0) {
+    resetShareCusumRun(c);
+  } else {
+    c.stat += llr;
+    c.observed += negative;
+    c.expected += total * p0;
+    c.total += total;
+    c.buckets += 1;
+  }
+  const h = dv.shareCusumH;
+  const surprise = c.stat / LN10;
+  const rawScore = toScore(c.stat, h);
+  const ratio = c.expected > 0 ? c.observed / c.expected : 0;
+  const guarded =
+    c.total < params.minVolume || c.observed < params.minNegative || ratio < params.minShareRatio;
+  const alarm = s.share;
+  const inCooldown = alarm.lastAlertMs !== null && t - alarm.lastAlertMs < params.cooldownMs;
+  const allowed =
+    warm && authorsOk && !guarded && (!inCooldown || ratio >= alarm.lastRatio * params.escalationFactor);
+  let alert: SpikeAlert | null = null;
+  if (allowed && !shareAlerted && c.stat >= h) {
+    alert = {
+      kind: 'share',
+      escalation: inCooldown,
+      windowStartMs: t - (c.buckets - 1) * params.bucketMs,
+      windowBuckets: c.buckets,
+      observed: c.observed,
+      expected: c.expected,
+      strength: ratio,
+      surprise,
+      total: c.total,
+      baselineShare: c.total > 0 ? c.expected / c.total : p0,
+    };
+    alarm.lastAlertMs = t;
+    alarm.lastRatio = ratio;
+    if (alarm.activeSinceMs === null && alarm.thawedAtMs === null) alarm.activeSinceMs = t;
+    resetShareCusumRun(c);
+  } else if (shareAlerted) {
+    resetShareCusumRun(c);
+  }
+  return { score: allowed ? rawScore : 0, rawScore, alert };
 }
 
 function resetCusumRun(c: SeriesState['cusum']): void {

@@ -12,6 +12,7 @@ import {
   stepSeries,
   stepSeriesInPlace,
 } from '#shared/domain/spikes/detector.ts';
+import { logBetaBinomialPmf } from '../../../../scripts/lib/spikes-share-bound.ts';
 
 const HOUR = 3_600_000;
 /** Monday 2026-01-05 00:00 WIB. */
@@ -63,6 +64,11 @@ function run(
 }
 
 const sedang = detectorParams('sedang');
+/**
+ * `sedang` without the share CUSUM, for the tests of the other tests: on this quiet generator the CUSUM's
+ * rare false alarm (about one in eight weeks) would otherwise land in some of their runs.
+ */
+const sedangFixed = detectorParams('sedang', { shareCusumShift: 1 });
 const TWO_WEEKS = 14 * 24;
 
 describe('detectorParams', () => {
@@ -77,9 +83,18 @@ describe('detectorParams', () => {
 });
 
 describe('stepSeries', () => {
-  it('never alerts on eight quiet weeks', () => {
+  it('raises no volume alert on eight quiet weeks, and share alerts far below one a week', () => {
+    // The share CUSUM at `sedang` is held to an in-control run length of one week by Lorden's bound, which
+    // is conservative: on this generator it alarms about once in eight weeks (docs/spikes.md, sixth round).
+    let share = 0;
     for (const seed of [1, 2, 3]) {
       const { results } = run(quiet(8 * 7 * 24, seed), sedang);
+      expect(results.filter((r) => r.alert?.kind === 'volume')).toEqual([]);
+      share += results.filter((r) => r.alert?.kind === 'share').length;
+    }
+    expect(share).toBeLessThanOrEqual(6);
+    for (const seed of [1, 2, 3]) {
+      const { results } = run(quiet(8 * 7 * 24, seed), { ...sedang, shareCusumShift: 1 });
       expect(results.filter((r) => r.alert !== null)).toEqual([]);
     }
   });
@@ -88,7 +103,7 @@ describe('stepSeries', () => {
     const obs = quiet(TWO_WEEKS + 6);
     const burstAt = TWO_WEEKS;
     for (let i = burstAt; i < burstAt + 3; i++) obs[i] = { ...obs[i]!, total: obs[i]!.total * 5 + 5 };
-    const { results } = run(obs, sedang);
+    const { results } = run(obs, sedangFixed);
     expect(results.slice(0, burstAt).some((r) => r.alert !== null)).toBe(false);
     const first = results.findIndex((r) => r.alert?.kind === 'volume');
     expect(first).toBeGreaterThanOrEqual(burstAt);
@@ -136,14 +151,14 @@ describe('stepSeries', () => {
       const obs = quiet(W + 96, seed).map((o, i) =>
         i >= W ? { ...o, total: Math.round(o.total * 1.8) } : o,
       );
-      const alerts = run(obs, sedang).results.flatMap((r, i) => (r.alert ? [{ i, ...r.alert }] : []));
+      const alerts = run(obs, sedangFixed).results.flatMap((r, i) => (r.alert ? [{ i, ...r.alert }] : []));
       expect(alerts).toHaveLength(1);
       expect(alerts[0]!.i).toBeGreaterThanOrEqual(W);
       expect(alerts[0]!.i).toBeLessThan(W + 24);
       expect(alerts[0]!.kind).toBe('volume');
       expect(alerts[0]!.windowBuckets).toBeGreaterThan(3);
       expect(alerts[0]!.strength).toBeGreaterThan(1.5);
-      const off = detectorParams('sedang', { cusumShift: 1 });
+      const off = detectorParams('sedang', { cusumShift: 1, shareCusumShift: 1 });
       expect(run(obs, off).results.some((r) => r.alert !== null)).toBe(false);
     }
   });
@@ -195,10 +210,16 @@ describe('stepSeries', () => {
   it('migrates a stored version 1 state (before the CUSUM) and keeps stepping it', () => {
     const obs = quiet(TWO_WEEKS + 4, 4);
     const { state } = run(obs.slice(0, TWO_WEEKS), sedang);
-    const { slowLevel: _slow, cusum: _cusum, ...rest } = JSON.parse(JSON.stringify(state));
+    const {
+      slowLevel: _slow,
+      cusum: _cusum,
+      shareCusum: _share,
+      ...rest
+    } = JSON.parse(JSON.stringify(state));
     const v1 = { ...rest, version: 1 };
     const migrated = parseSeriesState(v1);
-    expect(migrated.version).toBe(2);
+    expect(migrated.version).toBe(3);
+    expect(migrated.shareCusum).toEqual({ stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 });
     expect(migrated.slowLevel).toBe(state.level);
     expect(migrated.cusum.stat).toBe(0);
     expect(migrated.cusum.calN).toBe(0);
@@ -208,6 +229,53 @@ describe('stepSeries', () => {
     expect(parseSeriesState(JSON.parse(JSON.stringify(next.state)))).toEqual(next.state);
     expect(() => parseSeriesState({ ...v1, version: 3 })).toThrow(DetectorInputError);
     expect(() => parseSeriesState({ ...v1, version: 2 })).toThrow(DetectorInputError);
+    expect(() => parseSeriesState({ ...v1, version: 4 })).toThrow(DetectorInputError);
+  });
+
+  it('migrates a stored version 2 state (before the share CUSUM): same fields, an empty share CUSUM', () => {
+    const obs = quiet(TWO_WEEKS + 4, 4);
+    const { state } = run(obs.slice(0, TWO_WEEKS), sedang);
+    const { shareCusum: _share, ...rest } = JSON.parse(JSON.stringify(state));
+    const v2 = { ...rest, version: 2 };
+    const migrated = parseSeriesState(v2);
+    expect(migrated).toEqual({
+      ...state,
+      shareCusum: { stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 },
+    });
+    const next = stepSeries(migrated, obs[TWO_WEEKS]!, sedang);
+    expect(next.state.version).toBe(3);
+    expect(parseSeriesState(JSON.parse(JSON.stringify(next.state)))).toEqual(next.state);
+  });
+
+  it('adds the beta-binomial log-likelihood ratio of the odds of a negative × 3 to the share CUSUM', () => {
+    const { state } = run(quiet(TWO_WEEKS, 8), sedang);
+    // Baseline share 0.1 and intra-bucket correlation 0.005 (κ = 1/ρ − 1 = 199), to ~1e-11.
+    const s: SeriesState = {
+      ...state,
+      shareNeg: 1e11,
+      shareTot: 1e12,
+      rhoNum: 0.005e12,
+      rhoDen: 1e12,
+      shareCusum: { stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 },
+      share: { ...state.share, lastAlertMs: null, activeSinceMs: null },
+    };
+    const next = stepSeries(
+      s,
+      { bucketStartMs: START + TWO_WEEKS * HOUR, total: 36, negative: 9 },
+      sedang,
+    ).state;
+    const kappa = 199;
+    const p1 = 0.25; // odds 1/9 × 3 = 1/3
+    const expected =
+      logBetaBinomialPmf(9, 36, p1 * kappa, (1 - p1) * kappa) -
+      logBetaBinomialPmf(9, 36, 0.1 * kappa, 0.9 * kappa);
+    expect(next.shareCusum.stat).toBeCloseTo(expected, 6);
+    // Below the Bernoulli CUSUM weight 9·ln 3 − 36·ln 1.2 = 3.324 (Steiner et al. 2000): the beta-binomial
+    // spreads the null (variance × 1 + 35·0.005 = 1.175 at n = 36).
+    expect(next.shareCusum.stat).toBeGreaterThan(2.5);
+    expect(next.shareCusum.stat).toBeLessThan(3.324);
+    expect(next.shareCusum).toMatchObject({ observed: 9, total: 36, buckets: 1 });
+    expect(next.shareCusum.expected).toBeCloseTo(3.6, 6);
   });
 
   it('suppresses a repeat inside the cooldown but re-alerts when it got worse', () => {
@@ -219,12 +287,12 @@ describe('stepSeries', () => {
     for (const o of [same, worse]) o[first] = { ...o[first]!, total: 120 };
     same[second] = { ...same[second]!, total: 120 };
     worse[second] = { ...worse[second]!, total: 600 };
-    const a = run(same, sedang).results.flatMap((r) => (r.alert ? [r.alert] : []));
+    const a = run(same, sedangFixed).results.flatMap((r) => (r.alert ? [r.alert] : []));
     expect(a).toHaveLength(1);
-    const b = run(worse, sedang).results.flatMap((r) => (r.alert ? [r.alert] : []));
+    const b = run(worse, sedangFixed).results.flatMap((r) => (r.alert ? [r.alert] : []));
     expect(b).toHaveLength(2);
     expect(b[1]!.escalation).toBe(true);
-    expect(b[1]!.strength).toBeGreaterThan(b[0]!.strength * sedang.escalationFactor);
+    expect(b[1]!.strength).toBeGreaterThan(b[0]!.strength * sedangFixed.escalationFactor);
   });
 
   it('raises a share alert on a negative burst, but not below the minimum volume', () => {
@@ -232,12 +300,12 @@ describe('stepSeries', () => {
     const at = TWO_WEEKS;
     const small = obs.map((o) => ({ ...o }));
     small[at] = { bucketStartMs: obs[at]!.bucketStartMs, total: 3, negative: 2 };
-    const smallAlerts = run(small, sedang).results.filter((r) => r.alert?.kind === 'share');
+    const smallAlerts = run(small, sedangFixed).results.filter((r) => r.alert?.kind === 'share');
     expect(smallAlerts).toHaveLength(0);
 
     const big = obs.map((o) => ({ ...o }));
     big[at] = { bucketStartMs: obs[at]!.bucketStartMs, total: 40, negative: 24 };
-    const alert = run(big, sedang).results[at]!.alert;
+    const alert = run(big, sedangFixed).results[at]!.alert;
     expect(alert?.kind).toBe('share');
     expect(alert!.observed).toBe(24);
     expect(alert!.baselineShare).toBeGreaterThan(0.05);
@@ -257,7 +325,7 @@ describe('stepSeries', () => {
     for (const i of [TWO_WEEKS, TWO_WEEKS + 1]) obs[i] = { ...obs[i]!, total: 36, negative: 11 };
     // The alert's window is the pair, or the 3-hour window when the bucket before the burst adds evidence
     // (here it had 6 of 30 negative); either way it holds both burst buckets.
-    const results = run(obs, sedang).results;
+    const results = run(obs, sedangFixed).results;
     expect(results.slice(0, TWO_WEEKS + 1).some((r) => r.alert !== null)).toBe(false);
     const alert = results[TWO_WEEKS + 1]!.alert;
     expect(alert?.kind).toBe('share');
@@ -265,6 +333,26 @@ describe('stepSeries', () => {
     expect(alert!.windowStartMs + alert!.windowBuckets * HOUR).toBe(obs[TWO_WEEKS + 1]!.bucketStartMs + HOUR);
     expect(alert!.observed).toBeGreaterThanOrEqual(22);
     expect(alert!.total).toBe(72 + 30 * (alert!.windowBuckets - 2));
+  });
+
+  it('catches a 3× burst at 30 mentions/hour within two buckets with the share CUSUM, and not without it', () => {
+    // 10 % negative at a flat 30/hour; the burst triples the negatives (3 → 9 of 36) for two hours. Each
+    // bucket adds ≈ 3.3 to the CUSUM (9·ln 3 − 36·ln 1.2), two reach h = ln(168) = 5.1 (one week in hourly
+    // buckets); the fixed-window beta-binomial tests do not reach p < 1e-4 (18 of 72 against 7.2).
+    const u = rng(12);
+    const obs: Observation[] = Array.from({ length: TWO_WEEKS + 2 }, (_, i) => ({
+      bucketStartMs: START + i * HOUR,
+      total: 30,
+      negative: binomial(30, 0.1, u),
+    }));
+    for (const i of [TWO_WEEKS, TWO_WEEKS + 1]) obs[i] = { ...obs[i]!, total: 36, negative: 9 };
+    const withCusum = run(obs, sedang).results;
+    expect(withCusum.slice(TWO_WEEKS - 24, TWO_WEEKS).some((r) => r.alert !== null)).toBe(false);
+    const alert = withCusum.slice(TWO_WEEKS).find((r) => r.alert !== null)?.alert;
+    expect(alert?.kind).toBe('share');
+    expect(alert!.observed).toBeGreaterThanOrEqual(9);
+    const without = run(obs, { ...sedang, shareCusumShift: 1 }).results;
+    expect(without.slice(TWO_WEEKS).some((r) => r.alert !== null)).toBe(false);
   });
 
   it('lags the share baseline two buckets behind the tested bucket (guard band)', () => {
@@ -282,12 +370,12 @@ describe('stepSeries', () => {
       i >= TWO_WEEKS && i < TWO_WEEKS + 2 ? { ...o, total: 30, negative: 8 } : a[i]!,
     );
     const pick = (s: SeriesState) => [s.shareNeg, s.shareTot, s.rhoNum, s.rhoDen];
-    const ra = run(a.slice(0, TWO_WEEKS + 2), sedang);
-    const rb = run(b.slice(0, TWO_WEEKS + 2), sedang);
+    const ra = run(a.slice(0, TWO_WEEKS + 2), sedangFixed);
+    const rb = run(b.slice(0, TWO_WEEKS + 2), sedangFixed);
     expect([...ra.results, ...rb.results].some((r) => r.alert !== null)).toBe(false);
     expect(pick(rb.state)).toEqual(pick(ra.state));
-    const na = stepSeries(ra.state, a[TWO_WEEKS + 2]!, sedang).state;
-    const nb = stepSeries(rb.state, b[TWO_WEEKS + 2]!, sedang).state;
+    const na = stepSeries(ra.state, a[TWO_WEEKS + 2]!, sedangFixed).state;
+    const nb = stepSeries(rb.state, b[TWO_WEEKS + 2]!, sedangFixed).state;
     expect(nb.shareNeg).toBeGreaterThan(na.shareNeg);
     expect(nb.shareTot).toBe(na.shareTot);
   });
