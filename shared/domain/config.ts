@@ -126,6 +126,8 @@ export const YouTubeSourceSchema = SourceBaseSchema.extend({
   trackVideoDays: z.number().int().min(1).max(30).default(7),
   /** Quota units this source may spend per Pacific-time day (YouTube's quota day). */
   dailyQuotaUnits: z.number().int().min(1).max(1_000_000).default(2_000),
+  /** Pages read per poll of each uploads playlist (50 videos) and each video's comments (100 threads). */
+  maxPages: MaxPagesSchema,
 });
 
 export const RedditSourceSchema = SourceBaseSchema.extend({

@@ -5,7 +5,7 @@
 import type { SourceConfig } from '#shared/domain/config.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { CredentialProvider } from '#shared/ports/credentials.ts';
-import { type MentionSource, SourceSkippedError } from '#shared/ports/mention-source.ts';
+import type { MentionSource } from '#shared/ports/mention-source.ts';
 import { createBlueskySource } from './bluesky.ts';
 import { createGoogleNewsSource, GOOGLE_NEWS_BASE_URL } from './google-news.ts';
 import { createHttpClient, type HttpClient, type RetryEvent, type RetryPolicy } from './http.ts';
@@ -14,6 +14,7 @@ import { createRedditSource } from './reddit.ts';
 import { createReplaySource } from './replay.ts';
 import { createRssSource } from './rss.ts';
 import { createXSource } from './x.ts';
+import { createYouTubeSource } from './youtube.ts';
 
 /** Dependencies and knobs for {@link createSource}; all optional. */
 export interface SourceFactoryDeps {
@@ -115,20 +116,12 @@ export function createSource(config: SourceConfig, deps: SourceFactoryDeps = {})
         ...(deps.apiBaseUrls?.reddit ? { apiBaseUrl: deps.apiBaseUrls.reddit } : {}),
       });
     case 'youtube':
-      // Config is accepted so operators can prepare it; the adapter is not built yet (docs/sources.md).
-      return {
-        id: config.id,
-        kind: 'youtube',
-        ...(config.query ? { query: config.query } : {}),
-        keywords: config.keywords,
-        fetch: async () => {
-          throw new SourceSkippedError(
-            config.id,
-            'not-built',
-            'skipped: the youtube adapter is not built yet',
-          );
-        },
-      };
+      return createYouTubeSource(config, {
+        http: http(),
+        ...(deps.credentials ? { credentials: deps.credentials } : {}),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(deps.apiBaseUrls?.youtube ? { baseUrl: deps.apiBaseUrls.youtube } : {}),
+      });
     case 'replay':
       return createReplaySource(config, {
         ...(deps.baseDir ? { baseDir: deps.baseDir } : {}),
