@@ -77,7 +77,10 @@ export const YOUTUBE_QUOTA_COSTS = {
 } as const;
 type Endpoint = keyof typeof YOUTUBE_QUOTA_COSTS;
 
-/** Videos whose comments are followed at once; the newest are kept (bounds the cursor token to ~15 kB). */
+/**
+ * Videos whose comments are followed at once; the newest are kept. Bounds the cursor token, which is stored
+ * in one DynamoDB item (400 KB at most).
+ */
 export const MAX_TRACKED_VIDEOS = 100;
 
 const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;

@@ -257,6 +257,24 @@ describe('youtube source: search and comments', () => {
     expect(state(second.cursor).videos[0]?.comments).toEqual({ since: '2026-11-30T05:12:40.000Z' });
   });
 
+  it('reads a list again from the newest when YouTube refuses the saved page token (overlap, no gap)', async () => {
+    routes['/commentThreads'] = ({ req }) =>
+      params(req).get('pageToken')
+        ? { status: 400, body: '{"error":{"code":400,"errors":[{"reason":"invalidPageToken"}]}}' }
+        : file('comments-page1.json');
+    const since = '2026-11-30T03:30:00.000Z';
+    const resume = { pageToken: 'stale-token', pending: '2026-11-30T05:12:40.000Z' };
+    const tracked = token({
+      v: 1,
+      videos: [{ id: 'mJlKtj2026a', publishedAt: '2026-11-30T03:15:00.000Z', comments: { since, resume } }],
+    });
+    const refused = await youtube({ maxSearchCallsPerRun: 0 }).fetch({ cursor: { token: tracked } });
+    expect(refused.items).toHaveLength(0);
+    expect(refused.warnings?.some((w) => w.startsWith('comments of mJlKtj2026a failed;'))).toBe(true);
+    // The old high-water mark stays: the next read pages down to it again.
+    expect(state(refused.cursor).videos[0]?.comments).toEqual({ since });
+  });
+
   it('follows only videos from the last trackVideoDays, least recently read first, at most commentVideosPerRun', async () => {
     routes['/commentThreads'] = file('comments-empty.json');
     const videos = [
