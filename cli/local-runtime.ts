@@ -61,7 +61,7 @@ export interface RunSummary {
   };
   readonly sources: readonly SourceReport[];
   readonly failedSources: readonly { readonly sourceId: string; readonly error: string }[];
-  /** Sources not polled on purpose (credentials missing, read budget spent, adapter not built). */
+  /** Sources not polled on purpose (credentials missing, read budget or provider quota spent). */
   readonly skippedSources: readonly {
     readonly sourceId: string;
     readonly code: string;
