@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  notInTraining,
   notNearDuplicated,
   parseCsv,
   readFeedback,
@@ -65,5 +66,25 @@ describe('readFeedback', () => {
     writeFileSync(path, '{"text":"a","label":"positive"}\n{"text":"b","label":"great"}\n');
     expect(() => readFeedback(path)).toThrow(SentimentDataError);
     expect(() => readFeedback(path)).toThrow(/bad\.jsonl:2/);
+  });
+});
+
+describe('notInTraining', () => {
+  const row = (id: string, text: string) => ({ id, text, label: 'positive' as const, lang: 'id' });
+  const training = [
+    row('t1', 'promo diskon makan di solaria http://ow.ly/JyOuw'),
+    row('t2', 'kamar luas dan bersih sarapan enak'),
+  ];
+
+  it('drops rows sharing a URL (any case, trailing dot) or a near-duplicate text, keeps the rest', () => {
+    const keep = notInTraining(
+      [
+        row('url', 'beda sekali teksnya HTTP://OW.LY/JYOUW.'),
+        row('near', 'kamar luas dan bersih, sarapan enak!'),
+        row('fresh', 'pelayanan kantor kecamatan lambat sekali'),
+      ],
+      training,
+    );
+    expect([...keep]).toEqual(['fresh']);
   });
 });
