@@ -1,12 +1,14 @@
 /**
  * The collect use case: poll each source → normalise items into `Mention`s → match keywords →
- * de-duplicate (within the run, across sources and against earlier polls) → hand new mentions to the
- * queue → remember them → advance the source's cursor only past items that were handed on.
- * One failing source never stops the others; each failure is reported with the source's id.
+ * de-duplicate (within the run, across sources and against earlier polls; by mention id, and for news by
+ * story key) → hand new mentions to the queue → remember them → advance the source's cursor only past
+ * items that were handed on. One failing source never stops the others; each failure is reported with the
+ * source's id.
  */
 import pLimit from 'p-limit';
 import type { TextMatcher } from '#shared/domain/keywords.ts';
 import { type Mention, MentionSchema, mentionId } from '#shared/domain/mention.ts';
+import { STORY_KEYED_KINDS, sameStoryTime, storyKey } from '#shared/domain/story.ts';
 import { canonicalUrl } from '#shared/domain/url.ts';
 import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -19,14 +21,19 @@ import {
   type SourceItem,
   SourceSkippedError,
 } from '#shared/ports/mention-source.ts';
-import type { MentionStore, SourceState } from '#shared/ports/mention-store.ts';
+import type { MentionStore, SourceState, StoryClaim } from '#shared/ports/mention-store.ts';
 
 export interface CollectDeps {
   readonly sources: readonly MentionSource[];
   readonly matcher: Pick<TextMatcher, 'match'>;
   readonly store: Pick<
     MentionStore,
-    'knownMentionIds' | 'markQueued' | 'getSourceState' | 'putSourceState' | 'recordSourceRun'
+    | 'knownMentionIds'
+    | 'knownStoryKeys'
+    | 'markQueued'
+    | 'getSourceState'
+    | 'putSourceState'
+    | 'recordSourceRun'
   >;
   readonly queue: MentionQueue;
   readonly clock: Clock;
@@ -44,7 +51,10 @@ export interface SourceReport {
   readonly fetched: number;
   /** New mentions handed to the queue. */
   readonly new: number;
-  /** Items already known (earlier polls, other sources, or twice in this run). */
+  /**
+   * Items already known (earlier polls, other sources, or twice in this run): the same canonical URL, or
+   * for news the same story (outlet + title) under another URL.
+   */
   readonly duplicate: number;
   /** Items that matched no keyword (feeds carry unrelated news). */
   readonly unmatched: number;
@@ -68,10 +78,23 @@ export interface CollectReport {
   readonly queued: readonly Mention[];
 }
 
-type Normalised = { ok: true; mention: Mention } | { ok: false; reason: string } | { ok: 'unmatched' };
+type Normalised =
+  | { ok: true; mention: Mention; storyKey?: string }
+  | { ok: false; reason: string }
+  | { ok: 'unmatched' };
 
 /**
- * Turn one source item into a `Mention` (or say why not).
+ * The outlet host a news adapter attached (`NewsSourceItem.outletDomain` in the feed adapters); other
+ * sources' items have none.
+ */
+function outletDomainOf(item: SourceItem): string | undefined {
+  const domain = (item as { readonly outletDomain?: unknown }).outletDomain;
+  return typeof domain === 'string' ? domain : undefined;
+}
+
+/**
+ * Turn one source item into a `Mention` (or say why not), with its story key when the source is news
+ * (`rss`, `google-news`) and the item has an outlet host and a title of at least 4 words.
  * @param fetchedAt UTC ISO-8601 of the poll; used as `publishedAt` (flagged estimated) when the item has no date.
  */
 export function normaliseItem(
@@ -123,29 +146,73 @@ export function normaliseItem(
       reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
     };
   }
-  return { ok: true, mention: parsed.data };
+  const key = STORY_KEYED_KINDS.has(source.kind)
+    ? storyKey({ outletDomain: outletDomainOf(item), title })
+    : undefined;
+  return { ok: true, mention: parsed.data, ...(key ? { storyKey: key } : {}) };
 }
 
-/** Poll every source once. Never throws for a source's failure; see {@link SourceReport.error}. */
+/** What sources of one run share: what has been claimed so far, and what was handed on. */
+interface RunState {
+  /** Mention ids handed on (or being handed on) in this run. */
+  readonly claimed: Set<string>;
+  /** Story keys claimed in this run, with the mention that claimed each. */
+  readonly stories: Map<string, StoryClaim>;
+  readonly queued: Mention[];
+}
+
+/** A mention that survived the in-run checks, with its story key when it has one. */
+interface Fresh {
+  readonly mention: Mention;
+  readonly storyKey?: string;
+}
+
+/** Polling order: outlet feeds first, Google News last (see {@link collectMentions}). */
+function pollRank(source: MentionSource): number {
+  return source.kind === 'rss' ? 0 : source.kind === 'google-news' ? 2 : 1;
+}
+
+/**
+ * Poll every source once. Never throws for a source's failure; see {@link SourceReport.error}.
+ * Sources are polled concurrently, but Google News sources claim their items only after every outlet feed
+ * (`rss`) of the run has finished, so when both carry an article in one run the outlet's own URL is the copy
+ * kept and Google's redirect link is the duplicate. Reports come back in `deps.sources` order.
+ */
 export async function collectMentions(
   deps: CollectDeps,
   options: { signal?: AbortSignal } = {},
 ): Promise<CollectReport> {
   const startedAt = new Date(deps.clock.now()).toISOString();
-  const claimed = new Set<string>();
-  const queued: Mention[] = [];
+  const run: RunState = { claimed: new Set(), stories: new Map(), queued: [] };
   const limit = pLimit(deps.concurrency ?? 4);
-  const reports = await Promise.all(
-    deps.sources.map((source) => limit(() => collectSource(source, deps, claimed, queued, options.signal))),
-  );
-  return { startedAt, sources: reports, queued };
+  // p-limit starts tasks first in, first out: every outlet feed holds or awaits a slot before any Google
+  // News source takes one, and outlet feeds wait on nothing, so the Google News wait cannot deadlock.
+  const ordered = deps.sources
+    .map((source, index) => ({ source, index }))
+    .sort((x, y) => pollRank(x.source) - pollRank(y.source));
+  const tasks: Promise<SourceReport>[] = [];
+  const outletFeeds: Promise<SourceReport>[] = [];
+  let outletFeedsDone: Promise<unknown> | undefined;
+  for (const { source, index } of ordered) {
+    if (source.kind === 'google-news') outletFeedsDone ??= Promise.allSettled(outletFeeds);
+    const claimAfter = source.kind === 'google-news' ? outletFeedsDone : undefined;
+    const task = limit(() => collectSource(source, deps, run, claimAfter, options.signal));
+    if (source.kind === 'rss') outletFeeds.push(task);
+    tasks[index] = task;
+  }
+  const reports = await Promise.all(tasks);
+  return { startedAt, sources: reports, queued: run.queued };
+}
+
+function claimOf(mention: Mention, storyKey: string): StoryClaim {
+  return { storyKey, mentionId: mention.id, url: mention.url, publishedAt: mention.publishedAt };
 }
 
 async function collectSource(
   source: MentionSource,
   deps: CollectDeps,
-  claimed: Set<string>,
-  queued: Mention[],
+  run: RunState,
+  claimAfter: Promise<unknown> | undefined,
   signal: AbortSignal | undefined,
 ): Promise<SourceReport> {
   const at = new Date(deps.clock.now()).toISOString();
@@ -200,33 +267,74 @@ async function collectSource(
   for (const warning of fetched.warnings ?? []) {
     deps.log.warn('Source warning', { source: source.id, warning });
   }
+  if (claimAfter) await claimAfter;
   let unmatched = 0;
   let duplicate = 0;
-  const fresh: Mention[] = [];
+  const storyDuplicate = (mention: Mention, first: StoryClaim, seen: 'this run' | 'earlier poll') =>
+    deps.log.debug('Duplicate story', {
+      source: source.id,
+      storyKey: first.storyKey,
+      url: mention.url,
+      firstUrl: first.url,
+      firstMentionId: first.mentionId,
+      seen,
+    });
+  const fresh: Fresh[] = [];
   for (const item of fetched.items) {
     const result = normaliseItem(item, source, deps.matcher, at);
     if (result.ok === 'unmatched') unmatched++;
     else if (!result.ok) {
       rejected++;
       deps.log.warn('Source item rejected', { source: source.id, url: item.url, reason: result.reason });
-    } else if (claimed.has(result.mention.id)) duplicate++;
+    } else if (run.claimed.has(result.mention.id)) duplicate++;
     else {
-      claimed.add(result.mention.id);
-      fresh.push(result.mention);
+      const { mention, storyKey } = result;
+      const first = storyKey ? run.stories.get(storyKey) : undefined;
+      if (first && sameStoryTime(first.publishedAt, mention.publishedAt)) {
+        duplicate++;
+        storyDuplicate(mention, first, 'this run');
+        continue;
+      }
+      run.claimed.add(mention.id);
+      if (storyKey) run.stories.set(storyKey, claimOf(mention, storyKey));
+      fresh.push(storyKey ? { mention, storyKey } : { mention });
     }
   }
-  const known =
-    fresh.length > 0 ? await deps.store.knownMentionIds(fresh.map((m) => m.id)) : new Set<string>();
-  const toSend = fresh.filter((m) => !known.has(m.id));
+  const storyKeys = fresh.flatMap((f) => (f.storyKey ? [f.storyKey] : []));
+  const [known, knownStories] = await Promise.all([
+    fresh.length > 0
+      ? deps.store.knownMentionIds(fresh.map((f) => f.mention.id))
+      : Promise.resolve(new Set<string>()),
+    storyKeys.length > 0
+      ? deps.store.knownStoryKeys(storyKeys, deps.clock.now())
+      : Promise.resolve(new Map<string, StoryClaim>()),
+  ]);
+  const toSend = fresh.filter(({ mention, storyKey }) => {
+    if (known.has(mention.id)) return false;
+    const first = storyKey ? knownStories.get(storyKey) : undefined;
+    if (first && first.mentionId !== mention.id && sameStoryTime(first.publishedAt, mention.publishedAt)) {
+      storyDuplicate(mention, first, 'earlier poll');
+      return false;
+    }
+    return true;
+  });
   duplicate += fresh.length - toSend.length;
 
-  const sent = toSend.length > 0 ? await deps.queue.send(toSend) : { sent: [], failed: [] };
+  const sent =
+    toSend.length > 0 ? await deps.queue.send(toSend.map((f) => f.mention)) : { sent: [], failed: [] };
   const sentIds = new Set(sent.sent);
-  const handedOn = toSend.filter((m) => sentIds.has(m.id));
-  if (handedOn.length > 0) await deps.store.markQueued([...sentIds], deps.clock.now());
-  queued.push(...handedOn);
+  const handedOnFresh = toSend.filter((f) => sentIds.has(f.mention.id));
+  const handedOn = handedOnFresh.map((f) => f.mention);
+  if (handedOn.length > 0) {
+    const stories = handedOnFresh.flatMap((f) => (f.storyKey ? [claimOf(f.mention, f.storyKey)] : []));
+    await deps.store.markQueued([...sentIds], deps.clock.now(), stories);
+  }
+  run.queued.push(...handedOn);
   for (const f of sent.failed) {
-    claimed.delete(f.id);
+    run.claimed.delete(f.id);
+    // Release the story too, so another copy (or this one, next poll) can still carry it.
+    const storyKey = toSend.find((t) => t.mention.id === f.id)?.storyKey;
+    if (storyKey && run.stories.get(storyKey)?.mentionId === f.id) run.stories.delete(storyKey);
     deps.log.error('Queue refused a mention; it will be retried on the next poll', {
       source: source.id,
       mentionId: f.id,
@@ -239,7 +347,7 @@ async function collectSource(
     cursor: advanceCursor(
       previous?.cursor,
       handedOn,
-      toSend.filter((m) => !sentIds.has(m.id)),
+      toSend.filter((f) => !sentIds.has(f.mention.id)).map((f) => f.mention),
       fetched,
     ),
     lastSuccessAt: at,

@@ -97,6 +97,17 @@ export interface AnalystLabel {
   readonly note?: string;
 }
 
+/** A news story handed on: the mention that first carried it (see `shared/domain/story.ts`). */
+export interface StoryClaim {
+  /** 32 hex chars, `storyKey(…)`. */
+  readonly storyKey: string;
+  readonly mentionId: string;
+  /** Canonical URL of that mention. */
+  readonly url: string;
+  /** Its `publishedAt` (UTC ISO-8601): a later copy is the same story only near this time. */
+  readonly publishedAt: string;
+}
+
 /**
  * Pantau's persistence port (one DynamoDB table on AWS and locally through dynalite).
  * All writes are idempotent: SQS delivers at least once and Scheduler retries targets.
@@ -110,8 +121,17 @@ export interface MentionStore {
   getMention(id: string): Promise<ScoredMention | undefined>;
   /** Which of these mention ids are already stored or queued. */
   knownMentionIds(ids: readonly string[]): Promise<Set<string>>;
-  /** Remember that these mentions were handed to the queue (so later polls skip them). */
-  markQueued(ids: readonly string[], nowMs: number): Promise<void>;
+  /**
+   * Remember that these mentions were handed to the queue (so later polls skip them), and, with
+   * `stories`, that their news stories were claimed (kept `STORY_HORIZON_DAYS`, 7 days, from `shared/domain/story.ts`). Idempotent.
+   * @param nowMs - Epoch ms of the hand-off.
+   */
+  markQueued(ids: readonly string[], nowMs: number, stories?: readonly StoryClaim[]): Promise<void>;
+  /**
+   * The claims of these story keys made by earlier hand-offs within the story horizon (7 days) of `nowMs`
+   * (epoch ms); older markers are ignored even where the table has not expired them yet.
+   */
+  knownStoryKeys(keys: readonly string[], nowMs: number): Promise<Map<string, StoryClaim>>;
   listMentions(query: ListMentionsQuery): Promise<MentionPage>;
   /** Hourly counts of a series over `[from, to)` (UTC ISO-8601 hours), oldest first, zero-filled. */
   hourlyCounts(series: SeriesId, from: string, to: string): Promise<HourlyCount[]>;

@@ -17,8 +17,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import pRetry from 'p-retry';
+import { z } from 'zod';
 import { type Acknowledgement, type Alert, AlertSchema } from '#shared/domain/alert.ts';
 import { type ScoredMention, ScoredMentionSchema, SENTIMENT_LABELS } from '#shared/domain/mention.ts';
+import { STORY_HORIZON_DAYS } from '#shared/domain/story.ts';
 import { NotFoundError, TransientError } from '#shared/errors.ts';
 import type {
   AlertStore,
@@ -34,6 +36,7 @@ import type {
   SourceState,
   StoredDigest,
   StoredSeriesState,
+  StoryClaim,
 } from '#shared/ports/mention-store.ts';
 import { daysBetween, keys, monthsBetween, SHARDS, shardOf, utcDay, utcHour } from './dynamo-keys.ts';
 
@@ -50,6 +53,17 @@ export interface DynamoStoreOptions {
 }
 
 const DAY_SECONDS = 86_400;
+const STORY_PREFIX = 'STORY#';
+// Belongs with the other keys in dynamo-keys.ts (kept here while that file has another owner).
+const storyMarkerKey = (storyKey: string) => ({ PK: `${STORY_PREFIX}${storyKey}`, SK: 'STORY' });
+/** A story marker as read back; a malformed one fails loudly rather than silently un-de-duplicating. */
+const StoryMarkerSchema = z.object({
+  PK: z.string().startsWith(STORY_PREFIX),
+  mentionId: z.string(),
+  url: z.string(),
+  publishedAt: z.string(),
+  expiresAt: z.number(),
+});
 const QUEUED_MARKER_DAYS = 14;
 const REJECTED_DAYS = 30;
 const SOURCE_RUN_DAYS = 400;
@@ -233,14 +247,76 @@ export class DynamoStore implements MentionStore, AlertStore {
     return known;
   }
 
-  /** @inheritdoc */
-  async markQueued(ids: readonly string[], nowMs: number): Promise<void> {
-    const expiresAt = Math.floor(nowMs / 1000) + QUEUED_MARKER_DAYS * DAY_SECONDS;
-    await this.#batchWrite(
-      [...new Set(ids)].map((id) => ({
+  /**
+   * Queued markers (`M#<id>`/`Q`, 14 days) and, for `stories`, story markers (`STORY#<key>`/`STORY`,
+   * {@link STORY_HORIZON_DAYS} days) in the same batch writes. Plain puts, so a retry rewrites the same items;
+   * a later claim of the same key (a recurring headline on another day) replaces the earlier one.
+   */
+  async markQueued(
+    ids: readonly string[],
+    nowMs: number,
+    stories: readonly StoryClaim[] = [],
+  ): Promise<void> {
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const expiresAt = nowSeconds + QUEUED_MARKER_DAYS * DAY_SECONDS;
+    const claims = new Map(stories.map((c) => [c.storyKey, c]));
+    await this.#batchWrite([
+      ...[...new Set(ids)].map((id) => ({
         PutRequest: { Item: marshall({ ...keys.queued(id), type: 'queued', expiresAt }) },
       })),
-    );
+      ...[...claims.values()].map((c) => ({
+        PutRequest: {
+          Item: marshall({
+            ...storyMarkerKey(c.storyKey),
+            type: 'story',
+            mentionId: c.mentionId,
+            url: c.url,
+            publishedAt: c.publishedAt,
+            claimedAt: nowSeconds,
+            expiresAt: nowSeconds + STORY_HORIZON_DAYS * DAY_SECONDS,
+          }),
+        },
+      })),
+    ]);
+  }
+
+  /**
+   * `BatchGetItem` on the story markers; a marker whose `expiresAt` has passed is ignored, because DynamoDB
+   * deletes expired items lazily (up to days later) and dynalite never does.
+   */
+  async knownStoryKeys(storyKeys: readonly string[], nowMs: number): Promise<Map<string, StoryClaim>> {
+    const known = new Map<string, StoryClaim>();
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const unique = [...new Set(storyKeys)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, AttributeValue>[] = unique
+        .slice(i, i + 100)
+        .map((k) => marshall(storyMarkerKey(k)));
+      await pRetry(
+        async () => {
+          const out = await this.#client.send(
+            new BatchGetItemCommand({ RequestItems: { [this.#table]: { Keys: request } } }),
+          );
+          for (const raw of out.Responses?.[this.#table] ?? []) {
+            const item = StoryMarkerSchema.parse(unmarshall(raw));
+            if (item.expiresAt <= nowSeconds) continue;
+            known.set(item.PK.slice(STORY_PREFIX.length), {
+              storyKey: item.PK.slice(STORY_PREFIX.length),
+              mentionId: item.mentionId,
+              url: item.url,
+              publishedAt: item.publishedAt,
+            });
+          }
+          const rest = out.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+          if (rest.length > 0) {
+            request = rest;
+            throw new TransientError(`${rest.length} keys unprocessed`);
+          }
+        },
+        { retries: 8, minTimeout: 50, maxTimeout: 2_000, randomize: true },
+      );
+    }
+    return known;
   }
 
   /**

@@ -4,16 +4,18 @@
  * `GET {base}/rss/search?q=<query>&hl=<hl>&gl=<GL>&ceid=<GL>:<lang>`: one page of up to ~100 items, no
  * paging, no key. Items' titles end with ` - Outlet` and carry `<source url="…">Outlet</source>`; links
  * are Google redirect URLs (`news.google.com/rss/articles/…`), kept as they are (resolving them needs a
- * request per item). The description only repeats the headline (or lists other outlets' headlines for a
+ * request per item); the `<source url>` host travels as `outletDomain` so collect can recognise the article
+ * when the outlet's own feed also carries it (story key, `shared/domain/story.ts`). The description only repeats the headline (or lists other outlets' headlines for a
  * story cluster), so `text` is left empty: matching other outlets' headlines would attribute them to this
  * item. Poll no more often than every 60 s.
  */
 import type { z } from 'zod';
 import type { GoogleNewsSourceSchema } from '#shared/domain/config.ts';
-import type { FetchContext, MentionSource, SourceItem } from '#shared/ports/mention-source.ts';
+import { outletDomain } from '#shared/domain/story.ts';
+import type { FetchContext, MentionSource } from '#shared/ports/mention-source.ts';
 import type { FeedEntry } from './feed.ts';
 import { toSourceItem } from './feed.ts';
-import { type FeedFetchResult, type FeedSourceDeps, pollFeed } from './rss.ts';
+import { type FeedFetchResult, type FeedSourceDeps, type NewsSourceItem, pollFeed } from './rss.ts';
 
 /** A parsed `google-news` source config. */
 export type GoogleNewsSourceConfig = z.infer<typeof GoogleNewsSourceSchema>;
@@ -89,11 +91,12 @@ export interface GoogleNewsSourceDeps extends FeedSourceDeps {
   readonly baseUrl?: string;
 }
 
-function toItem(entry: FeedEntry, lang: string): SourceItem {
+function toItem(entry: FeedEntry, lang: string): NewsSourceItem {
   const { title: headline, ...rest } = toSourceItem(entry);
   const split: { title?: string; outlet?: string } =
     headline === undefined ? {} : splitTitleOutlet(headline, entry.feedSource?.name);
   const outlet = split.outlet ?? entry.feedSource?.name;
+  const domain = outletDomain(entry.feedSource?.url);
   return {
     ...rest,
     ...(split.title ? { title: split.title } : {}),
@@ -102,12 +105,14 @@ function toItem(entry: FeedEntry, lang: string): SourceItem {
     author: outlet ? { name: outlet } : {},
     lang: rest.lang ?? lang,
     ...(outlet ? { outlet } : {}),
+    ...(domain ? { outletDomain: domain } : {}),
   };
 }
 
 /**
  * A Google News RSS search for `config.query` in the `config.hl`/`config.gl` edition.
- * Items get `lang` from `hl`, `outlet` and `author.name` from `<source>` (or the title suffix).
+ * Items get `lang` from `hl`, `outlet` and `author.name` from `<source>` (or the title suffix), and
+ * `outletDomain` from `<source url>` (none without it: the redirect link names no outlet).
  * @throws {GoogleNewsConfigError} at creation when `query`, `hl` or `gl` are unusable.
  */
 export function createGoogleNewsSource(

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { RssSourceSchema } from '#shared/domain/config.ts';
+import { outletDomain } from '#shared/domain/story.ts';
 import { siteOf } from '#shared/domain/url.ts';
 import { type Clock, systemClock } from '#shared/ports/clock.ts';
 import type {
@@ -21,11 +22,20 @@ import { decodeValidatorsToken, encodeValidatorsToken, type HttpClient } from '.
 export type RssSourceConfig = z.infer<typeof RssSourceSchema>;
 
 /**
+ * A feed item plus its outlet's host for the story key (`outletDomain` in `shared/domain/story.ts`):
+ * the link's host for an outlet feed, the `<source url>` host for Google News. Collect reads it by name.
+ */
+export interface NewsSourceItem extends SourceItem {
+  readonly outletDomain?: string;
+}
+
+/**
  * What feed sources return: the port's result, always with `cursor` — `{ token }` holding the HTTP
  * validators for the next conditional GET, or `{}` when the server sent none (so a stale token is
  * dropped). Persist it only after the items were handed on, like `lastSeenAt`.
  */
 export interface FeedFetchResult extends SourceFetchResult {
+  readonly items: readonly NewsSourceItem[];
   readonly cursor: SourceCursor;
   /** Charset used to decode the body and where it came from (health reporting). */
   readonly charset?: { readonly name: string; readonly source: string };
@@ -48,7 +58,7 @@ export interface FeedSourceDeps {
 export async function pollFeed(
   deps: FeedSourceDeps,
   request: { sourceId: string; url: string; defaultLang?: string; context: FetchContext },
-  mapEntry: (entry: FeedEntry) => SourceItem,
+  mapEntry: (entry: FeedEntry) => NewsSourceItem,
 ): Promise<FeedFetchResult> {
   const { sourceId, url, context } = request;
   const validators = decodeValidatorsToken(context.cursor?.token);
@@ -82,7 +92,7 @@ export async function pollFeed(
 
 /**
  * An outlet RSS 2.0 / RSS 1.0 / Atom feed. `outlet` is the item link's site (`www.` dropped), matching
- * the replay format's `source`; `author.name` comes from `dc:creator`, RSS `author` (name only, never
+ * the replay format's `source`; `outletDomain` the link's host for the story key; `author.name` comes from `dc:creator`, RSS `author` (name only, never
  * the e-mail) or Atom `author/name`.
  * @throws (from `fetch`) SourceHttpError, SourceTimeoutError, SourceNetworkError, SourceAbortedError,
  *   SourceTooLargeError, FeedParseError — all naming `config.id`.
@@ -95,7 +105,8 @@ export function createRssSource(config: RssSourceConfig, deps: FeedSourceDeps): 
     fetch: (context: FetchContext): Promise<FeedFetchResult> =>
       pollFeed(deps, { sourceId: config.id, url: config.url, defaultLang: config.lang, context }, (entry) => {
         const item = toSourceItem(entry);
-        return { ...item, outlet: siteOf(item.url) };
+        const domain = outletDomain(item.url);
+        return { ...item, outlet: siteOf(item.url), ...(domain ? { outletDomain: domain } : {}) };
       }),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseItem } from '#functions/collect/collect.ts';
 import { createKeywordMatcher } from '#shared/domain/keywords.ts';
+import { storyKey } from '#shared/domain/story.ts';
 
 const matcher = createKeywordMatcher([
   { id: 'majalengka', label: 'Majalengka', terms: ['Majalengka'], phrases: [], exclude: [], requires: [] },
@@ -79,5 +80,24 @@ describe('normaliseItem', () => {
       at,
     );
     expect(ftp).toMatchObject({ ok: false, reason: expect.stringContaining('bad url') });
+  });
+
+  it('keys news items by outlet host and title, and leaves social posts and bare redirects unkeyed', () => {
+    const item = {
+      url: 'https://news.google.com/rss/articles/CBMi1?oc=5',
+      title: 'Jalan Tol Cisumdawu Macet di Majalengka',
+      text: '',
+      author: {},
+      outletDomain: 'www.radarcirebon.example',
+    };
+    const news = normaliseItem(item, search, matcher, at);
+    const expected = storyKey({ outletDomain: 'radarcirebon.example', title: item.title });
+    expect(expected).toMatch(/^[0-9a-f]{32}$/);
+    expect(news).toMatchObject({ ok: true, storyKey: expected });
+    expect(news.ok === true && 'storyKey' in news.mention).toBe(false);
+    const social = { id: 'masto-x', kind: 'mastodon' as const, keywords: [] };
+    expect(normaliseItem(item, social, matcher, at)).not.toHaveProperty('storyKey');
+    const { outletDomain: _none, ...bare } = item;
+    expect(normaliseItem(bare, search, matcher, at)).not.toHaveProperty('storyKey');
   });
 });

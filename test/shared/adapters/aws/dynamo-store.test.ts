@@ -137,6 +137,50 @@ describe('DynamoStore queue markers, alerts and state', () => {
     expect([...known].sort()).toEqual([stored.id, 'a'.repeat(32)].sort());
   });
 
+  it('remembers story claims written with the queued markers, for 7 days by their stored time', async () => {
+    const store = await freshStore();
+    const t0 = Date.parse('2026-11-30T08:00:00.000Z');
+    const claim = {
+      storyKey: 'c'.repeat(32),
+      mentionId: 'd'.repeat(32),
+      url: 'https://radarcirebon.example/read/101',
+      publishedAt: '2026-11-30T07:05:00.000Z',
+    };
+    await store.markQueued([claim.mentionId], t0, [claim]);
+    await store.markQueued([claim.mentionId], t0, [claim]);
+    expect(await store.knownMentionIds([claim.mentionId])).toEqual(new Set([claim.mentionId]));
+    const lookup = [claim.storyKey, 'e'.repeat(32), claim.storyKey];
+    expect(await store.knownStoryKeys(lookup, t0)).toEqual(new Map([[claim.storyKey, claim]]));
+    const justInside = t0 + 7 * 86_400_000 - 1_000;
+    expect((await store.knownStoryKeys(lookup, justInside)).size).toBe(1);
+    // dynalite never expires items: the lookup itself must ignore a marker past its horizon.
+    expect((await store.knownStoryKeys(lookup, t0 + 7 * 86_400_000)).size).toBe(0);
+  });
+
+  it('keeps the latest claim of a key and looks up more keys than one batch holds', async () => {
+    const store = await freshStore();
+    const t0 = Date.parse('2026-11-30T08:00:00.000Z');
+    const claims = Array.from({ length: 130 }, (_, i) => ({
+      storyKey: i.toString(16).padStart(32, '0'),
+      mentionId: (i + 1_000).toString(16).padStart(32, '0'),
+      url: `https://outlet.example/${i}`,
+      publishedAt: '2026-11-30T07:00:00.000Z',
+    }));
+    await store.markQueued([], t0, claims);
+    const next = {
+      ...claims[0],
+      url: 'https://outlet.example/next-day',
+      publishedAt: '2026-12-01T07:00:00.000Z',
+    };
+    await store.markQueued([], t0 + 86_400_000, [next as (typeof claims)[number]]);
+    const known = await store.knownStoryKeys(
+      claims.map((c) => c.storyKey),
+      t0 + 86_400_000,
+    );
+    expect(known.size).toBe(130);
+    expect(known.get(claims[0]?.storyKey ?? '')?.url).toBe('https://outlet.example/next-day');
+  });
+
   it('creates an alert once, then acknowledges it; unknown alerts are NotFoundError', async () => {
     const store = await freshStore();
     const alert = {

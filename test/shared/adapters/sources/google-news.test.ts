@@ -106,10 +106,18 @@ describe('Google News source', () => {
       text: '',
       author: { name: 'Radar Cirebon' },
       outlet: 'Radar Cirebon',
+      outletDomain: 'radarcirebon.disway.id',
       lang: 'id',
       publishedAt: '2026-11-30T07:05:00.000Z',
       publishedAtEstimated: false,
     });
+    // The story key's outlet comes from <source url> (www. dropped); no <source>, no domain.
+    expect(result.items.map((i) => (i as { outletDomain?: string }).outletDomain)).toEqual([
+      'radarcirebon.disway.id',
+      'pikiran-rakyat.com',
+      undefined,
+      'cirebon.tribunnews.com',
+    ]);
     // The cluster description names another outlet's story; it must not leak into this item.
     expect(JSON.stringify(result.items)).not.toContain('Kuningan');
   });

@@ -37,6 +37,7 @@ describe('RSS source over HTTP', () => {
     expect(result.items).toHaveLength(6);
     expect(result.rejected.map((r) => r.reason)).toEqual(['no-link', 'no-link', 'no-text']);
     expect(result.items.every((i) => i.outlet === 'radarmajalengka.example')).toBe(true);
+    expect(result.items.every((i) => i.outletDomain === 'radarmajalengka.example')).toBe(true);
     expect(result.charset).toEqual({ name: 'utf-8', source: 'prolog' });
   });
 
