@@ -84,15 +84,6 @@ type Normalised =
   | { ok: 'unmatched' };
 
 /**
- * The outlet host a news adapter attached (`NewsSourceItem.outletDomain` in the feed adapters); other
- * sources' items have none.
- */
-function outletDomainOf(item: SourceItem): string | undefined {
-  const domain = (item as { readonly outletDomain?: unknown }).outletDomain;
-  return typeof domain === 'string' ? domain : undefined;
-}
-
-/**
  * Turn one source item into a `Mention` (or say why not), with its story key when the source is news
  * (`rss`, `google-news`) and the item has an outlet host and a title of at least 4 words.
  * @param fetchedAt UTC ISO-8601 of the poll; used as `publishedAt` (flagged estimated) when the item has no date.
@@ -147,7 +138,7 @@ export function normaliseItem(
     };
   }
   const key = STORY_KEYED_KINDS.has(source.kind)
-    ? storyKey({ outletDomain: outletDomainOf(item), title })
+    ? storyKey({ outletDomain: item.outletDomain, title })
     : undefined;
   return { ok: true, mention: parsed.data, ...(key ? { storyKey: key } : {}) };
 }

@@ -20,6 +20,11 @@ export interface SourceItem {
   /** ISO 639-1 language hint from the source (feed locale, post language), if any. */
   readonly lang?: string;
   readonly outlet?: string;
+  /**
+   * News items only: the outlet's host (`www.`/`m.`/`amp.` removed) for the cross-source story key
+   * (`shared/domain/story.ts`): the link's host for an outlet feed, the `<source url>` host for Google News.
+   */
+  readonly outletDomain?: string;
   readonly engagement?: Engagement;
 }
 

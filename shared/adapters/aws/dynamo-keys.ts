@@ -31,6 +31,8 @@ export const keys = {
   counterPk: (series: string, day: string) => `C#${series}#${day}`,
   counterSk: (hour: string, shard: number) => `${hour}#${shard}`,
   sourceState: (sourceId: string) => ({ PK: `SRC#${sourceId}`, SK: 'STATE' }),
+  /** Cross-source story marker (news copies of one article; `shared/domain/story.ts`), 7-day TTL. */
+  story: (storyKey: string) => ({ PK: `STORY#${storyKey}`, SK: 'STORY' }),
   sourceRunPk: (day: string) => `RUN#${day}`,
   rejectedPk: (day: string) => `REJ#${day}`,
   labelIndexPk: (month: string) => `LABEL#${month}`,

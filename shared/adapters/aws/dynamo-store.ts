@@ -54,8 +54,7 @@ export interface DynamoStoreOptions {
 
 const DAY_SECONDS = 86_400;
 const STORY_PREFIX = 'STORY#';
-// Belongs with the other keys in dynamo-keys.ts (kept here while that file has another owner).
-const storyMarkerKey = (storyKey: string) => ({ PK: `${STORY_PREFIX}${storyKey}`, SK: 'STORY' });
+const storyMarkerKey = keys.story;
 /** A story marker as read back; a malformed one fails loudly rather than silently un-de-duplicating. */
 const StoryMarkerSchema = z.object({
   PK: z.string().startsWith(STORY_PREFIX),

@@ -21,13 +21,8 @@ import { decodeValidatorsToken, encodeValidatorsToken, type HttpClient } from '.
 /** A parsed `rss` source config. */
 export type RssSourceConfig = z.infer<typeof RssSourceSchema>;
 
-/**
- * A feed item plus its outlet's host for the story key (`outletDomain` in `shared/domain/story.ts`):
- * the link's host for an outlet feed, the `<source url>` host for Google News. Collect reads it by name.
- */
-export interface NewsSourceItem extends SourceItem {
-  readonly outletDomain?: string;
-}
+/** A feed item; feed adapters always fill `outletDomain` when the link (or `<source url>`) has a host. */
+export type NewsSourceItem = SourceItem;
 
 /**
  * What feed sources return: the port's result, always with `cursor` — `{ token }` holding the HTTP
