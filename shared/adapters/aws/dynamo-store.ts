@@ -215,25 +215,41 @@ export class DynamoStore implements MentionStore, AlertStore {
 
   /** @inheritdoc */
   async knownMentionIds(ids: readonly string[]): Promise<Set<string>> {
-    const known = new Set<string>();
     const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 50) {
-      const chunk = unique.slice(i, i + 50);
-      let request: Record<string, AttributeValue>[] = chunk.flatMap((id) => [
-        marshall(keys.mention(id)),
-        marshall(keys.queued(id)),
-      ]);
+    const items = await this.#batchGet(
+      unique.flatMap((id) => [keys.mention(id), keys.queued(id)]),
+      'PK',
+    );
+    const known = new Set<string>();
+    for (const item of items) {
+      const pk = item['PK']?.S;
+      if (pk) known.add(pk.slice(2));
+    }
+    return known;
+  }
+
+  /**
+   * Every item of `itemKeys` that exists (`BatchGetItem`, 100 keys a call), retrying `UnprocessedKeys`
+   * with jittered backoff (DynamoDB returns them under throttling; the SDK does not retry them).
+   * @throws the last {@link TransientError} when keys stay unprocessed after 8 retries.
+   */
+  async #batchGet(
+    itemKeys: readonly Record<string, string>[],
+    projection?: string,
+  ): Promise<Record<string, AttributeValue>[]> {
+    const found: Record<string, AttributeValue>[] = [];
+    for (let i = 0; i < itemKeys.length; i += 100) {
+      let request: Record<string, AttributeValue>[] = itemKeys.slice(i, i + 100).map((k) => marshall(k));
       await pRetry(
         async () => {
           const out = await this.#client.send(
             new BatchGetItemCommand({
-              RequestItems: { [this.#table]: { Keys: request, ProjectionExpression: 'PK' } },
+              RequestItems: {
+                [this.#table]: { Keys: request, ...(projection ? { ProjectionExpression: projection } : {}) },
+              },
             }),
           );
-          for (const item of out.Responses?.[this.#table] ?? []) {
-            const pk = item['PK']?.S;
-            if (pk) known.add(pk.slice(2));
-          }
+          found.push(...(out.Responses?.[this.#table] ?? []));
           const rest = out.UnprocessedKeys?.[this.#table]?.Keys ?? [];
           if (rest.length > 0) {
             request = rest;
@@ -243,7 +259,7 @@ export class DynamoStore implements MentionStore, AlertStore {
         { retries: 8, minTimeout: 50, maxTimeout: 2_000, randomize: true },
       );
     }
-    return known;
+    return found;
   }
 
   /**
@@ -286,34 +302,17 @@ export class DynamoStore implements MentionStore, AlertStore {
   async knownStoryKeys(storyKeys: readonly string[], nowMs: number): Promise<Map<string, StoryClaim>> {
     const known = new Map<string, StoryClaim>();
     const nowSeconds = Math.floor(nowMs / 1000);
-    const unique = [...new Set(storyKeys)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, AttributeValue>[] = unique
-        .slice(i, i + 100)
-        .map((k) => marshall(storyMarkerKey(k)));
-      await pRetry(
-        async () => {
-          const out = await this.#client.send(
-            new BatchGetItemCommand({ RequestItems: { [this.#table]: { Keys: request } } }),
-          );
-          for (const raw of out.Responses?.[this.#table] ?? []) {
-            const item = StoryMarkerSchema.parse(unmarshall(raw));
-            if (item.expiresAt <= nowSeconds) continue;
-            known.set(item.PK.slice(STORY_PREFIX.length), {
-              storyKey: item.PK.slice(STORY_PREFIX.length),
-              mentionId: item.mentionId,
-              url: item.url,
-              publishedAt: item.publishedAt,
-            });
-          }
-          const rest = out.UnprocessedKeys?.[this.#table]?.Keys ?? [];
-          if (rest.length > 0) {
-            request = rest;
-            throw new TransientError(`${rest.length} keys unprocessed`);
-          }
-        },
-        { retries: 8, minTimeout: 50, maxTimeout: 2_000, randomize: true },
-      );
+    const items = await this.#batchGet([...new Set(storyKeys)].map((k) => storyMarkerKey(k)));
+    for (const raw of items) {
+      const item = StoryMarkerSchema.parse(unmarshall(raw));
+      if (item.expiresAt <= nowSeconds) continue;
+      const storyKey = item.PK.slice(STORY_PREFIX.length);
+      known.set(storyKey, {
+        storyKey,
+        mentionId: item.mentionId,
+        url: item.url,
+        publishedAt: item.publishedAt,
+      });
     }
     return known;
   }
