@@ -5,10 +5,12 @@
  * "sweep" cursor that never leaves a gap behind a page bound.
  */
 import type { z } from 'zod';
+import type { Clock } from '#shared/ports/clock.ts';
 import {
   type CredentialProvider,
   type Credentials,
   CredentialsMissingError,
+  noCredentials,
 } from '#shared/ports/credentials.ts';
 import type { SourceBudget, SourceUsage } from '#shared/ports/mention-source.ts';
 import { SourceCredentialsMissingError, SourceHttpError, SourceResponseError } from './errors.ts';
@@ -89,29 +91,39 @@ export function rawField(raw: unknown, field: string): string | undefined {
   return undefined;
 }
 
+/** Dependencies every credentialed API source (Bluesky, YouTube, Reddit, X) takes. */
+export interface CredentialedSourceDeps {
+  readonly http: HttpClient;
+  /** @default noCredentials (the source is skipped) */
+  readonly credentials?: CredentialProvider;
+  /** @default systemClock */
+  readonly clock?: Clock;
+}
+
 /**
- * Look up a credential set and check it has `fields`.
+ * Look up the credential set a source config names (`config.credentials`) and check it has `fields`.
+ * @param deps - Where to look; without a provider every set is missing (the source is skipped).
  * @throws {SourceCredentialsMissingError} when the set is missing or lacks a field (the source is skipped).
  */
 export async function requireCredentials(
-  provider: CredentialProvider,
-  sourceId: string,
-  name: string,
+  deps: Pick<CredentialedSourceDeps, 'credentials'>,
+  config: { readonly id: string; readonly credentials: string },
   fields: readonly string[],
 ): Promise<Credentials> {
+  const name = config.credentials;
   let credentials: Credentials;
   try {
-    credentials = await provider.get(name);
+    credentials = await (deps.credentials ?? noCredentials).get(name);
   } catch (error) {
     if (error instanceof CredentialsMissingError) {
-      throw new SourceCredentialsMissingError(sourceId, name, error.message, { cause: error });
+      throw new SourceCredentialsMissingError(config.id, name, error.message, { cause: error });
     }
     throw error;
   }
   const absent = fields.filter((f) => !credentials[f]);
   if (absent.length > 0) {
     throw new SourceCredentialsMissingError(
-      sourceId,
+      config.id,
       name,
       `credentials "${name}" lack ${absent.map((f) => `"${f}"`).join(', ')}`,
     );

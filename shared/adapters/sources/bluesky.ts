@@ -12,8 +12,7 @@
 import { z } from 'zod';
 import type { BlueskySourceSchema } from '#shared/domain/config.ts';
 import { cleanText } from '#shared/domain/text.ts';
-import { type Clock, systemClock } from '#shared/ports/clock.ts';
-import { type CredentialProvider, noCredentials } from '#shared/ports/credentials.ts';
+import { systemClock } from '#shared/ports/clock.ts';
 import type {
   FetchContext,
   MentionSource,
@@ -24,6 +23,7 @@ import { SourceError } from '#shared/ports/mention-source.ts';
 import {
   type AccessToken,
   advanceSweep,
+  type CredentialedSourceDeps,
   compareStrings,
   createTokenCache,
   decodeToken,
@@ -38,7 +38,6 @@ import {
 } from './api.ts';
 import { SourceAbortedError, SourceAuthError, SourceHttpError } from './errors.ts';
 import { primaryLanguage } from './feed.ts';
-import type { HttpClient } from './http.ts';
 
 /** A parsed `bluesky` source config. */
 export type BlueskySourceConfig = z.infer<typeof BlueskySourceSchema>;
@@ -88,13 +87,7 @@ const TokenSchema = z.object({
 });
 
 /** Dependencies of {@link createBlueskySource}. */
-export interface BlueskySourceDeps {
-  readonly http: HttpClient;
-  /** @default noCredentials (the source is skipped) */
-  readonly credentials?: CredentialProvider;
-  /** @default systemClock */
-  readonly clock?: Clock;
-}
+export type BlueskySourceDeps = CredentialedSourceDeps;
 
 /**
  * Expiry of a JWT from its `exp` claim (epoch seconds → ms), or undefined when it has none. The token is
@@ -173,14 +166,10 @@ function isSessionRejected(error: unknown): boolean {
 export function createBlueskySource(config: BlueskySourceConfig, deps: BlueskySourceDeps): MentionSource {
   const service = config.service.replace(/\/+$/, '');
   const clock = deps.clock ?? systemClock;
-  const credentials = deps.credentials ?? noCredentials;
   let signal: AbortSignal | undefined;
 
   const session = createTokenCache(async (): Promise<AccessToken> => {
-    const creds = await requireCredentials(credentials, config.id, config.credentials, [
-      'identifier',
-      'appPassword',
-    ]);
+    const creds = await requireCredentials(deps, config, ['identifier', 'appPassword']);
     try {
       const { data } = await requestJson(
         deps.http,

@@ -12,8 +12,7 @@
 import { z } from 'zod';
 import type { RedditSourceSchema } from '#shared/domain/config.ts';
 import { cleanText } from '#shared/domain/text.ts';
-import { type Clock, systemClock } from '#shared/ports/clock.ts';
-import { type CredentialProvider, noCredentials } from '#shared/ports/credentials.ts';
+import { systemClock } from '#shared/ports/clock.ts';
 import type {
   FetchContext,
   MentionSource,
@@ -23,6 +22,7 @@ import type {
 import { SourceError } from '#shared/ports/mention-source.ts';
 import {
   type AccessToken,
+  type CredentialedSourceDeps,
   createTokenCache,
   parseEach,
   type Rejection,
@@ -31,7 +31,6 @@ import {
   withToken,
 } from './api.ts';
 import { SourceAbortedError, SourceAuthError, SourceHttpError } from './errors.ts';
-import type { HttpClient } from './http.ts';
 
 /** A parsed `reddit` source config. */
 export type RedditSourceConfig = z.infer<typeof RedditSourceSchema>;
@@ -71,12 +70,7 @@ const ListingSchema = z.object({
 });
 
 /** Dependencies of {@link createRedditSource}. */
-export interface RedditSourceDeps {
-  readonly http: HttpClient;
-  /** @default noCredentials (the source is skipped) */
-  readonly credentials?: CredentialProvider;
-  /** @default systemClock */
-  readonly clock?: Clock;
+export interface RedditSourceDeps extends CredentialedSourceDeps {
   /** @default REDDIT_AUTH_BASE_URL */
   readonly authBaseUrl?: string;
   /** @default REDDIT_API_BASE_URL */
@@ -121,10 +115,7 @@ export function createRedditSource(config: RedditSourceConfig, deps: RedditSourc
   let signal: AbortSignal | undefined;
 
   const token = createTokenCache(async (): Promise<AccessToken> => {
-    const creds = await requireCredentials(deps.credentials ?? noCredentials, config.id, config.credentials, [
-      'clientId',
-      'clientSecret',
-    ]);
+    const creds = await requireCredentials(deps, config, ['clientId', 'clientSecret']);
     const basic = Buffer.from(`${creds['clientId']}:${creds['clientSecret']}`).toString('base64');
     try {
       const { data } = await requestJson(

@@ -12,8 +12,7 @@
 import { z } from 'zod';
 import type { XSourceSchema } from '#shared/domain/config.ts';
 import { cleanText } from '#shared/domain/text.ts';
-import { type Clock, systemClock } from '#shared/ports/clock.ts';
-import { type CredentialProvider, noCredentials } from '#shared/ports/credentials.ts';
+import { systemClock } from '#shared/ports/clock.ts';
 import type {
   FetchContext,
   MentionSource,
@@ -24,6 +23,7 @@ import { SourceError } from '#shared/ports/mention-source.ts';
 import {
   advanceSweep,
   budgetDay,
+  type CredentialedSourceDeps,
   compareNumericIds,
   decodeToken,
   parseEach,
@@ -37,7 +37,6 @@ import {
 } from './api.ts';
 import { SourceAbortedError, SourceBudgetExhaustedError } from './errors.ts';
 import { primaryLanguage } from './feed.ts';
-import type { HttpClient } from './http.ts';
 
 /** A parsed `x` source config. */
 export type XSourceConfig = z.infer<typeof XSourceSchema>;
@@ -88,12 +87,7 @@ const TokenSchema = z.object({
 });
 
 /** Dependencies of {@link createXSource}. */
-export interface XSourceDeps {
-  readonly http: HttpClient;
-  /** @default noCredentials (the source is skipped) */
-  readonly credentials?: CredentialProvider;
-  /** @default systemClock */
-  readonly clock?: Clock;
+export interface XSourceDeps extends CredentialedSourceDeps {
   /** @default X_API_BASE_URL */
   readonly baseUrl?: string;
 }
@@ -157,12 +151,7 @@ export function createXSource(config: XSourceConfig, deps: XSourceDeps): Mention
       if (budget.remaining() < MIN_RESULTS) {
         throw new SourceBudgetExhaustedError(config.id, day, budget.used(), budget.limit, 'posts');
       }
-      const creds = await requireCredentials(
-        deps.credentials ?? noCredentials,
-        config.id,
-        config.credentials,
-        ['bearerToken'],
-      );
+      const creds = await requireCredentials(deps, config, ['bearerToken']);
       const state: SweepState = decodeToken(context.cursor?.token, TokenSchema) ?? {};
       const firstPoll = state.since === undefined && state.until === undefined;
       const pages = firstPoll ? 1 : config.maxPages;

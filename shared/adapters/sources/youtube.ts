@@ -28,8 +28,7 @@ import { z } from 'zod';
 import type { YouTubeSourceSchema } from '#shared/domain/config.ts';
 import { IsoUtcSchema } from '#shared/domain/mention.ts';
 import { cleanText, decodeEntitiesOnce } from '#shared/domain/text.ts';
-import { type Clock, systemClock } from '#shared/ports/clock.ts';
-import { type CredentialProvider, noCredentials } from '#shared/ports/credentials.ts';
+import { systemClock } from '#shared/ports/clock.ts';
 import type {
   FetchContext,
   MentionSource,
@@ -40,6 +39,7 @@ import { SourceError, SourceSkippedError } from '#shared/ports/mention-source.ts
 import {
   advanceSweep,
   budgetDay,
+  type CredentialedSourceDeps,
   compareStrings,
   decodeToken,
   parseEach,
@@ -57,7 +57,6 @@ import {
   SourceBudgetExhaustedError,
   SourceHttpError,
 } from './errors.ts';
-import type { HttpClient } from './http.ts';
 
 /** A parsed `youtube` source config. */
 export type YouTubeSourceConfig = z.infer<typeof YouTubeSourceSchema>;
@@ -200,12 +199,7 @@ export const YouTubeStateSchema = z.object({
 export type YouTubeState = z.infer<typeof YouTubeStateSchema>;
 
 /** Dependencies of {@link createYouTubeSource}. */
-export interface YouTubeSourceDeps {
-  readonly http: HttpClient;
-  /** @default noCredentials (the source is skipped) */
-  readonly credentials?: CredentialProvider;
-  /** @default systemClock */
-  readonly clock?: Clock;
+export interface YouTubeSourceDeps extends CredentialedSourceDeps {
   /** @default YOUTUBE_API_BASE_URL */
   readonly baseUrl?: string;
 }
@@ -470,12 +464,7 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
       if (Number.isFinite(cheapest) && budget.remaining() < cheapest) {
         throw new SourceBudgetExhaustedError(config.id, day, budget.used(), budget.limit, 'quota units');
       }
-      const creds = await requireCredentials(
-        deps.credentials ?? noCredentials,
-        config.id,
-        config.credentials,
-        ['apiKey'],
-      );
+      const creds = await requireCredentials(deps, config, ['apiKey']);
       const apiKey = creds['apiKey'] as string;
       const items: SourceItem[] = [];
       const rejected: Rejection[] = [];
