@@ -12,8 +12,13 @@ import {
   CredentialsMissingError,
   noCredentials,
 } from '#shared/ports/credentials.ts';
-import type { SourceBudget, SourceUsage } from '#shared/ports/mention-source.ts';
-import { SourceCredentialsMissingError, SourceHttpError, SourceResponseError } from './errors.ts';
+import { type SourceBudget, SourceError, type SourceUsage } from '#shared/ports/mention-source.ts';
+import {
+  SourceAbortedError,
+  SourceCredentialsMissingError,
+  SourceHttpError,
+  SourceResponseError,
+} from './errors.ts';
 import type { HttpClient, HttpGetRequest, HttpGetResponse } from './http.ts';
 
 /** Accept header of JSON API calls. */
@@ -271,6 +276,115 @@ export function advanceSweep(
     until: seen.oldest,
     ...(high !== undefined ? { pending: high } : {}),
   };
+}
+
+/**
+ * The paging rule of the search APIs: a failure of page 1, an abort, or anything but a {@link SourceError}
+ * fails the poll; a later page's SourceError only ends the paging, and the pages already read are kept.
+ * @param page - 1-based page that failed.
+ * @returns `error`, when paging may stop with a warning.
+ * @throws `error` when the poll must fail.
+ */
+export function laterPageError(error: unknown, page: number): SourceError {
+  if (page === 1 || !(error instanceof SourceError) || error instanceof SourceAbortedError) throw error;
+  return error;
+}
+
+/** One page of a {@link sweepNewestFirst} read, as the adapter saw it. */
+export interface SweepPage {
+  /** Order markers of the page's valid items (ISO times, ids), in any order; items without one left out. */
+  readonly markers: readonly string[];
+  /** The API's token for the next (older) page; undefined or empty when there is none (the sweep is complete). */
+  readonly next: string | undefined;
+}
+
+/** How {@link sweepNewestFirst} reads one API and words its warnings. */
+export interface SweepOptions {
+  /** Page bound of a poll that continues a sweep (a first poll reads one page: no backfill). */
+  readonly maxPages: number;
+  /** Order of the markers: {@link compareStrings} for ISO times, {@link compareNumericIds} for snowflakes. */
+  readonly compare: (a: string, b: string) => number;
+  /** Names page `page` (1-based) in errors and warnings, e.g. `searchPosts page 2`. */
+  readonly describePage: (page: number) => string;
+  /**
+   * Read one page: the state's `since`/`until` go into the API's own parameters, `token` (undefined on page
+   * 1) into its page parameter. Items, rejections and the HTTP status are collected by the adapter.
+   */
+  readonly readPage: (page: {
+    readonly number: number;
+    readonly token: string | undefined;
+    readonly what: string;
+  }) => Promise<SweepPage>;
+  /** Checked before each page; a message stops the sweep there, with that warning (e.g. a spent daily budget). */
+  readonly beforePage?: () => string | undefined;
+  /**
+   * A page failed: return the warning that ends the sweep (the pages read are kept), or throw to fail the poll.
+   * @default {@link laterPageError}, then `<page> failed; the rest is read next poll: <message>`
+   */
+  readonly pageFailed?: (error: unknown, page: number) => string;
+  /**
+   * The warning when the page bound stops the sweep with older items left.
+   * @default `<pages> pages read, older posts remain; they are read next poll`
+   */
+  readonly boundReached?: (pages: number) => string;
+}
+
+/** What {@link sweepNewestFirst} leaves behind. */
+export interface SweepOutcome {
+  /** The sweep state for the next poll; undefined when no page was read (keep the saved state). */
+  readonly state: SweepState | undefined;
+  /** Why the sweep stopped before the end of the list, when it did (budget, a failed page, the page bound). */
+  readonly warning?: string;
+}
+
+/**
+ * Page through a newest-first API from `state` and compute the next {@link SweepState} with
+ * {@link advanceSweep}. A first poll (no `since`, no `until`) reads one page and counts as complete; later
+ * polls read up to `maxPages`, and the sweep is complete when the API has no next page.
+ * @throws whatever `readPage`, `pageFailed` (by default: page 1's error) throw.
+ */
+export async function sweepNewestFirst(state: SweepState, options: SweepOptions): Promise<SweepOutcome> {
+  const { compare } = options;
+  const firstPoll = state.since === undefined && state.until === undefined;
+  const pages = firstPoll ? 1 : options.maxPages;
+  let newest: string | undefined;
+  let oldest: string | undefined;
+  let complete = false;
+  let read = 0;
+  let token: string | undefined;
+  let warning: string | undefined;
+  for (let number = 1; number <= pages; number++) {
+    warning = options.beforePage?.();
+    if (warning !== undefined) break;
+    const what = options.describePage(number);
+    let got: SweepPage;
+    try {
+      got = await options.readPage({ number, token, what });
+    } catch (error) {
+      warning = options.pageFailed
+        ? options.pageFailed(error, number)
+        : `${what} failed; the rest is read next poll: ${laterPageError(error, number).message}`;
+      break;
+    }
+    read++;
+    for (const at of got.markers) {
+      if (newest === undefined || compare(at, newest) > 0) newest = at;
+      if (oldest === undefined || compare(at, oldest) < 0) oldest = at;
+    }
+    token = got.next;
+    if (!token || firstPoll) {
+      complete = true;
+      break;
+    }
+    if (number === pages)
+      warning = options.boundReached
+        ? options.boundReached(pages)
+        : `${pages} pages read, older posts remain; they are read next poll`;
+  }
+  const note = warning !== undefined ? { warning } : {};
+  if (read === 0) return { state: undefined, ...note };
+  const seen = { ...(newest !== undefined ? { newest } : {}), ...(oldest !== undefined ? { oldest } : {}) };
+  return { state: advanceSweep(state, seen, complete, compare), ...note };
 }
 
 /** Compare decimal id strings (Twitter/X snowflakes, Mastodon ids) numerically. */

@@ -19,10 +19,8 @@ import type {
   SourceFetchResult,
   SourceItem,
 } from '#shared/ports/mention-source.ts';
-import { SourceError } from '#shared/ports/mention-source.ts';
 import {
   type AccessToken,
-  advanceSweep,
   type CredentialedSourceDeps,
   compareStrings,
   createTokenCache,
@@ -33,10 +31,11 @@ import {
   requestJson,
   requireCredentials,
   type SweepState,
+  sweepNewestFirst,
   toIsoUtc,
   withToken,
 } from './api.ts';
-import { SourceAbortedError, SourceAuthError, SourceHttpError } from './errors.ts';
+import { SourceAuthError, SourceHttpError } from './errors.ts';
 import { primaryLanguage } from './feed.ts';
 
 /** A parsed `bluesky` source config. */
@@ -205,31 +204,24 @@ export function createBlueskySource(config: BlueskySourceConfig, deps: BlueskySo
     async fetch(context: FetchContext): Promise<SourceFetchResult> {
       signal = context.signal;
       const state: SweepState = decodeToken(context.cursor?.token, TokenSchema) ?? {};
-      const firstPoll = state.since === undefined && state.until === undefined;
-      const pages = firstPoll ? 1 : config.maxPages;
       const items: SourceItem[] = [];
       const rejected: Rejection[] = [];
-      const warnings: string[] = [];
-      let newest: string | undefined;
-      let oldest: string | undefined;
-      let complete = false;
-      let cursor: string | undefined;
       let status: number | undefined;
-
-      for (let page = 1; page <= pages; page++) {
-        const params = new URLSearchParams({
-          q: config.query,
-          sort: 'latest',
-          limit: String(BLUESKY_PAGE_SIZE),
-        });
-        if (state.since) params.set('since', state.since);
-        if (state.until) params.set('until', state.until);
-        if (config.lang) params.set('lang', config.lang);
-        if (cursor) params.set('cursor', cursor);
-        const what = `searchPosts page ${page}`;
-        let data: z.infer<typeof SearchPageSchema>;
-        try {
-          const got = await withToken(
+      const sweep = await sweepNewestFirst(state, {
+        maxPages: config.maxPages,
+        compare: compareStrings,
+        describePage: (page) => `searchPosts page ${page}`,
+        readPage: async ({ token: cursor, what }) => {
+          const params = new URLSearchParams({
+            q: config.query,
+            sort: 'latest',
+            limit: String(BLUESKY_PAGE_SIZE),
+          });
+          if (state.since) params.set('since', state.since);
+          if (state.until) params.set('until', state.until);
+          if (config.lang) params.set('lang', config.lang);
+          if (cursor) params.set('cursor', cursor);
+          const { data, response } = await withToken(
             session,
             (token) =>
               requestJson(
@@ -245,46 +237,30 @@ export function createBlueskySource(config: BlueskySourceConfig, deps: BlueskySo
               ),
             isSessionRejected,
           );
-          data = got.data;
-          status = got.response.status;
-        } catch (error) {
-          if (page === 1 || !(error instanceof SourceError) || error instanceof SourceAbortedError)
-            throw error;
-          warnings.push(`${what} failed; the rest is read next poll: ${error.message}`);
-          break;
-        }
-        const parsed = parseEach(
-          data.posts,
-          BlueskyPostSchema,
-          (i, raw) => `${what} item ${i} (${rawField(raw, 'uri') ?? '?'})`,
-        );
-        rejected.push(...parsed.rejected);
-        for (const post of parsed.valid) {
-          items.push(postToItem(post));
-          const at = sortAt(post);
-          if (!at) continue;
-          if (!newest || at > newest) newest = at;
-          if (!oldest || at < oldest) oldest = at;
-        }
-        cursor = data.cursor;
-        if (!cursor || data.posts.length === 0 || firstPoll) {
-          complete = true;
-          break;
-        }
-        if (page === pages) warnings.push(`${pages} pages read, older posts remain; they are read next poll`);
-      }
-      const next = advanceSweep(
-        state,
-        { ...(newest ? { newest } : {}), ...(oldest ? { oldest } : {}) },
-        complete,
-        compareStrings,
-      );
+          status = response.status;
+          const parsed = parseEach(
+            data.posts,
+            BlueskyPostSchema,
+            (i, raw) => `${what} item ${i} (${rawField(raw, 'uri') ?? '?'})`,
+          );
+          rejected.push(...parsed.rejected);
+          const markers: string[] = [];
+          for (const post of parsed.valid) {
+            items.push(postToItem(post));
+            const at = sortAt(post);
+            if (at) markers.push(at);
+          }
+          // An empty page ends the sweep even when Bluesky still hands out a cursor.
+          return { markers, next: data.posts.length === 0 ? undefined : data.cursor };
+        },
+      });
+      const next = sweep.state ?? state;
       return {
         items,
         rejected,
         ...(status !== undefined ? { httpStatus: status } : {}),
         cursor: Object.keys(next).length > 0 ? { token: JSON.stringify({ v: 1, ...next }) } : {},
-        ...(warnings.length > 0 ? { warnings } : {}),
+        ...(sweep.warning !== undefined ? { warnings: [sweep.warning] } : {}),
       };
     },
   };

@@ -19,18 +19,18 @@ import type {
   SourceFetchResult,
   SourceItem,
 } from '#shared/ports/mention-source.ts';
-import { SourceError } from '#shared/ports/mention-source.ts';
 import {
   type AccessToken,
   type CredentialedSourceDeps,
   createTokenCache,
+  laterPageError,
   parseEach,
   type Rejection,
   requestJson,
   requireCredentials,
   withToken,
 } from './api.ts';
-import { SourceAbortedError, SourceAuthError, SourceHttpError } from './errors.ts';
+import { SourceAuthError, SourceHttpError } from './errors.ts';
 
 /** A parsed `reddit` source config. */
 export type RedditSourceConfig = z.infer<typeof RedditSourceSchema>;
@@ -192,9 +192,7 @@ export function createRedditSource(config: RedditSourceConfig, deps: RedditSourc
           data = got.data;
           status = got.response.status;
         } catch (error) {
-          if (page === 1 || !(error instanceof SourceError) || error instanceof SourceAbortedError)
-            throw error;
-          warnings.push(`${what} failed: ${error.message}`);
+          warnings.push(`${what} failed: ${laterPageError(error, page).message}`);
           break;
         }
         const parsed = parseEach(data.data.children, RedditPostSchema, (i) => `${what} item ${i}`);

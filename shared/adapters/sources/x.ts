@@ -19,9 +19,7 @@ import type {
   SourceFetchResult,
   SourceItem,
 } from '#shared/ports/mention-source.ts';
-import { SourceError } from '#shared/ports/mention-source.ts';
 import {
-  advanceSweep,
   budgetDay,
   type CredentialedSourceDeps,
   compareNumericIds,
@@ -33,9 +31,10 @@ import {
   requireCredentials,
   type SweepState,
   startBudget,
+  sweepNewestFirst,
   toIsoUtc,
 } from './api.ts';
-import { SourceAbortedError, SourceBudgetExhaustedError } from './errors.ts';
+import { SourceBudgetExhaustedError } from './errors.ts';
 import { primaryLanguage } from './feed.ts';
 
 /** A parsed `x` source config. */
@@ -153,38 +152,29 @@ export function createXSource(config: XSourceConfig, deps: XSourceDeps): Mention
       }
       const creds = await requireCredentials(deps, config, ['bearerToken']);
       const state: SweepState = decodeToken(context.cursor?.token, TokenSchema) ?? {};
-      const firstPoll = state.since === undefined && state.until === undefined;
-      const pages = firstPoll ? 1 : config.maxPages;
       const items: SourceItem[] = [];
       const rejected: Rejection[] = [];
-      const warnings: string[] = [];
-      let newest: string | undefined;
-      let oldest: string | undefined;
-      let complete = false;
-      let nextToken: string | undefined;
       let status: number | undefined;
-
-      for (let page = 1; page <= pages; page++) {
-        if (budget.remaining() < MIN_RESULTS) {
-          warnings.push(
-            `daily read budget spent (${budget.used()} of ${budget.limit} posts); the rest is read tomorrow`,
-          );
-          break;
-        }
-        const params = new URLSearchParams({
-          query: config.query,
-          max_results: String(Math.min(config.maxResults, budget.remaining())),
-          'tweet.fields': 'created_at,lang,public_metrics,author_id',
-          expansions: 'author_id',
-          'user.fields': 'username,name',
-        });
-        if (state.since) params.set('since_id', state.since);
-        if (state.until) params.set('until_id', state.until);
-        if (nextToken) params.set('next_token', nextToken);
-        const what = `tweets/search/recent page ${page}`;
-        let data: z.infer<typeof SearchPageSchema>;
-        try {
-          const got = await requestJson(
+      const sweep = await sweepNewestFirst(state, {
+        maxPages: config.maxPages,
+        compare: compareNumericIds,
+        describePage: (page) => `tweets/search/recent page ${page}`,
+        beforePage: () =>
+          budget.remaining() < MIN_RESULTS
+            ? `daily read budget spent (${budget.used()} of ${budget.limit} posts); the rest is read tomorrow`
+            : undefined,
+        readPage: async ({ token: nextToken, what }) => {
+          const params = new URLSearchParams({
+            query: config.query,
+            max_results: String(Math.min(config.maxResults, budget.remaining())),
+            'tweet.fields': 'created_at,lang,public_metrics,author_id',
+            expansions: 'author_id',
+            'user.fields': 'username,name',
+          });
+          if (state.since) params.set('since_id', state.since);
+          if (state.until) params.set('until_id', state.until);
+          if (nextToken) params.set('next_token', nextToken);
+          const { data, response } = await requestJson(
             deps.http,
             {
               sourceId: config.id,
@@ -195,46 +185,28 @@ export function createXSource(config: XSourceConfig, deps: XSourceDeps): Mention
             SearchPageSchema,
             what,
           );
-          data = got.data;
-          status = got.response.status;
-        } catch (error) {
-          if (page === 1 || !(error instanceof SourceError) || error instanceof SourceAbortedError)
-            throw error;
-          warnings.push(`${what} failed; the rest is read next poll: ${error.message}`);
-          break;
-        }
-        // X bills every post returned, valid for us or not.
-        budget.spend(Math.max(data.meta.result_count, data.data.length));
-        const users = new Map(
-          (data.includes?.users ?? []).flatMap((u) => {
-            const parsed = UserSchema.safeParse(u);
-            return parsed.success ? [[parsed.data.id, parsed.data] as const] : [];
-          }),
-        );
-        const parsed = parseEach(
-          data.data,
-          XPostSchema,
-          (i, raw) => `${what} item ${i} (id ${rawField(raw, 'id') ?? '?'})`,
-        );
-        rejected.push(...parsed.rejected);
-        for (const post of parsed.valid) {
-          items.push(xPostToItem(post, post.author_id ? users.get(post.author_id) : undefined));
-          if (!newest || compareNumericIds(post.id, newest) > 0) newest = post.id;
-          if (!oldest || compareNumericIds(post.id, oldest) < 0) oldest = post.id;
-        }
-        nextToken = data.meta.next_token;
-        if (!nextToken || firstPoll) {
-          complete = true;
-          break;
-        }
-        if (page === pages) warnings.push(`${pages} pages read, older posts remain; they are read next poll`);
-      }
-      const next = advanceSweep(
-        state,
-        { ...(newest ? { newest } : {}), ...(oldest ? { oldest } : {}) },
-        complete,
-        compareNumericIds,
-      );
+          status = response.status;
+          // X bills every post returned, valid for us or not.
+          budget.spend(Math.max(data.meta.result_count, data.data.length));
+          const users = new Map(
+            (data.includes?.users ?? []).flatMap((u) => {
+              const parsed = UserSchema.safeParse(u);
+              return parsed.success ? [[parsed.data.id, parsed.data] as const] : [];
+            }),
+          );
+          const parsed = parseEach(
+            data.data,
+            XPostSchema,
+            (i, raw) => `${what} item ${i} (id ${rawField(raw, 'id') ?? '?'})`,
+          );
+          rejected.push(...parsed.rejected);
+          for (const post of parsed.valid) {
+            items.push(xPostToItem(post, post.author_id ? users.get(post.author_id) : undefined));
+          }
+          return { markers: parsed.valid.map((post) => post.id), next: data.meta.next_token };
+        },
+      });
+      const next = sweep.state ?? state;
       return {
         items,
         rejected,
@@ -244,7 +216,7 @@ export function createXSource(config: XSourceConfig, deps: XSourceDeps): Mention
           usage: budget.usage(),
         },
         budget: budget.report('posts'),
-        ...(warnings.length > 0 ? { warnings } : {}),
+        ...(sweep.warning !== undefined ? { warnings: [sweep.warning] } : {}),
       };
     },
   };

@@ -37,7 +37,6 @@ import type {
 } from '#shared/ports/mention-source.ts';
 import { SourceError, SourceSkippedError } from '#shared/ports/mention-source.ts';
 import {
-  advanceSweep,
   budgetDay,
   type CredentialedSourceDeps,
   compareStrings,
@@ -49,6 +48,7 @@ import {
   requireCredentials,
   type SweepState,
   startBudget,
+  sweepNewestFirst,
   toIsoUtc,
 } from './api.ts';
 import {
@@ -512,8 +512,8 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
           throw error;
         }
       }
-      /** A part failed: before any call succeeded the poll fails; after, it is a warning. */
-      const partFailed = (error: unknown, message: string) => {
+      /** A part failed: before any call succeeded the poll fails; after, it is this warning. */
+      const partFailure = (error: unknown, message: string): string => {
         if (
           !succeeded ||
           !(error instanceof SourceError) ||
@@ -522,7 +522,10 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
           error instanceof SourceAuthError
         )
           throw error;
-        warnings.push(`${message}: ${error.message}`);
+        return `${message}: ${error.message}`;
+      };
+      const partFailed = (error: unknown, message: string) => {
+        warnings.push(partFailure(error, message));
       };
       const stopWarning = (stop: Stop | undefined, what: string, rest: string) => {
         if (!stop) return;
@@ -638,29 +641,22 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
           ...(search?.until ? { until: search.until } : {}),
           ...(search?.pending ? { pending: search.pending } : {}),
         };
-        const firstPoll = state.since === undefined && state.until === undefined;
-        const pages = firstPoll ? 1 : config.maxSearchCallsPerRun;
-        let newest: string | undefined;
-        let oldest: string | undefined;
-        let complete = false;
-        let pageToken: string | undefined;
-        let ran = false;
-        for (let page = 1; page <= pages; page++) {
-          if (!afford('search')()) {
-            warnings.push(
-              `search: daily quota budget spent (${budget.used()} of ${budget.limit} units; a search costs ${YOUTUBE_QUOTA_COSTS.search}); it runs after the quota day rolls over`,
-            );
-            break;
-          }
-          const what = `search page ${page}`;
-          let data: z.infer<typeof ListPageSchema>;
-          try {
-            data = await call(
+        const query = config.query;
+        const read = await sweepNewestFirst(state, {
+          maxPages: config.maxSearchCallsPerRun,
+          compare: compareStrings,
+          describePage: (page) => `search page ${page}`,
+          beforePage: () =>
+            afford('search')()
+              ? undefined
+              : `search: daily quota budget spent (${budget.used()} of ${budget.limit} units; a search costs ${YOUTUBE_QUOTA_COSTS.search}); it runs after the quota day rolls over`,
+          readPage: async ({ token: pageToken, what }) => {
+            const data = await call(
               'search',
               {
                 part: 'snippet',
                 type: 'video',
-                q: config.query,
+                q: query,
                 regionCode: config.regionCode,
                 relevanceLanguage: config.relevanceLanguage,
                 order: 'date',
@@ -672,42 +668,30 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
               ListPageSchema,
               what,
             );
-          } catch (error) {
-            partFailed(error, `${what} failed; the rest is searched next poll`);
-            break;
-          }
-          ran = true;
-          const parsed = parseEach(
-            data.items,
-            YouTubeSearchResultSchema,
-            (i, raw) => `${what} item ${i} (id ${rawField((raw as { id?: unknown })?.id, 'videoId') ?? '?'})`,
-          );
-          rejected.push(...parsed.rejected);
-          for (const result of parsed.valid) {
-            const item = youTubeSearchResultToItem(result);
-            items.push(item);
-            noteVideo(item);
-            const at = item.publishedAt;
-            if (at && (!newest || at > newest)) newest = at;
-            if (at && (!oldest || at < oldest)) oldest = at;
-          }
-          pageToken = data.nextPageToken;
-          if (!pageToken || firstPoll) {
-            complete = true;
-            break;
-          }
-          if (page === pages)
-            warnings.push(`search: ${pages} calls made and older videos remain; they are searched next poll`);
-        }
-        if (ran) {
-          const next = advanceSweep(
-            state,
-            { ...(newest ? { newest } : {}), ...(oldest ? { oldest } : {}) },
-            complete,
-            compareStrings,
-          );
-          search = { q: config.query, ...next };
-        }
+            const parsed = parseEach(
+              data.items,
+              YouTubeSearchResultSchema,
+              (i, raw) =>
+                `${what} item ${i} (id ${rawField((raw as { id?: unknown })?.id, 'videoId') ?? '?'})`,
+            );
+            rejected.push(...parsed.rejected);
+            const markers: string[] = [];
+            for (const result of parsed.valid) {
+              const item = youTubeSearchResultToItem(result);
+              items.push(item);
+              noteVideo(item);
+              if (item.publishedAt) markers.push(item.publishedAt);
+            }
+            return { markers, next: data.nextPageToken };
+          },
+          // Unlike X and Bluesky, a failed first page is only a warning once another part of the poll succeeded.
+          pageFailed: (error, page) =>
+            partFailure(error, `search page ${page} failed; the rest is searched next poll`),
+          boundReached: (pages) =>
+            `search: ${pages} calls made and older videos remain; they are searched next poll`,
+        });
+        if (read.warning !== undefined) warnings.push(read.warning);
+        if (read.state) search = { q: query, ...read.state };
       }
 
       // 4. Comments of tracked videos, least recently read first.
