@@ -527,6 +527,29 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
       const partFailed = (error: unknown, message: string) => {
         warnings.push(partFailure(error, message));
       };
+      /** One page of a list for {@link sweepPages}: units counted, items validated one by one. */
+      async function listPage<S extends z.ZodType>(
+        endpoint: Endpoint,
+        params: Record<string, string>,
+        schema: S,
+        what: string,
+        page: number,
+        pageToken: string | undefined,
+      ): Promise<{ entries: z.infer<S>[]; next?: string }> {
+        const data = await call(
+          endpoint,
+          { ...params, ...(pageToken ? { pageToken } : {}) },
+          ListPageSchema,
+          `${what} page ${page}`,
+        );
+        const parsed = parseEach(
+          data.items,
+          schema,
+          (i, raw) => `${what} page ${page} item ${i} (id ${rawField(raw, 'id') ?? '?'})`,
+        );
+        rejected.push(...parsed.rejected);
+        return { entries: parsed.valid, ...(data.nextPageToken ? { next: data.nextPageToken } : {}) };
+      }
       const stopWarning = (stop: Stop | undefined, what: string, rest: string) => {
         if (!stop) return;
         if (stop.kind === 'budget')
@@ -580,26 +603,15 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
           const read = await sweepPages(
             sweep,
             config.maxPages,
-            async (pageToken, page) => {
-              const data = await call(
+            (pageToken, page) =>
+              listPage(
                 'playlistItems',
-                {
-                  part: 'snippet,contentDetails',
-                  playlistId: sweep.playlistId,
-                  maxResults: '50',
-                  ...(pageToken ? { pageToken } : {}),
-                },
-                ListPageSchema,
-                `${what} page ${page}`,
-              );
-              const parsed = parseEach(
-                data.items,
+                { part: 'snippet,contentDetails', playlistId: sweep.playlistId, maxResults: '50' },
                 YouTubePlaylistItemSchema,
-                (i, raw) => `${what} page ${page} item ${i} (id ${rawField(raw, 'id') ?? '?'})`,
-              );
-              rejected.push(...parsed.rejected);
-              return { entries: parsed.valid, ...(data.nextPageToken ? { next: data.nextPageToken } : {}) };
-            },
+                what,
+                page,
+                pageToken,
+              ),
             (entry) => toIsoUtc(entry.snippet.publishedAt),
             afford('playlistItems'),
           );
@@ -733,8 +745,8 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
           const read = await sweepPages(
             sweep,
             config.maxPages,
-            async (pageToken, page) => {
-              const data = await call(
+            (pageToken, page) =>
+              listPage(
                 'commentThreads',
                 {
                   part: 'snippet',
@@ -742,19 +754,12 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
                   order: 'time',
                   textFormat: 'plainText',
                   maxResults: '100',
-                  ...(pageToken ? { pageToken } : {}),
                 },
-                ListPageSchema,
-                `${what} page ${page}`,
-              );
-              const parsed = parseEach(
-                data.items,
                 YouTubeCommentThreadSchema,
-                (i, raw) => `${what} page ${page} item ${i} (id ${rawField(raw, 'id') ?? '?'})`,
-              );
-              rejected.push(...parsed.rejected);
-              return { entries: parsed.valid, ...(data.nextPageToken ? { next: data.nextPageToken } : {}) };
-            },
+                what,
+                page,
+                pageToken,
+              ),
             (thread) => toIsoUtc(thread.snippet.topLevelComment.snippet.publishedAt),
             afford('commentThreads'),
           );
