@@ -527,28 +527,39 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
       const partFailed = (error: unknown, message: string) => {
         warnings.push(partFailure(error, message));
       };
-      /** One page of a list for {@link sweepPages}: units counted, items validated one by one. */
-      async function listPage<S extends z.ZodType>(
+      /**
+       * Sweep one newest-first list ({@link sweepPages}) with `params`: every page's units are counted and
+       * its items validated one by one.
+       */
+      function sweepList<S extends z.ZodType>(
+        sweep: PageSweep,
         endpoint: Endpoint,
         params: Record<string, string>,
         schema: S,
         what: string,
-        page: number,
-        pageToken: string | undefined,
-      ): Promise<{ entries: z.infer<S>[]; next?: string }> {
-        const data = await call(
-          endpoint,
-          { ...params, ...(pageToken ? { pageToken } : {}) },
-          ListPageSchema,
-          `${what} page ${page}`,
+        marker: (entry: z.infer<S>) => string | undefined,
+      ) {
+        return sweepPages(
+          sweep,
+          config.maxPages,
+          async (pageToken, page) => {
+            const data = await call(
+              endpoint,
+              { ...params, ...(pageToken ? { pageToken } : {}) },
+              ListPageSchema,
+              `${what} page ${page}`,
+            );
+            const parsed = parseEach(
+              data.items,
+              schema,
+              (i, raw) => `${what} page ${page} item ${i} (id ${rawField(raw, 'id') ?? '?'})`,
+            );
+            rejected.push(...parsed.rejected);
+            return { entries: parsed.valid, ...(data.nextPageToken ? { next: data.nextPageToken } : {}) };
+          },
+          marker,
+          afford(endpoint),
         );
-        const parsed = parseEach(
-          data.items,
-          schema,
-          (i, raw) => `${what} page ${page} item ${i} (id ${rawField(raw, 'id') ?? '?'})`,
-        );
-        rejected.push(...parsed.rejected);
-        return { entries: parsed.valid, ...(data.nextPageToken ? { next: data.nextPageToken } : {}) };
       }
       const stopWarning = (stop: Stop | undefined, what: string, rest: string) => {
         if (!stop) return;
@@ -600,20 +611,13 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
       for (const [channelId, sweep] of Object.entries(uploads)) {
         const what = `playlistItems ${sweep.playlistId}`;
         try {
-          const read = await sweepPages(
+          const read = await sweepList(
             sweep,
-            config.maxPages,
-            (pageToken, page) =>
-              listPage(
-                'playlistItems',
-                { part: 'snippet,contentDetails', playlistId: sweep.playlistId, maxResults: '50' },
-                YouTubePlaylistItemSchema,
-                what,
-                page,
-                pageToken,
-              ),
+            'playlistItems',
+            { part: 'snippet,contentDetails', playlistId: sweep.playlistId, maxResults: '50' },
+            YouTubePlaylistItemSchema,
+            what,
             (entry) => toIsoUtc(entry.snippet.publishedAt),
-            afford('playlistItems'),
           );
           for (const entry of read.entries) {
             const item = youTubePlaylistItemToItem(entry);
@@ -742,26 +746,13 @@ export function createYouTubeSource(config: YouTubeSourceConfig, deps: YouTubeSo
           break;
         }
         try {
-          const read = await sweepPages(
+          const read = await sweepList(
             sweep,
-            config.maxPages,
-            (pageToken, page) =>
-              listPage(
-                'commentThreads',
-                {
-                  part: 'snippet',
-                  videoId: video.id,
-                  order: 'time',
-                  textFormat: 'plainText',
-                  maxResults: '100',
-                },
-                YouTubeCommentThreadSchema,
-                what,
-                page,
-                pageToken,
-              ),
+            'commentThreads',
+            { part: 'snippet', videoId: video.id, order: 'time', textFormat: 'plainText', maxResults: '100' },
+            YouTubeCommentThreadSchema,
+            what,
             (thread) => toIsoUtc(thread.snippet.topLevelComment.snippet.publishedAt),
-            afford('commentThreads'),
           );
           items.push(...read.entries.map(youTubeCommentToItem));
           update({ comments: read.state, readAt: nowIso });
