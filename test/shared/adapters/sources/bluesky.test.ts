@@ -1,21 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jwtExpiryMs } from '#shared/adapters/sources/bluesky.ts';
 import {
   SourceAuthError,
   SourceCredentialsMissingError,
   SourceHttpError,
 } from '#shared/adapters/sources/errors.ts';
-import { createSource } from '#shared/adapters/sources/factory.ts';
-import { SourceConfigSchema } from '#shared/domain/config.ts';
 import { fixedClock } from '#shared/ports/clock.ts';
-import { type CredentialProvider, CredentialsMissingError } from '#shared/ports/credentials.ts';
+import type { FixtureRoute } from '../../../helpers/fixture-server.ts';
 import {
-  type FixtureResponse,
-  type FixtureRoute,
-  type FixtureServer,
-  startFixtureServer,
-} from '../../../helpers/fixture-server.ts';
+  createTestSource,
+  jsonFile as json,
+  queryOf,
+  TEST_NOW,
+  testCredentials,
+  useRoutedFixtureServer,
+} from './helpers.ts';
 
 const SESSION = 'test/fixtures/sources/bluesky-session.json';
 const PAGE1 = 'test/fixtures/sources/bluesky-search-page1.json';
@@ -24,50 +24,27 @@ const ACCESS_JWT = (JSON.parse(readFileSync(SESSION, 'utf8')) as { accessJwt: st
 /** `exp` of the fixture's access token: 2026-11-30T12:00:00Z. */
 const EXPIRES = Date.parse('2026-11-30T12:00:00.000Z');
 
-const credentials: CredentialProvider = {
-  get: async (name) => {
-    if (name === 'bluesky')
-      return { identifier: 'pantau-majalengka.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop' };
-    if (name === 'half') return { identifier: 'x' };
-    throw new CredentialsMissingError(name, 'no such entry in the test provider');
-  },
-};
-
-let server: FixtureServer;
-let routes: Record<string, FixtureRoute>;
-
-beforeAll(async () => {
-  routes = {};
-  server = await startFixtureServer(
-    new Proxy(routes, { has: (t, k) => k in t, get: (t, k: string) => t[k] }) as Record<string, FixtureRoute>,
-  );
+const credentials = testCredentials({
+  bluesky: { identifier: 'pantau-majalengka.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop' },
+  half: { identifier: 'x' },
 });
-afterAll(() => server.close());
-afterEach(() => {
-  server.hits.length = 0;
-  for (const k of Object.keys(routes)) delete routes[k];
-});
+const { server, routes } = useRoutedFixtureServer();
 
-const json = (file: string): FixtureResponse => ({ file, headers: { 'content-type': 'application/json' } });
 const session = json(SESSION);
 
 /** searchPosts answers page 1, then page 2 for the page-1 cursor. */
-const search: FixtureRoute = ({ req }) =>
-  new URL(req.url ?? '/', 'http://x').searchParams.get('cursor') ? json(PAGE2) : json(PAGE1);
+const search: FixtureRoute = ({ req }) => (queryOf(req.url).get('cursor') ? json(PAGE2) : json(PAGE1));
 
-function bluesky(
-  extra: Record<string, unknown> = {},
-  clock = fixedClock(Date.parse('2026-11-30T10:00:00.000Z')),
-) {
-  return createSource(
-    SourceConfigSchema.parse({
+function bluesky(extra: Record<string, unknown> = {}, clock = fixedClock(TEST_NOW)) {
+  return createTestSource(
+    {
       id: 'bsky-mjl',
       kind: 'bluesky',
       query: 'Majalengka',
       credentials: 'bluesky',
       service: server.url,
       ...extra,
-    }),
+    },
     { credentials, clock, retry: { retries: 0 } },
   );
 }
@@ -84,7 +61,7 @@ describe('bluesky source', () => {
     expect(sessionHits()[0]?.method).toBe('POST');
     expect(searchHits()).toHaveLength(1);
     expect(searchHits()[0]?.headers.authorization).toBe(`Bearer ${ACCESS_JWT}`);
-    const query = new URL(searchHits()[0]?.url ?? '', 'http://x').searchParams;
+    const query = queryOf(searchHits()[0]?.url);
     expect(Object.fromEntries(query)).toEqual({ q: 'Majalengka', sort: 'latest', limit: '100' });
 
     expect(result.items[0]).toEqual({
@@ -127,7 +104,7 @@ describe('bluesky source', () => {
     });
     routes['/xrpc/app.bsky.feed.searchPosts'] = json(PAGE2);
     const second = await source.fetch({ cursor: first.cursor ?? {} });
-    const sent = new URL(searchHits().at(-1)?.url ?? '', 'http://x').searchParams;
+    const sent = queryOf(searchHits().at(-1)?.url);
     expect(sent.get('since')).toBe('2026-11-29T00:00:00.000Z');
     expect(sent.get('until')).toBe('2026-11-30T02:10:00.000Z');
     expect(second.items.map((i) => i.url)).toEqual([

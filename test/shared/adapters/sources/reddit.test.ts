@@ -1,46 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SourceAuthError, SourceCredentialsMissingError } from '#shared/adapters/sources/errors.ts';
-import { createSource } from '#shared/adapters/sources/factory.ts';
-import { SourceConfigSchema } from '#shared/domain/config.ts';
-import { fixedClock } from '#shared/ports/clock.ts';
-import { type CredentialProvider, CredentialsMissingError } from '#shared/ports/credentials.ts';
-import {
-  type FixtureResponse,
-  type FixtureRoute,
-  type FixtureServer,
-  startFixtureServer,
-} from '../../../helpers/fixture-server.ts';
+import { createTestSource, jsonFile, queryOf, testCredentials, useRoutedFixtureServer } from './helpers.ts';
 
 const UA = 'server:id.go.majalengkakab.pantau:0.1 (by /u/diskominfo_mjl)';
-const credentials: CredentialProvider = {
-  get: async (name) => {
-    if (name === 'reddit') return { clientId: 'cid', clientSecret: 'csecret' };
-    throw new CredentialsMissingError(name, 'not in the test provider');
-  },
-};
-const file = (path: string): FixtureResponse => ({
-  file: path,
-  headers: { 'content-type': 'application/json' },
-});
-const TOKEN = file('test/fixtures/sources/reddit-token.json');
-const SEARCH = file('test/fixtures/sources/reddit-search.json');
-
-let server: FixtureServer;
-const routes: Record<string, FixtureRoute> = {};
-beforeAll(async () => {
-  server = await startFixtureServer(
-    new Proxy(routes, { has: (t, k) => k in t, get: (t, k: string) => t[k] }) as Record<string, FixtureRoute>,
-  );
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.hits.length = 0;
-  for (const k of Object.keys(routes)) delete routes[k];
-});
+const credentials = testCredentials({ reddit: { clientId: 'cid', clientSecret: 'csecret' } });
+const TOKEN = jsonFile('test/fixtures/sources/reddit-token.json');
+const SEARCH = jsonFile('test/fixtures/sources/reddit-search.json');
+const { server, routes } = useRoutedFixtureServer();
 
 function reddit(extra: Record<string, unknown> = {}) {
-  return createSource(
-    SourceConfigSchema.parse({
+  return createTestSource(
+    {
       id: 'reddit-mjl',
       kind: 'reddit',
       query: 'Majalengka',
@@ -48,10 +18,9 @@ function reddit(extra: Record<string, unknown> = {}) {
       userAgent: UA,
       maxPages: 1,
       ...extra,
-    }),
+    },
     {
       credentials,
-      clock: fixedClock(Date.parse('2026-11-30T10:00:00.000Z')),
       apiBaseUrls: { reddit: `${server.url}/api`, redditAuth: `${server.url}/auth` },
       retry: { retries: 0 },
     },
@@ -70,7 +39,7 @@ describe('reddit source', () => {
     expect(auth?.headers['user-agent']).toBe(UA);
     expect(search?.headers.authorization).toMatch(/^Bearer eyJ/);
     expect(search?.headers['user-agent']).toBe(UA);
-    expect(Object.fromEntries(new URL(search?.url ?? '', 'http://x').searchParams)).toEqual({
+    expect(Object.fromEntries(queryOf(search?.url))).toEqual({
       q: 'Majalengka',
       sort: 'new',
       t: 'day',

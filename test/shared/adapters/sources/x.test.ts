@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   SourceBudgetExhaustedError,
   SourceCredentialsMissingError,
@@ -8,56 +8,30 @@ import { createSource } from '#shared/adapters/sources/factory.ts';
 import { throttleWaitMs } from '#shared/adapters/sources/http.ts';
 import { xLanguage } from '#shared/adapters/sources/x.ts';
 import { SourceConfigSchema } from '#shared/domain/config.ts';
-import { fixedClock } from '#shared/ports/clock.ts';
-import { type CredentialProvider, CredentialsMissingError } from '#shared/ports/credentials.ts';
 import {
-  type FixtureResponse,
-  type FixtureRoute,
-  type FixtureServer,
-  startFixtureServer,
-} from '../../../helpers/fixture-server.ts';
+  createTestSource,
+  jsonFile,
+  TEST_NOW as NOW,
+  queryOf,
+  testCredentials,
+  useRoutedFixtureServer,
+} from './helpers.ts';
 
-const PAGE = 'test/fixtures/sources/x-search-recent.json';
-const NOW = Date.parse('2026-11-30T10:00:00.000Z');
-const credentials: CredentialProvider = {
-  get: async (name) => {
-    if (name === 'x') return { bearerToken: 'AAAA-test-bearer' };
-    throw new CredentialsMissingError(name, 'not in the test provider');
-  },
-};
-const json: FixtureResponse = { file: PAGE, headers: { 'content-type': 'application/json' } };
-
-let server: FixtureServer;
-const routes: Record<string, FixtureRoute> = {};
-beforeAll(async () => {
-  server = await startFixtureServer(
-    new Proxy(routes, { has: (t, k) => k in t, get: (t, k: string) => t[k] }) as Record<string, FixtureRoute>,
-  );
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.hits.length = 0;
-  for (const k of Object.keys(routes)) delete routes[k];
-});
+const json = jsonFile('test/fixtures/sources/x-search-recent.json');
+const credentials = testCredentials({ x: { bearerToken: 'AAAA-test-bearer' } });
+const { server, routes } = useRoutedFixtureServer();
 
 function x(extra: Record<string, unknown> = {}) {
-  return createSource(
-    SourceConfigSchema.parse({
-      id: 'x-mjl',
-      kind: 'x',
-      query: 'Majalengka lang:id -is:retweet',
-      credentials: 'x',
-      ...extra,
-    }),
+  return createTestSource(
+    { id: 'x-mjl', kind: 'x', query: 'Majalengka lang:id -is:retweet', credentials: 'x', ...extra },
     {
       credentials,
-      clock: fixedClock(NOW),
       apiBaseUrls: { x: server.url },
       retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2, jitter: false },
     },
   );
 }
-const sent = (i: number) => new URL(server.hits[i]?.url ?? '', 'http://x').searchParams;
+const sent = (i: number) => queryOf(server.hits[i]?.url);
 
 describe('x source', () => {
   it('maps posts with their authors, counts every post read against the budget, and keeps the newest id', async () => {

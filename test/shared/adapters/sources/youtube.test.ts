@@ -1,68 +1,47 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   SourceAuthError,
   SourceBudgetExhaustedError,
   SourceCredentialsMissingError,
   SourceHttpError,
 } from '#shared/adapters/sources/errors.ts';
-import { createSource } from '#shared/adapters/sources/factory.ts';
 import {
   YouTubeQuotaExceededError,
   type YouTubeState,
   youTubeErrorReasons,
 } from '#shared/adapters/sources/youtube.ts';
-import { SourceConfigSchema } from '#shared/domain/config.ts';
 import { fixedClock } from '#shared/ports/clock.ts';
-import { type CredentialProvider, CredentialsMissingError } from '#shared/ports/credentials.ts';
 import { type SourceCursor, SourceSkippedError } from '#shared/ports/mention-source.ts';
+import type { FixtureRoute } from '../../../helpers/fixture-server.ts';
 import {
-  type FixtureResponse,
-  type FixtureRoute,
-  type FixtureServer,
-  startFixtureServer,
-} from '../../../helpers/fixture-server.ts';
+  createTestSource,
+  jsonFile,
+  TEST_NOW as NOW,
+  queryOf,
+  testCredentials,
+  useRoutedFixtureServer,
+} from './helpers.ts';
 
 const DIR = 'test/fixtures/sources/youtube';
-const NOW = Date.parse('2026-11-30T10:00:00.000Z');
 const NOW_ISO = '2026-11-30T10:00:00.000Z';
 const API_KEY = 'AIzaSy-test-key-not-real';
 const CHANNEL = 'UCpemkabMajalengkaOffic1';
-const credentials: CredentialProvider = {
-  get: async (name) => {
-    if (name === 'youtube') return { apiKey: API_KEY };
-    throw new CredentialsMissingError(name, 'not in the test provider');
-  },
-};
-const file = (name: string, status = 200): FixtureResponse => ({
-  status,
-  file: `${DIR}/${name}`,
-  headers: { 'content-type': 'application/json; charset=UTF-8' },
-});
-const params = (req: { url?: string | undefined }) => new URL(req.url ?? '', 'http://x').searchParams;
-
-let server: FixtureServer;
-const routes: Record<string, FixtureRoute> = {};
-beforeAll(async () => {
-  server = await startFixtureServer(
-    new Proxy(routes, { has: (t, k) => k in t, get: (t, k: string) => t[k] }) as Record<string, FixtureRoute>,
-  );
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.hits.length = 0;
-  for (const k of Object.keys(routes)) delete routes[k];
-});
+const credentials = testCredentials({ youtube: { apiKey: API_KEY } });
+const file = (name: string, status = 200) =>
+  jsonFile(`${DIR}/${name}`, status, 'application/json; charset=UTF-8');
+const params = (req: { url?: string | undefined }) => queryOf(req.url);
+const { server, routes } = useRoutedFixtureServer();
 
 function youtube(extra: Record<string, unknown> = {}, at = NOW) {
-  return createSource(
-    SourceConfigSchema.parse({
+  return createTestSource(
+    {
       id: 'yt-mjl',
       kind: 'youtube',
       query: 'Majalengka',
       credentials: 'youtube',
       keywords: [],
       ...extra,
-    }),
+    },
     {
       credentials,
       clock: fixedClock(at),
