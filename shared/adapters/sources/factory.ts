@@ -6,6 +6,7 @@ import type { SourceConfig } from '#shared/domain/config.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { CredentialProvider } from '#shared/ports/credentials.ts';
 import type { MentionSource } from '#shared/ports/mention-source.ts';
+import type { CredentialedSourceDeps } from './api.ts';
 import { createBlueskySource } from './bluesky.ts';
 import { createGoogleNewsSource, GOOGLE_NEWS_BASE_URL } from './google-news.ts';
 import { createHttpClient, type HttpClient, type RetryEvent, type RetryPolicy } from './http.ts';
@@ -83,6 +84,12 @@ export function createSource(config: SourceConfig, deps: SourceFactoryDeps = {})
       ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
       ...(deps.clock ? { now: () => (deps.clock as Clock).now() } : {}),
     });
+  /** Bluesky, X, Reddit and YouTube take the same three. */
+  const credentialed = (): CredentialedSourceDeps => ({
+    http: http(),
+    ...(deps.credentials ? { credentials: deps.credentials } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
   switch (config.kind) {
     case 'google-news':
       return createGoogleNewsSource(config, {
@@ -95,31 +102,21 @@ export function createSource(config: SourceConfig, deps: SourceFactoryDeps = {})
     case 'mastodon':
       return createMastodonSource(config, { http: http() });
     case 'bluesky':
-      return createBlueskySource(config, {
-        http: http(),
-        ...(deps.credentials ? { credentials: deps.credentials } : {}),
-        ...(deps.clock ? { clock: deps.clock } : {}),
-      });
+      return createBlueskySource(config, credentialed());
     case 'x':
       return createXSource(config, {
-        http: http(),
-        ...(deps.credentials ? { credentials: deps.credentials } : {}),
-        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...credentialed(),
         ...(deps.apiBaseUrls?.x ? { baseUrl: deps.apiBaseUrls.x } : {}),
       });
     case 'reddit':
       return createRedditSource(config, {
-        http: http(),
-        ...(deps.credentials ? { credentials: deps.credentials } : {}),
-        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...credentialed(),
         ...(deps.apiBaseUrls?.redditAuth ? { authBaseUrl: deps.apiBaseUrls.redditAuth } : {}),
         ...(deps.apiBaseUrls?.reddit ? { apiBaseUrl: deps.apiBaseUrls.reddit } : {}),
       });
     case 'youtube':
       return createYouTubeSource(config, {
-        http: http(),
-        ...(deps.credentials ? { credentials: deps.credentials } : {}),
-        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...credentialed(),
         ...(deps.apiBaseUrls?.youtube ? { baseUrl: deps.apiBaseUrls.youtube } : {}),
       });
     case 'replay':
