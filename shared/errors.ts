@@ -25,6 +25,14 @@ export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
 
+/**
+ * The store refused an item for what it contains (DynamoDB `ValidationException`: a value it cannot hold,
+ * an item over 400 KB). Retrying the same item cannot help; callers keep it aside with the reason.
+ */
+export class RejectedWriteError extends Error {
+  override readonly name = 'RejectedWriteError';
+}
+
 /** A dependency failed in a way a retry may fix (throttling, timeouts, 5xx). */
 export class TransientError extends Error {
   override readonly name = 'TransientError';

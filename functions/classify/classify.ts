@@ -12,7 +12,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { LanguageDecision } from '#shared/domain/language.ts';
 import { type Mention, MentionSchema, type ScoredMention, type Sentiment } from '#shared/domain/mention.ts';
-import { TransientError } from '#shared/errors.ts';
+import { RejectedWriteError, TransientError } from '#shared/errors.ts';
 import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MentionStore } from '#shared/ports/mention-store.ts';
@@ -146,24 +146,29 @@ export async function classifyRecords(
     { throwOnFullBatchFailure: false },
   );
 
+  /** Keep a message that can never be stored, with its reason, in the table's rejected items. */
+  async function reject(record: SQSRecord, code: string, reason: string): Promise<void> {
+    await deps.store.putRejected({
+      messageId: record.messageId,
+      at: new Date(deps.clock.now()).toISOString(),
+      reason,
+      code,
+      body: record.body,
+    });
+    deps.metrics.count('MessagesRejected', 1);
+    deps.log.warn('Rejected a poison message; kept it with its reason', {
+      messageId: record.messageId,
+      code,
+      reason,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+    });
+  }
+
   async function handleRecord(record: SQSRecord): Promise<void> {
     const p = parsed.get(record.messageId);
     if (!p) throw new Error(`record ${record.messageId} was not parsed`);
     if ('poison' in p) {
-      await deps.store.putRejected({
-        messageId: record.messageId,
-        at: new Date(deps.clock.now()).toISOString(),
-        reason: p.poison.message,
-        code: p.poison.code,
-        body: record.body,
-      });
-      deps.metrics.count('MessagesRejected', 1);
-      deps.log.warn('Rejected a poison message; kept it with its reason', {
-        messageId: record.messageId,
-        code: p.poison.code,
-        reason: p.poison.message,
-        receiveCount: record.attributes.ApproximateReceiveCount,
-      });
+      await reject(record, p.poison.code, p.poison.message);
       return;
     }
     const verdict = verdicts.get(p.mention.id);
@@ -180,7 +185,15 @@ export async function classifyRecords(
       topics: deps.matchTopics(scoringText(p.mention)),
       classifiedAt: new Date(deps.clock.now()).toISOString(),
     };
-    const result = await deps.store.putMention(scored);
+    let result: Awaited<ReturnType<typeof deps.store.putMention>>;
+    try {
+      result = await deps.store.putMention(scored);
+    } catch (error) {
+      // The store refused the item itself: every redelivery would fail the same way, so keep it aside now.
+      if (!(error instanceof RejectedWriteError)) throw error;
+      await reject(record, 'STORE_REJECTED', error.message);
+      return;
+    }
     deps.metrics.count('MentionsClassified', 1, { scorer: verdict.sentiment.model });
     if (result.status === 'new') deps.metrics.count('MentionsStored', 1);
     deps.log.info('Classified mention', {

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { type Acknowledgement, type Alert, AlertSchema } from '#shared/domain/alert.ts';
 import { type ScoredMention, ScoredMentionSchema, SENTIMENT_LABELS } from '#shared/domain/mention.ts';
 import { STORY_HORIZON_DAYS } from '#shared/domain/story.ts';
-import { NotFoundError, TransientError } from '#shared/errors.ts';
+import { NotFoundError, RejectedWriteError, TransientError } from '#shared/errors.ts';
 import type {
   AlertStore,
   AnalystLabel,
@@ -53,6 +53,30 @@ export interface DynamoStoreOptions {
 }
 
 const DAY_SECONDS = 86_400;
+/** DynamoDB numbers cannot be smaller in magnitude than 1e-130 ("Number underflow"); leave a margin. */
+const SMALLEST_STORABLE = 1e-100;
+
+/**
+ * The mention with sentiment scores DynamoDB can store: scores under {@link SMALLEST_STORABLE} become 0
+ * (a scorer may return 1e-174 for a long, strongly worded text; such a value is 0 for every reader).
+ */
+function storableScores(mention: ScoredMention): ScoredMention {
+  const s = mention.sentiment.scores;
+  const fix = (x: number) => (Math.abs(x) < SMALLEST_STORABLE ? 0 : x);
+  if ([s.Positive, s.Negative, s.Neutral, s.Mixed].every((x) => x === fix(x))) return mention;
+  return {
+    ...mention,
+    sentiment: {
+      ...mention.sentiment,
+      scores: {
+        Positive: fix(s.Positive),
+        Negative: fix(s.Negative),
+        Neutral: fix(s.Neutral),
+        Mixed: fix(s.Mixed),
+      },
+    },
+  };
+}
 const STORY_PREFIX = 'STORY#';
 const storyMarkerKey = keys.story;
 /** A story marker as read back; a malformed one fails loudly rather than silently un-de-duplicating. */
@@ -107,7 +131,8 @@ export class DynamoStore implements MentionStore, AlertStore {
   }
 
   /** @inheritdoc */
-  async putMention(mention: ScoredMention): Promise<PutMentionResult> {
+  async putMention(scored: ScoredMention): Promise<PutMentionResult> {
+    const mention = storableScores(scored);
     const expiresAt = epochSeconds(mention.publishedAt) + this.#retentionDays * DAY_SECONDS;
     const expiresAtFromNow = Math.floor(Date.now() / 1000) + this.#retentionDays * DAY_SECONDS;
     const ttl = Math.max(expiresAt, expiresAtFromNow);
@@ -134,6 +159,10 @@ export class DynamoStore implements MentionStore, AlertStore {
         }),
       );
     } catch (error) {
+      if (error instanceof Error && error.name === 'ValidationException')
+        throw new RejectedWriteError(`mention ${mention.id} refused by DynamoDB: ${error.message}`, {
+          cause: error,
+        });
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const existing = await this.#getRaw(keys.mention(mention.id));
       if (!existing) throw new TransientError(`mention ${mention.id} vanished after a conditional failure`);

@@ -616,15 +616,32 @@ export function toDatasetClass(
   }
 }
 
-/** Re-normalise so the four scores sum to 1 exactly in floating point (rounding can leave 1 ± 1e-16). */
+/**
+ * Scores below this are reported as 0. A long text with many strong words drives the softmax to values
+ * like 1e-174, which carry no information at this model's calibration and which DynamoDB cannot store
+ * (its numbers end at 1e-130: "Number underflow").
+ */
+export const MIN_REPORTED_SCORE = 1e-12;
+
+/**
+ * Re-normalise so the four scores sum to 1 exactly in floating point (rounding can leave 1 ± 1e-16),
+ * after flushing scores below {@link MIN_REPORTED_SCORE} to 0.
+ */
 function normalise(s: SentimentScores): SentimentScores {
-  const sum = s.Positive + s.Negative + s.Neutral + s.Mixed;
+  const flush = (x: number) => (x < MIN_REPORTED_SCORE ? 0 : x);
+  const f = {
+    Positive: flush(s.Positive),
+    Negative: flush(s.Negative),
+    Neutral: flush(s.Neutral),
+    Mixed: flush(s.Mixed),
+  };
+  const sum = f.Positive + f.Negative + f.Neutral + f.Mixed;
   if (!(sum > 0) || !Number.isFinite(sum)) return { Positive: 0, Negative: 0, Neutral: 1, Mixed: 0 };
   return {
-    Positive: s.Positive / sum,
-    Negative: s.Negative / sum,
-    Neutral: s.Neutral / sum,
-    Mixed: s.Mixed / sum,
+    Positive: f.Positive / sum,
+    Negative: f.Negative / sum,
+    Neutral: f.Neutral / sum,
+    Mixed: f.Mixed / sum,
   };
 }
 

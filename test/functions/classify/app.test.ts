@@ -12,6 +12,7 @@ import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '#shared/a
 import { drainQueue, InProcessQueue, toSqsEvent } from '#shared/adapters/local/in-process-queue.ts';
 import type { LanguageDecision } from '#shared/domain/language.ts';
 import type { Mention } from '#shared/domain/mention.ts';
+import { RejectedWriteError } from '#shared/errors.ts';
 import { MemoryMetricSink } from '#shared/observability.ts';
 import { fixedClock } from '#shared/ports/clock.ts';
 import { KeywordAnalyzer } from '../../helpers/analyzers.ts';
@@ -43,7 +44,7 @@ function route(text: string): LanguageDecision {
     : { lang: 'id', route: 'embedded', confidence: 1 };
 }
 
-async function setup(options: { comprehend?: boolean; failPutFor?: string } = {}) {
+async function setup(options: { comprehend?: boolean; failPutFor?: string; refusePutFor?: string } = {}) {
   const tableName = `classify-${++seq}`;
   await ensureTable(db.client, tableName);
   const store = new DynamoStore({ client: db.client, tableName });
@@ -55,6 +56,8 @@ async function setup(options: { comprehend?: boolean; failPutFor?: string } = {}
       putRejected: (m) => store.putRejected(m),
       putMention: async (m) => {
         if (m.id === options.failPutFor) throw new Error('DynamoDB unavailable');
+        if (m.id === options.refusePutFor)
+          throw new RejectedWriteError(`mention ${m.id} refused: Number underflow`);
         return store.putMention(m);
       },
     },
@@ -106,6 +109,22 @@ describe('classify handler', () => {
         .map((e) => e.context['messageId'])
         .sort(),
     ).toEqual([poisonId, schemaPoisonId].sort());
+  });
+
+  it('keeps a mention the store refuses (a value DynamoDB cannot hold) as rejected at once, not after five redeliveries', async () => {
+    const refused = mention(40, 'Jalan rusak parah sekali');
+    const fine = mention(41, 'Festival budaya Majalengka');
+    const { handler, store, metrics } = await setup({ refusePutFor: refused.id });
+    const queue = new InProcessQueue();
+    await queue.send([refused, fine]);
+    const response = await handler(toSqsEvent(queue.receive(10)), lambdaContext());
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await store.getMention(fine.id)).toBeDefined();
+    const rejected = await store.listRejected('2026-11-30T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
+    expect(rejected.map((r) => r.code)).toEqual(['STORE_REJECTED']);
+    expect(rejected[0]?.reason).toContain('Number underflow');
+    expect(JSON.parse(rejected[0]!.body).id).toBe(refused.id);
+    expect(metrics.sum('MessagesRejected')).toBe(1);
   });
 
   it('treats a duplicate delivery as a no-op: stored once, counted once', async () => {

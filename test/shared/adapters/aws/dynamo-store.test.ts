@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
 import { alertId } from '#shared/domain/alert.ts';
-import { NotFoundError } from '#shared/errors.ts';
+import { NotFoundError, RejectedWriteError } from '#shared/errors.ts';
 import { scoredMention } from '../../../helpers/mentions.ts';
 
 let db: EmbeddedDynamo;
@@ -44,6 +44,22 @@ describe('DynamoStore.putMention', () => {
     expect(hours).toHaveLength(2);
     expect(hours[0]?.counts.NEGATIVE).toBe(1);
     expect(hours[1]?.total).toBe(0);
+  });
+
+  it('stores scores too small for a DynamoDB number (1e-140) as 0 instead of failing every delivery', async () => {
+    const store = await freshStore();
+    const m = scoredMention(3, { label: 'NEGATIVE' });
+    const tiny = {
+      ...m,
+      sentiment: { ...m.sentiment, scores: { ...m.sentiment.scores, Positive: 1.87e-140 } },
+    };
+    expect((await store.putMention(tiny)).status).toBe('new');
+    expect((await store.getMention(m.id))?.sentiment.scores).toEqual({
+      Positive: 0,
+      Negative: 1,
+      Neutral: 0,
+      Mixed: 0,
+    });
   });
 
   it('keeps the first stored sentiment when a redelivery was scored differently', async () => {
@@ -241,5 +257,17 @@ describe('DynamoStore queue markers, alerts and state', () => {
     expect((await store.listLabels(m.id)).map((l) => l.label)).toEqual(['NEGATIVE']);
     const exported = await store.exportLabels('2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
     expect(exported).toHaveLength(1);
+  });
+});
+
+describe('DynamoStore errors', () => {
+  it('turns a ValidationException on a mention into RejectedWriteError (a redelivery cannot fix it)', async () => {
+    const client = {
+      send: async () => {
+        throw Object.assign(new Error('Number underflow'), { name: 'ValidationException' });
+      },
+    } as unknown as ConstructorParameters<typeof DynamoStore>[0]['client'];
+    const store = new DynamoStore({ client, tableName: 'refusing' });
+    await expect(store.putMention(scoredMention(90))).rejects.toBeInstanceOf(RejectedWriteError);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SentimentSchema } from '#shared/domain/mention.ts';
 import { loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
+import { MIN_REPORTED_SCORE } from '#shared/domain/sentiment/model.ts';
 
 const ODD_TEXTS = [
   '',
@@ -54,5 +55,15 @@ describe('loadEmbeddedModel', () => {
     ).toBe('POSITIVE');
     expect(model.classify('pelayanannya buruk, kotor dan mahal, saya kecewa', 'id').label).toBe('NEGATIVE');
     expect(model.classify('tuangeunana ngeunah pisan, tempatna beresih', 'su').label).toBe('POSITIVE');
+  });
+
+  it('reports no score below MIN_REPORTED_SCORE for a long, strongly worded text (they were 1e-140 and broke storage)', () => {
+    const model = loadEmbeddedModel();
+    // 80 repeats ≈ 4,500 characters: before the floor, Positive came out near 1.9e-140 and Neutral 5e-189.
+    const text = 'Jalan rusak parah, pelayanan buruk sekali, kecewa berat. '.repeat(80);
+    const { label, scores } = model.classify(text, 'id');
+    expect(label).toBe('NEGATIVE');
+    for (const value of Object.values(scores)) expect(value === 0 || value >= MIN_REPORTED_SCORE).toBe(true);
+    expect(scores.Positive + scores.Negative + scores.Neutral + scores.Mixed).toBeCloseTo(1, 12);
   });
 });
