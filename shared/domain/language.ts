@@ -56,6 +56,13 @@ export const EMBEDDED_LANGUAGES: ReadonlySet<string> = new Set(['id', 'su', 'jv'
 
 /** Fewer Latin letters than this is "short": trigram statistics are noise there. */
 export const MIN_LATIN_LETTERS = 15;
+/**
+ * A source that claims Indonesian, Sundanese or Javanese is overruled in favour of a Comprehend language
+ * only by Latin text at least this long with a clear margin: on short headlines trigram statistics guess
+ * wildly ("Kajari Sulit Ditemui" → French), and overruling the claim sends the text to a paid scorer of
+ * the wrong language.
+ */
+export const MIN_LATIN_LETTERS_TO_OVERRULE_HINT = 40;
 /** Fewer letters of a non-Latin script than this is "short". */
 export const MIN_SCRIPT_LETTERS = 2;
 
@@ -233,14 +240,20 @@ function cueShares(text: string): { su: number; jv: number; id: number; tokens: 
  * `hi`, Han → `zh` or `zh-TW` by Traditional/Simplified characters, then the hint); Latin text under
  * {@link MIN_LATIN_LETTERS} letters is `und`; otherwise franc (ind/zlm/sun/jav/eng/deu/spa/ita/por/fra)
  * gives candidates and function-word shares arbitrate between Indonesian, Sundanese and Javanese.
- * The hint breaks near-ties only (sources often claim `id` for everything). Never throws.
+ * The hint breaks near-ties only (sources often claim `id` for everything), except that a claimed
+ * Indonesian/Sundanese/Javanese stands against a Comprehend language unless the text has at least
+ * {@link MIN_LATIN_LETTERS_TO_OVERRULE_HINT} Latin letters and confidence ≥ 0.75. Format characters
+ * (`\p{Cf}`: bidi controls, zero-width marks) are ignored. Never throws.
  *
  * @param text - Plain text (any length; only the first 2,000 code units are read).
  * @param hint - Language the source claimed (ISO 639-1/BCP 47), possibly wrong.
  * @returns The routed language, route and a 0–1 confidence.
  */
 export function detectLanguage(text: string, hint?: string): LanguageDecision {
-  const sample = (text.length > 2_000 ? text.slice(0, 2_000) : text).replace(NOISE, ' ');
+  // Format characters (bidi controls, zero-width marks) are invisible and must not change the decision.
+  const sample = (text.length > 2_000 ? text.slice(0, 2_000) : text)
+    .replace(NOISE, ' ')
+    .replace(/\p{Cf}/gu, '');
   const hinted = normalizeHint(hint);
   const scripts = countScripts(sample);
   const cjk = scripts.han + scripts.kana + scripts.hangul;
@@ -284,5 +297,13 @@ export function detectLanguage(text: string, hint?: string): LanguageDecision {
   const [best, second] = ordered;
   if (!best) return UNDETERMINED;
   const margin = second ? best[1] - second[1] : 1;
-  return decision(best[0], 0.5 + Math.min(0.5, margin * 2));
+  const confidence = 0.5 + Math.min(0.5, margin * 2);
+  if (
+    hinted !== undefined &&
+    EMBEDDED_LANGUAGES.has(hinted) &&
+    COMPREHEND_SENTIMENT_LANGUAGES.has(best[0]) &&
+    (scripts.latin < MIN_LATIN_LETTERS_TO_OVERRULE_HINT || confidence < 0.75)
+  )
+    return decision(hinted, 0.5);
+  return decision(best[0], confidence);
 }

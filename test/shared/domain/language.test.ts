@@ -73,3 +73,20 @@ describe('COMPREHEND_SENTIMENT_LANGUAGES', () => {
     );
   });
 });
+
+describe('detectLanguage and the source hint', () => {
+  it('keeps a short headline from an Indonesian source on the embedded model (trigrams call it French)', () => {
+    expect(detectLanguage('Kajari Sulit Ditemui').route).toBe('comprehend');
+    expect(detectLanguage('Kajari Sulit Ditemui', 'id')).toMatchObject({ lang: 'id', route: 'embedded' });
+  });
+
+  it('still sends a long, clearly English text from an Indonesian feed to Comprehend', () => {
+    const text = 'The road in Majalengka collapsed after heavy rain last night, residents said on Monday.';
+    expect(detectLanguage(text, 'id')).toMatchObject({ lang: 'en', route: 'comprehend' });
+  });
+
+  it('ignores invisible format characters (bidi overrides, zero-width marks)', () => {
+    const plain = detectLanguage('jalan rusak parah di desa kami');
+    expect(detectLanguage('\u202Ejalan rusak\u200B parah di desa kami\u2066')).toEqual(plain);
+  });
+});
