@@ -26,6 +26,30 @@ export const KeywordSchema = z
   });
 export type Keyword = z.infer<typeof KeywordSchema>;
 
+/**
+ * Cloud instance-metadata and link-local hosts (169.254.0.0/16, fe80::/10, the metadata names). A feed URL
+ * pointing there would make the collect Lambda fetch its own credentials; loopback stays allowed for
+ * local test servers.
+ */
+function isMetadataHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    /^169\.254\.\d{1,3}\.\d{1,3}$/.test(h) ||
+    /^fe[89ab][0-9a-f]:/.test(h) ||
+    h === 'metadata.google.internal' ||
+    h === 'metadata' ||
+    h === 'instance-data' ||
+    h === 'fd00:ec2::254'
+  );
+}
+
+/** An http(s) URL a source may fetch: not a link-local or instance-metadata address. */
+const SourceUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((u) => !isMetadataHost(new URL(u).hostname), {
+    error: 'must not point at a link-local or instance-metadata address',
+  });
+
 const SourceBaseSchema = z.strictObject({
   /** Stable source id, e.g. `gnews-majalengka`, used in keys, logs and metrics. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'lowercase letters, digits and dashes, 1–60 chars'),
@@ -47,7 +71,7 @@ export const GoogleNewsSourceSchema = SourceBaseSchema.extend({
 export const RssSourceSchema = SourceBaseSchema.extend({
   kind: z.literal('rss'),
   /** RSS 2.0 or Atom feed URL. */
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  url: SourceUrlSchema,
   /** Language of the feed when items carry none (ISO 639-1). */
   lang: z.string().default('id'),
 });
@@ -72,7 +96,7 @@ const MaxPagesSchema = z.number().int().min(1).max(10).default(3);
 export const MastodonSourceSchema = SourceBaseSchema.extend({
   kind: z.literal('mastodon'),
   /** Instance base URL, e.g. `https://mastodon.social` (public hashtag timelines need no key). */
-  instance: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  instance: SourceUrlSchema,
   /** Hashtags to follow, with or without `#` (letters, digits, `_`), e.g. `["majalengka", "kertajati"]`. */
   hashtags: z
     .array(z.string().regex(/^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag: letters, digits and _'))
@@ -90,7 +114,7 @@ export const BlueskySourceSchema = SourceBaseSchema.extend({
   /** Credential set with `identifier` (handle or e-mail) and `appPassword`. */
   credentials: CredentialNameSchema,
   /** PDS that issues the session and proxies the search. @default https://bsky.social */
-  service: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://bsky.social'),
+  service: SourceUrlSchema.default('https://bsky.social'),
   /** Only posts declared in this language (ISO 639-1), when set. */
   lang: z
     .string()

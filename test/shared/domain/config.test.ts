@@ -51,6 +51,32 @@ describe('parseRegencyConfig', () => {
     }
   });
 
+  it('refuses feed and instance URLs at link-local or instance-metadata addresses, keeps loopback for local servers', () => {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fe80::1]/feed',
+      'http://metadata.google.internal/x',
+    ]) {
+      expect(issuesOf({ ...base, sources: [{ id: 'rss-x', kind: 'rss', url }] })).toContain(
+        'sources.0.url: must not point at a link-local or instance-metadata address',
+      );
+    }
+    expect(
+      issuesOf({
+        ...base,
+        sources: [
+          { id: 'masto', kind: 'mastodon', instance: 'http://169.254.169.254', hashtags: ['majalengka'] },
+        ],
+      }),
+    ).toContain('sources.0.instance: must not point at a link-local or instance-metadata address');
+    expect(() =>
+      parseRegencyConfig(
+        { ...base, sources: [{ id: 'rss-x', kind: 'rss', url: 'http://127.0.0.1:8080/feed.xml' }] },
+        'x.json',
+      ),
+    ).not.toThrow();
+  });
+
   it('refuses duplicate ids, unknown or self requires, and requires cycles', () => {
     const kw = (id: string, requires: string[] = []) => ({ id, label: id, terms: [`${id}-kata`], requires });
     expect(issuesOf({ ...base, keywords: [kw('a'), kw('a')] })).toContain(
