@@ -103,6 +103,16 @@ export interface Digest {
     readonly topTerms: readonly string[];
     readonly acknowledgedBy?: string;
   }[];
+  /**
+   * Whether collection ran at all that day: a quiet day and a day nobody collected look the same in
+   * the counts, so the renderings say which it was.
+   */
+  readonly collection: {
+    /** Collection runs recorded in `range`, every source, successful or not. */
+    readonly runs: number;
+    /** Enabled sources of the config with no recorded run in `range`, sorted by id. */
+    readonly notCollected: readonly string[];
+  };
   /** Sources with at least one failed poll that day: silence is not calm. */
   readonly failedSources: readonly {
     readonly sourceId: string;
@@ -113,7 +123,8 @@ export interface Digest {
 }
 
 export interface DigestInput {
-  readonly config: Pick<RegencyConfig, 'regency' | 'name' | 'timeZone' | 'keywords' | 'topics'>;
+  /** `sources`: the enabled ones are expected to have run during the day. */
+  readonly config: Pick<RegencyConfig, 'regency' | 'name' | 'timeZone' | 'keywords' | 'topics' | 'sources'>;
   readonly date: string;
   readonly range: { readonly start: string; readonly end: string };
   readonly generatedAt: string;
@@ -122,6 +133,7 @@ export interface DigestInput {
   /** Daily totals of the 7 days before `date`, oldest first. */
   readonly previousDays: readonly DayPoint[];
   readonly alerts: readonly Alert[];
+  /** Every collection run recorded in `range` (none when nothing was collected that day). */
   readonly sourceRuns: readonly {
     readonly sourceId: string;
     readonly ok: boolean;
@@ -287,6 +299,13 @@ export function buildDigest(input: DigestInput): Digest {
       topTerms: a.narratives.flatMap((nar) => nar.topTerms).slice(0, 6),
       ...(a.acknowledgement ? { acknowledgedBy: a.acknowledgement.by } : {}),
     })),
+    collection: {
+      runs: input.sourceRuns.length,
+      notCollected: input.config.sources
+        .filter((src) => src.enabled && !failures.has(src.id))
+        .map((src) => src.id)
+        .sort(),
+    },
     failedSources: [...failures.entries()]
       .filter(([, f]) => f.failures > 0)
       .map(([sourceId, f]) => ({ sourceId, ...f }))
@@ -315,9 +334,43 @@ export function escapeHtml(text: string): string {
     .replaceAll("'", '&#39;');
 }
 
-/** Escape text for Markdown inline content (CommonMark punctuation that could start markup). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+/**
+ * Where text lands in a Markdown document, for {@link escapeMarkdown}: `inline` (running text and link
+ * text), `table-cell` (a GFM table cell) or `line-start` (the first thing in a block or list item).
+ */
+export type MarkdownPosition = 'inline' | 'table-cell' | 'line-start';
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** `&name;`, `&#123;` or `&#x1F;`: CommonMark decodes these, so a literal one must keep its `&`. */
+const ENTITY_AHEAD = /^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/;
+
+/**
+ * Escape user text (titles, outlets, source names, error messages) for one position in CommonMark +
+ * GFM, so that it stays text: it cannot open a link or image (`[`, `]`), raw HTML or an autolink (`<`),
+ * a code span (backtick), emphasis or strikethrough (`*`, `_` at a word edge, `~`), an entity (`&name;`),
+ * a table column (`|`, `table-cell`) or a block (`#`, `>`, `-`, `+`, `=`, `1.`, `1)`, `line-start`).
+ * Everything else (`.`, `-`, `(`, `&` before a non-entity, `_` inside a word) is left as written so the
+ * file reads well with `cat`. Whitespace runs, newlines included, become one space: user text can never
+ * start a line of its own. Bare `https://…` and `www.…` text still shows as itself (GFM may make it a
+ * link to exactly the address shown).
+ * @param position where the text goes. @default 'inline'
+ */
+export function escapeMarkdown(text: string, position: MarkdownPosition = 'inline'): string {
+  const flat = text.replace(/\s+/g, ' ');
+  const escaped = flat.replace(/[\\`*<[\]~|_&]/g, (c: string, at: number) => {
+    if (c === '|') return position === 'table-cell' ? '\\|' : c;
+    // An underscore between two letters or digits can neither open nor close emphasis (CommonMark 6.2).
+    if (c === '_')
+      return WORD_CHAR.test(flat[at - 1] ?? '') && WORD_CHAR.test(flat[at + 1] ?? '') ? c : '\\_';
+    if (c === '&') return ENTITY_AHEAD.test(flat.slice(at)) ? '\\&' : c;
+    return `\\${c}`;
+  });
+  if (position !== 'line-start') return escaped;
+  return escaped
+    .trimStart()
+    .replace(/^(?:([#>+=-])|(\d{1,9})([.)]))/, (_m, mark?: string, digits?: string, close?: string) =>
+      mark ? `\\${mark}` : `${digits}\\${close}`,
+    );
 }
 
 /** A URL safe to put in a link: http(s) only, with characters that end a Markdown/HTML link encoded. */
@@ -351,40 +404,87 @@ function fmtPct(fraction: number): string {
   return `${fmtNumber(fraction * 100, 1)}%`;
 }
 
-function fmtChange(pct: number | null): string {
-  if (pct === null) return 'belum ada pembanding';
-  const sign = pct > 0 ? 'naik' : pct < 0 ? 'turun' : 'tetap';
-  return pct === 0
-    ? 'sama dengan rata-rata 7 hari'
-    : `${sign} ${fmtNumber(Math.abs(pct), 1)}% dari rata-rata 7 hari`;
+function fmtDateTime(iso: string, timeZone: string): string {
+  return `${new Intl.DateTimeFormat('id-ID', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(new Date(iso))} ${zoneName(timeZone)}`;
+}
+
+/**
+ * The day against the 7 days before, as a clause: `naik 12,5% dari rata-rata 7 hari sebelumnya`, or why
+ * there is nothing to compare with. `what` names what was counted (`sebutan`, `sebutan negatif`).
+ */
+function fmtChange(pct: number | null, what: string): string {
+  if (pct === null) return `belum ada pembanding: 7 hari sebelumnya tanpa ${what}`;
+  if (pct === 0) return 'sama dengan rata-rata 7 hari sebelumnya';
+  return `${pct > 0 ? 'naik' : 'turun'} ${fmtNumber(Math.abs(pct), 1)}% dari rata-rata 7 hari sebelumnya`;
+}
+
+/** `2 (50,0% dari semua sebutan; naik …)`: the share only when there were mentions. */
+function negativeLine(d: Digest): string {
+  const share = d.totals.mentions > 0 ? `${fmtPct(d.totals.negativeShare)} dari semua sebutan; ` : '';
+  return `${fmtNumber(d.totals.sentiment.NEGATIVE)} (${share}${fmtChange(d.change.negativeChangePct, 'sebutan negatif')})`;
+}
+
+function confidenceOf(i: DigestItem): string {
+  return `${LABEL_ID[i.label]}, keyakinan model ${fmtPct(i.confidence)}${i.engagement > 0 ? `; ${fmtNumber(i.engagement)} interaksi` : ''}`;
+}
+
+/** `5 sebutan negatif, biasanya sekitar 1,2` (+ the share when the alert is about the share). */
+function alertNumbers(a: Digest['alerts'][number]): string {
+  return `${a.observed} sebutan negatif, biasanya sekitar ${fmtNumber(a.expected, 1)}${a.kind === 'share' ? '; porsi negatif naik' : ''}`;
+}
+
+const NO_COLLECTION =
+  'Tidak ada pengumpulan yang tercatat pada hari ini — data hari ini mungkin tidak lengkap.';
+const ALL_COLLECTED = 'Semua sumber berhasil dikumpulkan.';
+const NOT_COLLECTED = 'tidak ada pengumpulan yang tercatat pada hari ini';
+
+/**
+ * The warning shown under the title when the counts may be short: no collection ran, or some sources
+ * failed or never ran. `undefined` when every expected source ran without failing.
+ */
+function collectionWarning(d: Digest): string | undefined {
+  if (d.collection.runs === 0) return NO_COLLECTION;
+  const short = d.failedSources.length + d.collection.notCollected.length;
+  return short > 0
+    ? `${short} sumber gagal atau tidak dikumpulkan pada hari ini (rincian di bagian akhir) — angka hari ini mungkin kurang.`
+    : undefined;
 }
 
 function subject(d: Digest): string {
   return `Ringkasan Harian Pantau — ${d.regencyName}, ${fmtDate(d.date, d.timeZone)}`;
 }
 
+function footer(d: Digest): string {
+  return `Dibuat oleh Pantau pada ${fmtDateTime(d.generatedAt, d.timeZone)}. Satu hari dihitung pukul 00.00–24.00 ${zoneName(d.timeZone)}.`;
+}
+
 /** Plain-text rendering (e-mail fallback part, SNS e-mail). */
 export function renderDigestText(d: Digest): string {
   const lines: string[] = [subject(d), ''];
   const s = d.totals.sentiment;
+  const warning = collectionWarning(d);
+  if (warning) lines.push(`PERHATIAN: ${warning}`, '');
+  else if (d.totals.mentions === 0) lines.push('Tidak ada sebutan yang terkumpul pada hari ini.', '');
   lines.push(
-    `Total sebutan: ${fmtNumber(d.totals.mentions)} (${fmtChange(d.change.changePct)})`,
+    `Jumlah sebutan: ${fmtNumber(d.totals.mentions)} (${fmtChange(d.change.changePct, 'sebutan')})`,
     `Sentimen: ${SENTIMENT_LABELS.map((l) => `${LABEL_ID[l]} ${fmtNumber(s[l])}`).join(', ')}`,
-    `Porsi negatif: ${fmtPct(d.totals.negativeShare)}; negatif ${fmtChange(d.change.negativeChangePct)}`,
+    `Sebutan negatif: ${negativeLine(d)}`,
     '',
   );
   const list = (title: string, items: readonly DigestItem[]) => {
     lines.push(`${title}:`);
     if (items.length === 0) lines.push('  (tidak ada)');
     for (const i of items)
-      lines.push(`  - ${i.title} [${i.outlet ?? i.source}, ${fmtTime(i.publishedAt, d.timeZone)}] ${i.url}`);
+      lines.push(
+        `  - ${i.title} [${i.outlet ?? i.source}, ${fmtTime(i.publishedAt, d.timeZone)}; ${confidenceOf(i)}] ${i.url}`,
+      );
     lines.push('');
   };
   lines.push('Narasi negatif hari ini:');
-  if (d.narratives.length === 0) lines.push('  (tidak ada)');
+  if (d.narratives.length === 0) lines.push('  (tidak ada narasi negatif yang menonjol)');
   for (const nar of d.narratives) {
     lines.push(
-      `  - ${nar.topTerms.join(', ') || '(tanpa istilah menonjol)'}: ${nar.size} sebutan, ${nar.distinctAuthors} penulis${nar.coordinated ? ', pola salin-tempel' : ''}`,
+      `  - ${nar.topTerms.join(', ') || '(tanpa istilah menonjol)'}: ${nar.size} sebutan dari ${nar.distinctAuthors} penulis${nar.coordinated ? '; pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
     );
     for (const ex of nar.examples) lines.push(`      ${ex.title} ${ex.url}`);
   }
@@ -393,41 +493,57 @@ export function renderDigestText(d: Digest): string {
   list('Berita/unggahan paling positif', d.topPositive);
   list('Paling banyak interaksi', d.mostEngaged);
   lines.push('Peringatan lonjakan:');
-  if (d.alerts.length === 0) lines.push('  (tidak ada)');
+  if (d.alerts.length === 0) lines.push('  (tidak ada peringatan)');
   for (const a of d.alerts) {
     lines.push(
-      `  - ${a.scope} ${fmtTime(a.windowStart, d.timeZone)}: ${a.observed} negatif${a.kind === 'share' ? ' (porsi naik)' : ''} (perkiraan ${fmtNumber(a.expected, 1)}), ${a.severity}${a.acknowledgedBy ? `, ditangani ${a.acknowledgedBy}` : ', belum ditangani'}`,
+      `  - ${a.scope}, pukul ${fmtTime(a.windowStart, d.timeZone)}: ${alertNumbers(a)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${a.acknowledgedBy}` : 'belum ditangani'}`,
     );
   }
   lines.push('', 'Per sumber:');
-  for (const r of d.bySource) lines.push(`  - ${r.source}: ${r.count} (${r.negative} negatif)`);
+  if (d.bySource.length === 0) lines.push('  (tidak ada sebutan)');
+  for (const r of d.bySource) lines.push(`  - ${r.source}: ${r.count} sebutan (${r.negative} negatif)`);
   lines.push('', 'Per topik:');
-  if (d.byTopic.length === 0) lines.push('  (tidak ada)');
-  for (const t of d.byTopic) lines.push(`  - ${t.label} (${t.opd}): ${t.count} (${t.negative} negatif)`);
+  if (d.byTopic.length === 0) lines.push('  (tidak ada sebutan bertopik)');
+  for (const t of d.byTopic)
+    lines.push(`  - ${t.label} (${t.opd}): ${t.count} sebutan (${t.negative} negatif)`);
   lines.push('', 'Sumber yang gagal dikumpulkan:');
-  if (d.failedSources.length === 0) lines.push('  (semua sumber berhasil)');
-  for (const f of d.failedSources)
-    lines.push(`  - ${f.sourceId}: gagal ${f.failures} dari ${f.runs} kali — ${f.lastError}`);
+  if (d.collection.runs === 0) lines.push(`  ${NO_COLLECTION}`);
+  else {
+    for (const f of d.failedSources)
+      lines.push(
+        `  - ${f.sourceId}: gagal ${f.failures} dari ${f.runs} kali; kesalahan terakhir: ${f.lastError}`,
+      );
+    for (const id of d.collection.notCollected) lines.push(`  - ${id}: ${NOT_COLLECTED}`);
+    if (d.failedSources.length + d.collection.notCollected.length === 0) lines.push(`  ${ALL_COLLECTED}`);
+  }
+  lines.push('', footer(d));
   return `${lines.join('\n')}\n`;
 }
 
-/** Markdown rendering (stored, shown in the dashboard and the CLI). */
+/**
+ * Markdown rendering (stored, shown by the API and read with `cat`). User text goes through
+ * {@link escapeMarkdown} for its position, URLs through {@link safeUrl}.
+ */
 export function renderDigestMarkdown(d: Digest): string {
   const s = d.totals.sentiment;
-  const md: string[] = [`# ${escapeMarkdown(subject(d))}`, ''];
-  if (d.totals.mentions === 0) md.push('_Tidak ada sebutan yang terkumpul pada hari ini._', '');
+  const esc = escapeMarkdown;
+  const md: string[] = [`# ${esc(subject(d))}`, ''];
+  const warning = collectionWarning(d);
+  if (warning) md.push(`**Perhatian:** ${warning}`, '');
+  else if (d.totals.mentions === 0) md.push('_Tidak ada sebutan yang terkumpul pada hari ini._', '');
   md.push(
-    `- **Total sebutan:** ${fmtNumber(d.totals.mentions)} (${fmtChange(d.change.changePct)})`,
+    `- **Jumlah sebutan:** ${fmtNumber(d.totals.mentions)} (${fmtChange(d.change.changePct, 'sebutan')})`,
     `- **Sentimen:** ${SENTIMENT_LABELS.map((l) => `${LABEL_ID[l]} ${fmtNumber(s[l])}`).join(' · ')}`,
-    `- **Porsi negatif:** ${fmtPct(d.totals.negativeShare)} (negatif ${fmtChange(d.change.negativeChangePct)})`,
+    `- **Sebutan negatif:** ${negativeLine(d)}`,
     '',
   );
+  const link = (title: string, url: string) => `[${esc(title)}](${safeUrl(url)})`;
   const list = (title: string, items: readonly DigestItem[]) => {
     md.push(`## ${title}`, '');
     if (items.length === 0) md.push('_Tidak ada._');
     for (const i of items) {
       md.push(
-        `- [${escapeMarkdown(i.title)}](${safeUrl(i.url)}) — ${escapeMarkdown(i.outlet ?? i.source)}, ${fmtTime(i.publishedAt, d.timeZone)} (${LABEL_ID[i.label]} ${fmtPct(i.confidence)}${i.engagement > 0 ? `, ${fmtNumber(i.engagement)} interaksi` : ''})`,
+        `- ${link(i.title, i.url)} — ${esc(i.outlet ?? i.source)}, ${fmtTime(i.publishedAt, d.timeZone)} (${confidenceOf(i)})`,
       );
     }
     md.push('');
@@ -436,7 +552,7 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.narratives.length === 0) md.push('_Tidak ada narasi negatif yang menonjol._');
   for (const nar of d.narratives) {
     md.push(
-      `- **${escapeMarkdown(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}** — ${nar.size} sebutan, ${nar.distinctAuthors} penulis${nar.coordinated ? ', pola salin-tempel (kemungkinan terkoordinasi)' : ''}${nar.examples.map((ex) => `; [${escapeMarkdown(ex.title)}](${safeUrl(ex.url)})`).join('')}`,
+      `- **${esc(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}** — ${nar.size} sebutan dari ${nar.distinctAuthors} penulis${nar.coordinated ? '; pola salin-tempel (kemungkinan terkoordinasi)' : ''}${nar.examples.length ? `; contoh: ${nar.examples.map((ex) => link(ex.title, ex.url)).join('; ')}` : ''}`,
     );
   }
   md.push('');
@@ -447,26 +563,34 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.alerts.length === 0) md.push('_Tidak ada peringatan._');
   for (const a of d.alerts) {
     md.push(
-      `- **${escapeMarkdown(a.scope)}**, ${fmtTime(a.windowStart, d.timeZone)}: ${a.observed} negatif${a.kind === 'share' ? ' (porsi naik)' : ''} (perkiraan ${fmtNumber(a.expected, 1)}), tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.map(escapeMarkdown).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${escapeMarkdown(a.acknowledgedBy)}` : '**belum ditangani**'}`,
+      `- **${esc(a.scope)}**, pukul ${fmtTime(a.windowStart, d.timeZone)}: ${alertNumbers(a)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${esc(a.acknowledgedBy)}` : '**belum ditangani**'}`,
     );
   }
-  md.push('', '## Per sumber', '', '| Sumber | Sebutan | Negatif |', '|---|---:|---:|');
-  for (const r of d.bySource) md.push(`| ${escapeMarkdown(r.source)} | ${r.count} | ${r.negative} |`);
+  md.push('', '## Per sumber', '');
+  if (d.bySource.length === 0) md.push('_Tidak ada sebutan._');
+  else {
+    md.push('| Sumber | Sebutan | Negatif |', '|---|---:|---:|');
+    for (const r of d.bySource) md.push(`| ${esc(r.source, 'table-cell')} | ${r.count} | ${r.negative} |`);
+  }
   md.push('', '## Per topik', '');
   if (d.byTopic.length === 0) md.push('_Tidak ada sebutan bertopik._');
   else {
     md.push('| Topik | OPD | Sebutan | Negatif |', '|---|---|---:|---:|');
     for (const t of d.byTopic)
-      md.push(`| ${escapeMarkdown(t.label)} | ${escapeMarkdown(t.opd)} | ${t.count} | ${t.negative} |`);
+      md.push(`| ${esc(t.label, 'table-cell')} | ${esc(t.opd, 'table-cell')} | ${t.count} | ${t.negative} |`);
   }
   md.push('', '## Sumber yang gagal dikumpulkan', '');
-  if (d.failedSources.length === 0) md.push('_Semua sumber berhasil dikumpulkan._');
-  for (const f of d.failedSources) {
-    md.push(
-      `- ${escapeMarkdown(f.sourceId)}: gagal ${f.failures} dari ${f.runs} kali — ${escapeMarkdown(f.lastError)}`,
-    );
+  if (d.collection.runs === 0) md.push(`**${NO_COLLECTION}**`);
+  else {
+    for (const f of d.failedSources) {
+      md.push(
+        `- ${esc(f.sourceId, 'line-start')}: gagal ${f.failures} dari ${f.runs} kali; kesalahan terakhir: ${esc(f.lastError)}`,
+      );
+    }
+    for (const id of d.collection.notCollected) md.push(`- ${esc(id, 'line-start')}: ${NOT_COLLECTED}`);
+    if (d.failedSources.length + d.collection.notCollected.length === 0) md.push(`_${ALL_COLLECTED}_`);
   }
-  md.push('', `_Dibuat ${d.generatedAt} oleh Pantau. Hari dihitung menurut ${zoneName(d.timeZone)}._`, '');
+  md.push('', `_${esc(footer(d))}_`, '');
   return md.join('\n');
 }
 
@@ -489,14 +613,15 @@ export function renderDigestHtml(d: Digest): string {
 ${p.total}<br>${e(p.date.slice(5))}</td>`;
     })
     .join('');
+  const muted = (text: string) => `<p style="font:14px Arial,sans-serif;color:#777">${e(text)}</p>`;
   const list = (title: string, items: readonly DigestItem[]) =>
     `<h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">${e(title)}</h2>${
       items.length === 0
-        ? '<p style="font:14px Arial,sans-serif;color:#777">Tidak ada.</p>'
+        ? muted('Tidak ada.')
         : `<ul style="padding-left:18px;margin:0">${items
             .map(
               (i) =>
-                `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><a href="${e(safeUrl(i.url))}" style="color:#1565c0">${e(i.title)}</a> <span style="color:#777">— ${e(i.outlet ?? i.source)}, ${e(fmtTime(i.publishedAt, d.timeZone))}, ${LABEL_ID[i.label]} ${fmtPct(i.confidence)}${i.engagement > 0 ? `, ${fmtNumber(i.engagement)} interaksi` : ''}</span></li>`,
+                `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><a href="${e(safeUrl(i.url))}" style="color:#1565c0">${e(i.title)}</a> <span style="color:#777">— ${e(i.outlet ?? i.source)}, ${e(fmtTime(i.publishedAt, d.timeZone))} (${e(confidenceOf(i))})</span></li>`,
             )
             .join('')}</ul>`
     }`;
@@ -509,39 +634,51 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
       .join('');
   const alerts =
     d.alerts.length === 0
-      ? '<p style="font:14px Arial,sans-serif;color:#777">Tidak ada peringatan.</p>'
+      ? muted('Tidak ada peringatan.')
       : `<ul style="padding-left:18px;margin:0">${d.alerts
           .map(
             (a) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, ${e(fmtTime(a.windowStart, d.timeZone))}: ${a.observed} negatif${a.kind === 'share' ? ' (porsi naik)' : ''} (perkiraan ${fmtNumber(a.expected, 1)}), tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, pukul ${e(fmtTime(a.windowStart, d.timeZone))}: ${e(alertNumbers(a))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
           .join('')}</ul>`;
+  const problem = (text: string) => `<li style="font:14px Arial,sans-serif;color:#c62828">${text}</li>`;
   const failed =
-    d.failedSources.length === 0
-      ? '<p style="font:14px Arial,sans-serif;color:#2e7d32">Semua sumber berhasil dikumpulkan.</p>'
-      : `<ul style="padding-left:18px;margin:0">${d.failedSources
-          .map(
-            (f) =>
-              `<li style="font:14px Arial,sans-serif;color:#c62828">${e(f.sourceId)}: gagal ${f.failures} dari ${f.runs} kali — ${e(f.lastError)}</li>`,
-          )
-          .join('')}</ul>`;
+    d.collection.runs === 0
+      ? `<p style="font:bold 14px Arial,sans-serif;color:#c62828">${e(NO_COLLECTION)}</p>`
+      : d.failedSources.length + d.collection.notCollected.length === 0
+        ? `<p style="font:14px Arial,sans-serif;color:#2e7d32">${e(ALL_COLLECTED)}</p>`
+        : `<ul style="padding-left:18px;margin:0">${[
+            ...d.failedSources.map((f) =>
+              problem(
+                `${e(f.sourceId)}: gagal ${f.failures} dari ${f.runs} kali; kesalahan terakhir: ${e(f.lastError)}`,
+              ),
+            ),
+            ...d.collection.notCollected.map((id) => problem(`${e(id)}: ${e(NOT_COLLECTED)}`)),
+          ].join('')}</ul>`;
+  const warning = collectionWarning(d);
+  const notice = warning
+    ? `<p style="font:bold 14px Arial,sans-serif;color:#c62828;margin:0 0 12px">Perhatian: ${e(warning)}</p>`
+    : d.totals.mentions === 0
+      ? muted('Tidak ada sebutan yang terkumpul pada hari ini.')
+      : '';
   return `<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>${e(subject(d))}</title></head>
 <body style="margin:0;padding:16px;background:#f5f5f5">
 <div style="max-width:680px;margin:0 auto;background:#fff;padding:20px;border-radius:6px">
 <h1 style="font:bold 20px Arial,sans-serif;color:#222;margin:0 0 12px">${e(subject(d))}</h1>
-<p style="font:14px Arial,sans-serif;color:#333;margin:0 0 4px"><b>${fmtNumber(d.totals.mentions)}</b> sebutan (${e(fmtChange(d.change.changePct))}).</p>
+${notice}
+<p style="font:14px Arial,sans-serif;color:#333;margin:0 0 4px"><b>${fmtNumber(d.totals.mentions)}</b> sebutan (${e(fmtChange(d.change.changePct, 'sebutan'))}).</p>
 <p style="font:14px Arial,sans-serif;color:#333;margin:0 0 4px">${SENTIMENT_LABELS.map((l) => `${LABEL_ID[l]} <b>${fmtNumber(s[l])}</b>`).join(' · ')}</p>
-<p style="font:14px Arial,sans-serif;color:#333;margin:0 0 12px">Porsi negatif <b>${fmtPct(d.totals.negativeShare)}</b> (negatif ${e(fmtChange(d.change.negativeChangePct))}).</p>
+<p style="font:14px Arial,sans-serif;color:#333;margin:0 0 12px">Sebutan negatif: ${e(negativeLine(d))}.</p>
 <table role="presentation" style="border-collapse:collapse;margin:8px 0 4px"><tr>${bars}</tr></table>
 <p style="font:11px Arial,sans-serif;color:#777;margin:0">Hijau: positif · abu-abu: netral/campuran · merah: negatif (8 hari terakhir)</p>
 <h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">Narasi negatif hari ini</h2>${
     d.narratives.length === 0
-      ? '<p style="font:14px Arial,sans-serif;color:#777">Tidak ada narasi negatif yang menonjol.</p>'
+      ? muted('Tidak ada narasi negatif yang menonjol.')
       : `<ul style="padding-left:18px;margin:0">${d.narratives
           .map(
             (nar) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}</b> — ${nar.size} sebutan, ${nar.distinctAuthors} penulis${nar.coordinated ? ', <b>pola salin-tempel</b>' : ''}${nar.examples.map((ex) => `<br><a href="${e(safeUrl(ex.url))}" style="color:#1565c0">${e(ex.title)}</a>`).join('')}</li>`,
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}</b> — ${nar.size} sebutan dari ${nar.distinctAuthors} penulis${nar.coordinated ? '; <b>pola salin-tempel</b> (kemungkinan terkoordinasi)' : ''}${nar.examples.map((ex) => `<br><a href="${e(safeUrl(ex.url))}" style="color:#1565c0">${e(ex.title)}</a>`).join('')}</li>`,
           )
           .join('')}</ul>`
   }
@@ -550,11 +687,11 @@ ${list('Paling positif', d.topPositive)}
 ${list('Paling banyak interaksi', d.mostEngaged)}
 <h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">Peringatan lonjakan</h2>${alerts}
 <h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">Per sumber</h2>
-<table style="border-collapse:collapse">${rows([['Sumber', 'Sebutan', 'Negatif'], ...d.bySource.map((r) => [r.source, r.count, r.negative])])}</table>
+${d.bySource.length === 0 ? muted('Tidak ada sebutan.') : `<table style="border-collapse:collapse">${rows([['Sumber', 'Sebutan', 'Negatif'], ...d.bySource.map((r) => [r.source, r.count, r.negative])])}</table>`}
 <h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">Per topik</h2>
-<table style="border-collapse:collapse">${rows([['Topik', 'OPD', 'Sebutan', 'Negatif'], ...d.byTopic.map((t) => [t.label, t.opd, t.count, t.negative])])}</table>
+${d.byTopic.length === 0 ? muted('Tidak ada sebutan bertopik.') : `<table style="border-collapse:collapse">${rows([['Topik', 'OPD', 'Sebutan', 'Negatif'], ...d.byTopic.map((t) => [t.label, t.opd, t.count, t.negative])])}</table>`}
 <h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">Sumber yang gagal dikumpulkan</h2>${failed}
-<p style="font:11px Arial,sans-serif;color:#999;margin-top:20px">Dibuat ${e(d.generatedAt)} oleh Pantau. Hari dihitung menurut ${e(zoneName(d.timeZone))}.</p>
+<p style="font:11px Arial,sans-serif;color:#999;margin-top:20px">${e(footer(d))}</p>
 </div></body></html>
 `;
 }

@@ -150,12 +150,14 @@ describe('digest handler', () => {
     const stored = await store.getDigest('2026-11-29');
     expect(stored?.html).not.toContain('<script>');
     expect(stored?.html).toContain('Jalan &lt;script&gt;alert(1)&lt;/script&gt; rusak &amp; berlubang');
+    // The link text's brackets are escaped, so `(javascript:…)` stays text; the only link is the mention's.
     expect(stored?.markdown).toContain(
-      '[\\[Klik\\]\\(javascript:alert\\(1\\)\\)](https://news.example.id/a_%28b%29)',
+      '[\\[Klik\\](javascript:alert(1))](https://news.example.id/a_%28b%29)',
     );
-    expect(stored?.markdown).toContain('rusak \\& berlubang');
+    expect(stored?.markdown).toContain('Jalan \\<script>alert(1)\\</script> rusak & berlubang');
     expect(stored?.markdown).toContain('Minggu, 29 November 2026');
-    expect(stored?.text).toContain('rss-radar: gagal 1 dari 2 kali');
+    expect(stored?.text).toContain('rss-radar: gagal 1 dari 2 kali; kesalahan terakhir: rss-radar: HTTP 503');
+    expect(stored?.markdown).not.toContain('Semua sumber berhasil dikumpulkan');
     expect(stored?.markdown).toContain('## Narasi negatif hari ini');
   });
 
@@ -169,6 +171,16 @@ describe('digest handler', () => {
     expect(sink.delivered.at(-1)?.subject).toBe(
       'Ringkasan Harian Pantau — Kabupaten Majalengka, Jumat, 27 November 2026 (WIB)',
     );
+  });
+
+  it('says no collection was recorded for a day without runs, instead of "all collected"', async () => {
+    await handler()({ date: '2026-11-26' }, lambdaContext());
+    const stored = await store.getDigest('2026-11-26');
+    expect((stored?.data as Digest | undefined)?.collection.runs).toBe(0);
+    for (const out of [stored?.markdown, stored?.text, stored?.html]) {
+      expect(out).toContain('Tidak ada pengumpulan yang tercatat pada hari ini');
+      expect(out).not.toContain('Semua sumber berhasil dikumpulkan');
+    }
   });
 
   it('refuses a malformed date with a ValidationError', async () => {

@@ -1,0 +1,319 @@
+/**
+ * The digest's source-health section (no run, failed runs, enabled sources that never ran), its
+ * Indonesian wording, and the Markdown escaping: readable where nothing can break, and checked with a
+ * real CommonMark + GFM parser (markdown-it) that hostile text stays text.
+ */
+import MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
+import { describe, expect, it } from 'vitest';
+import { parseRegencyConfig } from '#shared/domain/config.ts';
+import {
+  buildDigest,
+  type DigestInput,
+  escapeMarkdown,
+  renderDigestHtml,
+  renderDigestMarkdown,
+  renderDigestText,
+} from '#shared/domain/digest.ts';
+import { testAlert } from '../../functions/api/helpers.ts';
+import { scoredMention } from '../../helpers/mentions.ts';
+
+const NO_COLLECTION =
+  'Tidak ada pengumpulan yang tercatat pada hari ini — data hari ini mungkin tidak lengkap.';
+const ALL_COLLECTED = 'Semua sumber berhasil dikumpulkan.';
+
+function config(overrides: { topics?: unknown[]; keywords?: unknown[] } = {}) {
+  return parseRegencyConfig({
+    regency: 'majalengka',
+    name: 'Kabupaten Majalengka',
+    timeZone: 'Asia/Jakarta',
+    keywords: overrides.keywords ?? [{ id: 'majalengka', label: 'Majalengka', terms: ['Majalengka'] }],
+    topics: overrides.topics ?? [],
+    sources: [
+      { kind: 'google-news', id: 'gnews-bupati', query: 'bupati majalengka' },
+      { kind: 'rss', id: 'rss-radar', url: 'https://radar.example.id/feed' },
+      { kind: 'rss', id: 'rss-lama', url: 'https://lama.example.id/feed', enabled: false },
+    ],
+  });
+}
+
+// 29 November 2026 in WIB.
+const day = {
+  date: '2026-11-29',
+  range: { start: '2026-11-28T17:00:00.000Z', end: '2026-11-29T17:00:00.000Z' },
+  generatedAt: '2026-11-30T00:00:00.000Z',
+};
+
+function input(overrides: Partial<DigestInput> = {}): DigestInput {
+  return {
+    config: config(),
+    ...day,
+    mentions: [],
+    previousDays: [],
+    alerts: [],
+    sourceRuns: [],
+    ...overrides,
+  };
+}
+
+function allRenderings(i: DigestInput) {
+  const d = buildDigest(i);
+  return { d, md: renderDigestMarkdown(d), text: renderDigestText(d), html: renderDigestHtml(d) };
+}
+
+function section(md: string, heading: string): string {
+  const start = md.indexOf(`## ${heading}`);
+  const next = md.indexOf('\n## ', start + 3);
+  return md.slice(start, next === -1 ? undefined : next);
+}
+
+describe('digest source health', () => {
+  it('says plainly that nothing was collected on a day without any run', () => {
+    const { d, md, text, html } = allRenderings(input());
+    expect(d.collection).toEqual({ runs: 0, notCollected: ['gnews-bupati', 'rss-radar'] });
+    for (const out of [md, text, html]) {
+      expect(out).toContain(NO_COLLECTION);
+      expect(out).not.toContain(ALL_COLLECTED);
+      expect(out).not.toContain('Tidak ada sebutan yang terkumpul');
+    }
+    expect(md.startsWith('# Ringkasan Harian Pantau')).toBe(true);
+    expect(md.split('\n')[2]).toBe(`**Perhatian:** ${NO_COLLECTION}`);
+  });
+
+  it('says "all collected" only when every enabled source ran and none failed', () => {
+    const { d, md, text, html } = allRenderings(
+      input({
+        sourceRuns: [
+          { sourceId: 'gnews-bupati', ok: true },
+          { sourceId: 'rss-radar', ok: true },
+          { sourceId: 'rss-radar', ok: true },
+        ],
+      }),
+    );
+    expect(d.collection).toEqual({ runs: 3, notCollected: [] });
+    expect(d.failedSources).toEqual([]);
+    for (const out of [md, text, html]) {
+      expect(out).toContain(ALL_COLLECTED);
+      expect(out).not.toContain('Perhatian');
+    }
+    // A quiet day that was collected is calm, and says so.
+    expect(md).toContain('_Tidak ada sebutan yang terkumpul pada hari ini._');
+  });
+
+  it('lists failed sources and enabled sources that never ran, but not disabled ones', () => {
+    const { d, md, text, html } = allRenderings(
+      input({
+        sourceRuns: [
+          { sourceId: 'gnews-bupati', ok: false, error: 'HTTP 503' },
+          { sourceId: 'gnews-bupati', ok: true },
+          { sourceId: 'gnews-bupati', ok: false, error: 'fetch failed' },
+        ],
+      }),
+    );
+    expect(d.collection).toEqual({ runs: 3, notCollected: ['rss-radar'] });
+    expect(d.failedSources).toEqual([
+      { sourceId: 'gnews-bupati', failures: 2, runs: 3, lastError: 'fetch failed' },
+    ]);
+    expect(
+      section(md, 'Sumber yang gagal dikumpulkan')
+        .split('\n')
+        .filter((l) => l.startsWith('- ')),
+    ).toEqual([
+      '- gnews-bupati: gagal 2 dari 3 kali; kesalahan terakhir: fetch failed',
+      '- rss-radar: tidak ada pengumpulan yang tercatat pada hari ini',
+    ]);
+    expect(md.split('\n')[2]).toContain('2 sumber gagal atau tidak dikumpulkan');
+    for (const out of [md, text, html]) {
+      expect(out).not.toContain(ALL_COLLECTED);
+      expect(out).not.toContain('rss-lama');
+    }
+  });
+});
+
+describe('digest wording', () => {
+  it('says there is nothing to compare the negative count with, in proper Indonesian', () => {
+    const { md, text } = allRenderings(input({ sourceRuns: [{ sourceId: 'gnews-bupati', ok: true }] }));
+    expect(md).toContain(
+      '- **Sebutan negatif:** 0 (belum ada pembanding: 7 hari sebelumnya tanpa sebutan negatif)',
+    );
+    expect(text).toContain('Jumlah sebutan: 0 (belum ada pembanding: 7 hari sebelumnya tanpa sebutan)');
+    expect(md).not.toContain('negatif belum ada pembanding');
+  });
+
+  it('compares with the 7 days before', () => {
+    // 7 earlier days with 2 negatives of 4 mentions each: averages 4 and 2. The day: 3 negatives of 6.
+    const previousDays = Array.from({ length: 7 }, (_, i) => ({
+      date: `2026-11-2${2 + i}`,
+      total: 4,
+      negative: 2,
+      positive: 1,
+    }));
+    const mentions = Array.from({ length: 6 }, (_, i) =>
+      scoredMention(i, { publishedAt: '2026-11-29T03:00:00.000Z', label: i < 3 ? 'NEGATIVE' : 'NEUTRAL' }),
+    );
+    const { md } = allRenderings(input({ previousDays, mentions }));
+    // (6 − 4) / 4 = +50 %; (3 − 2) / 2 = +50 %; share 3 / 6 = 50 %.
+    expect(md).toContain('- **Jumlah sebutan:** 6 (naik 50,0% dari rata-rata 7 hari sebelumnya)');
+    expect(md).toContain(
+      '- **Sebutan negatif:** 3 (50,0% dari semua sebutan; naik 50,0% dari rata-rata 7 hari sebelumnya)',
+    );
+  });
+
+  it('does not over-escape what cannot break Markdown', () => {
+    const { md } = allRenderings(
+      input({
+        sourceRuns: [
+          {
+            sourceId: 'gnews-bupati',
+            ok: false,
+            error:
+              'gnews-bupati: fetch failed https://news.google.com/rss/search?q=bupati_majalengka&hl=id (timeout)',
+          },
+        ],
+      }),
+    );
+    expect(md.split('\n')[0]).toBe(
+      '# Ringkasan Harian Pantau — Kabupaten Majalengka, Minggu, 29 November 2026 (WIB)',
+    );
+    expect(md).toContain(
+      '- gnews-bupati: gagal 1 dari 1 kali; kesalahan terakhir: gnews-bupati: fetch failed https://news.google.com/rss/search?q=bupati_majalengka&hl=id (timeout)',
+    );
+  });
+});
+
+describe('escapeMarkdown', () => {
+  it('leaves ordinary punctuation alone', () => {
+    for (const plain of [
+      'gnews-bupati',
+      'news.google.com',
+      'a&hl=id',
+      '(WIB)',
+      'snake_case',
+      'Rp 1.500.000!',
+      '5 + 3 = 8',
+    ])
+      expect(escapeMarkdown(plain)).toBe(plain);
+  });
+
+  it('escapes what opens markup', () => {
+    expect(escapeMarkdown('[a](b)')).toBe('\\[a\\](b)');
+    expect(escapeMarkdown('<b>')).toBe('\\<b>');
+    expect(escapeMarkdown('*a* _b_ ~c~ `d`')).toBe('\\*a\\* \\_b\\_ \\~c\\~ \\`d\\`');
+    expect(escapeMarkdown('&amp; & &#60;')).toBe('\\&amp; & \\&#60;');
+    expect(escapeMarkdown('a\\b')).toBe('a\\\\b');
+    expect(escapeMarkdown('a\n\n# b')).toBe('a # b');
+  });
+
+  it('escapes pipes only in table cells and block markers only at a line start', () => {
+    expect(escapeMarkdown('a | b')).toBe('a | b');
+    expect(escapeMarkdown('a | b', 'table-cell')).toBe('a \\| b');
+    expect(escapeMarkdown('# judul', 'line-start')).toBe('\\# judul');
+    expect(escapeMarkdown('  - butir', 'line-start')).toBe('\\- butir');
+    expect(escapeMarkdown('2026. tahun', 'line-start')).toBe('2026\\. tahun');
+    expect(escapeMarkdown('> kutip', 'line-start')).toBe('\\> kutip');
+    expect(escapeMarkdown('2026-11 a', 'line-start')).toBe('2026-11 a');
+    expect(escapeMarkdown('# judul')).toBe('# judul');
+  });
+});
+
+describe('digest Markdown under a CommonMark + GFM parser', () => {
+  const hostile = [
+    '[Klik](javascript:alert(1))',
+    '<img src=x onerror=alert(1)>',
+    '<https://evil.example/x>',
+    '![gambar](https://evil.example/x.png)',
+    '*tebal* __miring__ ~~coret~~ `kode`',
+    '&lt;script&gt; &amp; &#60;b&#62;',
+    'a | b | c',
+    'kurung \\[siku\\] dan \\*bintang\\*',
+    '[ref]: https://evil.example/',
+  ];
+  const md = new MarkdownIt({ html: true, linkify: false });
+
+  /** Text a reader sees in one inline token: text and soft breaks only (markup adds nothing visible). */
+  function visible(token: Token): string {
+    return (token.children ?? [])
+      .map((c) => (c.type === 'text' ? c.content : c.type === 'softbreak' ? ' ' : ''))
+      .join('');
+  }
+
+  function render() {
+    const mentions = hostile.map((title, i) =>
+      scoredMention(i, {
+        publishedAt: '2026-11-29T03:00:00.000Z',
+        label: i % 2 ? 'NEGATIVE' : 'POSITIVE',
+        title,
+        outlet: hostile[(i + 1) % hostile.length] ?? '',
+        topics: ['jalan'],
+        engagement: { likes: i + 1 },
+      }),
+    );
+    const digest = buildDigest(
+      input({
+        config: config({
+          topics: [{ id: 'jalan', label: 'a | b <i>x</i>', opd: '# Dinas | PUTR', terms: ['jalan'] }],
+          keywords: [{ id: 'majalengka', label: '[Maja](javascript:x)', terms: ['Majalengka'] }],
+        }),
+        mentions,
+        listSize: 20,
+        alerts: [
+          testAlert('2026-11-29T03:00:00.000Z', 'kw:majalengka', {
+            acknowledgement: { by: '<script>x</script>', at: '2026-11-29T04:00:00.000Z' },
+          }),
+        ],
+        sourceRuns: hostile.map((error) => ({ sourceId: 'gnews-bupati', ok: false, error })),
+      }),
+    );
+    return { digest, tokens: md.parse(renderDigestMarkdown(digest), {}) };
+  }
+
+  it('creates no HTML, no image, and only the digest own links', () => {
+    const { digest, tokens } = render();
+    const all = tokens.flatMap((t) => [t, ...(t.children ?? [])]);
+    expect(all.filter((t) => t.type.startsWith('html_'))).toEqual([]);
+    expect(all.filter((t) => t.type === 'image')).toEqual([]);
+    const hrefs = all.filter((t) => t.type === 'link_open').map((t) => t.attrGet('href'));
+    const items = [...digest.topNegative, ...digest.topPositive, ...digest.mostEngaged];
+    expect(items.length).toBe(hostile.length * 2);
+    expect(hrefs.length).toBe(items.length);
+    expect(hrefs.every((h) => h?.startsWith('https://news.example.id/berita/'))).toBe(true);
+  });
+
+  it('creates no heading, list or table column of its own', () => {
+    const { tokens } = render();
+    const headings = tokens.flatMap((t, i) =>
+      t.type === 'heading_open' ? [visible(tokens[i + 1] as Token)] : [],
+    );
+    expect(headings.slice(1)).toEqual([
+      'Narasi negatif hari ini',
+      'Paling negatif',
+      'Paling positif',
+      'Paling banyak interaksi',
+      'Peringatan lonjakan',
+      'Per sumber',
+      'Per topik',
+      'Sumber yang gagal dikumpulkan',
+    ]);
+    const rows = tokens.reduce<number[]>((cells, t) => {
+      if (t.type === 'tr_open') cells.push(0);
+      if (t.type === 'td_open' || t.type === 'th_open') cells[cells.length - 1] = (cells.at(-1) ?? 0) + 1;
+      return cells;
+    }, []);
+    // Per sumber: header + 1 row of 3 cells; per topik: header + 1 row of 4 cells.
+    expect(rows).toEqual([3, 3, 4, 4]);
+    const topicRow = tokens.filter((t) => t.type === 'inline').map(visible);
+    expect(topicRow).toContain('a | b <i>x</i>');
+    expect(topicRow).toContain('# Dinas | PUTR');
+  });
+
+  it('shows every hostile string exactly as written', () => {
+    const { tokens } = render();
+    const text = tokens
+      .filter((t) => t.type === 'inline')
+      .map(visible)
+      .join('\n');
+    for (const h of hostile) expect(text).toContain(h);
+    expect(text).toContain('[Maja](javascript:x)');
+    expect(text).toContain('ditangani oleh <script>x</script>');
+  });
+});
