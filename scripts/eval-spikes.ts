@@ -9,13 +9,16 @@
  *   npm run eval:spikes -- --input <dir> --out <dir>
  *                                             run the detector (settings fixed) over every `timestamp,value`
  *                                             CSV in <dir>, write NAB result files `timestamp,value,anomaly_score`
+ *                                             (both options required; rules in `docs/spikes.md`, Evaluation)
+ *   npm run eval:spikes -- --help
  *
- * Data is read from `../shared/data/spikes`; when it is absent the script says so and exits 0.
+ * Data is read from `../shared/data/spikes`; when it is absent the script says so and exits 0. User errors
+ * (options, folders, malformed input) print one message and exit 2.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import type { NabProfileName } from '#shared/domain/spikes/nab-scorer.ts';
 import {
   formatNabTimestamp,
@@ -23,6 +26,7 @@ import {
   loadNabTweets,
   NUMENTA_RESULTS_DIR,
   readSeriesCsv,
+  SpikeDataError,
 } from './lib/spikes-data.ts';
 import { diagnoseNab, formatDiagnosis } from './lib/spikes-diagnose.ts';
 import {
@@ -53,24 +57,90 @@ export interface EvalJson {
 }
 
 /**
- * Writes one NAB result file per CSV of `inputDir` into `outDir` (same file name, prefixed `pantau_`).
- * @returns the file names written.
+ * A problem the caller can fix with other arguments or folders: bad options, a missing or wrong
+ * `--input`/`--out` folder, an input folder without CSVs, an output that cannot be written. The CLI prints
+ * the message without a stack trace and exits 2.
+ */
+export class EvalUsageError extends Error {
+  override name = 'EvalUsageError';
+}
+
+function statOrNull(p: string): Stats | null {
+  try {
+    return statSync(p);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new EvalUsageError(`cannot read ${p}: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
+  }
+}
+
+/**
+ * Checks the `--input`/`--out` pair before anything is read or written: `inputDir` must be an existing
+ * folder; `outDir` must be a folder or not exist yet (it is created), and must not be `inputDir` itself
+ * (compared after resolving symlinks), because `pantau_*.csv` written next to the inputs would be read as
+ * inputs by the next run.
+ * @returns both paths, absolute.
+ * @throws EvalUsageError naming the option and the path.
+ */
+export function checkIoFolders(inputDir: string, outDir: string): { inputDir: string; outDir: string } {
+  const input = path.resolve(inputDir);
+  const out = path.resolve(outDir);
+  const inStat = statOrNull(input);
+  if (inStat === null) throw new EvalUsageError(`--input ${inputDir}: no such folder`);
+  if (!inStat.isDirectory()) throw new EvalUsageError(`--input ${inputDir}: is a file, not a folder`);
+  const outStat = statOrNull(out);
+  if (outStat !== null && !outStat.isDirectory()) {
+    throw new EvalUsageError(`--out ${outDir}: is a file, not a folder`);
+  }
+  if (outStat !== null && realpathSync(out) === realpathSync(input)) {
+    throw new EvalUsageError(
+      `--out ${outDir} is the --input folder; choose another folder (result files pantau_*.csv next to the ` +
+        'inputs would be read as inputs by the next run)',
+    );
+  }
+  return { inputDir: input, outDir: out };
+}
+
+/**
+ * Writes one NAB result file (`timestamp,value,anomaly_score`) per `*.csv` of `inputDir` into `outDir`
+ * (same file name, prefixed `pantau_`; `outDir` is created if needed, existing result files are replaced).
+ * Each input must be a NAB count series: header `timestamp,value`, UTC timestamps exactly one detector
+ * bucket apart (5 min, from {@link nabDetectorParams}: the detector would learn a gap as empty buckets and
+ * has no other bucket size to go by), values whole counts ≥ 0. Every input is read and checked before the
+ * first file is written, so a bad file leaves no partial results.
+ * @returns the file names written, sorted.
+ * @throws EvalUsageError for the folder problems of {@link checkIoFolders}, an input folder without CSVs,
+ * or a failed write; SpikeDataError (with file and line) for a malformed input file.
  */
 export function writeResults(inputDir: string, outDir: string): string[] {
+  const dirs = checkIoFolders(inputDir, outDir);
   const params = nabDetectorParams();
-  mkdirSync(outDir, { recursive: true });
-  const written: string[] = [];
-  for (const f of listCsv(inputDir)) {
-    const series = readSeriesCsv(path.join(inputDir, f), f);
+  const files = listCsv(dirs.inputDir);
+  if (files.length === 0) throw new EvalUsageError(`--input ${inputDir}: no *.csv files in this folder`);
+  const outputs = files.map((f) => {
+    const series = readSeriesCsv(path.join(dirs.inputDir, f), f, { counts: true, stepMs: params.bucketMs });
     const scores = scoreSeries(series, params);
     const rows = series.timestampsMs.map(
       (t, i) => `${formatNabTimestamp(t)},${series.values[i]},${scores[i]}`,
     );
-    const name = `pantau_${f}`;
-    writeFileSync(path.join(outDir, name), `timestamp,value,anomaly_score\n${rows.join('\n')}\n`);
-    written.push(name);
+    return { name: `pantau_${f}`, text: `timestamp,value,anomaly_score\n${rows.join('\n')}\n` };
+  });
+  let target = dirs.outDir;
+  try {
+    mkdirSync(dirs.outDir, { recursive: true });
+    for (const o of outputs) {
+      target = path.join(dirs.outDir, o.name);
+      writeFileSync(target, o.text);
+    }
+  } catch (error) {
+    throw new EvalUsageError(
+      `cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
-  return written;
+  return outputs.map((o) => o.name);
 }
 
 /** Runs the NAB evaluation; `null` when the data is absent. */
@@ -90,40 +160,112 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/** The scorer check on Numenta HTM's published result files; `null` when they (or NAB) are absent. */
 function numentaCheck(): string | null {
   const tweets = loadNabTweets();
-  if (tweets === null) return null;
+  if (tweets === null || !existsSync(NUMENTA_RESULTS_DIR)) return null;
+  const files = tweets.map((s) => {
+    const r = readSeriesCsv(path.join(NUMENTA_RESULTS_DIR, `numenta_${s.name}`));
+    return {
+      name: s.name,
+      timestampsMs: r.timestampsMs,
+      scores: r.columns['anomaly_score'] ?? [],
+      windows: s.windows,
+    };
+  });
+  const rep = evaluateScoredFiles(files);
+  return PROFILES.map(
+    (p) =>
+      `${p}: θ ${rep[p].inSample.threshold.toFixed(6)} in-sample ${rep[p].inSample.score.toFixed(2)} ` +
+      `(raw ${rep[p].inSample.raw.toFixed(4)}), LOFO ${rep[p].lofo.score.toFixed(1)}`,
+  ).join('\n  ');
+}
+
+/** Parsed command line of `eval-spikes`. */
+export type EvalSpikesCli =
+  | { mode: 'help' }
+  | { mode: 'evaluate'; json: boolean }
+  | { mode: 'diagnose' }
+  | { mode: 'write'; input: string; out: string };
+
+/**
+ * Parses the command line (`argv` without the node and script entries). `--input` and `--out` go together
+ * (no default output folder) and exclude `--json`/`--diagnose`; `--diagnose` excludes `--json`.
+ * @param write receives commander's help text (`--help`).
+ * @throws EvalUsageError for an unknown option, a missing option value, a stray argument or a combination
+ * above.
+ */
+export function parseCli(
+  args: readonly string[],
+  write: (text: string) => void = (t) => process.stdout.write(t),
+): EvalSpikesCli {
+  const program = new Command()
+    .name('npm run eval:spikes --')
+    .description(
+      'Score the spike detector on NAB realTweets (../shared/data/spikes), or run it over your own CSVs.',
+    )
+    .option('--json', 'print one JSON object with the normalised scores')
+    .option('--diagnose', 'list windows and detections outside windows per file (standard profile, LOFO θ)')
+    .option('--input <dir>', 'folder of timestamp,value CSVs to run the detector over (needs --out)')
+    .option(
+      '--out <dir>',
+      'folder for the NAB result files pantau_<name>.csv (needs --input; not the input folder)',
+    )
+    .addHelpText(
+      'after',
+      '\nInput CSVs: header timestamp,value; UTC timestamps YYYY-MM-DD HH:MM:SS exactly 5 minutes apart;\n' +
+        'values whole counts >= 0. Errors name the file and line and exit with code 2.\n',
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: write, writeErr: () => {} });
   try {
-    const files = tweets.map((s) => {
-      const r = readSeriesCsv(path.join(NUMENTA_RESULTS_DIR, `numenta_${s.name}`));
-      return {
-        name: s.name,
-        timestampsMs: r.timestampsMs,
-        scores: r.columns['anomaly_score'] ?? [],
-        windows: s.windows,
-      };
-    });
-    const rep = evaluateScoredFiles(files);
-    return PROFILES.map(
-      (p) =>
-        `${p}: θ ${rep[p].inSample.threshold.toFixed(6)} in-sample ${rep[p].inSample.score.toFixed(2)} ` +
-        `(raw ${rep[p].inSample.raw.toFixed(4)}), LOFO ${rep[p].lofo.score.toFixed(1)}`,
-    ).join('\n  ');
-  } catch {
-    return null;
+    program.parse([...args], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') return { mode: 'help' };
+    if (error instanceof CommanderError) {
+      throw new EvalUsageError(error.message.replace(/^error: /, ''), { cause: error });
+    }
+    throw error;
+  }
+  const opts = program.opts<{ json?: boolean; diagnose?: boolean; input?: string; out?: string }>();
+  if (opts.input !== undefined || opts.out !== undefined) {
+    if (opts.input === undefined) throw new EvalUsageError('--out needs --input <dir>');
+    if (opts.out === undefined) throw new EvalUsageError('--input needs --out <dir> (there is no default)');
+    if (opts.json || opts.diagnose)
+      throw new EvalUsageError('--input/--out cannot be combined with --json or --diagnose');
+    return { mode: 'write', input: opts.input, out: opts.out };
+  }
+  if (opts.diagnose) {
+    if (opts.json) throw new EvalUsageError('--diagnose prints text; it cannot be combined with --json');
+    return { mode: 'diagnose' };
+  }
+  return { mode: 'evaluate', json: opts.json === true };
+}
+
+/** `wrote 1 result file …`, `wrote 6 result files …`. */
+export function wroteLine(count: number, outDir: string): string {
+  return `wrote ${count} result file${count === 1 ? '' : 's'} to ${outDir}`;
+}
+
+function main(args: readonly string[]): void {
+  try {
+    run(args);
+  } catch (error) {
+    if (error instanceof EvalUsageError || error instanceof SpikeDataError) {
+      process.stderr.write(`eval:spikes: ${error.message}\n`);
+      if (error instanceof EvalUsageError)
+        process.stderr.write('(npm run eval:spikes -- --help for usage)\n');
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
   }
 }
 
-function main(argv: string[]): void {
-  const program = new Command()
-    .name('eval-spikes')
-    .option('--json', 'print one JSON object with the normalised scores')
-    .option('--diagnose', 'list windows and detections outside windows per file (standard profile, LOFO θ)')
-    .option('--input <dir>', 'folder of timestamp,value CSVs to run the detector over')
-    .option('--out <dir>', 'folder for NAB result files (with --input)')
-    .parse(argv);
-  const opts = program.opts<{ json?: boolean; diagnose?: boolean; input?: string; out?: string }>();
-  if (opts.diagnose) {
+function run(args: readonly string[]): void {
+  const cli = parseCli(args);
+  if (cli.mode === 'help') return;
+  if (cli.mode === 'diagnose') {
     const tweets = loadNabTweets();
     process.stdout.write(
       tweets === null
@@ -132,12 +274,12 @@ function main(argv: string[]): void {
     );
     return;
   }
-  if (opts.input !== undefined) {
-    const out = opts.out ?? path.join(process.cwd(), 'results-pantau');
-    const written = writeResults(opts.input, out);
-    process.stdout.write(`wrote ${written.length} result files to ${out}\n`);
+  if (cli.mode === 'write') {
+    const written = writeResults(cli.input, cli.out);
+    process.stdout.write(`${wroteLine(written.length, cli.out)}\n`);
     return;
   }
+  const opts = { json: cli.json };
   const t0 = performance.now();
   const result = runEvaluation();
   if (result === null) {
@@ -185,4 +327,4 @@ function main(argv: string[]): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));

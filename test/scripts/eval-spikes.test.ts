@@ -1,9 +1,25 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeResults } from '../../scripts/eval-spikes.ts';
-import { formatNabTimestamp, readSeriesCsv } from '../../scripts/lib/spikes-data.ts';
+import {
+  checkIoFolders,
+  EvalUsageError,
+  parseCli,
+  writeResults,
+  wroteLine,
+} from '../../scripts/eval-spikes.ts';
+import { formatNabTimestamp, readSeriesCsv, SpikeDataError } from '../../scripts/lib/spikes-data.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pantau-spikes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,5 +76,129 @@ describe('eval-spikes --diagnose', () => {
     expect(d!.windows[0]!.weight).toBeGreaterThan(0.5);
     expect(d!.falsePositives.map((p) => p.atMs)).toContain(timestampsMs[outside]);
     expect(d!.falsePositives.find((p) => p.atMs === timestampsMs[outside])!.weight).toBeCloseTo(-0.11, 6);
+  });
+});
+
+describe('eval-spikes command line', () => {
+  it('reads the modes', () => {
+    expect(parseCli([])).toEqual({ mode: 'evaluate', json: false });
+    expect(parseCli(['--json'])).toEqual({ mode: 'evaluate', json: true });
+    expect(parseCli(['--diagnose'])).toEqual({ mode: 'diagnose' });
+    expect(parseCli(['--input', 'a', '--out', 'b'])).toEqual({ mode: 'write', input: 'a', out: 'b' });
+  });
+
+  it('prints help through the given writer', () => {
+    let text = '';
+    expect(parseCli(['--help'], (t) => (text += t))).toEqual({ mode: 'help' });
+    expect(text).toMatch(/--input <dir>/);
+    expect(text).toMatch(/exactly 5 minutes apart/);
+  });
+
+  it.each([
+    [['--bogus'], /unknown option '--bogus'/],
+    [['stray'], /too many arguments/],
+    [['--input'], /argument missing/],
+    [['--input', 'a'], /--input needs --out/],
+    [['--out', 'b'], /--out needs --input/],
+    [['--input', 'a', '--out', 'b', '--json'], /cannot be combined/],
+    [['--input', 'a', '--out', 'b', '--diagnose'], /cannot be combined/],
+    [['--diagnose', '--json'], /cannot be combined with --json/],
+  ])('refuses %j', (args, message) => {
+    expect(() => parseCli(args)).toThrow(EvalUsageError);
+    expect(() => parseCli(args)).toThrow(message);
+  });
+
+  it('pluralises the summary line', () => {
+    expect(wroteLine(1, 'o')).toBe('wrote 1 result file to o');
+    expect(wroteLine(0, 'o')).toBe('wrote 0 result files to o');
+    expect(wroteLine(6, 'o')).toBe('wrote 6 result files to o');
+  });
+});
+
+describe('eval-spikes --input/--out checks', () => {
+  const root = path.join(dir, 'checks');
+  const input = path.join(root, 'in');
+  const file = path.join(root, 'a-file');
+  mkdirSync(input, { recursive: true });
+  writeFileSync(file, 'x');
+
+  it('refuses a missing input folder, a file as either folder, and the input folder as output', () => {
+    expect(() => checkIoFolders(path.join(root, 'nope'), path.join(root, 'o'))).toThrow(
+      /--input .*: no such folder/,
+    );
+    expect(() => checkIoFolders(file, path.join(root, 'o'))).toThrow(/--input .*: is a file, not a folder/);
+    expect(() => checkIoFolders(input, file)).toThrow(/--out .*: is a file, not a folder/);
+    expect(() => checkIoFolders(input, `${input}/`)).toThrow(/is the --input folder/);
+    symlinkSync(input, path.join(root, 'link'));
+    expect(() => checkIoFolders(input, path.join(root, 'link'))).toThrow(/is the --input folder/);
+    expect(checkIoFolders(input, path.join(root, 'new'))).toEqual({
+      inputDir: input,
+      outDir: path.join(root, 'new'),
+    });
+  });
+
+  it('refuses an input folder without CSVs instead of writing nothing', () => {
+    const empty = path.join(root, 'empty');
+    mkdirSync(empty);
+    expect(() => writeResults(empty, path.join(root, 'o1'))).toThrow(/no \*\.csv files/);
+    writeFileSync(path.join(empty, 'notes.txt'), 'x');
+    expect(() => writeResults(empty, path.join(root, 'o1'))).toThrow(EvalUsageError);
+    expect(existsSync(path.join(root, 'o1'))).toBe(false);
+  });
+
+  it('checks every input before writing, so one bad file leaves no results', () => {
+    const mixed = path.join(root, 'mixed');
+    mkdirSync(mixed);
+    writeFileSync(
+      path.join(mixed, 'a.csv'),
+      'timestamp,value\n2026-11-01 00:00:00,3\n2026-11-01 00:05:00,4\n',
+    );
+    writeFileSync(
+      path.join(mixed, 'b.csv'),
+      'timestamp,value\n2026-11-01 00:00:00,3\n2026-11-01 00:10:00,4\n',
+    );
+    const out = path.join(root, 'o2');
+    let error: unknown;
+    try {
+      writeResults(mixed, out);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpikeDataError);
+    expect((error as SpikeDataError).file).toBe(path.join(mixed, 'b.csv'));
+    expect((error as SpikeDataError).line).toBe(3);
+    expect(existsSync(out)).toBe(false);
+    rmSync(path.join(mixed, 'b.csv'));
+    expect(writeResults(mixed, out)).toEqual(['pantau_a.csv']);
+    expect(readdirSync(out)).toEqual(['pantau_a.csv']);
+  });
+
+  it('refuses negative counts rather than clamping them', () => {
+    const neg = path.join(root, 'neg');
+    mkdirSync(neg);
+    writeFileSync(path.join(neg, 'a.csv'), 'timestamp,value\n2026-11-01 00:00:00,-3\n');
+    expect(() => writeResults(neg, path.join(root, 'o3'))).toThrow(
+      /a\.csv:2: value "-3" is not a whole count/,
+    );
+  });
+
+  it('as a process: a user error is one line on stderr, no stack trace, exit code 2', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/eval-spikes.ts',
+        '--input',
+        path.join(root, 'nope'),
+        '--out',
+        path.join(root, 'o'),
+      ],
+      { encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '../..') },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^eval:spikes: --input .*nope: no such folder\n/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
