@@ -2,6 +2,8 @@
 // sessionStorage). Every piece of data reaches the page through textContent or checked attributes:
 // never innerHTML, so a mention title cannot run script.
 
+import { describeBadRequest } from './issues.js';
+
 const config = window.PANTAU_CONFIG ?? {};
 const API = String(config.apiBaseUrl ?? '').replace(/\/+$/, '');
 const KEY_STORAGE = 'pantau.apiKey';
@@ -61,8 +63,10 @@ async function api(path, options = {}) {
   }
   const body = await response.json().catch(() => ({}));
   if (response.ok) return body;
+  // The API's own (English) detail stays in the console for whoever debugs; the page speaks Indonesian.
+  if (response.status === 400) console.warn('Pantau API 400', path, body);
   const messages = {
-    400: `Permintaan tidak valid: ${(body.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ') || body.error}`,
+    400: describeBadRequest(body),
     401: 'Kunci API tidak dikenal, salah, atau sudah dicabut. Silakan masuk lagi.',
     403: 'Kunci API ini tidak berhak melakukan tindakan tersebut (butuh cakupan analis).',
     404: 'Data tidak ditemukan.',
