@@ -4,6 +4,7 @@
  * model, file publishers. One full cycle: collect → drain the queue through classify → detect → digest.
  * Nothing here is imported by a Lambda entry.
  */
+import { existsSync } from 'node:fs';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
@@ -30,6 +31,9 @@ import { localDate, localDayRange, previousLocalDate } from '#shared/domain/time
 import { createTopicMatcher } from '#shared/domain/topics.ts';
 import { type Log, MemoryMetricSink } from '#shared/observability.ts';
 import { type Clock, fixedClock, systemClock } from '#shared/ports/clock.ts';
+import { DataFolderMissingError, ReplayFileMissingError } from './errors.ts';
+
+export { ReplayFileMissingError };
 
 export interface RunOptions {
   /** Regency config file. @default config/majalengka.json */
@@ -126,9 +130,23 @@ export async function openLocalStore(
   return { db, store: new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays }) };
 }
 
-/** `--replay` names no readable file. */
-export class ReplayFileMissingError extends Error {
-  override readonly name = 'ReplayFileMissingError';
+/**
+ * Open the store of a data folder that must already hold one (`label`, `export-labels`, `api-key
+ * list|revoke`, `serve`): a mistyped `--data-dir` must not quietly become a new, empty store.
+ * @throws {DataFolderMissingError} when `<dataDir>/dynamodb` is not a folder.
+ */
+export async function openExistingStore(
+  dataDir: string,
+  retentionDays = 90,
+): Promise<{ db: EmbeddedDynamo; store: DynamoStore }> {
+  const info = await stat(join(dataDir, 'dynamodb')).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    const what = existsSync(dataDir) ? 'holds no Pantau store' : 'does not exist';
+    throw new DataFolderMissingError(
+      `--data-dir ${resolve(dataDir)} ${what}: run \`npm start\` first to create one, or pass the right --data-dir`,
+    );
+  }
+  return openLocalStore(dataDir, retentionDays);
 }
 
 /**

@@ -5,87 +5,36 @@
  */
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ZodError } from 'zod';
-import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
-import { ConfigError } from '#shared/domain/config.ts';
-import { SentimentLabelSchema } from '#shared/domain/mention.ts';
+import { MAX_TEXT_LENGTH, type SentimentLabel, SentimentLabelSchema } from '#shared/domain/mention.ts';
 import { normalizeText } from '#shared/domain/text.ts';
-import { errorMessage } from '#shared/observability.ts';
-import {
-  loadConfigFile,
-  openLocalStore,
-  ReplayFileMissingError,
-  type RunSummary,
-  runLocal,
-} from './local-runtime.ts';
+import { cliErrorReport } from './errors.ts';
+import { loadConfigFile, runLocal } from './local-runtime.ts';
 import { cliLog } from './log.ts';
+import { parseDigestDate, parseIsoDate, parseNote, parsePort, parseTimeoutMs } from './options.ts';
+import { formatSummary, plural } from './summary.ts';
 
 const DEFAULT_CONFIG = 'config/majalengka.json';
 const DEFAULT_DATA_DIR = '.pantau';
 
-function isoDate(value: string): string {
-  // Date.parse rolls 2026-02-30 over to 2 March: require the date to survive a round trip.
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    Number.isNaN(ms) ||
-    new Date(ms).toISOString().slice(0, 10) !== value
-  ) {
-    throw new InvalidArgumentError('expected a date as yyyy-mm-dd');
-  }
-  return value;
+/**
+ * Last resort: an error no command caught (e.g. the embedded store failing after an aborted handler)
+ * becomes one line on stderr and exit code 1, never a stack trace.
+ */
+function crash(error: unknown): void {
+  const report = cliErrorReport(error);
+  process.stderr.write(`${report.message}\n`);
+  process.exit(report.exitCode === 0 ? 1 : report.exitCode);
 }
-
-function printSummary(s: RunSummary): void {
-  const out = (line = '') => process.stdout.write(`${line}\n`);
-  out();
-  out('Pantau run summary');
-  out(
-    `  mentions: ${s.mentions.fetched} fetched, ${s.mentions.new} new, ${s.mentions.duplicate} duplicate, ${s.mentions.unmatched} unmatched, ${s.mentions.rejected} rejected`,
-  );
-  for (const r of s.sources) {
-    out(
-      r.ok
-        ? `    ${r.sourceId}: ${r.fetched} fetched, ${r.new} new, ${r.duplicate} duplicate`
-        : `    ${r.sourceId}: failed (see below)`,
-    );
-  }
-  out(
-    `  classified: ${s.classified} (${Object.entries(s.sentiment)
-      .map(([k, v]) => `${k.toLowerCase()} ${v}`)
-      .join(', ')})`,
-  );
-  if (s.deadLetterFile)
-    out(`  dead-lettered messages kept in ${s.deadLetterFile} (see -v for why they failed)`);
-  if (s.rejectedMessages > 0 || s.deadLettered > 0)
-    out(`  rejected messages: ${s.rejectedMessages}, dead-lettered: ${s.deadLettered}`);
-  out(`  alerts raised: ${s.alerts}`);
-  out(`  digest (${s.digestDate}): ${s.digest}`);
-  out(`  data folder: ${s.dataDir}`);
-  if (s.failedSources.length > 0) {
-    out();
-    out(`${s.failedSources.length} source${s.failedSources.length === 1 ? '' : 's'} failed:`);
-    for (const f of s.failedSources) out(`  ${f.sourceId}: ${f.error}`);
-  }
-  if (s.skippedSources.length > 0) {
-    out();
-    out(`${s.skippedSources.length} source${s.skippedSources.length === 1 ? '' : 's'} skipped (not polled):`);
-    for (const f of s.skippedSources) out(`  ${f.sourceId} [${f.code}]: ${f.reason}`);
-  }
-  if (s.allSourcesFailed) {
-    out();
-    out('Every source failed, so nothing new was collected (no network?).');
-    out('To run on real Majalengka mentions offline, replay a JSON Lines file:');
-    out('  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl');
-  }
-}
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 const program = new Command()
   .name('pantau')
   .description('Pantau: social listening and sentiment for Indonesian regional governments (local runtime)')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors (bad option values, unknown options) exit 2 like every other user error; see the catch below.
+  .exitOverride();
 
 program
   .command('run', { isDefault: true })
@@ -95,10 +44,14 @@ program
   .option('--data-dir <dir>', 'where the embedded store, digests and alerts live', DEFAULT_DATA_DIR)
   .option(
     '--date <yyyy-mm-dd>',
-    'local day of the digest (default: last replayed day, else yesterday)',
-    isoDate,
+    'local day of the digest, 2000-01-01 to today (default: last replayed day, else yesterday)',
+    (v: string) => parseDigestDate(v, Date.now()),
   )
-  .option('--timeout <ms>', 'HTTP timeout per request for live sources', (v) => Number.parseInt(v, 10))
+  .option(
+    '--timeout <ms>',
+    'HTTP timeout per request for live sources, 1–120000 ms (default 15000)',
+    parseTimeoutMs,
+  )
   .option('--json', 'print the summary as one JSON object on stdout')
   .option('-v, --verbose', 'log every step to stderr')
   .action(
@@ -117,12 +70,12 @@ program
         dataDir: opts.dataDir,
         ...(opts.replay ? { replay: opts.replay } : {}),
         ...(opts.date ? { digestDate: opts.date } : {}),
-        ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
+        ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
         progress,
         log: cliLog(opts.verbose === true),
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else printSummary(summary);
+      else process.stdout.write(`${formatSummary(summary).join('\n')}\n`);
     },
   );
 
@@ -135,9 +88,14 @@ program
     const { classifyCommand } = await import('./commands/classify.ts');
     const result = await classifyCommand(process.stdin, process.stdout);
     if (result.errors > 0) {
-      process.stderr.write(`${result.errors} of ${result.lines} lines could not be scored\n`);
+      process.stderr.write(`${result.errors} of ${plural(result.lines, 'line')} could not be scored\n`);
       process.exitCode = 1;
     }
+    if (result.cut > 0)
+      process.stderr.write(
+        `${plural(result.cut, 'text')} longer than ${MAX_TEXT_LENGTH.toLocaleString('en')} characters cut to that length (as the pipeline stores them)\n`,
+      );
+    if (result.lines === 0) process.stderr.write('no input lines\n');
   });
 
 program
@@ -156,69 +114,36 @@ program
     if (by.length === 0) throw new InvalidArgumentError('name the analyst (1–200 characters)');
     return by;
   })
-  .option('--note <text>', 'why', (v: string) => normalizeText(v, 2_000))
+  .option('--note <text>', 'why (at most 2,000 characters, as in the API)', parseNote)
   .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
   .action(
-    async (mentionId: string, label: 'POSITIVE', opts: { by: string; note?: string; dataDir: string }) => {
-      const { db, store } = await openLocalStore(opts.dataDir);
-      try {
-        const mention = await store.getMention(mentionId);
-        if (!mention) {
-          process.stderr.write(`No mention ${mentionId} in ${opts.dataDir}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        await store.putLabel({
-          mentionId,
-          label,
-          by: opts.by,
-          at: new Date().toISOString(),
-          ...(opts.note ? { note: opts.note } : {}),
-        });
-        process.stdout.write(`Labelled ${mentionId} ${label} (model said ${mention.sentiment.label})\n`);
-      } finally {
-        await db.close();
-      }
+    async (
+      mentionId: string,
+      label: SentimentLabel,
+      opts: { by: string; note?: string; dataDir: string },
+    ) => {
+      const { labelCommand } = await import('./commands/labels.ts');
+      await labelCommand(
+        { mentionId, label, by: opts.by, dataDir: opts.dataDir, ...(opts.note ? { note: opts.note } : {}) },
+        (line) => process.stdout.write(`${line}\n`),
+      );
     },
   );
 
 program
   .command('export-labels')
   .description('export analyst corrections as training data (JSON Lines: text, label, lang, by, at)')
-  .option('--from <yyyy-mm-dd>', 'first day (UTC)', isoDate, '2000-01-01')
-  .option('--to <yyyy-mm-dd>', 'day after the last (UTC)', isoDate, '2100-01-01')
+  .option('--from <yyyy-mm-dd>', 'first day (UTC)', parseIsoDate, '2000-01-01')
+  .option('--to <yyyy-mm-dd>', 'day after the last (UTC)', parseIsoDate, '2100-01-01')
   .option('--out <file>', 'write to a file instead of stdout')
   .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
   .action(async (opts: { from: string; to: string; out?: string; dataDir: string }) => {
-    const { db, store } = await openLocalStore(opts.dataDir);
-    try {
-      const labels = await store.exportLabels(`${opts.from}T00:00:00.000Z`, `${opts.to}T00:00:00.000Z`);
-      const latest = new Map(labels.map((l) => [l.mentionId, l]));
-      const lines: string[] = [];
-      for (const label of latest.values()) {
-        const mention = await store.getMention(label.mentionId);
-        if (!mention) continue;
-        const text =
-          mention.title && !mention.text.startsWith(mention.title)
-            ? `${mention.title}. ${mention.text}`
-            : mention.text;
-        lines.push(
-          JSON.stringify({
-            text,
-            label: label.label.toLowerCase(),
-            lang: mention.lang,
-            by: label.by,
-            at: label.at,
-          }),
-        );
-      }
-      const body = lines.length > 0 ? `${lines.join('\n')}\n` : '';
-      if (opts.out) await writeFile(opts.out, body);
-      else process.stdout.write(body);
-      process.stderr.write(`${lines.length} corrections exported\n`);
-    } finally {
-      await db.close();
-    }
+    const { exportLabelsCommand } = await import('./commands/labels.ts');
+    await exportLabelsCommand(
+      opts,
+      (body) => process.stdout.write(body),
+      (line) => process.stderr.write(`${line}\n`),
+    );
   });
 
 program
@@ -232,16 +157,10 @@ program
     );
   });
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port 0–65535');
-  return n;
-}
-
 program
   .command('serve')
   .description("serve the HTTP API and the analysts' dashboard from the embedded store (127.0.0.1)")
-  .option('--port <n>', 'port (0 = any free port)', port, 8787)
+  .option('--port <n>', 'port, 0–65535 (0 = any free port)', parsePort, 8787)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--config <file>', 'regency config file', DEFAULT_CONFIG)
   .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
@@ -299,21 +218,7 @@ program.addOption(new Option('--no-color').hideHelp());
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (
-    error instanceof ConfigError ||
-    error instanceof ReplayFileMissingError ||
-    error instanceof DataFolderInUseError
-  ) {
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 2;
-  } else if (error instanceof ZodError) {
-    // Bad input that reached a schema (e.g. an empty --name): say which field, without the raw dump.
-    process.stderr.write(
-      `pantau: invalid input: ${error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}\n`,
-    );
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`pantau: ${errorMessage(error)}\n`);
-    process.exitCode = 1;
-  }
+  const report = cliErrorReport(error);
+  if (report.message) process.stderr.write(`${report.message}\n`);
+  process.exitCode = report.exitCode;
 }

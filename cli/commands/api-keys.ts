@@ -5,12 +5,17 @@
 import { resolve } from 'node:path';
 import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
 import type { ApiKeyRecord, ApiScope } from '#shared/domain/api/auth.ts';
-import { openLocalStore } from '../local-runtime.ts';
+import { openExistingStore, openLocalStore } from '../local-runtime.ts';
 
 type Out = (line: string) => void;
 
-async function withKeys<T>(dataDir: string, run: (keys: DynamoApiKeyStore) => Promise<T>): Promise<T> {
-  const { db } = await openLocalStore(resolve(dataDir));
+/** `create` may start a new store; `list` and `revoke` need an existing one (a typo must not make one). */
+async function withKeys<T>(
+  dataDir: string,
+  mode: 'create-store' | 'existing-store',
+  run: (keys: DynamoApiKeyStore) => Promise<T>,
+): Promise<T> {
+  const { db } = await (mode === 'create-store' ? openLocalStore : openExistingStore)(resolve(dataDir));
   try {
     return await run(new DynamoApiKeyStore({ client: db.client, tableName: db.tableName }));
   } finally {
@@ -27,22 +32,27 @@ export async function createApiKeyCommand(
   opts: { name: string; scope: ApiScope; dataDir: string },
   out: Out,
 ): Promise<void> {
-  const { token, record } = await withKeys(opts.dataDir, (keys) =>
+  const { token, record } = await withKeys(opts.dataDir, 'create-store', (keys) =>
     keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() }),
   );
   out(`Created ${record.scope} key ${record.keyId} for ${record.name}. The secret is shown once:`);
   out(`  ${token}`);
 }
 
-/** List keys (ids, names, scopes; never hashes). */
+/** List keys (ids, names, scopes; never hashes). @throws {DataFolderMissingError} when there is no store. */
 export async function listApiKeysCommand(opts: { dataDir: string }, out: Out): Promise<void> {
-  const list = await withKeys(opts.dataDir, (keys) => keys.list());
+  const list = await withKeys(opts.dataDir, 'existing-store', (keys) => keys.list());
   if (list.length === 0) out('No API keys (pantau serve creates an admin key on first start).');
   for (const k of list) out(describe(k));
 }
 
-/** Revoke a key by id (permanent). */
+/**
+ * Revoke a key by id (permanent).
+ * @throws {DataFolderMissingError} when there is no store; `NotFoundError` for an unknown id.
+ */
 export async function revokeApiKeyCommand(opts: { keyId: string; dataDir: string }, out: Out): Promise<void> {
-  const record = await withKeys(opts.dataDir, (keys) => keys.revoke(opts.keyId, new Date().toISOString()));
+  const record = await withKeys(opts.dataDir, 'existing-store', (keys) =>
+    keys.revoke(opts.keyId, new Date().toISOString()),
+  );
   out(`Revoked: ${describe(record)}`);
 }

@@ -6,17 +6,27 @@
  * `{"line","label","scores","lang","route","model","modelVersion"}`, or `{"error","line"}` for a bad line.
  * Empty lines are skipped (not counted). Texts routed to Comprehend are still scored by the embedded
  * model here (the CLI works offline); `route` says where the pipeline would send them.
+ *
+ * Rules (README, "Other commands"):
+ * - A text longer than {@link MAX_TEXT_LENGTH} UTF-16 units is cut to it, plain or JSON alike — the
+ *   pipeline stores and scores mention text at that length — and the caller is told how many were cut.
+ * - A line that is not valid UTF-8, holds a NUL, or is more than {@link MAX_CONTROL_SHARE} control or
+ *   replacement characters (U+FFFD) is binary, not text: it gets an error object and is not scored.
+ *   Tabs, emoji and every other script are ordinary text.
  */
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { detectLanguage } from '#shared/domain/language.ts';
 import { MAX_TEXT_LENGTH } from '#shared/domain/mention.ts';
 import { type EmbeddedModel, loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
+import { truncateText } from '#shared/domain/text.ts';
 
 const JsonLineSchema = z.object({
-  text: z.string().max(MAX_TEXT_LENGTH * 10),
+  text: z.string(),
   lang: z.string().max(35).optional(),
 });
+
+/** Above this share of control/replacement characters (of all code points) a line is binary. */
+export const MAX_CONTROL_SHARE = 0.1;
 
 /** One output line for a scored text. */
 export interface ClassifyResult {
@@ -30,6 +40,20 @@ export interface ClassifyResult {
   modelVersion: string;
 }
 
+/** What {@link classifyCommand} read. */
+export interface ClassifyCounts {
+  /** Non-empty lines read. */
+  lines: number;
+  /** Lines answered with an error object. */
+  errors: number;
+  /** Texts cut to {@link MAX_TEXT_LENGTH} before scoring. */
+  cut: number;
+}
+
+class NotTextError extends Error {
+  override readonly name = 'NotTextError';
+}
+
 function describe(error: unknown): string {
   if (error instanceof z.ZodError)
     return error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ');
@@ -37,34 +61,89 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** C0 controls but tab, DEL, C1 controls and U+FFFD (what a decoder makes of bytes it cannot read). */
+function isControlOrReplacement(codePoint: number): boolean {
+  return (
+    (codePoint < 0x20 && codePoint !== 0x09) ||
+    (codePoint >= 0x7f && codePoint <= 0x9f) ||
+    codePoint === 0xfffd
+  );
+}
+
+/**
+ * Decode one raw line as text and trim it (CR of a CRLF ending, BOM and blanks go).
+ * @returns The trimmed text; `''` for a blank line.
+ * @throws {NotTextError} for invalid UTF-8, a NUL, or too many control/replacement characters.
+ */
+export function decodeTextLine(bytes: Uint8Array): string {
+  let text: string;
+  try {
+    text = utf8.decode(bytes).trim();
+  } catch (error) {
+    throw new NotTextError('not valid UTF-8 text', { cause: error });
+  }
+  if (text.includes('\u0000')) throw new NotTextError('not text: contains NUL bytes');
+  let codePoints = 0;
+  let bad = 0;
+  for (const ch of text) {
+    codePoints++;
+    if (isControlOrReplacement(ch.codePointAt(0) ?? 0)) bad++;
+  }
+  // Line ends never count: lines are split on LF and trimmed before this check.
+  if (bad > MAX_CONTROL_SHARE * codePoints) {
+    throw new NotTextError('not text: mostly control or replacement characters');
+  }
+  return text;
+}
+
+/** Raw lines of a byte (or string) stream, split on LF, without the LF. */
+async function* rawLines(input: NodeJS.ReadableStream): AsyncGenerator<Uint8Array> {
+  let pending: Buffer[] = [];
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    let buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    for (let nl = buf.indexOf(0x0a); nl !== -1; nl = buf.indexOf(0x0a)) {
+      pending.push(buf.subarray(0, nl));
+      yield pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+      pending = [];
+      buf = buf.subarray(nl + 1);
+    }
+    if (buf.length > 0) pending.push(buf);
+  }
+  if (pending.length > 0) yield Buffer.concat(pending);
+}
+
 /**
  * Classify every line of `input` and write one JSON result per line to `output`.
  *
- * @param input - Text stream (UTF-8), e.g. `process.stdin`.
+ * @param input - Byte stream (UTF-8 expected), e.g. `process.stdin`; string chunks are read as UTF-8.
  * @param output - Destination, e.g. `process.stdout`; back-pressure is respected.
  * @param model - Scorer. @default the shipped embedded model
- * @returns Non-empty lines read and how many of them produced an error object.
+ * @returns Non-empty lines read, how many produced an error object, and how many texts were cut.
  */
 export async function classifyCommand(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
   model: EmbeddedModel = loadEmbeddedModel(),
-): Promise<{ lines: number; errors: number }> {
+): Promise<ClassifyCounts> {
   let lines = 0;
   let errors = 0;
+  let cut = 0;
   let lineNumber = 0;
-  const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const raw of reader) {
+  for await (const bytes of rawLines(input)) {
     lineNumber++;
-    const line = raw.trim();
-    if (line === '') continue;
-    lines++;
-    let record: string;
+    let record: string | undefined;
     try {
-      const { text, lang } = line.startsWith('{')
+      const line = decodeTextLine(bytes);
+      if (line === '') continue;
+      lines++;
+      const parsed = line.startsWith('{')
         ? JsonLineSchema.parse(JSON.parse(line))
         : { text: line, lang: undefined };
-      const routed = detectLanguage(text, lang);
+      const text = truncateText(parsed.text, MAX_TEXT_LENGTH);
+      if (text.length < parsed.text.length) cut++;
+      const routed = detectLanguage(text, parsed.lang);
       const sentiment = model.classify(text, routed.lang);
       const result: ClassifyResult = {
         line: lineNumber,
@@ -77,6 +156,8 @@ export async function classifyCommand(
       };
       record = JSON.stringify(result);
     } catch (error) {
+      // A binary line is counted even though it is never trimmed to ''.
+      if (error instanceof NotTextError) lines++;
       errors++;
       record = JSON.stringify({ error: describe(error), line: lineNumber });
     }
@@ -84,5 +165,5 @@ export async function classifyCommand(
       await new Promise<void>((resolve) => output.once('drain', () => resolve()));
     }
   }
-  return { lines, errors };
+  return { lines, errors, cut };
 }

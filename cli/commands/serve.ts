@@ -22,7 +22,8 @@ import { TokenBuckets } from '#shared/domain/api/throttle.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import { errorMessage, MemoryMetricSink } from '#shared/observability.ts';
 import { type Clock, systemClock } from '#shared/ports/clock.ts';
-import { loadConfigFile, localContext, openLocalStore } from '../local-runtime.ts';
+import { ServerListenError } from '../errors.ts';
+import { loadConfigFile, localContext, openExistingStore } from '../local-runtime.ts';
 import { cliLog } from '../log.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -78,7 +79,10 @@ export interface LocalApiServer {
   close(): Promise<void>;
 }
 
-/** Start the local API + dashboard server. */
+/**
+ * Start the local API + dashboard server (listening when the promise resolves).
+ * @throws {ServerListenError} when the address cannot be bound (port in use, not permitted, unknown host).
+ */
 export async function startLocalApiServer(options: LocalApiServerOptions): Promise<LocalApiServer> {
   const clock = options.clock ?? systemClock;
   const cors = { allowedOrigins: options.corsOrigins ?? [] };
@@ -212,13 +216,15 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
     res.end(req.method === 'HEAD' ? undefined : content);
   }
 
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8787;
   await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => done());
+    server.once('error', (error: NodeJS.ErrnoException) => fail(listenError(error, host, port)));
+    server.listen(port, host, () => done());
   });
-  const { address, port } = server.address() as AddressInfo;
+  const bound = server.address() as AddressInfo;
   return {
-    url: `http://${address}:${port}`,
+    url: `http://${bound.address}:${bound.port}`,
     server,
     close: () =>
       new Promise<void>((done) => {
@@ -226,6 +232,20 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
         server.close(() => done());
       }),
   };
+}
+
+/** Why `listen` failed, in words a user can act on. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): ServerListenError {
+  const where = `${host}:${port}`;
+  const why =
+    error.code === 'EADDRINUSE'
+      ? `${where} is already in use (another \`pantau serve\`?): stop it, or pass another --port (0 = any free port)`
+      : error.code === 'EACCES'
+        ? `not allowed to listen on ${where} (ports below 1024 need privileges): pass --port 1024 or higher`
+        : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+          ? `--host ${host} is not an address of this machine: use 127.0.0.1`
+          : `cannot listen on ${where}: ${error.message}`;
+  return new ServerListenError(`pantau serve: ${why}`, { cause: error });
 }
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
@@ -338,28 +358,26 @@ export interface ServeOptions {
   readonly port: number;
   readonly host: string;
   readonly verbose: boolean;
+  /** Resolves when the server should stop (tests). @default SIGINT or SIGTERM */
+  readonly stop?: Promise<void>;
 }
 
 /**
- * Run `pantau serve` until SIGINT/SIGTERM. On the first start (no API key in the store) it creates an
- * admin key, stores its hash and prints the secret once.
+ * Run `pantau serve` until SIGINT/SIGTERM (or until `options.stop` resolves). Listens first; only then,
+ * if the store has no API key yet, creates an admin key, stores its hash and prints the secret once — so
+ * a failed start never leaves a key nobody saw.
+ * @throws {DataFolderMissingError} when `dataDir` holds no store (run `npm start` first).
+ * @throws {ServerListenError} when the port is taken or the address cannot be bound.
  */
-export async function serveCommand(options: ServeOptions): Promise<void> {
+export async function serveCommand(
+  options: ServeOptions,
+  out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<void> {
   const config: RegencyConfig = await loadConfigFile(options.configPath);
   const dataDir = resolve(options.dataDir);
-  const { db, store } = await openLocalStore(dataDir, config.retention.rawTextDays);
+  const { db, store } = await openExistingStore(dataDir, config.retention.rawTextDays);
   const keys = new DynamoApiKeyStore({ client: db.client, tableName: db.tableName });
-  const out = (line = '') => process.stdout.write(`${line}\n`);
   try {
-    let firstKey: string | undefined;
-    if ((await keys.list()).length === 0) {
-      const created = await keys.create({
-        name: 'local-admin',
-        scope: 'admin',
-        now: new Date().toISOString(),
-      });
-      firstKey = created.token;
-    }
     const server = await startLocalApiServer({
       deps: {
         store,
@@ -373,25 +391,38 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
       host: options.host,
       port: options.port,
     });
-    out(`Pantau API and dashboard: ${server.url}/`);
-    out(`  API: ${server.url}/v1/health · OpenAPI: ${server.url}/v1/openapi.json`);
-    out(`  data folder: ${dataDir}`);
-    if (firstKey) {
-      out();
-      out('Created a local admin API key (shown once; only its hash is stored):');
-      out(`  ${firstKey}`);
-      out(`Open the dashboard signed in: ${server.url}/#key=${firstKey}`);
-    } else {
-      out('  API keys: use one created earlier, or stop the server and run');
-      out('    npm run pantau -- api-key create --name <name> --scope analyst');
+    try {
+      let firstKey: string | undefined;
+      if ((await keys.list()).length === 0) {
+        const created = await keys.create({
+          name: 'local-admin',
+          scope: 'admin',
+          now: new Date().toISOString(),
+        });
+        firstKey = created.token;
+      }
+      out(`Pantau API and dashboard: ${server.url}/`);
+      out(`  API: ${server.url}/v1/health · OpenAPI: ${server.url}/v1/openapi.json`);
+      out(`  data folder: ${dataDir}`);
+      if (firstKey) {
+        out('');
+        out('Created a local admin API key (shown once; only its hash is stored):');
+        out(`  ${firstKey}`);
+        out(`Open the dashboard signed in: ${server.url}/#key=${firstKey}`);
+      } else {
+        out('  API keys: use one created earlier, or stop the server and run');
+        out('    npm run pantau -- api-key create --name <name> --scope analyst');
+      }
+      out('');
+      out('Press Ctrl+C to stop.');
+      await (options.stop ??
+        new Promise<void>((done) => {
+          process.once('SIGINT', done);
+          process.once('SIGTERM', done);
+        }));
+    } finally {
+      await server.close();
     }
-    out();
-    out('Press Ctrl+C to stop.');
-    await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    });
-    await server.close();
   } finally {
     await db.close();
   }

@@ -31,7 +31,7 @@ describe('classifyCommand', () => {
       '{broken',
       'The road in our village is badly damaged and still not repaired',
     ]);
-    expect(counts).toEqual({ lines: 5, errors: 2 });
+    expect(counts).toEqual({ lines: 5, errors: 2, cut: 0 });
     expect(records).toHaveLength(5);
     const [first, second, bad, broken, english] = records;
     for (const ok of [first, second, english]) {
@@ -75,12 +75,85 @@ describe('classifyCommand', () => {
       ['ok', 'Abdi resep pisan kana tuangeun di dieu, ngeunah sareng mirah'],
       stub,
     );
-    expect(counts).toEqual({ lines: 2, errors: 0 });
+    expect(counts).toEqual({ lines: 2, errors: 0, cut: 0 });
     expect(seen).toEqual(['und', 'su']);
   });
 
   it('handles an empty stream', async () => {
     const output = new PassThrough();
-    expect(await classifyCommand(Readable.from([]), output)).toEqual({ lines: 0, errors: 0 });
+    expect(await classifyCommand(Readable.from([]), output)).toEqual({ lines: 0, errors: 0, cut: 0 });
+  });
+});
+
+describe('classifyCommand input rules', () => {
+  async function runBytes(chunks: (Buffer | string)[], model?: EmbeddedModel) {
+    const output = new PassThrough();
+    let written = '';
+    output.on('data', (chunk) => {
+      written += chunk;
+    });
+    const counts = await (model
+      ? classifyCommand(Readable.from(chunks), output, model)
+      : classifyCommand(Readable.from(chunks), output));
+    const records = written
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { counts, records };
+  }
+  const seenLengths: number[] = [];
+  const lengthStub: EmbeddedModel = {
+    name: 'stub',
+    version: '1',
+    classify: (text) => {
+      seenLengths.push(text.length);
+      return {
+        label: 'NEUTRAL',
+        scores: { Positive: 0, Negative: 0, Neutral: 1, Mixed: 0 },
+        model: 'stub',
+        modelVersion: '1',
+      };
+    },
+  };
+
+  it('cuts a long text to the same length whether it came as plain text or as JSON', async () => {
+    seenLengths.length = 0;
+    const long = 'jalan rusak '.repeat(100_000).trim(); // ~1.2 MB
+    const { counts, records } = await runBytes([`${long}\n${JSON.stringify({ text: long })}\n`], lengthStub);
+    expect(counts).toEqual({ lines: 2, errors: 0, cut: 2 });
+    expect(records.map((r) => r['error'])).toEqual([undefined, undefined]);
+    // MAX_TEXT_LENGTH is 10,000: 833 × "jalan rusak " (12 units) = 9,996, then "jala" — no blank to trim.
+    expect(seenLengths).toEqual([10_000, 10_000]);
+  });
+
+  it('answers binary and invalid UTF-8 lines with an error object, and keeps emoji and other scripts', async () => {
+    const { counts, records } = await runBytes(
+      [
+        Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x65, 0x6e, 0x61, 0x6b, 0x0a]), // "café enak" in Latin-1
+        Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\x00\x00\x00'), Buffer.from('\n')]),
+        Buffer.from('\x01\x02\x03\x04abc\n'), // 4 of 7 characters are control characters
+        Buffer.from('Mantap pelayanannya 👍🏽 terima kasih 🙏\n'),
+        Buffer.from('マジャレンカ 空港\r\n'),
+        Buffer.from('\uFEFFbaris dengan BOM\tdan tab\n'),
+      ],
+      lengthStub,
+    );
+    expect(counts).toEqual({ lines: 6, errors: 3, cut: 0 });
+    expect(records[0]).toEqual({ error: 'not valid UTF-8 text', line: 1 });
+    expect(records[1]).toEqual({ error: 'not text: contains NUL bytes', line: 2 });
+    expect(records[2]).toEqual({ error: 'not text: mostly control or replacement characters', line: 3 });
+    for (const ok of records.slice(3)) expect(ok['label']).toBe('NEUTRAL');
+  });
+
+  it('splits lines across chunk boundaries without breaking a multi-byte character', async () => {
+    const bytes = Buffer.from('Pelayanan ramah 😊\nJalan rusak parah\n');
+    // Cut inside the 4-byte emoji.
+    const { counts, records } = await runBytes([bytes.subarray(0, 18), bytes.subarray(18)], lengthStub);
+    expect(counts).toEqual({ lines: 2, errors: 0, cut: 0 });
+    expect(records.map((r) => r['line'])).toEqual([1, 2]);
+  });
+
+  it('reports no lines for empty input', async () => {
+    expect((await runBytes([], lengthStub)).counts).toEqual({ lines: 0, errors: 0, cut: 0 });
   });
 });

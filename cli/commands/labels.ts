@@ -1,0 +1,95 @@
+/**
+ * `pantau label` and `pantau export-labels`: analysts' corrections on an existing local store. Both refuse
+ * a data folder without a store (a mistyped `--data-dir`) rather than create an empty one.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { SentimentLabel } from '#shared/domain/mention.ts';
+import { DateRangeError, MentionNotFoundError } from '../errors.ts';
+import { openExistingStore } from '../local-runtime.ts';
+import { plural } from '../summary.ts';
+
+type Out = (line: string) => void;
+
+/**
+ * Store an analyst's label for a mention (kept apart; re-classification never overwrites it).
+ * @param opts.note - Already checked and cleaned by `parseNote`; empty or absent → no note.
+ * @throws {DataFolderMissingError} when `dataDir` holds no store.
+ * @throws {MentionNotFoundError} when the store has no mention `mentionId`.
+ */
+export async function labelCommand(
+  opts: {
+    mentionId: string;
+    label: SentimentLabel;
+    by: string;
+    note?: string;
+    dataDir: string;
+    /** UTC ISO-8601 time of the label. @default now */
+    at?: string;
+  },
+  out: Out,
+): Promise<void> {
+  const { db, store } = await openExistingStore(opts.dataDir);
+  try {
+    const mention = await store.getMention(opts.mentionId);
+    if (!mention) throw new MentionNotFoundError(`No mention ${opts.mentionId} in ${opts.dataDir}`);
+    await store.putLabel({
+      mentionId: opts.mentionId,
+      label: opts.label,
+      by: opts.by,
+      at: opts.at ?? new Date().toISOString(),
+      ...(opts.note ? { note: opts.note } : {}),
+    });
+    out(`Labelled ${opts.mentionId} ${opts.label} (model said ${mention.sentiment.label})`);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Write the latest label of every corrected mention labelled in `[from, to)` (UTC days) as JSON Lines
+ * `{text, label, lang, by, at}` to `opts.out` or `write`, and say how many on `note`.
+ * @returns How many corrections were exported.
+ * @throws {DateRangeError} when `from` is not before `to` (the range holds no day).
+ * @throws {DataFolderMissingError} when `dataDir` holds no store.
+ */
+export async function exportLabelsCommand(
+  opts: { from: string; to: string; out?: string; dataDir: string },
+  write: (body: string) => void,
+  note: Out,
+): Promise<number> {
+  if (opts.from >= opts.to) {
+    throw new DateRangeError(
+      `--from ${opts.from} must be before --to ${opts.to} (--to is the day after the last one exported)`,
+    );
+  }
+  const { db, store } = await openExistingStore(opts.dataDir);
+  try {
+    const labels = await store.exportLabels(`${opts.from}T00:00:00.000Z`, `${opts.to}T00:00:00.000Z`);
+    const latest = new Map(labels.map((l) => [l.mentionId, l]));
+    const lines: string[] = [];
+    for (const label of latest.values()) {
+      const mention = await store.getMention(label.mentionId);
+      if (!mention) continue;
+      const text =
+        mention.title && !mention.text.startsWith(mention.title)
+          ? `${mention.title}. ${mention.text}`
+          : mention.text;
+      lines.push(
+        JSON.stringify({
+          text,
+          label: label.label.toLowerCase(),
+          lang: mention.lang,
+          by: label.by,
+          at: label.at,
+        }),
+      );
+    }
+    const body = lines.length > 0 ? `${lines.join('\n')}\n` : '';
+    if (opts.out) await writeFile(opts.out, body);
+    else write(body);
+    note(`${plural(lines.length, 'correction')} exported`);
+    return lines.length;
+  } finally {
+    await db.close();
+  }
+}

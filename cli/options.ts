@@ -1,0 +1,102 @@
+/**
+ * Parsers for the CLI's option values (commander `argParser`s). Each either returns the parsed value or
+ * throws commander's `InvalidArgumentError`, which commander prints as
+ * `error: option '--x <v>' argument 'v' is invalid. <reason>` and the CLI exits 2.
+ */
+import { InvalidArgumentError } from 'commander';
+import { LabelBodySchema } from '#shared/domain/api/schemas.ts';
+
+/** Earliest digest day `--date` accepts: the replay data starts in 2010, nothing Pantau holds is older. */
+export const EARLIEST_DIGEST_DATE = '2000-01-01';
+
+/**
+ * Longest analyst note, UTF-16 code units: the API's limit (`LabelBodySchema.note`), read from its schema
+ * so the CLI and the API cannot drift apart.
+ */
+export const MAX_NOTE_LENGTH: number = LabelBodySchema.shape.note.unwrap().in.maxLength ?? 2_000;
+
+/** Largest `--timeout`, ms: a request slower than 2 minutes is a dead source, not a slow one. */
+export const MAX_TIMEOUT_MS = 120_000;
+
+/**
+ * A calendar date `yyyy-mm-dd` that exists (2026-02-30 does not: `Date.parse` would roll it to 2 March).
+ * @throws {InvalidArgumentError} otherwise.
+ */
+export function parseIsoDate(value: string): string {
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(ms) ||
+    new Date(ms).toISOString().slice(0, 10) !== value
+  ) {
+    throw new InvalidArgumentError('expected a date as yyyy-mm-dd');
+  }
+  return value;
+}
+
+/**
+ * The newest day that has begun anywhere at `nowMs` (epoch ms): the UTC+14 date. A digest day after it
+ * cannot hold a mention in any time zone, so checking against it needs no regency zone.
+ */
+export function latestDayAnywhere(nowMs: number): string {
+  return new Date(nowMs + 14 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * `--date` of `run`: an existing date from {@link EARLIEST_DIGEST_DATE} to {@link latestDayAnywhere}.
+ * Years like 0000 or 0100 make the detector reject its window or walk centuries of empty hours, and a
+ * date in the future writes an empty digest under a misleading name.
+ * @param nowMs - Current time, epoch ms.
+ * @throws {InvalidArgumentError} for a malformed, non-existent or out-of-range date.
+ */
+export function parseDigestDate(value: string, nowMs: number): string {
+  parseIsoDate(value);
+  const latest = latestDayAnywhere(nowMs);
+  if (value < EARLIEST_DIGEST_DATE || value > latest) {
+    throw new InvalidArgumentError(
+      `expected a day from ${EARLIEST_DIGEST_DATE} to ${latest} (today in the earliest time zone, UTC+14)`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A whole number in `[min, max]`, written as plain decimal digits (no sign, exponent, hex or blanks:
+ * `Number('')` is 0 and `Number('1e3')` is 1000, which would hide typos).
+ * @param unit - Shown in the message, e.g. `ms`.
+ * @throws {InvalidArgumentError} otherwise.
+ */
+export function parseIntegerInRange(value: string, min: number, max: number, unit = ''): number {
+  const n = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const u = unit ? ` ${unit}` : '';
+    throw new InvalidArgumentError(`expected a whole number from ${min}${u} to ${max}${u}`);
+  }
+  return n;
+}
+
+/** `--timeout <ms>`: 1 to {@link MAX_TIMEOUT_MS}. @throws {InvalidArgumentError} otherwise. */
+export function parseTimeoutMs(value: string): number {
+  return parseIntegerInRange(value, 1, MAX_TIMEOUT_MS, 'ms');
+}
+
+/** `--port <n>`: 0 (any free port) to 65535. @throws {InvalidArgumentError} otherwise. */
+export function parsePort(value: string): number {
+  return parseIntegerInRange(value, 0, 65_535);
+}
+
+/**
+ * `label --note`: the API's rule — at most {@link MAX_NOTE_LENGTH} characters before cleaning, then
+ * normalised (control characters dropped, white space collapsed).
+ * @returns The cleaned note; empty when it held only blanks.
+ * @throws {InvalidArgumentError} for a longer note (refused, not cut, as the API refuses it with 400).
+ */
+export function parseNote(value: string): string {
+  const parsed = LabelBodySchema.shape.note.safeParse(value);
+  if (!parsed.success || parsed.data === undefined) {
+    throw new InvalidArgumentError(
+      `expected at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters (the API's limit); got ${value.length.toLocaleString('en')}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,64 @@
+/** Text the CLI prints for people: the run summary and counted nouns. */
+import type { RunSummary } from './local-runtime.ts';
+
+/** `n word`, with the plural for any n but 1: `plural(1, 'correction')` → `1 correction`. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+
+/**
+ * The run summary `npm start` prints, as lines (no trailing newlines). A source is `ok`, `skipped
+ * (<code>)` (never polled: credentials missing, budget spent) or `failed`; the closing advice speaks only
+ * of the sources that were polled, and counts the skipped ones apart.
+ */
+export function formatSummary(s: RunSummary): string[] {
+  const lines: string[] = [];
+  const out = (line = '') => lines.push(line);
+  out();
+  out('Pantau run summary');
+  out(
+    `  mentions: ${s.mentions.fetched} fetched, ${s.mentions.new} new, ${s.mentions.duplicate} duplicate, ${s.mentions.unmatched} unmatched, ${s.mentions.rejected} rejected`,
+  );
+  for (const r of s.sources) {
+    if (r.ok) out(`    ${r.sourceId}: ${r.fetched} fetched, ${r.new} new, ${r.duplicate} duplicate`);
+    else if (r.skipped) out(`    ${r.sourceId}: skipped (${r.skipped.code})`);
+    else out(`    ${r.sourceId}: failed (see below)`);
+  }
+  out(
+    `  classified: ${s.classified} (${Object.entries(s.sentiment)
+      .map(([k, v]) => `${k.toLowerCase()} ${v}`)
+      .join(', ')})`,
+  );
+  if (s.deadLetterFile)
+    out(`  dead-lettered messages kept in ${s.deadLetterFile} (see -v for why they failed)`);
+  if (s.rejectedMessages > 0 || s.deadLettered > 0)
+    out(`  rejected messages: ${s.rejectedMessages}, dead-lettered: ${s.deadLettered}`);
+  out(`  alerts raised: ${s.alerts}`);
+  out(`  digest (${s.digestDate}): ${s.digest}`);
+  out(`  data folder: ${s.dataDir}`);
+  if (s.failedSources.length > 0) {
+    out();
+    out(`${plural(s.failedSources.length, 'source')} failed:`);
+    for (const f of s.failedSources) out(`  ${f.sourceId}: ${f.error}`);
+  }
+  const skipped = s.skippedSources.length;
+  if (skipped > 0) {
+    out();
+    out(`${plural(skipped, 'source')} skipped (not polled):`);
+    for (const f of s.skippedSources) out(`  ${f.sourceId} [${f.code}]: ${f.reason}`);
+  }
+  const nonePolled = s.sources.length > 0 && skipped === s.sources.length;
+  if (s.allSourcesFailed || nonePolled) {
+    out();
+    if (nonePolled)
+      out(`No source was polled (${plural(skipped, 'source')} skipped), so nothing new was collected.`);
+    else if (skipped > 0)
+      out(
+        `Every source that was polled failed (${s.failedSources.length} of ${s.sources.length}; ${skipped} skipped, not polled), so nothing new was collected (no network?).`,
+      );
+    else out('Every source failed, so nothing new was collected (no network?).');
+    out('To run on real Majalengka mentions offline, replay a JSON Lines file:');
+    out('  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl');
+  }
+  return lines;
+}

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportLabelsCommand, labelCommand } from '../../cli/commands/labels.ts';
+import { DataFolderMissingError, DateRangeError, MentionNotFoundError } from '../../cli/errors.ts';
+import { openLocalStore } from '../../cli/local-runtime.ts';
+import { scoredMention } from '../helpers/mentions.ts';
+
+let dir: string;
+let dataDir: string;
+const mention = scoredMention(1, { label: 'NEGATIVE' });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pantau-labels-'));
+  dataDir = join(dir, 'store');
+  const { db, store } = await openLocalStore(dataDir);
+  try {
+    await store.putMention(mention);
+  } finally {
+    await db.close();
+  }
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('label and export-labels', () => {
+  it('refuse a data folder that holds no store, and do not create it', async () => {
+    const typo = join(dir, 'typo');
+    await expect(
+      exportLabelsCommand(
+        { from: '2000-01-01', to: '2100-01-01', dataDir: typo },
+        () => {},
+        () => {},
+      ),
+    ).rejects.toThrow(DataFolderMissingError);
+    await expect(
+      labelCommand({ mentionId: mention.id, label: 'POSITIVE', by: 'ana', dataDir: typo }, () => {}),
+    ).rejects.toThrow(/run `npm start` first/);
+    expect(existsSync(typo)).toBe(false);
+  });
+
+  it('refuse an export range that holds no day', async () => {
+    for (const [from, to] of [
+      ['2026-12-01', '2026-01-01'],
+      ['2026-05-05', '2026-05-05'],
+    ] as const) {
+      await expect(
+        exportLabelsCommand(
+          { from, to, dataDir },
+          () => {},
+          () => {},
+        ),
+      ).rejects.toThrow(DateRangeError);
+    }
+  });
+
+  it('refuse an unknown mention id with a named error', async () => {
+    await expect(
+      labelCommand({ mentionId: 'f'.repeat(32), label: 'POSITIVE', by: 'ana', dataDir }, () => {}),
+    ).rejects.toThrow(MentionNotFoundError);
+  });
+
+  it('label a mention, then export it, saying "1 correction" in the singular', async () => {
+    const out: string[] = [];
+    await labelCommand(
+      {
+        mentionId: mention.id,
+        label: 'POSITIVE',
+        by: 'ana',
+        note: 'program pemerintah',
+        dataDir,
+        at: '2026-11-30T05:00:00.000Z',
+      },
+      (l) => out.push(l),
+    );
+    expect(out).toEqual([`Labelled ${mention.id} POSITIVE (model said NEGATIVE)`]);
+    let body = '';
+    const notes: string[] = [];
+    const n = await exportLabelsCommand(
+      { from: '2026-11-30', to: '2026-12-01', dataDir },
+      (b) => {
+        body += b;
+      },
+      (l) => notes.push(l),
+    );
+    expect(n).toBe(1);
+    expect(notes).toEqual(['1 correction exported']);
+    expect(JSON.parse(body)).toMatchObject({ label: 'positive', by: 'ana', lang: 'id' });
+  });
+});

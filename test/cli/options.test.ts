@@ -1,0 +1,71 @@
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import {
+  latestDayAnywhere,
+  MAX_NOTE_LENGTH,
+  parseDigestDate,
+  parseIsoDate,
+  parseNote,
+  parsePort,
+  parseTimeoutMs,
+} from '../../cli/options.ts';
+
+describe('parseDigestDate (--date)', () => {
+  const noon = Date.parse('2026-11-30T12:00:00Z');
+
+  it('takes the UTC+14 date as the newest day that has begun anywhere', () => {
+    // 12:00 UTC + 14 h = 02:00 the next day; 09:59 UTC + 14 h = 23:59 the same day.
+    expect(latestDayAnywhere(noon)).toBe('2026-12-01');
+    expect(latestDayAnywhere(Date.parse('2026-11-30T09:59:00Z'))).toBe('2026-11-30');
+  });
+
+  it('accepts days from 2000-01-01 to the newest day anywhere', () => {
+    for (const day of ['2000-01-01', '2010-06-16', '2026-11-29', '2026-12-01'])
+      expect(parseDigestDate(day, noon)).toBe(day);
+  });
+
+  it('refuses absurd years, future days and days that do not exist, with the same error type', () => {
+    for (const day of ['0000-01-01', '0001-01-01', '0099-01-01', '0100-01-01', '1999-12-31'])
+      expect(() => parseDigestDate(day, noon)).toThrow(/from 2000-01-01 to 2026-12-01/);
+    for (const day of ['2026-12-02', '2099-01-01', '9999-12-31'])
+      expect(() => parseDigestDate(day, noon)).toThrow(InvalidArgumentError);
+    expect(() => parseDigestDate('2026-02-30', noon)).toThrow(/yyyy-mm-dd/);
+    expect(() => parseDigestDate('26-11-30', noon)).toThrow(/yyyy-mm-dd/);
+  });
+
+  it('leaves plain dates (export-labels) unbounded but still refuses impossible ones', () => {
+    expect(parseIsoDate('2100-01-01')).toBe('2100-01-01');
+    expect(() => parseIsoDate('2026-02-30')).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('numeric options', () => {
+  it('--timeout takes a whole number of ms from 1 to 120000 and nothing else', () => {
+    expect(parseTimeoutMs('1')).toBe(1);
+    expect(parseTimeoutMs('15000')).toBe(15_000);
+    expect(parseTimeoutMs('120000')).toBe(120_000);
+    for (const bad of ['abc', '0', '-1', '', ' ', '1.5', '1e3', '0x10', '120001', '15000ms'])
+      expect(() => parseTimeoutMs(bad), bad).toThrow(InvalidArgumentError);
+  });
+
+  it('--port takes 0–65535 as plain digits (Number("") would be 0, Number("0x50") 80)', () => {
+    expect(parsePort('0')).toBe(0);
+    expect(parsePort('8787')).toBe(8787);
+    expect(parsePort('65535')).toBe(65_535);
+    for (const bad of ['', '65536', '-1', '0x50', '80.0', 'http'])
+      expect(() => parsePort(bad), bad).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('parseNote (label --note)', () => {
+  it('uses the API limit of 2,000 characters: refuses longer notes instead of cutting them', () => {
+    expect(MAX_NOTE_LENGTH).toBe(2_000);
+    expect(parseNote('a'.repeat(2_000))).toHaveLength(2_000);
+    expect(() => parseNote('a'.repeat(2_001))).toThrow(/at most 2,000 characters/);
+    expect(() => parseNote('a'.repeat(3_000))).toThrow(/got 3,000/);
+  });
+
+  it('cleans the note as the API does (white space collapsed, trimmed)', () => {
+    expect(parseNote('  bukan\tkeluhan \n warga ')).toBe('bukan keluhan warga');
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The CLI entry as a child process, only for what a unit test of a function cannot show: commander's
+ * usage errors and named errors become one stderr line and exit code 2, never a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pantau-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function pantau(args: string[], input = '') {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'cli/pantau.ts', ...args], {
+    input,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('pantau CLI exit codes', () => {
+  it('exits 2 on an out-of-range --date before touching the store', () => {
+    const dataDir = join(dir, 'never');
+    const run = pantau(['run', '--date', '0100-01-01', '--data-dir', dataDir]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/argument '0100-01-01' is invalid\. expected a day from 2000-01-01/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('exits 2 with one clear line for a mistyped --data-dir, without a stack trace', () => {
+    const typo = join(dir, 'typo');
+    const run = pantau(['export-labels', '--data-dir', typo]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `--data-dir ${typo} does not exist: run \`npm start\` first to create one, or pass the right --data-dir\n`,
+    );
+    expect(existsSync(typo)).toBe(false);
+  });
+
+  it('says "no input lines" on stderr for empty stdin to classify, and exits 0', () => {
+    const run = pantau(['classify'], '');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('no input lines\n');
+  });
+});

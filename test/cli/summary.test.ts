@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { SourceReport } from '#functions/collect/collect.ts';
+import type { RunSummary } from '../../cli/local-runtime.ts';
+import { formatSummary, plural } from '../../cli/summary.ts';
+
+const counts = { fetched: 0, new: 0, duplicate: 0, unmatched: 0, rejected: 0 };
+
+function skipped(sourceId: string): SourceReport {
+  return {
+    sourceId,
+    ok: false,
+    ...counts,
+    skipped: { code: 'credentials-missing' },
+    error: `no credentials for ${sourceId}`,
+  } as SourceReport;
+}
+function failed(sourceId: string): SourceReport {
+  return { sourceId, ok: false, ...counts, error: 'SourceNetworkError: ECONNREFUSED' } as SourceReport;
+}
+
+function summary(sources: SourceReport[], allSourcesFailed: boolean): RunSummary {
+  return {
+    mentions: counts,
+    sources,
+    failedSources: sources
+      .filter((s) => !s.ok && !s.skipped)
+      .map((s) => ({ sourceId: s.sourceId, error: s.error ?? '' })),
+    skippedSources: sources
+      .filter((s) => s.skipped)
+      .map((s) => ({ sourceId: s.sourceId, code: s.skipped?.code ?? '', reason: s.error ?? '' })),
+    classified: 0,
+    sentiment: { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 },
+    rejectedMessages: 0,
+    deadLettered: 0,
+    alerts: 0,
+    digest: '/tmp/x/digests/2026-11-29.md',
+    digestDate: '2026-11-29',
+    dataDir: '/tmp/x',
+    allSourcesFailed,
+  };
+}
+
+describe('formatSummary', () => {
+  it('shows a skipped source as skipped with its code, and says when no source was polled', () => {
+    const lines = formatSummary(summary([skipped('bluesky-majalengka'), skipped('x-majalengka')], false));
+    expect(lines).toContain('    bluesky-majalengka: skipped (credentials-missing)');
+    expect(lines).toContain('    x-majalengka: skipped (credentials-missing)');
+    expect(lines.join('\n')).not.toMatch(/failed/);
+    expect(lines).toContain('2 sources skipped (not polled):');
+    expect(lines).toContain('No source was polled (2 sources skipped), so nothing new was collected.');
+  });
+
+  it('says every *polled* source failed and counts the skipped ones apart', () => {
+    const sources = [
+      skipped('bluesky'),
+      skipped('x'),
+      skipped('reddit'),
+      skipped('youtube'),
+      failed('rss-radar'),
+    ];
+    const lines = formatSummary(summary(sources, true));
+    expect(lines).toContain('    rss-radar: failed (see below)');
+    expect(lines).toContain('1 source failed:');
+    expect(lines).toContain('4 sources skipped (not polled):');
+    expect(lines).toContain(
+      'Every source that was polled failed (1 of 5; 4 skipped, not polled), so nothing new was collected (no network?).',
+    );
+    expect(lines).not.toContain('Every source failed, so nothing new was collected (no network?).');
+  });
+
+  it('keeps the short message when nothing was skipped, and no advice when a source worked', () => {
+    expect(formatSummary(summary([failed('a'), failed('b')], true))).toContain(
+      'Every source failed, so nothing new was collected (no network?).',
+    );
+    const ok = { sourceId: 'rss-ok', ok: true, ...counts, fetched: 3, new: 2, duplicate: 1 } as SourceReport;
+    const lines = formatSummary(summary([ok, skipped('x')], false));
+    expect(lines).toContain('    rss-ok: 3 fetched, 2 new, 1 duplicate');
+    expect(lines.join('\n')).not.toMatch(/nothing new was collected/);
+  });
+});
+
+describe('plural', () => {
+  it('uses the singular for exactly one', () => {
+    expect(plural(0, 'correction')).toBe('0 corrections');
+    expect(plural(1, 'correction')).toBe('1 correction');
+    expect(plural(2, 'line')).toBe('2 lines');
+  });
+});
