@@ -234,7 +234,7 @@ async function collectSource(
         reason: message,
       });
       deps.metrics.count('SourcesSkipped', 1, { source: source.id });
-      await deps.store.recordSourceRun({ ...base, at, ok: false, error: message });
+      await deps.store.recordSourceRun({ ...base, at, ok: false, error: message, skipped: error.code });
       return { ...base, ok: false, skipped: { code: error.code }, error: message };
     }
     deps.log.error('Source failed', { source: source.id, kind: source.kind, error: message });

@@ -112,6 +112,11 @@ export interface Digest {
     readonly runs: number;
     /** Enabled sources of the config with no recorded run in `range`, sorted by id. */
     readonly notCollected: readonly string[];
+    /**
+     * Sources not polled on purpose that day (every run skipped: credentials missing, budget or quota
+     * spent), with the last skip code, sorted by id.
+     */
+    readonly skipped: readonly { readonly sourceId: string; readonly code: string }[];
   };
   /** Sources with at least one failed poll that day: silence is not calm. */
   readonly failedSources: readonly {
@@ -138,6 +143,8 @@ export interface DigestInput {
     readonly sourceId: string;
     readonly ok: boolean;
     readonly error?: string;
+    /** Skip code when the source was not polled on purpose (not a failure). */
+    readonly skipped?: string;
   }[];
   /** Narratives of the day's negative mentions (from `shared/domain/narratives`), largest first. */
   readonly narratives?: readonly NarrativeSummary[];
@@ -221,7 +228,12 @@ export function buildDigest(input: DigestInput): Digest {
   };
 
   const failures = new Map<string, { failures: number; runs: number; lastError: string }>();
+  const skipped = new Map<string, string>();
   for (const run of input.sourceRuns) {
+    if (run.skipped) {
+      skipped.set(run.sourceId, run.skipped);
+      continue;
+    }
     const f = failures.get(run.sourceId) ?? { failures: 0, runs: 0, lastError: '' };
     f.runs++;
     if (!run.ok) {
@@ -302,9 +314,13 @@ export function buildDigest(input: DigestInput): Digest {
     collection: {
       runs: input.sourceRuns.length,
       notCollected: input.config.sources
-        .filter((src) => src.enabled && !failures.has(src.id))
+        .filter((src) => src.enabled && !failures.has(src.id) && !skipped.has(src.id))
         .map((src) => src.id)
         .sort(),
+      skipped: [...skipped.entries()]
+        .filter(([sourceId]) => !failures.has(sourceId))
+        .map(([sourceId, code]) => ({ sourceId, code }))
+        .sort((a, b) => (a.sourceId < b.sourceId ? -1 : 1)),
     },
     failedSources: [...failures.entries()]
       .filter(([, f]) => f.failures > 0)
@@ -438,15 +454,34 @@ const NO_COLLECTION =
 const ALL_COLLECTED = 'Semua sumber berhasil dikumpulkan.';
 const NOT_COLLECTED = 'tidak ada pengumpulan yang tercatat pada hari ini';
 
+/** Why a source was skipped, in Bahasa Indonesia (skip codes from the source adapters). */
+function skipReason(code: string): string {
+  switch (code) {
+    case 'credentials-missing':
+      return 'dilewati: kredensial belum diatur';
+    case 'budget-exhausted':
+      return 'dilewati: jatah baca harian sudah habis';
+    case 'quota-exceeded':
+      return 'dilewati: kuota API penyedia sudah habis';
+    default:
+      return `dilewati (${code})`;
+  }
+}
+
+/** Sources with something to report in the closing section: failed, skipped or never run. */
+function sourceProblems(d: Digest): number {
+  return d.failedSources.length + d.collection.notCollected.length + d.collection.skipped.length;
+}
+
 /**
  * The warning shown under the title when the counts may be short: no collection ran, or some sources
  * failed or never ran. `undefined` when every expected source ran without failing.
  */
 function collectionWarning(d: Digest): string | undefined {
   if (d.collection.runs === 0) return NO_COLLECTION;
-  const short = d.failedSources.length + d.collection.notCollected.length;
+  const short = sourceProblems(d);
   return short > 0
-    ? `${short} sumber gagal atau tidak dikumpulkan pada hari ini (rincian di bagian akhir) — angka hari ini mungkin kurang.`
+    ? `${short} sumber gagal, dilewati atau tidak dikumpulkan pada hari ini (rincian di bagian akhir) — angka hari ini mungkin kurang.`
     : undefined;
 }
 
@@ -514,7 +549,8 @@ export function renderDigestText(d: Digest): string {
         `  - ${f.sourceId}: gagal ${f.failures} dari ${f.runs} kali; kesalahan terakhir: ${f.lastError}`,
       );
     for (const id of d.collection.notCollected) lines.push(`  - ${id}: ${NOT_COLLECTED}`);
-    if (d.failedSources.length + d.collection.notCollected.length === 0) lines.push(`  ${ALL_COLLECTED}`);
+    for (const s of d.collection.skipped) lines.push(`  - ${s.sourceId}: ${skipReason(s.code)}`);
+    if (sourceProblems(d) === 0) lines.push(`  ${ALL_COLLECTED}`);
   }
   lines.push('', footer(d));
   return `${lines.join('\n')}\n`;
@@ -588,7 +624,9 @@ export function renderDigestMarkdown(d: Digest): string {
       );
     }
     for (const id of d.collection.notCollected) md.push(`- ${esc(id, 'line-start')}: ${NOT_COLLECTED}`);
-    if (d.failedSources.length + d.collection.notCollected.length === 0) md.push(`_${ALL_COLLECTED}_`);
+    for (const s of d.collection.skipped)
+      md.push(`- ${esc(s.sourceId, 'line-start')}: ${esc(skipReason(s.code))}`);
+    if (sourceProblems(d) === 0) md.push(`_${ALL_COLLECTED}_`);
   }
   md.push('', `_${esc(footer(d))}_`, '');
   return md.join('\n');
@@ -645,7 +683,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
   const failed =
     d.collection.runs === 0
       ? `<p style="font:bold 14px Arial,sans-serif;color:#c62828">${e(NO_COLLECTION)}</p>`
-      : d.failedSources.length + d.collection.notCollected.length === 0
+      : sourceProblems(d) === 0
         ? `<p style="font:14px Arial,sans-serif;color:#2e7d32">${e(ALL_COLLECTED)}</p>`
         : `<ul style="padding-left:18px;margin:0">${[
             ...d.failedSources.map((f) =>
@@ -654,6 +692,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
               ),
             ),
             ...d.collection.notCollected.map((id) => problem(`${e(id)}: ${e(NOT_COLLECTED)}`)),
+            ...d.collection.skipped.map((s) => problem(`${e(s.sourceId)}: ${e(skipReason(s.code))}`)),
           ].join('')}</ul>`;
   const warning = collectionWarning(d);
   const notice = warning

@@ -73,6 +73,11 @@ export interface SourceRun {
   readonly duplicate: number;
   readonly rejected: number;
   readonly error?: string;
+  /**
+   * Set (with `ok: false`) when the source was not polled on purpose: `credentials-missing`,
+   * `budget-exhausted`, `quota-exceeded`. Reports show it as skipped, not failed.
+   */
+  readonly skipped?: string;
 }
 
 /** A message the classifier could not accept (poison): kept with its reason, never retried. */

@@ -102,6 +102,12 @@ describe('collect: skipped sources', () => {
     );
     expect(result.totals).toMatchObject({ new: 1, failedSources: 0, skippedSources: 1 });
     expect(await store.getSourceState('bsky-mjl')).toBeUndefined();
+    // The run is recorded as skipped, so the digest reports it as skipped rather than failed.
+    const runs = await store.listSourceRuns('2026-11-30T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
+    expect(runs.find((r) => r.sourceId === 'bsky-mjl')).toMatchObject({
+      ok: false,
+      skipped: 'credentials-missing',
+    });
     expect(
       log.entries.some(
         (e) =>

@@ -70,7 +70,7 @@ function section(md: string, heading: string): string {
 describe('digest source health', () => {
   it('says plainly that nothing was collected on a day without any run', () => {
     const { d, md, text, html } = allRenderings(input());
-    expect(d.collection).toEqual({ runs: 0, notCollected: ['gnews-bupati', 'rss-radar'] });
+    expect(d.collection).toEqual({ runs: 0, notCollected: ['gnews-bupati', 'rss-radar'], skipped: [] });
     for (const out of [md, text, html]) {
       expect(out).toContain(NO_COLLECTION);
       expect(out).not.toContain(ALL_COLLECTED);
@@ -90,7 +90,7 @@ describe('digest source health', () => {
         ],
       }),
     );
-    expect(d.collection).toEqual({ runs: 3, notCollected: [] });
+    expect(d.collection).toEqual({ runs: 3, notCollected: [], skipped: [] });
     expect(d.failedSources).toEqual([]);
     for (const out of [md, text, html]) {
       expect(out).toContain(ALL_COLLECTED);
@@ -110,7 +110,7 @@ describe('digest source health', () => {
         ],
       }),
     );
-    expect(d.collection).toEqual({ runs: 3, notCollected: ['rss-radar'] });
+    expect(d.collection).toEqual({ runs: 3, notCollected: ['rss-radar'], skipped: [] });
     expect(d.failedSources).toEqual([
       { sourceId: 'gnews-bupati', failures: 2, runs: 3, lastError: 'fetch failed' },
     ]);
@@ -122,10 +122,39 @@ describe('digest source health', () => {
       '- gnews-bupati: gagal 2 dari 3 kali; kesalahan terakhir: fetch failed',
       '- rss-radar: tidak ada pengumpulan yang tercatat pada hari ini',
     ]);
-    expect(md.split('\n')[2]).toContain('2 sumber gagal atau tidak dikumpulkan');
+    expect(md.split('\n')[2]).toContain('2 sumber gagal, dilewati atau tidak dikumpulkan');
     for (const out of [md, text, html]) {
       expect(out).not.toContain(ALL_COLLECTED);
       expect(out).not.toContain('rss-lama');
+    }
+  });
+});
+
+describe('digest and skipped sources', () => {
+  it('lists a source skipped for missing credentials as skipped, not failed, and not as never run', () => {
+    const { d, md, text, html } = allRenderings(
+      input({
+        sourceRuns: [
+          { sourceId: 'gnews-bupati', ok: true },
+          { sourceId: 'rss-radar', ok: false, error: 'no credentials', skipped: 'credentials-missing' },
+        ],
+      }),
+    );
+    expect(d.failedSources).toEqual([]);
+    expect(d.collection).toEqual({
+      runs: 2,
+      notCollected: [],
+      skipped: [{ sourceId: 'rss-radar', code: 'credentials-missing' }],
+    });
+    expect(
+      section(md, 'Sumber yang gagal dikumpulkan')
+        .split('\n')
+        .filter((l) => l.startsWith('- ')),
+    ).toEqual(['- rss-radar: dilewati: kredensial belum diatur']);
+    for (const out of [md, text, html]) {
+      expect(out).toContain('rss-radar: dilewati: kredensial belum diatur');
+      expect(out).not.toContain(ALL_COLLECTED);
+      expect(out).not.toContain('gagal 1 dari');
     }
   });
 });
