@@ -4,16 +4,13 @@
  * `error: option '--x <v>' argument 'v' is invalid. <reason>` and the CLI exits 2.
  */
 import { InvalidArgumentError } from 'commander';
-import { LabelBodySchema } from '#shared/domain/api/schemas.ts';
+import { LabelBodySchema, MAX_NOTE_LENGTH } from '#shared/domain/api/schemas.ts';
 
 /** Earliest digest day `--date` accepts: the replay data starts in 2010, nothing Pantau holds is older. */
 export const EARLIEST_DIGEST_DATE = '2000-01-01';
 
-/**
- * Longest analyst note, UTF-16 code units: the API's limit (`LabelBodySchema.note`), read from its schema
- * so the CLI and the API cannot drift apart.
- */
-export const MAX_NOTE_LENGTH: number = LabelBodySchema.shape.note.unwrap().in.maxLength ?? 2_000;
+/** Longest analyst note, UTF-16 code units: the API's own limit, so the CLI and the API cannot drift apart. */
+export { MAX_NOTE_LENGTH };
 
 /** Largest `--timeout`, ms: a request slower than 2 minutes is a dead source, not a slow one. */
 export const MAX_TIMEOUT_MS = 120_000;

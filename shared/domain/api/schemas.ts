@@ -141,10 +141,13 @@ export const AlertIdParamSchema = z
     'an alert id: <windowStart>~<seriesId>',
   );
 
+/** Longest analyst note (acknowledgement or label correction), UTF-16 code units, before cleaning. */
+export const MAX_NOTE_LENGTH = 2_000;
+
 export const AckBodySchema = z.strictObject({
   note: z
     .string()
-    .max(2_000)
+    .max(MAX_NOTE_LENGTH)
     .transform((v) => normalizeText(v))
     .optional()
     .describe('Why, or what was done'),
@@ -157,7 +160,7 @@ export const LabelBodySchema = z.strictObject({
     .describe('The correct label'),
   note: z
     .string()
-    .max(2_000)
+    .max(MAX_NOTE_LENGTH)
     .transform((v) => normalizeText(v))
     .optional(),
 });
