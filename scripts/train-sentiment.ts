@@ -6,13 +6,14 @@
  *     [--dry-run] [--force]
  *
  * Deterministic: the same data, options and seed give a byte-identical file. Exits 0 with a message
- * when the data folder is absent. After a new version, point `shared/domain/sentiment/index.ts` at it.
+ * when the default data folder is absent; bad arguments (a `--data` folder given but absent included) exit 2. After a new version, point `shared/domain/sentiment/index.ts` at it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATA_DIR } from './lib/sentiment-data.ts';
+import { DEFAULT_DATA_DIR, SentimentDataError } from './lib/sentiment-data.ts';
 import {
   DEFAULT_INDOLEM_WEIGHT,
   DEFAULT_TRAIN_OPTIONS,
@@ -20,57 +21,161 @@ import {
   trainModel,
 } from './lib/sentiment-pipeline.ts';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string', default: DEFAULT_DATA_DIR },
-    feedback: { type: 'string' },
-    version: { type: 'string', default: '2026.11.2' },
-    'indolem-weight': { type: 'string', default: String(DEFAULT_INDOLEM_WEIGHT) },
-    seed: { type: 'string', default: String(DEFAULT_TRAIN_OPTIONS.seed) },
-    out: { type: 'string', default: 'models' },
-    'with-nusatranslation': { type: 'boolean', default: false },
-    'dry-run': { type: 'boolean', default: false },
-    force: { type: 'boolean', default: false },
-  },
-});
+const DEFAULT_VERSION = '2026.11.2';
 
-if (!existsSync(values.data)) {
-  console.log(`train:sentiment: data folder ${values.data} not found; nothing to train (skipped).`);
-  process.exit(0);
-}
-if (!/^\d{4}\.\d{1,2}\.\d+$/.test(values.version)) {
-  console.error(`train:sentiment: --version must look like 2026.11.2, got ${values.version}`);
-  process.exit(2);
-}
-const indolemWeight = Number(values['indolem-weight']);
-if (!Number.isFinite(indolemWeight) || indolemWeight < 0) {
-  console.error(`train:sentiment: --indolem-weight must be a number ≥ 0, got ${values['indolem-weight']}`);
-  process.exit(2);
-}
-const target = join(values.out, `sentiment-id-${values.version}.json`);
-if (!values['dry-run'] && existsSync(target) && !values.force) {
-  console.error(
-    `train:sentiment: ${target} exists; versions are immutable (use a new --version, or --force)`,
-  );
-  process.exit(2);
+/** `--help` text. */
+export const TRAIN_HELP = `Usage: npm run train:sentiment -- [options]
+
+Trains Pantau's embedded sentiment model and writes <out>/sentiment-id-<version>.json.
+
+Options:
+  --data <dir>              the sentiment/ data folder, default ${DEFAULT_DATA_DIR}; when the default is
+                            absent the run is skipped (exit 0), a --data folder given but absent is an error
+  --feedback <file>         analyst feedback, JSON Lines {"text","label","lang"} (training only)
+  --version <v>             model version like 2026.11.2, default ${DEFAULT_VERSION}
+  --seed <n>                integer 0..4294967295, default ${DEFAULT_TRAIN_OPTIONS.seed}
+  --indolem-weight <w>      loss weight of IndoLEM train0, number >= 0 (0 leaves it out), default ${DEFAULT_INDOLEM_WEIGHT}
+  --with-nusatranslation    add NusaTranslation-Sundanese train (leaks IndoLEM test; see docs/model-card.md)
+  --out <dir>               output folder, default models
+  --dry-run                 train and print the size and sha256, write nothing
+  --force                   overwrite an existing version file
+  -h, --help                this text
+
+Exit codes: 0 done or skipped, 2 bad arguments or a missing or malformed data file.
+`;
+
+/** A problem the caller can fix with other arguments; printed without a stack trace, exit code 2. */
+export class TrainUsageError extends Error {
+  override name = 'TrainUsageError';
 }
 
-const data = loadTrainingData(values.data, {
-  feedback: values.feedback,
-  nusaTranslation: values['with-nusatranslation'],
-  indolemWeight,
-});
-const options = { ...DEFAULT_TRAIN_OPTIONS, seed: Number(values.seed) };
-console.log(`train:sentiment: ${data.train.length} training texts`, data.counts);
-const result = trainModel(data, values.version, options, () => performance.now());
-const json = `${JSON.stringify(result.file)}\n`;
-const sha256 = createHash('sha256').update(json).digest('hex');
-console.log(`train:sentiment: trained in ${Math.round(result.trainMs)} ms; decision`, result.file.decision);
-console.log('train:sentiment: valid macro-F1', result.validMacroF1);
-if (values['dry-run']) {
-  console.log(`train:sentiment: dry run, ${json.length} bytes, sha256 ${sha256} (not written)`);
-} else {
-  mkdirSync(values.out, { recursive: true });
-  writeFileSync(target, json);
-  console.log(`train:sentiment: wrote ${target} (${json.length} bytes, sha256 ${sha256})`);
+/** Parsed `train:sentiment` options; `dataGiven` is true when `--data` was on the command line. */
+export interface TrainCli {
+  data: string;
+  dataGiven: boolean;
+  feedback: string | undefined;
+  version: string;
+  seed: number;
+  indolemWeight: number;
+  out: string;
+  nusaTranslation: boolean;
+  dryRun: boolean;
+  force: boolean;
 }
+
+const ARG_OPTIONS = {
+  data: { type: 'string' },
+  feedback: { type: 'string' },
+  version: { type: 'string', default: DEFAULT_VERSION },
+  'indolem-weight': { type: 'string', default: String(DEFAULT_INDOLEM_WEIGHT) },
+  seed: { type: 'string', default: String(DEFAULT_TRAIN_OPTIONS.seed) },
+  out: { type: 'string', default: 'models' },
+  'with-nusatranslation': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function parseOrThrow(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options: ARG_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new TrainUsageError((error as Error).message, { cause: error });
+  }
+}
+
+/**
+ * Parses the command line (`args` without the node and script entries). Checks only what needs no file
+ * system: see {@link main} for the folder and file checks.
+ * @returns the options, or `'help'` for `--help`/`-h`.
+ * @throws TrainUsageError for an unknown option, a missing value, a positional argument, a `--version`
+ * not like 2026.11.2, a `--seed` that is not an integer in 0..2^32−1, or an `--indolem-weight` that is not a
+ * number ≥ 0.
+ */
+export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
+  const values = parseOrThrow(args);
+  if (values.help) return 'help';
+  if (!/^\d{4}\.\d{1,2}\.\d+$/.test(values.version)) {
+    throw new TrainUsageError(`--version must look like 2026.11.2, got ${values.version}`);
+  }
+  const indolemWeight = Number(values['indolem-weight']);
+  if (!/^\d*\.?\d+$/.test(values['indolem-weight']) || !Number.isFinite(indolemWeight)) {
+    throw new TrainUsageError(`--indolem-weight must be a number ≥ 0, got ${values['indolem-weight']}`);
+  }
+  // mulberry32 takes a 32-bit unsigned seed; anything else would be silently truncated.
+  const seed = Number(values.seed);
+  if (!/^\d+$/.test(values.seed) || seed > 0xffff_ffff) {
+    throw new TrainUsageError(`--seed must be an integer 0..4294967295, got ${values.seed}`);
+  }
+  for (const name of ['data', 'feedback', 'out'] as const) {
+    if (values[name] === '') throw new TrainUsageError(`--${name} needs a path`);
+  }
+  return {
+    data: values.data ?? DEFAULT_DATA_DIR,
+    dataGiven: values.data !== undefined,
+    feedback: values.feedback,
+    version: values.version,
+    seed,
+    indolemWeight,
+    out: values.out,
+    nusaTranslation: values['with-nusatranslation'],
+    dryRun: values['dry-run'],
+    force: values.force,
+  };
+}
+
+function main(args: readonly string[]): void {
+  try {
+    train(args);
+  } catch (error) {
+    if (error instanceof TrainUsageError || error instanceof SentimentDataError) {
+      console.error(`train:sentiment: ${error.message}`);
+      if (error instanceof TrainUsageError) console.error('(npm run train:sentiment -- --help for usage)');
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}
+
+function train(args: readonly string[]): void {
+  const cli = parseTrainArgs(args);
+  if (cli === 'help') {
+    process.stdout.write(TRAIN_HELP);
+    return;
+  }
+  if (!existsSync(cli.data)) {
+    if (cli.dataGiven) throw new TrainUsageError(`--data ${cli.data}: no such folder`);
+    console.log(`train:sentiment: data folder ${cli.data} not found; nothing to train (skipped).`);
+    return;
+  }
+  if (cli.feedback !== undefined && !existsSync(cli.feedback)) {
+    throw new TrainUsageError(`--feedback ${cli.feedback}: no such file`);
+  }
+  const target = join(cli.out, `sentiment-id-${cli.version}.json`);
+  if (!cli.dryRun && existsSync(target) && !cli.force) {
+    throw new TrainUsageError(`${target} exists; versions are immutable (use a new --version, or --force)`);
+  }
+
+  const data = loadTrainingData(cli.data, {
+    feedback: cli.feedback,
+    nusaTranslation: cli.nusaTranslation,
+    indolemWeight: cli.indolemWeight,
+  });
+  const options = { ...DEFAULT_TRAIN_OPTIONS, seed: cli.seed };
+  console.log(`train:sentiment: ${data.train.length} training texts`, data.counts);
+  const result = trainModel(data, cli.version, options, () => performance.now());
+  const json = `${JSON.stringify(result.file)}\n`;
+  const sha256 = createHash('sha256').update(json).digest('hex');
+  console.log(`train:sentiment: trained in ${Math.round(result.trainMs)} ms; decision`, result.file.decision);
+  console.log('train:sentiment: valid macro-F1', result.validMacroF1);
+  if (cli.dryRun) {
+    console.log(`train:sentiment: dry run, ${json.length} bytes, sha256 ${sha256} (not written)`);
+  } else {
+    mkdirSync(cli.out, { recursive: true });
+    writeFileSync(target, json);
+    console.log(`train:sentiment: wrote ${target} (${json.length} bytes, sha256 ${sha256})`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));

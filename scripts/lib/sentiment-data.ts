@@ -67,23 +67,41 @@ export function parseCsv(text: string): string[][] {
 }
 
 function readText(path: string): string {
-  if (!existsSync(path)) throw new SentimentDataError(`missing data file ${path}`);
+  if (!existsSync(path)) {
+    throw new SentimentDataError(`missing data file ${path} (layout: ../shared/data/README.md, sentiment/)`);
+  }
   return readFileSync(path, 'utf8');
 }
 
 const ClassSchema = z.enum(['negative', 'neutral', 'positive']);
 
+/** A label of `ClassSchema`, or a SentimentDataError naming where the bad one is. */
+function parseClass(label: string | undefined, where: string): SentimentClass {
+  const parsed = ClassSchema.safeParse(label);
+  if (!parsed.success) {
+    throw new SentimentDataError(
+      `${where}: label ${JSON.stringify(label)} is not negative, neutral or positive`,
+      {
+        cause: parsed.error,
+      },
+    );
+  }
+  return parsed.data;
+}
+
 /** SmSA split (`text<TAB>label`, no header). */
 export function readSmsa(dir: string, split: 'train' | 'valid' | 'test'): LabelledText[] {
-  return readText(join(dir, 'smsa', `${split}.tsv`))
+  const file = join(dir, 'smsa', `${split}.tsv`);
+  return readText(file)
     .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .map((line, i) => {
+    .map((line, n) => ({ line, lineNumber: n + 1 }))
+    .filter(({ line }) => line.trim().length > 0)
+    .map(({ line, lineNumber }, i) => {
       const tab = line.lastIndexOf('\t');
       return {
         id: `smsa-${split}-${i}`,
         text: line.slice(0, tab),
-        label: ClassSchema.parse(line.slice(tab + 1).trim()),
+        label: parseClass(line.slice(tab + 1).trim(), `${file}:${lineNumber}`),
         lang: 'id',
       };
     });
@@ -96,23 +114,24 @@ export function readNusax(
   split: 'train' | 'valid' | 'test',
 ): LabelledText[] {
   const lang = { indonesian: 'id', sundanese: 'su', english: 'en', javanese: 'jv' }[language];
-  return rowsWithHeader(readText(join(dir, 'nusax', language, `${split}.csv`)), ['id', 'text', 'label']).map(
-    (r) => ({
-      id: r['id']!,
-      text: r['text']!,
-      label: ClassSchema.parse(r['label']),
-      lang,
-    }),
-  );
+  const file = join(dir, 'nusax', language, `${split}.csv`);
+  return rowsWithHeader(readText(file), ['id', 'text', 'label'], file).map((r, i) => ({
+    id: r['id']!,
+    text: r['text']!,
+    label: parseClass(r['label'], `${file}: data row ${i + 1}`),
+    lang,
+  }));
 }
 
 /** NusaTranslation Sundanese split (binary: `id,text,label`). */
 export function readNusaTranslationSun(dir: string, split: 'train' | 'valid' | 'test'): LabelledText[] {
-  return rowsWithHeader(readText(join(dir, 'nusatranslation-sun', `${split}.csv`)), [
-    'id',
-    'text',
-    'label',
-  ]).map((r) => ({ id: r['id']!, text: r['text']!, label: ClassSchema.parse(r['label']), lang: 'su' }));
+  const file = join(dir, 'nusatranslation-sun', `${split}.csv`);
+  return rowsWithHeader(readText(file), ['id', 'text', 'label'], file).map((r, i) => ({
+    id: r['id']!,
+    text: r['text']!,
+    label: parseClass(r['label'], `${file}: data row ${i + 1}`),
+    lang: 'su',
+  }));
 }
 
 /**
@@ -120,11 +139,8 @@ export function readNusaTranslationSun(dir: string, split: 'train' | 'valid' | '
  * training uses the partial-label loss for them (see `TrainingExample.binary`).
  */
 export function readIndolem(dir: string, split: 'train0' | 'dev0' | 'test0'): LabelledText[] {
-  return rowsWithHeader(readText(join(dir, 'indolem-mit', `${split}.csv`)), [
-    'minang',
-    'indo',
-    'sentiment',
-  ]).map((r, i) => ({
+  const file = join(dir, 'indolem-mit', `${split}.csv`);
+  return rowsWithHeader(readText(file), ['minang', 'indo', 'sentiment'], file).map((r, i) => ({
     id: `indolem-${split}-${i}`,
     text: r['indo']!,
     label: r['sentiment']!.trim() === '1' ? 'positive' : 'negative',
@@ -133,11 +149,11 @@ export function readIndolem(dir: string, split: 'train0' | 'dev0' | 'test0'): La
   }));
 }
 
-function rowsWithHeader(text: string, expected: readonly string[]): Record<string, string>[] {
+function rowsWithHeader(text: string, expected: readonly string[], file: string): Record<string, string>[] {
   const [header, ...rows] = parseCsv(text);
   if (!header || expected.some((name, i) => header[i]?.trim() !== name)) {
     throw new SentimentDataError(
-      `unexpected CSV header ${JSON.stringify(header)}; want ${expected.join(',')}`,
+      `${file}: unexpected CSV header ${JSON.stringify(header)}; want ${expected.join(',')}`,
     );
   }
   return rows.map((row) => Object.fromEntries(expected.map((name, i) => [name, row[i] ?? ''])));

@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readIndolem, readNusax, readSmsa, SentimentDataError } from '../../../scripts/lib/sentiment-data.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'pantau-sentiment-data-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function put(rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  writeFileSync(path.join(dir, rel), text);
+}
+
+describe('sentiment data readers: error messages name the file and place', () => {
+  it('a missing file points at the layout', () => {
+    expect(() => readSmsa(path.join(dir, 'none'), 'test')).toThrow(
+      /missing data file .*smsa\/test\.tsv \(layout:/,
+    );
+  });
+
+  it('a bad SmSA label names its real line, blank lines counted, and ids stay per data row', () => {
+    put('smsa/valid.tsv', 'bagus\tpositive\n\njelek\tnegative\n');
+    expect(readSmsa(dir, 'valid').map((r) => r.id)).toEqual(['smsa-valid-0', 'smsa-valid-1']);
+    put('smsa/test.tsv', 'bagus\tpositive\n\n\njelek\tnegatif\n');
+    let error: unknown;
+    try {
+      readSmsa(dir, 'test');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SentimentDataError);
+    expect((error as Error).message).toBe(
+      `${path.join(dir, 'smsa', 'test.tsv')}:4: label "negatif" is not negative, neutral or positive`,
+    );
+  });
+
+  it('a bad NusaX label names the data row; a wrong header names the file', () => {
+    put('nusax/indonesian/test.csv', 'id,text,label\n1,bagus,positive\n2,jelek,bad\n');
+    expect(() => readNusax(dir, 'indonesian', 'test')).toThrow(
+      /indonesian\/test\.csv: data row 2: label "bad"/,
+    );
+    put('indolem-mit/test0.csv', 'indo,minang,sentiment\nx,y,1\n');
+    expect(() => readIndolem(dir, 'test0')).toThrow(/indolem-mit\/test0\.csv: unexpected CSV header/);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DATA_DIR } from '../../scripts/lib/sentiment-data.ts';
+import { DEFAULT_INDOLEM_WEIGHT, DEFAULT_TRAIN_OPTIONS } from '../../scripts/lib/sentiment-pipeline.ts';
+import { parseTrainArgs, TRAIN_HELP, TrainUsageError } from '../../scripts/train-sentiment.ts';
+
+describe('train:sentiment arguments', () => {
+  it('fills the defaults and tells a given --data apart', () => {
+    expect(parseTrainArgs([])).toEqual({
+      data: DEFAULT_DATA_DIR,
+      dataGiven: false,
+      feedback: undefined,
+      version: '2026.11.2',
+      seed: DEFAULT_TRAIN_OPTIONS.seed,
+      indolemWeight: DEFAULT_INDOLEM_WEIGHT,
+      out: 'models',
+      nusaTranslation: false,
+      dryRun: false,
+      force: false,
+    });
+    const cli = parseTrainArgs([
+      '--data',
+      'd',
+      '--feedback',
+      'f.jsonl',
+      '--version',
+      '2026.12.1',
+      '--seed',
+      '4294967295',
+      '--indolem-weight',
+      '0.5',
+      '--with-nusatranslation',
+      '--dry-run',
+    ]);
+    expect(cli).toMatchObject({
+      data: 'd',
+      dataGiven: true,
+      feedback: 'f.jsonl',
+      version: '2026.12.1',
+      seed: 4_294_967_295,
+      indolemWeight: 0.5,
+      nusaTranslation: true,
+      dryRun: true,
+    });
+  });
+
+  it('has a --help', () => {
+    expect(parseTrainArgs(['--help'])).toBe('help');
+    expect(TRAIN_HELP).toMatch(/--indolem-weight <w>/);
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option/],
+    [['stray'], /Unexpected argument/],
+    [['--version', '2026-11'], /--version must look like/],
+    [['--seed', 'abc'], /--seed must be an integer/],
+    [['--seed', '1.5'], /--seed must be an integer/],
+    [['--seed', '4294967296'], /--seed must be an integer/],
+    [['--seed='], /--seed must be an integer/],
+    [['--indolem-weight=-1'], /--indolem-weight must be a number ≥ 0/],
+    [['--indolem-weight', 'x'], /--indolem-weight must be a number ≥ 0/],
+    [['--data='], /--data needs a path/],
+  ])('refuses %j', (args, message) => {
+    expect(() => parseTrainArgs(args)).toThrow(TrainUsageError);
+    expect(() => parseTrainArgs(args)).toThrow(message);
+  });
+});
