@@ -140,13 +140,21 @@ export function readNusaTranslationSun(dir: string, split: 'train' | 'valid' | '
  */
 export function readIndolem(dir: string, split: 'train0' | 'dev0' | 'test0'): LabelledText[] {
   const file = join(dir, 'indolem-mit', `${split}.csv`);
-  return rowsWithHeader(readText(file), ['minang', 'indo', 'sentiment'], file).map((r, i) => ({
-    id: `indolem-${split}-${i}`,
-    text: r['indo']!,
-    label: r['sentiment']!.trim() === '1' ? 'positive' : 'negative',
-    lang: 'id',
-    binary: true,
-  }));
+  return rowsWithHeader(readText(file), ['minang', 'indo', 'sentiment'], file).map((r, i) => {
+    const value = r['sentiment']!.trim();
+    // 1 = positive, 0 = negative (data README); anything else is a broken file, not a negative row.
+    if (value !== '0' && value !== '1')
+      throw new SentimentDataError(
+        `${file}: data row ${i + 1}: sentiment must be 0 or 1, got ${JSON.stringify(r['sentiment'])}`,
+      );
+    return {
+      id: `indolem-${split}-${i}`,
+      text: r['indo']!,
+      label: value === '1' ? 'positive' : 'negative',
+      lang: 'id',
+      binary: true,
+    };
+  });
 }
 
 function rowsWithHeader(text: string, expected: readonly string[], file: string): Record<string, string>[] {

@@ -43,4 +43,13 @@ describe('sentiment data readers: error messages name the file and place', () =>
     put('indolem-mit/test0.csv', 'indo,minang,sentiment\nx,y,1\n');
     expect(() => readIndolem(dir, 'test0')).toThrow(/indolem-mit\/test0\.csv: unexpected CSV header/);
   });
+
+  it('an IndoLEM sentiment other than 0 or 1 is an error, not a negative row', () => {
+    put('indolem-mit/dev0.csv', 'minang,indo,sentiment\na,bagus,1\nb,jelek,0\n');
+    expect(readIndolem(dir, 'dev0').map((r) => r.label)).toEqual(['positive', 'negative']);
+    put('indolem-mit/train0.csv', 'minang,indo,sentiment\na,bagus,1\nb,jelek,positif\n');
+    expect(() => readIndolem(dir, 'train0')).toThrow(
+      /train0\.csv: data row 2: sentiment must be 0 or 1, got "positif"/,
+    );
+  });
 });
