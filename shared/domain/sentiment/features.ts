@@ -124,6 +124,58 @@ export function appendCharGrams(token: string, config: FeatureConfig, out: Spars
 }
 
 /**
+ * Sum the weight rows of one token's character n-grams without materialising them: the same buckets, in
+ * the same order, as {@link appendCharGrams} (a test checks this), read straight from `weights`. The sums
+ * are of raw int8 values, so they are exact whatever the order (|sum| ≤ 42 × 8 × 128).
+ *
+ * @param token - A token (its `neg_` prefix, if any, is ignored as in {@link appendCharGrams}).
+ * @param weights - `2^hashBits × 3` int8 weights, row-major by bucket then class.
+ * @param out - Receives the three class sums at indices `at`, `at + 1`, `at + 2`.
+ * @returns How many n-grams the token has (0 when {@link appendCharGrams} would append none).
+ */
+export function sumCharGrams(
+  token: string,
+  config: FeatureConfig,
+  weights: Int8Array,
+  out: Int32Array,
+  at: number,
+): number {
+  const word = token.startsWith(NEGATED_PREFIX) ? token.slice(NEGATED_PREFIX.length) : token;
+  const len = word.length;
+  out[at] = 0;
+  out[at + 1] = 0;
+  out[at + 2] = 0;
+  if (len < 2 || len > MAX_CHAR_GRAM_WORD || PLACEHOLDERS.has(word)) return 0;
+  const shift = 32 - config.hashBits;
+  const minN = config.charMin;
+  const maxN = config.charMax;
+  const padded = len + 2;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let count = 0;
+  for (let i = 0; i < padded; i++) {
+    let h = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
+    for (let k = 0; k < maxN && i + k < padded; k++) {
+      const p = i + k;
+      h ^= p === 0 || p === padded - 1 ? 32 : word.charCodeAt(p - 1);
+      h = Math.imul(h, FNV_PRIME);
+      if (k + 1 >= minN) {
+        const row = (fmix(h ^ (k + 1)) >>> shift) * 3;
+        s0 += weights[row]!;
+        s1 += weights[row + 1]!;
+        s2 += weights[row + 2]!;
+        count++;
+      }
+    }
+  }
+  out[at] = s0;
+  out[at + 1] = s1;
+  out[at + 2] = s2;
+  return count;
+}
+
+/**
  * Bucket of the lexicon feature a token fires (`pos`/`neg` swapped inside a negation scope, `event`
  * kept), or −1 when the token is not in the lexicon.
  */

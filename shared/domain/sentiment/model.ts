@@ -5,16 +5,17 @@
 import { z } from 'zod';
 import type { Sentiment, SentimentLabel, SentimentScores } from '#shared/domain/mention.ts';
 import {
-  appendCharGrams,
   bigramBucket,
   bigramHash,
   extractFeatures,
   FeatureConfigSchema,
   lexiconBucket,
-  SparseBuffer,
+  type SparseBuffer,
+  sumCharGrams,
   unigramBucket,
 } from './features.ts';
 import {
+  MAX_CLASSIFY_CHARS,
   markNegation,
   NEGATED_PREFIX,
   NEGATION_SCOPE,
@@ -208,36 +209,36 @@ export function referenceLogits(
   return [neg, neu, pos];
 }
 
-/** What one (marked) token contributes, independent of the document it appears in. */
-class TokenEntry {
-  /** Entry of `neg_<token>`, built on first use. */
-  negated: TokenEntry | undefined;
-  /** Entry of the canonical negator when this token is a negator in the cache's language. */
-  negator: TokenEntry | undefined;
-  constructor(
-    readonly token: string,
-    /** Unigram weights (negative, neutral, positive). */
-    readonly u0: number,
-    readonly u1: number,
-    readonly u2: number,
-    /** Sums of the token's character n-gram weights, and how many n-grams it has. */
-    readonly c0: number,
-    readonly c1: number,
-    readonly c2: number,
-    readonly charCount: number,
-    /** Lexicon weights (0 when the token is not in the lexicon). */
-    readonly l0: number,
-    readonly l1: number,
-    readonly l2: number,
-    readonly bigramHash: number,
-  ) {}
-}
-
-/** Entries kept per language before that cache is emptied (bounds memory at roughly 20 MB). */
+/** Entries kept per language before that cache is emptied (bounds memory at roughly 4 MB). */
 const TOKEN_CACHE_LIMIT = 30_000;
-/** Open-addressing slots per table (power of two, load factor ≤ 0.39 at the limit). */
+/**
+ * Open-addressing slots per table (power of two). The cache is only emptied between documents, so one
+ * document may add up to `MAX_CLASSIFY_CHARS / 2` words past the limit: load factor ≤ 0.62.
+ */
 const TABLE_BITS = 16;
 const TABLE_MASK = (1 << TABLE_BITS) - 1;
+/**
+ * Int32s per entry record (48 bytes). Weights stay int8 and n-gram sums int32, multiplied by the scale
+ * while summing: the same products as multiplying once when the entry is built, in a third of the
+ * memory, which is what the scan waits on.
+ */
+const REC = 12;
+/** The two key hashes (h1 | 1, h2). */
+const R_H1 = 0;
+const R_H2 = 1;
+const R_BIGRAM = 2;
+/** Sums of the token's character n-gram weights (int8 units), per class, and how many n-grams it has. */
+const R_CHAR = 3;
+const R_CHAR_COUNT = 6;
+/** Entry of the canonical negator when the token is a negator in the table's language, else {@link NONE}. */
+const R_NEGATOR = 7;
+/** Entry of `neg_<token>` once built, else {@link NONE}. */
+const R_NEGATED = 8;
+/** Byte offsets in a record of the three unigram and three lexicon int8 weights (0 when no lexicon hit). */
+const B_UNIGRAM = 36;
+const B_LEXICON = 40;
+const NONE = -1;
+const INITIAL_ENTRIES = 4096;
 
 /** Two independent 32-bit hashes of `s[start..end)` (FNV-1a, and a multiplicative hash). */
 function rangeHashes(s: string, start: number, end: number, out: Int32Array): void {
@@ -253,65 +254,77 @@ function rangeHashes(s: string, start: number, end: number, out: Int32Array): vo
 }
 
 /**
- * Token → entry table keyed by two hashes of the characters (63 bits), so the ASCII scan can look a
- * token up straight from the text: no substring, no string hashing, no character comparison. Two
- * tokens sharing both hashes would share an entry; with ≤ 30,000 entries the chance is about 1e-10.
- * (A `Map<string, …>` cost a third of the classification time.)
+ * What each distinct (marked) token contributes, independent of the document it appears in, as one
+ * fixed-size integer record per entry (an entry is an integer id), and a token → id table keyed by two
+ * hashes of the characters (63 bits), so the ASCII scan can look a token up straight from the text: no
+ * substring, no string hashing, no character comparison. Two tokens sharing both hashes would share an
+ * entry; with ≤ 40,000 entries the chance is about 2e-10. Records in one typed array rather than one
+ * object per token: a lookup touches one or two cache lines instead of a dozen boxed numbers, and the
+ * garbage collector has nothing to trace (a `Map<string, object>` once cost a third of the time).
  */
 class EntryTable {
-  /** Interleaved (h1 | 1, h2) pairs; h1 = 0 marks an empty slot. */
-  private readonly keys = new Int32Array(2 << TABLE_BITS);
-  private readonly slots: (TokenEntry | undefined)[] = new Array<TokenEntry | undefined>(
-    1 << TABLE_BITS,
-  ).fill(undefined);
-  private size = 0;
+  /** Per slot: entry id + 1, or 0 for an empty slot. */
+  private readonly slots = new Int32Array(1 << TABLE_BITS);
+  /** Slots in use. */
+  size = 0;
+  /** Entries allocated (table entries plus their `neg_` variants). */
+  count = 0;
+  records = new Int32Array(INITIAL_ENTRIES * REC);
+  /** Byte view of {@link records}, for the int8 weights. */
+  bytes = new Int8Array(this.records.buffer);
+  /** The token of each entry (kept to build its `neg_` variant). */
+  tokens: string[] = [];
+  /** Entries of `xnum`, `!` and `?`, found once per table. */
+  numberId = NONE;
+  bangId = NONE;
+  questionId = NONE;
 
-  find(h1: number, h2: number): TokenEntry | undefined {
+  /** Entry id of the token with hashes (h1 | 1, h2), or {@link NONE}. */
+  find(h1: number, h2: number): number {
+    const slots = this.slots;
+    const records = this.records;
     let i = h1 & TABLE_MASK;
     for (;;) {
-      const k = this.keys[2 * i]!;
-      if (k === 0) return undefined;
-      if (k === h1 && this.keys[2 * i + 1] === h2) return this.slots[i];
+      const slot = slots[i]!;
+      if (slot === 0) return NONE;
+      const o = (slot - 1) * REC;
+      if (records[o + R_H1] === h1 && records[o + R_H2] === h2) return slot - 1;
       i = (i + 1) & TABLE_MASK;
     }
   }
 
-  insert(h1: number, h2: number, entry: TokenEntry): void {
-    if (this.size >= TOKEN_CACHE_LIMIT) {
-      this.keys.fill(0);
-      this.slots.fill(undefined);
-      this.size = 0;
-    }
-    let i = h1 & TABLE_MASK;
-    while (this.keys[2 * i] !== 0) i = (i + 1) & TABLE_MASK;
-    this.keys[2 * i] = h1;
-    this.keys[2 * i + 1] = h2;
-    this.slots[i] = entry;
+  /** Make entry `id` (whose record holds its hashes) findable. */
+  insert(id: number): void {
+    const slots = this.slots;
+    let i = this.records[id * REC + R_H1]! & TABLE_MASK;
+    while (slots[i] !== 0) i = (i + 1) & TABLE_MASK;
+    slots[i] = id + 1;
     this.size++;
   }
-}
 
-/** Running sums of one document's score blocks. */
-class Accumulator {
-  u0 = 0;
-  u1 = 0;
-  u2 = 0;
-  b0 = 0;
-  b1 = 0;
-  b2 = 0;
-  c0 = 0;
-  c1 = 0;
-  c2 = 0;
-  l0 = 0;
-  l1 = 0;
-  l2 = 0;
-  charCount = 0;
-  tokens = 0;
-  previous = 0;
-  reset(): void {
-    this.u0 = this.u1 = this.u2 = this.b0 = this.b1 = this.b2 = 0;
-    this.c0 = this.c1 = this.c2 = this.l0 = this.l1 = this.l2 = 0;
-    this.charCount = this.tokens = this.previous = 0;
+  /** A new, zeroed entry for `token` (links set to {@link NONE}); grows the records when full. */
+  allocate(token: string): number {
+    const id = this.count++;
+    const o = id * REC;
+    if (o >= this.records.length) {
+      const records = new Int32Array(this.records.length * 2);
+      records.set(this.records);
+      this.records = records;
+      this.bytes = new Int8Array(records.buffer);
+    }
+    this.records.fill(0, o, o + REC);
+    this.records[o + R_NEGATOR] = NONE;
+    this.records[o + R_NEGATED] = NONE;
+    this.tokens[id] = token;
+    return id;
+  }
+
+  clear(): void {
+    this.slots.fill(0);
+    this.size = 0;
+    this.count = 0;
+    this.tokens.length = 0;
+    this.numberId = this.bangId = this.questionId = NONE;
   }
 }
 
@@ -319,212 +332,387 @@ class Accumulator {
  * Memoised per-token contributions. Every block of the linear score is a sum over tokens of a
  * document-independent vector times a per-document scale (1/√count), so each distinct token's
  * unigram, character n-gram and lexicon weights are summed once and reused; only bigrams are looked
- * up per document. For ASCII text, tokenising and negation marking are fused into one scan that
- * builds no token array. Same logits as {@link referenceLogits} up to float summation order (a test
- * checks this on the public data).
+ * up per document. Pure ASCII text that normalisation would leave unchanged (apart from case) is
+ * tokenised, negation-marked and looked up in the same single pass over the raw text, which also checks
+ * that normalisation has nothing to do; any other text is normalised first. Same logits as
+ * {@link referenceLogits} up to float summation order (a test checks this on the public data), and the
+ * same bits as every earlier version of this cache: tokens are summed in text order.
  */
 export class TokenCache {
   private readonly byLang = new Map<string, EntryTable>();
-  private readonly scratch = new SparseBuffer(256);
-  private readonly acc = new Accumulator();
+  private lastLang: string | undefined;
+  private lastTable: EntryTable | undefined;
+  /** Entry ids of the current document's marked tokens, in order. */
+  private ids = new Int32Array(1024);
   private readonly hashes = new Int32Array(2);
+  private readonly out = new Float64Array(3);
+  private readonly bits: number;
   private readonly bigrams: boolean;
   constructor(private readonly model: Pick<LinearModel, 'features' | 'bias' | 'weights' | 'scale'>) {
+    this.bits = model.features.hashBits;
     this.bigrams = model.features.bigram > 0;
   }
 
   /** Cache key: negators differ for Sundanese and Javanese, the lexicon for Sundanese. */
-  private cacheFor(lang: string): EntryTable {
+  private tableFor(lang: string): EntryTable {
+    if (lang === this.lastLang && this.lastTable !== undefined) return this.lastTable;
     const key = lang === 'su' || lang === 'jv' ? lang : '*';
-    let cache = this.byLang.get(key);
-    if (cache === undefined) {
-      cache = new EntryTable();
-      this.byLang.set(key, cache);
+    let table = this.byLang.get(key);
+    if (table === undefined) {
+      table = new EntryTable();
+      this.byLang.set(key, table);
     }
-    return cache;
+    this.lastLang = lang;
+    this.lastTable = table;
+    return table;
   }
 
-  private entry(token: string, lang: string, cache: EntryTable): TokenEntry {
+  /** Entry of the (lower-case) `token`, built and inserted on a miss. */
+  private idOf(token: string, lang: string, table: EntryTable): number {
     const h = this.hashes;
     rangeHashes(token, 0, token.length, h);
-    return this.entryAt(token, 0, token.length, lang, cache, h[0]!, h[1]!);
+    const id = table.find(h[0]!, h[1]!);
+    return id !== NONE ? id : this.insert(token, lang, table, h[0]!, h[1]!);
+  }
+
+  /** Build the entry of `token` (hashes `h1`, `h2`), insert it, and link its canonical negator. */
+  private insert(token: string, lang: string, table: EntryTable, h1: number, h2: number): number {
+    const id = this.build(token, lang, table, NONE);
+    const o = id * REC;
+    table.records[o + R_H1] = h1;
+    table.records[o + R_H2] = h2;
+    table.insert(id);
+    const canonical = negatorOf(token, lang);
+    if (canonical !== undefined) {
+      const negator = canonical === token ? id : this.idOf(canonical, lang, table);
+      table.records[o + R_NEGATOR] = negator;
+    }
+    return id;
+  }
+
+  /** Entry of `neg_<token of id>`, built on first use. */
+  private negatedOf(id: number, lang: string, table: EntryTable): number {
+    const known = table.records[id * REC + R_NEGATED]!;
+    if (known !== NONE) return known;
+    const negated = this.build(NEGATED_PREFIX + table.tokens[id]!, lang, table, id);
+    table.records[id * REC + R_NEGATED] = negated;
+    return negated;
   }
 
   /**
-   * Entry of the token `s[start..end)` with hashes `h1`, `h2` (see `rangeHashes`; the ASCII scan
-   * computes them while reading the characters). The substring is only created on a cache miss,
-   * lower-cased when `fold` says the range has capitals.
+   * Fill a new entry for `token`. A `neg_` token has the character n-grams of its base word, so they are
+   * copied from `base` (its entry) rather than hashed again.
    */
-  private entryAt(
-    s: string,
-    start: number,
-    end: number,
-    lang: string,
-    cache: EntryTable,
-    h1: number,
-    h2: number,
-    fold = false,
-  ): TokenEntry {
-    const hit = cache.find(h1, h2);
-    if (hit !== undefined) return hit;
-    const raw = start === 0 && end === s.length ? s : s.slice(start, end);
-    const token = fold ? raw.toLowerCase() : raw;
-    const entry = this.build(token, lang);
-    cache.insert(h1, h2, entry);
-    const canonical = negatorOf(token, lang);
-    if (canonical !== undefined)
-      entry.negator = canonical === token ? entry : this.entry(canonical, lang, cache);
-    return entry;
-  }
-
-  private negatedOf(entry: TokenEntry, lang: string): TokenEntry {
-    entry.negated ??= this.build(NEGATED_PREFIX + entry.token, lang);
-    return entry.negated;
-  }
-
-  private build(token: string, lang: string): TokenEntry {
+  private build(token: string, lang: string, table: EntryTable, base: number): number {
+    const id = table.allocate(token);
     const f = this.model.features;
     const w = this.model.weights;
+    const records = table.records;
+    const bytes = table.bytes;
+    const o = id * REC;
     const u = unigramBucket(token, f.hashBits) * 3;
-    const scratch = this.scratch;
-    scratch.size = 0;
-    const count = f.char > 0 ? appendCharGrams(token, f, scratch) : 0;
-    let c0 = 0;
-    let c1 = 0;
-    let c2 = 0;
-    for (let i = 0; i < count; i++) {
-      const row = scratch.index[i]! * 3;
-      c0 += w[row]!;
-      c1 += w[row + 1]!;
-      c2 += w[row + 2]!;
+    bytes[o * 4 + B_UNIGRAM] = w[u]!;
+    bytes[o * 4 + B_UNIGRAM + 1] = w[u + 1]!;
+    bytes[o * 4 + B_UNIGRAM + 2] = w[u + 2]!;
+    if (base !== NONE) {
+      const b = base * REC;
+      records[o + R_CHAR] = records[b + R_CHAR]!;
+      records[o + R_CHAR + 1] = records[b + R_CHAR + 1]!;
+      records[o + R_CHAR + 2] = records[b + R_CHAR + 2]!;
+      records[o + R_CHAR_COUNT] = records[b + R_CHAR_COUNT]!;
+    } else if (f.char > 0) {
+      records[o + R_CHAR_COUNT] = sumCharGrams(token, f, w, records, o + R_CHAR);
     }
     const lex = f.lexicon > 0 ? lexiconBucket(token, lang, f.hashBits) : -1;
-    const l = lex * 3;
-    const k = this.model.scale;
-    return new TokenEntry(
-      token,
-      w[u]! * k,
-      w[u + 1]! * k,
-      w[u + 2]! * k,
-      c0 * k,
-      c1 * k,
-      c2 * k,
-      count,
-      lex < 0 ? 0 : w[l]! * k,
-      lex < 0 ? 0 : w[l + 1]! * k,
-      lex < 0 ? 0 : w[l + 2]! * k,
-      bigramHash(token),
-    );
+    if (lex >= 0) {
+      bytes[o * 4 + B_LEXICON] = w[lex * 3]!;
+      bytes[o * 4 + B_LEXICON + 1] = w[lex * 3 + 1]!;
+      bytes[o * 4 + B_LEXICON + 2] = w[lex * 3 + 2]!;
+    }
+    records[o + R_BIGRAM] = bigramHash(token);
+    return id;
   }
 
-  private add(e: TokenEntry): void {
-    const a = this.acc;
-    const w = this.model.weights;
-    a.u0 += e.u0;
-    a.u1 += e.u1;
-    a.u2 += e.u2;
-    a.c0 += e.c0;
-    a.c1 += e.c1;
-    a.c2 += e.c2;
-    a.charCount += e.charCount;
-    a.l0 += e.l0;
-    a.l1 += e.l1;
-    a.l2 += e.l2;
-    if (a.tokens > 0 && this.bigrams) {
-      const row = bigramBucket(a.previous, e.bigramHash, this.model.features.hashBits) * 3;
-      a.b0 += w[row]!;
-      a.b1 += w[row + 1]!;
-      a.b2 += w[row + 2]!;
-    }
-    a.previous = e.bigramHash;
-    a.tokens++;
+  private reserve(tokens: number): Int32Array {
+    if (this.ids.length < tokens) this.ids = new Int32Array(Math.max(tokens, this.ids.length * 2));
+    return this.ids;
   }
 
   /**
-   * Fused {@link tokenize} + {@link markNegation} for ASCII text that may still contain capitals
-   * (`normalizeText(text, true)`): letters are folded to lower case while hashing, and a token's
-   * string is only built (lower-cased) on a cache miss. Same token stream as the reference path.
+   * Fused {@link normalizeText} check + {@link tokenize} + {@link markNegation} for ASCII text: letters are
+   * folded to lower case while hashing, and a token's string is only built (lower-cased) on a cache miss.
+   * Writes the marked tokens' entry ids to `this.ids`.
+   *
+   * @param raw - True when `s` is the caller's text rather than normalised text: the scan then stops at
+   *   the first character that would make {@link normalizeText} change more than case (the same tests as
+   *   its `needs`), and reads at most {@link MAX_CLASSIFY_CHARS} units.
+   * @returns The number of tokens, or −1 when a `raw` scan stopped (the text must be normalised first).
    */
-  private scanAscii(s: string, lang: string, cache: EntryTable): void {
-    const n = s.length;
+  private scanAscii(s: string, lang: string, table: EntryTable, raw: boolean): number {
+    const n = raw && s.length > MAX_CLASSIFY_CHARS ? MAX_CLASSIFY_CHARS : s.length;
+    const ids = this.reserve(n);
+    let count = 0;
     let scope = 0;
     let i = 0;
     while (i < n) {
-      let c = s.charCodeAt(i);
-      if (c >= 65 && c <= 90) c |= 32;
+      const first = s.charCodeAt(i);
+      const c = first >= 65 && first <= 90 ? first | 32 : first;
       const letter = c >= 97 && c <= 122;
       if (letter || (c >= 48 && c <= 57)) {
-        const start = i;
-        i++;
-        // Same hashes as `rangeHashes` over the lower-cased token, computed while reading it.
-        let h1 = Math.imul(0x811c9dc5 ^ c, 0x01000193);
-        let h2 = Math.imul(0x2545f491 + c, 0x9e3779b1);
-        let upper = false;
+        let id: number;
         if (letter) {
+          // `T_T` and `T.T` are emoticons that normalisation replaces.
+          if (raw && first === 84 && i + 1 < n && isEmoticonJoint(s.charCodeAt(i + 1))) return -1;
+          const start = i;
+          i++;
+          // Same hashes as `rangeHashes` over the lower-cased token, computed while reading it.
+          let h1 = Math.imul(0x811c9dc5 ^ c, 0x01000193);
+          let h2 = Math.imul(0x2545f491 + c, 0x9e3779b1);
+          let upper = first !== c;
+          let p1 = c;
+          let p2 = -1;
           while (i < n) {
             let d = s.charCodeAt(i);
             if (d >= 65 && d <= 90) {
+              if (raw && d === 84 && i + 1 < n && isEmoticonJoint(s.charCodeAt(i + 1))) return -1;
               d |= 32;
               upper = true;
             } else if (!((d >= 97 && d <= 122) || (d >= 48 && d <= 57))) break;
+            // Three equal letters (`bagusss`) are collapsed by normalisation.
+            if (raw && d === p1 && d === p2 && d >= 97) return -1;
             h1 = Math.imul(h1 ^ d, 0x01000193);
             h2 = Math.imul(h2 + d, 0x9e3779b1);
+            p2 = p1;
+            p1 = d;
             i++;
           }
+          id = table.find(h1 | 1, h2);
+          if (id === NONE) {
+            const slice = start === 0 && i === s.length ? s : s.slice(start, i);
+            id = this.insert(upper ? slice.toLowerCase() : slice, lang, table, h1 | 1, h2);
+          }
         } else {
+          i++;
           while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+          id = table.numberId;
+          if (id === NONE) id = table.numberId = this.idOf(PLACEHOLDER.number, lang, table);
         }
-        let e = letter
-          ? this.entryAt(s, start, i, lang, cache, h1 | 1, h2, upper || s.charCodeAt(start) <= 90)
-          : this.entry(PLACEHOLDER.number, lang, cache);
-        if (e.negator !== undefined) {
-          e = e.negator;
+        const negator = table.records[id * REC + R_NEGATOR]!;
+        if (negator !== NONE) {
+          id = negator;
           scope = NEGATION_SCOPE;
         } else if (scope > 0) {
-          e = this.negatedOf(e, lang);
+          id = this.negatedOf(id, lang, table);
           scope--;
         }
-        this.add(e);
+        ids[count++] = id;
         continue;
       }
-      if (c === 46 || c === 44 || c === 59 || c === 58) {
+      if (c === 46 || c === 44) {
+        if (raw && c === 46 && isWww(s, i)) return -1;
         scope = 0;
       } else if (c === 33 || c === 63) {
         scope = 0;
-        this.add(this.entry(c === 33 ? '!' : '?', lang, cache));
+        // A run of `!` or `?` counts once, as normalisation collapses it.
+        if (s.charCodeAt(i - 1) !== c) {
+          let id = c === 33 ? table.bangId : table.questionId;
+          if (id === NONE) {
+            id = this.idOf(c === 33 ? '!' : '?', lang, table);
+            if (c === 33) table.bangId = id;
+            else table.questionId = id;
+          }
+          ids[count++] = id;
+        }
+      } else if (c === 59 || c === 58) {
+        if (raw && isEmoticonStart(s, i, n)) return -1;
+        scope = 0;
+      } else if (
+        raw &&
+        (c >= 128 ||
+          (c === 47 && isUrlSlash(s, i)) ||
+          (c === 64 && isHandleStart(s, i, n)) ||
+          ((c === 61 || c === 62) && isEmoticonStart(s, i, n)) ||
+          c === 94)
+      ) {
+        return -1;
       }
       i++;
     }
+    return count;
+  }
+
+  /** {@link tokenize} + {@link markNegation} for normalised non-ASCII text; writes ids like {@link scanAscii}. */
+  private scanTokens(normalized: string, lang: string, table: EntryTable): number {
+    const tokens = markNegation(tokenize(normalized), lang);
+    const ids = this.reserve(tokens.length);
+    for (let t = 0; t < tokens.length; t++) {
+      const token = tokens[t]!;
+      const negated = token.startsWith(NEGATED_PREFIX);
+      const id = this.idOf(negated ? token.slice(NEGATED_PREFIX.length) : token, lang, table);
+      ids[t] = negated ? this.negatedOf(id, lang, table) : id;
+    }
+    return tokens.length;
+  }
+
+  /** Write the raw class logits of `text` to `this.out`, in {@link CLASSES} order. */
+  private score(text: string, lang: string): Float64Array {
+    const table = this.tableFor(lang);
+    // Emptied only between documents, so entry ids stay valid while one is scored.
+    if (table.size >= TOKEN_CACHE_LIMIT) table.clear();
+    let n = this.scanAscii(text, lang, table, true);
+    if (n < 0) {
+      // ASCII text keeps its case here (the scan folds it); anything else comes back lower-cased.
+      const normalized = normalizeText(text, true);
+      n = NON_ASCII.test(normalized)
+        ? this.scanTokens(normalized, lang, table)
+        : this.scanAscii(normalized, lang, table, false);
+    }
+    const { features: f, bias, weights: w, scale: k } = this.model;
+    const ids = this.ids;
+    const records = table.records;
+    const bytes = table.bytes;
+    const bits = this.bits;
+    const bigrams = this.bigrams;
+    let u0 = 0;
+    let u1 = 0;
+    let u2 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    let b2 = 0;
+    let c0 = 0;
+    let c1 = 0;
+    let c2 = 0;
+    let l0 = 0;
+    let l1 = 0;
+    let l2 = 0;
+    let charCount = 0;
+    let previous = 0;
+    for (let t = 0; t < n; t++) {
+      const o = ids[t]! * REC;
+      const ub = o * 4 + B_UNIGRAM;
+      const lb = o * 4 + B_LEXICON;
+      u0 += bytes[ub]! * k;
+      u1 += bytes[ub + 1]! * k;
+      u2 += bytes[ub + 2]! * k;
+      c0 += records[o + R_CHAR]! * k;
+      c1 += records[o + R_CHAR + 1]! * k;
+      c2 += records[o + R_CHAR + 2]! * k;
+      l0 += bytes[lb]! * k;
+      l1 += bytes[lb + 1]! * k;
+      l2 += bytes[lb + 2]! * k;
+      charCount += records[o + R_CHAR_COUNT]!;
+      const h = records[o + R_BIGRAM]!;
+      if (t > 0 && bigrams) {
+        const row = bigramBucket(previous, h, bits) * 3;
+        b0 += w[row]!;
+        b1 += w[row + 1]!;
+        b2 += w[row + 2]!;
+      }
+      previous = h;
+    }
+    const su = n > 0 ? f.word / Math.sqrt(n) : 0;
+    // Bigram sums are of raw int8 values; the scale is applied once here.
+    const sb = n > 1 ? (f.bigram * this.model.scale) / Math.sqrt(n - 1) : 0;
+    const sc = charCount > 0 ? f.char / Math.sqrt(charCount) : 0;
+    const sl = f.lexicon;
+    const out = this.out;
+    out[NEG] = bias[NEG]! + su * u0 + sb * b0 + sc * c0 + sl * l0;
+    out[NEU] = bias[NEU]! + su * u1 + sb * b1 + sc * c1 + sl * l1;
+    out[POS] = bias[POS]! + su * u2 + sb * b2 + sc * c2 + sl * l2;
+    return out;
   }
 
   /** Raw class logits (before calibration), in {@link CLASSES} order. */
   logits(text: string, lang: string): [number, number, number] {
-    const { features: f, bias } = this.model;
-    const cache = this.cacheFor(lang);
-    // ASCII text keeps its case here (the scan folds it); anything else comes back lower-cased.
-    const normalized = normalizeText(text, true);
-    this.acc.reset();
-    if (NON_ASCII.test(normalized)) {
-      for (const token of markNegation(tokenize(normalized), lang)) {
-        const negated = token.startsWith(NEGATED_PREFIX);
-        const e = this.entry(negated ? token.slice(NEGATED_PREFIX.length) : token, lang, cache);
-        this.add(negated ? this.negatedOf(e, lang) : e);
-      }
-    } else {
-      this.scanAscii(normalized, lang, cache);
-    }
-    const a = this.acc;
-    const n = a.tokens;
-    const su = n > 0 ? f.word / Math.sqrt(n) : 0;
-    // Bigram sums are of raw int8 values; the scale is applied once here.
-    const sb = n > 1 ? (f.bigram * this.model.scale) / Math.sqrt(n - 1) : 0;
-    const sc = a.charCount > 0 ? f.char / Math.sqrt(a.charCount) : 0;
-    const sl = f.lexicon;
-    return [
-      bias[NEG]! + su * a.u0 + sb * a.b0 + sc * a.c0 + sl * a.l0,
-      bias[NEU]! + su * a.u1 + sb * a.b1 + sc * a.c1 + sl * a.l1,
-      bias[POS]! + su * a.u2 + sb * a.b2 + sc * a.c2 + sl * a.l2,
-    ];
+    const out = this.score(text, lang);
+    return [out[NEG]!, out[NEU]!, out[POS]!];
+  }
+
+  /**
+   * Score `text` and apply the decision rules: {@link classifyWith} without the intermediate arrays.
+   *
+   * @param name - Model name copied into the result.
+   * @param version - Model version copied into the result.
+   */
+  classify(text: string, lang: string, decision: Decision, name: string, version: string): Sentiment {
+    const out = this.score(text, lang);
+    return verdictOfLogits(out[NEG]!, out[NEU]!, out[POS]!, decision, name, version);
+  }
+}
+
+/*
+ * Fast-path tests for the ASCII scan of raw text. Each is a necessary condition for one of
+ * `normalizeText`'s replacements to match at `i`, so text that passes them all is already normalised
+ * (apart from case): the scan then gives exactly the tokens of the normalised text. Text that fails one
+ * is normalised first, so a test may fire needlessly but must never miss.
+ */
+
+/** `_` or `.`: the middle of a `T_T` / `T.T` emoticon (`\bT[_.]T\b`). */
+function isEmoticonJoint(c: number): boolean {
+  return c === 95 || c === 46;
+}
+
+/** Whether the `.` at `i` follows `www` in any case (URL rule `www\.`). */
+function isWww(s: string, i: number): boolean {
+  return (
+    i >= 3 &&
+    (s.charCodeAt(i - 1) | 32) === 119 &&
+    (s.charCodeAt(i - 2) | 32) === 119 &&
+    (s.charCodeAt(i - 3) | 32) === 119
+  );
+}
+
+/** Top-level domains of the URL rule `\b\S+\.(?:com|id|ly|co|net|org)\/`, each with its dot. */
+const URL_SUFFIXES = ['.com', '.id', '.ly', '.co', '.net', '.org'];
+
+/** Whether the `/` at `i` can be part of a URL: after `:` (`https?://`) or after a listed domain. */
+function isUrlSlash(s: string, i: number): boolean {
+  if (s.charCodeAt(i - 1) === 58) return true;
+  for (const suffix of URL_SUFFIXES) {
+    const from = i - suffix.length;
+    if (from >= 0 && s.startsWith(suffix, from)) return true;
+  }
+  return false;
+}
+
+/** Whether the `@` at `i` starts a handle (`@[\p{L}\p{N}_]+`: an ASCII letter, digit or `_` follows). */
+function isHandleStart(s: string, i: number, n: number): boolean {
+  if (i + 1 >= n) return false;
+  const c = s.charCodeAt(i + 1);
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+}
+
+/** ASCII `\s`: tab, line feed, vertical tab, form feed, carriage return, space. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * Whether the `:`, `;`, `=` or `>` at `i` can start an emoticon. Every emoticon rule needs start of text
+ * or `\s` before it, and then: after `[:;=]` one of `' - ( [ / \ D P ) ] d p >`; after `>` one of `: ;`.
+ */
+function isEmoticonStart(s: string, i: number, n: number): boolean {
+  if (i > 0 && !isSpace(s.charCodeAt(i - 1))) return false;
+  if (i + 1 >= n) return false;
+  const next = s.charCodeAt(i + 1);
+  if (s.charCodeAt(i) === 62) return next === 58 || next === 59;
+  switch (next) {
+    case 39: // '
+    case 45: // -
+    case 40: // (
+    case 91: // [
+    case 47: // /
+    case 92: // \
+    case 68: // D
+    case 80: // P
+    case 41: // )
+    case 93: // ]
+    case 100: // d
+    case 112: // p
+    case 62: // >
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -563,19 +751,31 @@ export function decide(
   p: readonly [number, number, number],
   decision: Pick<Decision, 'neutralBand' | 'mixedThreshold'>,
 ): { label: SentimentLabel; scores: SentimentScores } {
-  let neg = p[NEG];
-  let neu = p[NEU];
-  let pos = p[POS];
-  let mixed = 0;
+  const { label, scores } = verdict(p[NEG], p[NEU], p[POS], decision, '', '');
+  return { label, scores };
+}
+
+/**
+ * {@link decide} on probabilities passed as numbers, returning the whole {@link Sentiment} so the
+ * classify path allocates nothing but its result.
+ */
+function verdict(
+  pNeg: number,
+  pNeu: number,
+  pPos: number,
+  decision: Pick<Decision, 'neutralBand' | 'mixedThreshold'>,
+  model: string,
+  modelVersion: string,
+): Sentiment {
+  let neg = pNeg;
+  let neu = pNeu;
+  let pos = pPos;
   const shared = Math.min(pos, neg);
   if (decision.mixedThreshold < 0.5 && shared >= decision.mixedThreshold) {
-    mixed = 2 * shared;
+    const mixed = 2 * shared;
     pos -= shared;
     neg -= shared;
-    return {
-      label: 'MIXED',
-      scores: normalise({ Positive: pos, Negative: neg, Neutral: neu, Mixed: mixed }),
-    };
+    return { label: 'MIXED', scores: normalise(pos, neg, neu, mixed), model, modelVersion };
   }
   const top = Math.max(pos, neg);
   if (Math.abs(pos - neg) < decision.neutralBand && neu <= top) {
@@ -585,11 +785,36 @@ export function decide(
       neg *= lambda;
       neu = 1 - pos - neg;
     }
-    return { label: 'NEUTRAL', scores: normalise({ Positive: pos, Negative: neg, Neutral: neu, Mixed: 0 }) };
+    return { label: 'NEUTRAL', scores: normalise(pos, neg, neu, 0), model, modelVersion };
   }
-  const scores = normalise({ Positive: pos, Negative: neg, Neutral: neu, Mixed: 0 });
+  const scores = normalise(pos, neg, neu, 0);
   const label: SentimentLabel = neu >= pos && neu >= neg ? 'NEUTRAL' : pos >= neg ? 'POSITIVE' : 'NEGATIVE';
-  return { label, scores };
+  return { label, scores, model, modelVersion };
+}
+
+/**
+ * {@link calibratedProbabilities} then {@link decide}, on raw logits passed as numbers (the same
+ * operations in the same order, so the same bits).
+ */
+function verdictOfLogits(
+  r0: number,
+  r1: number,
+  r2: number,
+  decision: Decision,
+  model: string,
+  modelVersion: string,
+): Sentiment {
+  const t = decision.temperature;
+  const b = decision.classBias;
+  const z0 = r0 / t + b[0]!;
+  const z1 = r1 / t + b[1]!;
+  const z2 = r2 / t + b[2]!;
+  const max = Math.max(z0, z1, z2);
+  const e0 = Math.exp(z0 - max);
+  const e1 = Math.exp(z1 - max);
+  const e2 = Math.exp(z2 - max);
+  const sum = e0 + e1 + e2;
+  return verdict(e0 / sum, e1 / sum, e2 / sum, decision, model, modelVersion);
 }
 
 /**
@@ -627,22 +852,14 @@ export const MIN_REPORTED_SCORE = 1e-12;
  * Re-normalise so the four scores sum to 1 exactly in floating point (rounding can leave 1 ± 1e-16),
  * after flushing scores below {@link MIN_REPORTED_SCORE} to 0.
  */
-function normalise(s: SentimentScores): SentimentScores {
-  const flush = (x: number) => (x < MIN_REPORTED_SCORE ? 0 : x);
-  const f = {
-    Positive: flush(s.Positive),
-    Negative: flush(s.Negative),
-    Neutral: flush(s.Neutral),
-    Mixed: flush(s.Mixed),
-  };
-  const sum = f.Positive + f.Negative + f.Neutral + f.Mixed;
+function normalise(positive: number, negative: number, neutral: number, mixed: number): SentimentScores {
+  const p = positive < MIN_REPORTED_SCORE ? 0 : positive;
+  const n = negative < MIN_REPORTED_SCORE ? 0 : negative;
+  const u = neutral < MIN_REPORTED_SCORE ? 0 : neutral;
+  const m = mixed < MIN_REPORTED_SCORE ? 0 : mixed;
+  const sum = p + n + u + m;
   if (!(sum > 0) || !Number.isFinite(sum)) return { Positive: 0, Negative: 0, Neutral: 1, Mixed: 0 };
-  return {
-    Positive: f.Positive / sum,
-    Negative: f.Negative / sum,
-    Neutral: f.Neutral / sum,
-    Mixed: f.Mixed / sum,
-  };
+  return { Positive: p / sum, Negative: n / sum, Neutral: u / sum, Mixed: m / sum };
 }
 
 /**
@@ -655,7 +872,5 @@ function normalise(s: SentimentScores): SentimentScores {
  * @param cache - The model's {@link TokenCache}; one per model instance.
  */
 export function classifyWith(model: LinearModel, text: string, lang: string, cache: TokenCache): Sentiment {
-  const p = calibratedProbabilities(cache.logits(text, lang), model.decision);
-  const { label, scores } = decide(p, model.decision);
-  return { label, scores, model: model.name, modelVersion: model.version };
+  return cache.classify(text, lang, model.decision, model.name, model.version);
 }

@@ -3,6 +3,7 @@ import { SentimentScoresSchema } from '#shared/domain/mention.ts';
 import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
 import {
   calibratedProbabilities,
+  classifyWith,
   type Decision,
   decide,
   decodeBase64,
@@ -13,6 +14,7 @@ import {
   referenceLogits,
   TokenCache,
 } from '#shared/domain/sentiment/model.ts';
+import { MAX_CLASSIFY_CHARS } from '#shared/domain/sentiment/text.ts';
 import { mulberry32 } from '#shared/domain/sentiment/train.ts';
 
 const NO_RULES = { neutralBand: 0, mixedThreshold: 1 };
@@ -108,6 +110,83 @@ function randomModel(hashBits: number, seed: number): LinearModel {
   };
 }
 
+/**
+ * Raw ASCII text is tokenised without normalisation unless one of the replacement rules could match.
+ * Pieces that sit on both sides of each rule's boundary: emoticons only after a space, URLs only after
+ * `:` or a listed domain, handles only before a word character, `T_T`, `www.`, runs of `!`, elongation.
+ */
+const PIECES = [
+  ' ',
+  ' ',
+  ' ',
+  '\t',
+  '\n',
+  'a',
+  'enak',
+  'Bagus',
+  'TIDAK',
+  'gak',
+  'teu',
+  'ora',
+  'T',
+  't',
+  '_',
+  '.',
+  ',',
+  ':',
+  ';',
+  '=',
+  '>',
+  '^',
+  '/',
+  '\\',
+  '@',
+  '@ ',
+  '@budi',
+  'w',
+  'www.',
+  'WWW.',
+  'http://',
+  'https://x',
+  '.com/',
+  '.id/',
+  'x.co/',
+  '.org',
+  '!',
+  '?',
+  '!!',
+  '??!',
+  '(',
+  ')',
+  '[',
+  ']',
+  'D',
+  'P',
+  'd',
+  'p',
+  '-',
+  "'",
+  '1',
+  '2024',
+  'xnum',
+  'T_T',
+  'T.T',
+  ':)',
+  ':(',
+  ':D',
+  ':-P',
+  ";'(",
+  '>:(',
+  '^_^',
+  'sss',
+  'Sss',
+  'bagusss',
+  'é',
+  '👍🏽',
+  '\u200d',
+  '\uD800',
+];
+
 describe('TokenCache', () => {
   it('computes the same logits as the reference feature definition', () => {
     const model = randomModel(12, 3);
@@ -131,6 +210,80 @@ describe('TokenCache', () => {
         for (let c = 0; c < 3; c++) expect(fast[c]).toBeCloseTo(reference[c]!, 6);
       }
     }
+  });
+
+  it('gives the reference logits for random text around every normalisation rule', () => {
+    const model = randomModel(12, 5);
+    const cache = new TokenCache(model);
+    const buffer = new SparseBuffer();
+    const random = mulberry32(11);
+    for (let i = 0; i < 4_000; i++) {
+      let text = '';
+      const pieces = 1 + Math.floor(random() * 12);
+      for (let p = 0; p < pieces; p++) text += PIECES[Math.floor(random() * PIECES.length)]!;
+      const lang = ['id', 'su', 'jv'][i % 3]!;
+      const fast = cache.logits(text, lang);
+      const reference = referenceLogits(model, text, lang, buffer);
+      for (let c = 0; c < 3; c++) expect(fast[c], JSON.stringify(text)).toBeCloseTo(reference[c]!, 5);
+    }
+  });
+
+  it('reads raw text only up to MAX_CLASSIFY_CHARS, as normalisation cuts it', () => {
+    const model = randomModel(12, 6);
+    const cache = new TokenCache(model);
+    const buffer = new SparseBuffer();
+    // The cut falls before plain words, after `:)` (an emoticon), between `:` and `)`, and inside `T_T`.
+    for (const [fill, tail] of [
+      [MAX_CLASSIFY_CHARS - 3, ' bagus enak sekali'],
+      [MAX_CLASSIFY_CHARS - 3, ' :) bagus'],
+      [MAX_CLASSIFY_CHARS - 2, ' :) bagus'],
+      [MAX_CLASSIFY_CHARS - 2, ' T_T'],
+      [MAX_CLASSIFY_CHARS - 1, ' T_T'],
+    ] as const) {
+      const text = 'ab '.repeat(fill / 3) + 'c'.repeat(fill % 3) + tail;
+      const fast = cache.logits(text, 'id');
+      const reference = referenceLogits(model, text, 'id', buffer);
+      for (let c = 0; c < 3; c++) expect(fast[c]).toBeCloseTo(reference[c]!, 5);
+    }
+  });
+
+  it('gives the same bits after the cache fills up and is emptied', () => {
+    const model = randomModel(12, 7);
+    const probes = ['enak tidak enak', 'Gak BAGUS!! 12', 'teu ngeunah, ulah', 'café :) mantap'];
+    const expected = probes.map((t) => new TokenCache(model).logits(t, 'su'));
+    const cache = new TokenCache(model);
+    const word = (i: number) => `q${i.toString(36)}`;
+    for (let doc = 0; doc < 40; doc++) {
+      const words = Array.from({ length: 1_000 }, (_, i) => word(doc * 1_000 + i));
+      cache.logits(`tidak ${words.join(' ')}`, 'su');
+      expect(probes.map((t) => cache.logits(t, 'su'))).toEqual(expected);
+    }
+  });
+});
+
+describe('classifyWith', () => {
+  it('is bit-for-bit decide(calibratedProbabilities(logits)) with the model name and version', () => {
+    const model: LinearModel = {
+      ...randomModel(12, 8),
+      decision: { temperature: 1.7, classBias: [0.1, -0.3, 0.2], neutralBand: 0.2, mixedThreshold: 0.3 },
+    };
+    const cache = new TokenCache(model);
+    const reference = new TokenCache(model);
+    const random = mulberry32(13);
+    const labels = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      let text = '';
+      for (let p = 0; p < 1 + Math.floor(random() * 8); p++)
+        text += `${PIECES[Math.floor(random() * PIECES.length)]!} `;
+      const verdict = classifyWith(model, text, 'id', cache);
+      const expected = decide(
+        calibratedProbabilities(reference.logits(text, 'id'), model.decision),
+        model.decision,
+      );
+      expect(verdict).toEqual({ ...expected, model: 't', modelVersion: '0' });
+      labels.add(verdict.label);
+    }
+    expect([...labels].sort()).toEqual(['MIXED', 'NEGATIVE', 'NEUTRAL', 'POSITIVE']);
   });
 });
 
