@@ -21,13 +21,9 @@ export const MAX_TIMEOUT_MS = 120_000;
  */
 export function parseIsoDate(value: string): string {
   const ms = Date.parse(`${value}T00:00:00Z`);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    Number.isNaN(ms) ||
-    new Date(ms).toISOString().slice(0, 10) !== value
-  ) {
-    throw new InvalidArgumentError('expected a date as yyyy-mm-dd');
-  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('expected a date as yyyy-mm-dd');
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value)
+    throw new InvalidArgumentError(`there is no day ${value} in the calendar`);
   return value;
 }
 

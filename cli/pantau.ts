@@ -32,7 +32,7 @@ process.on('unhandledRejection', crash);
 const program = new Command()
   .name('pantau')
   .description('Pantau: social listening and sentiment for Indonesian regional governments (local runtime)')
-  .showHelpAfterError()
+  .showHelpAfterError('(npm run pantau -- --help for usage)')
   // Usage errors (bad option values, unknown options) exit 2 like every other user error; see the catch below.
   .exitOverride();
 

@@ -27,12 +27,25 @@ export const KeywordSchema = z
 export type Keyword = z.infer<typeof KeywordSchema>;
 
 /**
- * Cloud instance-metadata and link-local hosts (169.254.0.0/16, fe80::/10, the metadata names). A feed URL
- * pointing there would make the collect Lambda fetch its own credentials; loopback stays allowed for
- * local test servers.
+ * Cloud instance-metadata and link-local hosts (169.254.0.0/16, fe80::/10, the metadata names), also
+ * written as IPv4-mapped (`::ffff:169.254.169.254`) or NAT64 (`64:ff9b::a9fe:a9fe`) IPv6 addresses or
+ * with a trailing dot. A feed URL pointing there would make the collect function fetch its own
+ * credentials. This guards against config mistakes; it is not a sandbox: names are not resolved, so a
+ * DNS name pointing at 169.254.x.x passes (the regency config is written by the operator). Loopback stays
+ * allowed for local test servers.
  */
-function isMetadataHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+export function isMetadataHost(hostname: string): boolean {
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  // WHATWG URL parsing already turns decimal, hex and octal IPv4 forms into dotted decimal and compresses
+  // IPv6, so `::ffff:169.254.169.254` arrives as `::ffff:a9fe:a9fe`.
+  const embedded = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (embedded) {
+    const hi = Number.parseInt(embedded[1]!, 16);
+    return hi >> 8 === 169 && (hi & 0xff) === 254;
+  }
   return (
     /^169\.254\.\d{1,3}\.\d{1,3}$/.test(h) ||
     /^fe[89ab][0-9a-f]:/.test(h) ||

@@ -396,9 +396,14 @@ export function safeUrl(url: string): string {
 }
 
 function fmtDate(date: string, timeZone: string): string {
-  return `${new Intl.DateTimeFormat('id-ID', { dateStyle: 'full', timeZone: 'UTC' }).format(
-    new Date(`${date}T00:00:00Z`),
-  )} (${zoneName(timeZone)})`;
+  // Not `dateStyle: 'full'`: ICU pads the day ("01 Desember"), where Indonesian writes "1 Desember".
+  return `${new Intl.DateTimeFormat('id-ID', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${date}T00:00:00Z`))} (${zoneName(timeZone)})`;
 }
 
 function zoneName(timeZone: string): string {

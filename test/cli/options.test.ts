@@ -29,7 +29,7 @@ describe('parseDigestDate (--date)', () => {
       expect(() => parseDigestDate(day, noon)).toThrow(/from 2000-01-01 to 2026-12-01/);
     for (const day of ['2026-12-02', '2099-01-01', '9999-12-31'])
       expect(() => parseDigestDate(day, noon)).toThrow(InvalidArgumentError);
-    expect(() => parseDigestDate('2026-02-30', noon)).toThrow(/yyyy-mm-dd/);
+    expect(() => parseDigestDate('2026-02-30', noon)).toThrow(/no day 2026-02-30 in the calendar/);
     expect(() => parseDigestDate('26-11-30', noon)).toThrow(/yyyy-mm-dd/);
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseRegencyConfig } from '#shared/domain/config.ts';
+import { ConfigError, isMetadataHost, parseRegencyConfig } from '#shared/domain/config.ts';
 
 const base = JSON.parse(readFileSync('config/majalengka.json', 'utf8'));
 
@@ -56,6 +56,12 @@ describe('parseRegencyConfig', () => {
       'http://169.254.169.254/latest/meta-data/',
       'http://[fe80::1]/feed',
       'http://metadata.google.internal/x',
+      'http://metadata.google.internal./x',
+      'http://instance-data./x',
+      'http://[::ffff:169.254.169.254]/latest/',
+      'http://[0:0:0:0:0:ffff:169.254.169.254]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://2852039166/',
     ]) {
       expect(issuesOf({ ...base, sources: [{ id: 'rss-x', kind: 'rss', url }] })).toContain(
         'sources.0.url: must not point at a link-local or instance-metadata address',
@@ -75,6 +81,9 @@ describe('parseRegencyConfig', () => {
         'x.json',
       ),
     ).not.toThrow();
+    // An IPv4-mapped address outside 169.254/16 is an ordinary address.
+    expect(isMetadataHost('[::ffff:a9ff:1]')).toBe(false);
+    expect(isMetadataHost('[::ffff:a9fe:1]')).toBe(true);
   });
 
   it('refuses duplicate ids, unknown or self requires, and requires cycles', () => {

@@ -346,3 +346,17 @@ describe('digest Markdown under a CommonMark + GFM parser', () => {
     expect(text).toContain('ditangani oleh <script>x</script>');
   });
 });
+
+describe('digest date in the title', () => {
+  it('writes a single-digit day without a leading zero, as Indonesian does', () => {
+    const d = buildDigest(
+      input({
+        date: '2026-12-01',
+        range: { start: '2026-11-30T17:00:00.000Z', end: '2026-12-01T17:00:00.000Z' },
+      }),
+    );
+    expect(renderDigestMarkdown(d).split('\n')[0]).toBe(
+      '# Ringkasan Harian Pantau — Kabupaten Majalengka, Selasa, 1 Desember 2026 (WIB)',
+    );
+  });
+});
