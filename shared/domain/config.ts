@@ -290,13 +290,71 @@ export class ConfigError extends Error {
 export function parseRegencyConfig(input: unknown, file = '<config>'): RegencyConfig {
   const result = RegencyConfigSchema.safeParse(input);
   if (!result.success) {
-    throw new ConfigError(
-      file,
-      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      { cause: result.error },
-    );
+    // Cross-field problems are reported too, from the raw input, so one round of fixes is enough.
+    const fieldIssues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    const seen = new Set(fieldIssues.map((i) => `${i.path}|${i.message}`));
+    const extra = crossFieldProblems(looseView(input)).filter((p) => !seen.has(`${p.path}|${p.message}`));
+    throw new ConfigError(file, [...fieldIssues, ...extra], { cause: result.error });
   }
-  const config = result.data;
+  const problems = crossFieldProblems(result.data);
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return result.data;
+}
+
+/** The fields the cross-field checks read; a parsed config has this shape, and so does {@link looseView}. */
+interface CrossFieldView {
+  readonly keywords: readonly { readonly id: string; readonly requires: readonly string[] }[];
+  readonly topics: readonly { readonly id: string }[];
+  readonly sources: readonly {
+    readonly id: string;
+    readonly kind: string;
+    readonly keywords: readonly string[];
+    readonly query?: string | undefined;
+    readonly channelIds?: readonly string[];
+  }[];
+}
+
+/**
+ * Best-effort view of a config that failed field validation: entries without a string id are left out,
+ * missing lists read as empty, so the checks across fields can still name what they see.
+ */
+function looseView(input: unknown): CrossFieldView {
+  const record = (v: unknown): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
+  const withId = (v: unknown): (Record<string, unknown> & { id: string }) | undefined => {
+    const r = record(v);
+    return typeof r['id'] === 'string' ? { ...r, id: r['id'] } : undefined;
+  };
+  const root = record(input);
+  return {
+    keywords: list(root['keywords']).flatMap((k) => {
+      const r = withId(k);
+      return r ? [{ id: r.id, requires: strings(r['requires']) }] : [];
+    }),
+    topics: list(root['topics']).flatMap((t) => {
+      const r = withId(t);
+      return r ? [{ id: r.id }] : [];
+    }),
+    sources: list(root['sources']).flatMap((src) => {
+      const r = withId(src);
+      if (!r) return [];
+      return [
+        {
+          id: r.id,
+          kind: typeof r['kind'] === 'string' ? r['kind'] : '',
+          keywords: strings(r['keywords']),
+          ...(typeof r['query'] === 'string' ? { query: r['query'] } : {}),
+          channelIds: strings(r['channelIds']),
+        },
+      ];
+    }),
+  };
+}
+
+/** Duplicate ids, unknown or cyclic keyword references, and a YouTube source with nothing to watch. */
+function crossFieldProblems(config: CrossFieldView): { path: string; message: string }[] {
   const ids = new Set(config.keywords.map((k) => k.id));
   const problems: { path: string; message: string }[] = [];
   const seenKeywords = new Set<string>();
@@ -332,15 +390,13 @@ export function parseRegencyConfig(input: unknown, file = '<config>'): RegencyCo
       if (!ids.has(k))
         problems.push({ path: `sources.${i}.keywords.${j}`, message: `unknown keyword id '${k}'` });
     });
-    if (s.kind === 'youtube' && s.query === undefined && s.channelIds.length === 0)
+    if (s.kind === 'youtube' && s.query === undefined && (s.channelIds ?? []).length === 0)
       problems.push({ path: `sources.${i}`, message: 'a youtube source needs a query or channelIds' });
   });
-  if (problems.length > 0) throw new ConfigError(file, problems);
-  return config;
+  return problems;
 }
 
-/** A cycle in `requires` (such keywords could never match), as ids, or undefined. */
-function requiresCycle(keywords: readonly Keyword[]): string[] | undefined {
+function requiresCycle(keywords: CrossFieldView['keywords']): string[] | undefined {
   const requires = new Map(keywords.map((k) => [k.id, k.requires.filter((r) => r !== k.id)]));
   const state = new Map<string, 'visiting' | 'done'>();
   const path: string[] = [];

@@ -86,6 +86,20 @@ describe('parseRegencyConfig', () => {
     expect(isMetadataHost('[::ffff:a9fe:1]')).toBe(true);
   });
 
+  it('names field problems and cross-field problems in one report, so one round of fixes is enough', () => {
+    const issues = issuesOf({
+      ...base,
+      timeZone: 'Asia/Majalengka',
+      sources: [
+        { id: 'rss-a', kind: 'rss', url: 'https://a.example.id/feed' },
+        { id: 'rss-a', kind: 'rss', url: 'https://b.example.id/feed', keywords: ['tidak-ada'] },
+      ],
+    });
+    expect(issues).toContain('timeZone: not a valid IANA time zone');
+    expect(issues).toContain("sources.1.id: duplicate source id 'rss-a'");
+    expect(issues).toContain("sources.1.keywords.0: unknown keyword id 'tidak-ada'");
+  });
+
   it('refuses duplicate ids, unknown or self requires, and requires cycles', () => {
     const kw = (id: string, requires: string[] = []) => ({ id, label: id, terms: [`${id}-kata`], requires });
     expect(issuesOf({ ...base, keywords: [kw('a'), kw('a')] })).toContain(
