@@ -12,10 +12,10 @@
 import type { z } from 'zod';
 import type { GoogleNewsSourceSchema } from '#shared/domain/config.ts';
 import { outletDomain } from '#shared/domain/story.ts';
-import type { FetchContext, MentionSource } from '#shared/ports/mention-source.ts';
+import type { FetchContext, MentionSource, SourceItem } from '#shared/ports/mention-source.ts';
 import type { FeedEntry } from './feed.ts';
 import { toSourceItem } from './feed.ts';
-import { type FeedFetchResult, type FeedSourceDeps, type NewsSourceItem, pollFeed } from './rss.ts';
+import { type FeedFetchResult, type FeedSourceDeps, pollFeed } from './rss.ts';
 
 /** A parsed `google-news` source config. */
 export type GoogleNewsSourceConfig = z.infer<typeof GoogleNewsSourceSchema>;
@@ -91,7 +91,7 @@ export interface GoogleNewsSourceDeps extends FeedSourceDeps {
   readonly baseUrl?: string;
 }
 
-function toItem(entry: FeedEntry, lang: string): NewsSourceItem {
+function toItem(entry: FeedEntry, lang: string): SourceItem {
   const { title: headline, ...rest } = toSourceItem(entry);
   const split: { title?: string; outlet?: string } =
     headline === undefined ? {} : splitTitleOutlet(headline, entry.feedSource?.name);

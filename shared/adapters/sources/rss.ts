@@ -21,16 +21,13 @@ import { decodeValidatorsToken, encodeValidatorsToken, type HttpClient } from '.
 /** A parsed `rss` source config. */
 export type RssSourceConfig = z.infer<typeof RssSourceSchema>;
 
-/** A feed item; feed adapters always fill `outletDomain` when the link (or `<source url>`) has a host. */
-export type NewsSourceItem = SourceItem;
-
 /**
  * What feed sources return: the port's result, always with `cursor` — `{ token }` holding the HTTP
  * validators for the next conditional GET, or `{}` when the server sent none (so a stale token is
  * dropped). Persist it only after the items were handed on, like `lastSeenAt`.
  */
 export interface FeedFetchResult extends SourceFetchResult {
-  readonly items: readonly NewsSourceItem[];
+  readonly items: readonly SourceItem[];
   readonly cursor: SourceCursor;
   /** Charset used to decode the body and where it came from (health reporting). */
   readonly charset?: { readonly name: string; readonly source: string };
@@ -53,7 +50,7 @@ export interface FeedSourceDeps {
 export async function pollFeed(
   deps: FeedSourceDeps,
   request: { sourceId: string; url: string; defaultLang?: string; context: FetchContext },
-  mapEntry: (entry: FeedEntry) => NewsSourceItem,
+  mapEntry: (entry: FeedEntry) => SourceItem,
 ): Promise<FeedFetchResult> {
   const { sourceId, url, context } = request;
   const validators = decodeValidatorsToken(context.cursor?.token);
