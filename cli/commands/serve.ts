@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type ApiHandlerDeps, createHandler } from '#functions/api/app.ts';
+import { type ApiHandlerDeps, createHandler, MAX_BODY_BYTES } from '#functions/api/app.ts';
 import type { ApiEvent, ApiResult } from '#functions/api/http.ts';
 import { corsHeaders } from '#functions/api/http.ts';
 import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
@@ -53,8 +53,8 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** Largest request body the local server reads, bytes. */
-const MAX_REQUEST_BYTES = 1_048_576;
+/** Largest request body the local server reads, bytes: the API's own limit, so both answer the same 413. */
+const MAX_REQUEST_BYTES = MAX_BODY_BYTES;
 
 export interface LocalApiServerOptions {
   readonly deps: Omit<ApiHandlerDeps, 'cors'>;

@@ -108,6 +108,21 @@ describe('pantau serve: API over HTTP', () => {
     expect(await ok.json()).toMatchObject({ label: { by: 'humas-ana', label: 'NEUTRAL' } });
   });
 
+  it('answers one 413 with the API limit for a small and a very large body alike', async () => {
+    const id = scoredMention(0).id;
+    const put = (bytes: number) =>
+      fetch(`${server.url}/v1/mentions/${id}/label`, {
+        method: 'PUT',
+        headers: { 'x-api-key': analyst, 'content-type': 'application/json' },
+        body: JSON.stringify({ label: 'NEUTRAL', note: 'x'.repeat(bytes) }),
+      });
+    for (const bytes of [20_000, 5_000_000]) {
+      const response = await put(bytes);
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as { error: string }).error).toBe('body larger than 16384 bytes');
+    }
+  });
+
   it('joins repeated query parameters with commas, as API Gateway does', async () => {
     const result = await get('/v1/mentions?from=2026-11-29&sentiment=NEGATIVE&sentiment=MIXED', {
       'x-api-key': reader,
