@@ -93,3 +93,21 @@ export function parseNote(value: string): string {
   }
   return parsed.data;
 }
+
+/** Longest quoted value echoed back in a usage error, in UTF-16 code units. */
+export const MAX_ECHOED_VALUE = 60;
+
+/**
+ * Shorten every single-quoted value in a usage error to {@link MAX_ECHOED_VALUE} code units plus `…` and
+ * its length, so a mistaken 100 KB argument is named, not printed. Never throws.
+ * @param message - Commander's error message, e.g. `error: option '--note <text>' argument '…' is invalid.`
+ */
+export function shortenQuotedValues(message: string): string {
+  return message.replace(/'([^'\n]*)'/g, (whole, value: string) =>
+    value.length > MAX_ECHOED_VALUE
+      ? `'${Array.from(value.slice(0, MAX_ECHOED_VALUE))
+          .join('')
+          .replace(/[\uD800-\uDBFF]$/, '')}…' (${value.length.toLocaleString('en')} characters)`
+      : whole,
+  );
+}

@@ -11,7 +11,14 @@ import { normalizeText } from '#shared/domain/text.ts';
 import { cliErrorReport } from './errors.ts';
 import { loadConfigFile, runLocal } from './local-runtime.ts';
 import { cliLog } from './log.ts';
-import { parseDigestDate, parseIsoDate, parseNote, parsePort, parseTimeoutMs } from './options.ts';
+import {
+  parseDigestDate,
+  parseIsoDate,
+  parseNote,
+  parsePort,
+  parseTimeoutMs,
+  shortenQuotedValues,
+} from './options.ts';
 import { formatSummary, plural } from './summary.ts';
 
 const DEFAULT_CONFIG = 'config/majalengka.json';
@@ -33,6 +40,8 @@ const program = new Command()
   .name('pantau')
   .description('Pantau: social listening and sentiment for Indonesian regional governments (local runtime)')
   .showHelpAfterError('(npm run pantau -- --help for usage)')
+  // Commander quotes the offending value whole; a 100 KB note would flood the terminal.
+  .configureOutput({ outputError: (message, write) => write(shortenQuotedValues(message)) })
   // Usage errors (bad option values, unknown options) exit 2 like every other user error; see the catch below.
   .exitOverride();
 

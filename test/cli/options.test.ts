@@ -8,6 +8,7 @@ import {
   parseNote,
   parsePort,
   parseTimeoutMs,
+  shortenQuotedValues,
 } from '../../cli/options.ts';
 
 describe('parseDigestDate (--date)', () => {
@@ -67,5 +68,22 @@ describe('parseNote (label --note)', () => {
 
   it('cleans the note as the API does (white space collapsed, trimmed)', () => {
     expect(parseNote('  bukan\tkeluhan \n warga ')).toBe('bukan keluhan warga');
+  });
+});
+
+describe('shortenQuotedValues (usage errors)', () => {
+  it('names a long value by its first 60 characters and its length instead of echoing it', () => {
+    const value = 'x'.repeat(2_500);
+    const out = shortenQuotedValues(`error: option '--note <text>' argument '${value}' is invalid.`);
+    expect(out).toBe(
+      `error: option '--note <text>' argument '${'x'.repeat(60)}…' (2,500 characters) is invalid.`,
+    );
+  });
+
+  it('leaves short values alone and never splits a surrogate pair', () => {
+    const short = "error: option '--port <n>' argument 'abc' is invalid.";
+    expect(shortenQuotedValues(short)).toBe(short);
+    const emoji = `'${'a'.repeat(59)}😀${'b'.repeat(10)}'`;
+    expect(shortenQuotedValues(emoji)).toBe(`'${'a'.repeat(59)}…' (71 characters)`);
   });
 });
