@@ -19,7 +19,8 @@
  * Statistics and their sources: `docs/spikes.md`.
  */
 import { z } from 'zod';
-import { logBetaBinomialUpperTail, logGamma, logNegBinUpperTail } from './stats.ts';
+import { type ShareCusumSlice, shareCusumLlr, shareCusumSlice, shareCusumThreshold } from './share-cusum.ts';
+import { logBetaBinomialUpperTail, logNegBinUpperTail } from './stats.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -104,11 +105,19 @@ export const DetectorParamsSchema = z.object({
    */
   shareCusumShift: z.number().min(1),
   /**
-   * In-control average run length the share CUSUM is held to, ms: it alerts when its log likelihood ratio
-   * reaches h = ln(shareCusumArlMs / bucketMs), which keeps the mean time between false alarms of a
-   * stationary series at or above this (Lorden, _Ann. Math. Statist._ 42, 1971: ARL₀ ≥ e^h).
+   * In-control average run length the share CUSUM is held to, ms (the mean time between its false alarms on a
+   * stationary series). With `shareCusumThreshold: 'simulated'` the threshold h is the one at which the CUSUM
+   * has this run length at the series' own mean volume, baseline share and overdispersion (Monte Carlo table,
+   * `share-cusum.ts`); with `'lorden'` it is h = ln(shareCusumArlMs / bucketMs), which only bounds the run
+   * length from below (Lorden, _Ann. Math. Statist._ 42, 1971: ARL₀ ≥ e^h).
    */
   shareCusumArlMs: z.number().positive(),
+  /**
+   * How the share CUSUM's threshold is set from `shareCusumArlMs` (see there). `'lorden'` in every preset:
+   * the simulated threshold met its run length on average but not the false-alarm bar on every quiet run
+   * (docs/spikes.md, seventh round).
+   */
+  shareCusumThreshold: z.enum(['simulated', 'lorden']),
 });
 export type DetectorParams = z.infer<typeof DetectorParamsSchema>;
 
@@ -142,6 +151,7 @@ const BASE_PARAMS: DetectorParams = {
   slowLevelHalfLifeMs: 7 * DAY_MS,
   shareCusumShift: 3,
   shareCusumArlMs: WEEK_MS,
+  shareCusumThreshold: 'lorden',
 };
 
 const PRESETS: Record<Sensitivity, Partial<DetectorParams>> = {
@@ -173,7 +183,9 @@ export class DetectorInputError extends Error {
  * Detector settings for a sensitivity preset, with overrides merged on top.
  * `rendah` alerts on p < 1e-6 with ratio ≥ 2 and a 24 h cooldown; `sedang` on p < 1e-4, ratio ≥ 1.5, 12 h;
  * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days). The share CUSUM's
- * in-control run length is 4 weeks / 1 week / 3.5 days. Defaults assume hourly buckets in Asia/Jakarta (UTC+7).
+ * in-control run length is at least 4 weeks / 1 week / 3.5 days (Lorden's bound; the simulated threshold of
+ * `shareCusumThreshold: 'simulated'` was measured and not adopted: docs/spikes.md, seventh round). Defaults
+ * assume hourly buckets in Asia/Jakarta (UTC+7).
  * @throws DetectorInputError when the merged settings fail {@link DetectorParamsSchema}.
  */
 export function detectorParams(
@@ -454,8 +466,8 @@ interface Derived {
   shareKeep: number;
   rarityTarget: number;
   aSlow: number;
-  /** The share CUSUM's threshold h = ln(shareCusumArlMs / bucketMs), natural log units. */
-  shareCusumH: number;
+  /** The share CUSUM's threshold table at this ARL₀ (no table: Lorden's h = ln(shareCusumArlMs / bucketMs)). */
+  shareCusum: ShareCusumSlice;
 }
 
 const DERIVED = new WeakMap<DetectorParams, Derived>();
@@ -475,7 +487,10 @@ function derivedOf(params: DetectorParams): Derived {
       shareKeep: 2 ** (-params.bucketMs / params.shareHalfLifeMs),
       rarityTarget: Math.log10(Math.max(2, params.rarityMs / params.bucketMs)),
       aSlow: decay(params.slowLevelHalfLifeMs, params.bucketMs),
-      shareCusumH: Math.log(Math.max(2, params.shareCusumArlMs / params.bucketMs)),
+      shareCusum:
+        params.shareCusumThreshold === 'simulated'
+          ? shareCusumSlice(params.shareCusumArlMs / params.bucketMs, params.shareCusumShift)
+          : { lorden: Math.log(Math.max(2, params.shareCusumArlMs / params.bucketMs)), values: null },
     };
     DERIVED.set(params, d);
   }
@@ -920,9 +935,11 @@ function resetShareCusumRun(c: SeriesState['shareCusum']): void {
  * this is the Bernoulli CUSUM of Steiner, Cook, Farewell & Treasure (_Biostatistics_ 1, 2000), x·ln R −
  * n·ln(1 − p0 + R·p0); the CUSUM is the optimal detector of a known shift (Moustakides 1986; for Bernoulli
  * data, Reynolds & Stoumbos, _J. Qual. Technol._ 31, 1999). An empty bucket adds 0. It alerts (kind
- * `share`, window = the run since the statistic left 0) when the statistic reaches h = ln(ARL₀ in buckets),
- * which holds the in-control mean time between false alarms at ARL₀ or more (Lorden 1971), subject to the
- * share guards, the share cooldown and escalation; it then restarts, as it does after a share-test alert.
+ * `share`, window = the run since the statistic left 0) when the statistic reaches h: with `shareCusumThreshold`
+ * `'simulated'`, the h at which the in-control CUSUM has a run length of ARL₀ at the series' mean volume (its
+ * deseasonalised level), p0 and ρ (Monte Carlo table, {@link shareCusumThreshold}; never above Lorden's
+ * ln ARL₀); with `'lorden'`, h = ln(ARL₀ in buckets), which holds the run length at ARL₀ or more (Lorden 1971);
+ * subject to the share guards, the share cooldown and escalation; it then restarts, as it does after a share-test alert.
  * Its alert freezes the share baseline like the share test's. Surprise = statistic / ln 10.
  */
 function shareShift(
@@ -939,26 +956,7 @@ function shareShift(
   dv: Derived,
 ): { score: number; rawScore: number; alert: SpikeAlert | null } {
   const c = s.shareCusum;
-  let llr = 0;
-  if (total > 0) {
-    const kappa = 1 / rho - 1;
-    const r = params.shareCusumShift;
-    const p1 = (r * p0) / (1 - p0 + r * p0);
-    const a0 = p0 * kappa;
-    const b0 = kappa - a0;
-    const a1 = p1 * kappa;
-    const b1 = kappa - a1;
-    const other = total - negative;
-    llr =
-      logGamma(negative + a1) -
-      logGamma(a1) +
-      logGamma(other + b1) -
-      logGamma(b1) -
-      logGamma(negative + a0) +
-      logGamma(a0) -
-      logGamma(other + b0) +
-      logGamma(b0);
-  }
+  const llr = shareCusumLlr(total, negative, p0, rho, params.shareCusumShift);
   if (!warm || c.stat + llr <= 0) {
     resetShareCusumRun(c);
   } else {
@@ -968,7 +966,7 @@ function shareShift(
     c.total += total;
     c.buckets += 1;
   }
-  const h = dv.shareCusumH;
+  const h = shareCusumThreshold(dv.shareCusum, s.level, p0, rho);
   const surprise = c.stat / LN10;
   const rawScore = toScore(c.stat, h);
   const ratio = c.expected > 0 ? c.observed / c.expected : 0;

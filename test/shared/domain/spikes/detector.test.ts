@@ -12,6 +12,7 @@ import {
   stepSeries,
   stepSeriesInPlace,
 } from '#shared/domain/spikes/detector.ts';
+import { shareCusumLlr, shareCusumSlice, shareCusumThreshold } from '#shared/domain/spikes/share-cusum.ts';
 import { logBetaBinomialPmf } from '../../../../scripts/lib/spikes-share-bound.ts';
 
 const HOUR = 3_600_000;
@@ -276,6 +277,33 @@ describe('stepSeries', () => {
     expect(next.shareCusum.stat).toBeLessThan(3.324);
     expect(next.shareCusum).toMatchObject({ observed: 9, total: 36, buckets: 1 });
     expect(next.shareCusum.expected).toBeCloseTo(3.6, 6);
+  });
+
+  it("alerts the share CUSUM at the simulated threshold when asked, below Lorden's", () => {
+    const { state } = run(quiet(TWO_WEEKS, 8), sedang);
+    const s: SeriesState = {
+      ...state,
+      shareNeg: 1e11,
+      shareTot: 1e12,
+      rhoNum: 0.005e12,
+      rhoDen: 1e12,
+      shareCusum: { stat: 2, observed: 6, expected: 3.6, total: 36, buckets: 1 },
+      share: { ...state.share, lastAlertMs: null, activeSinceMs: null },
+    };
+    const t = START + TWO_WEEKS * HOUR;
+    const obs = { bucketStartMs: t, total: 36, negative: 9 };
+    const stat = 2 + shareCusumLlr(36, 9, 0.1, 0.005, 3);
+    const simulated = detectorParams('sedang', { shareCusumThreshold: 'simulated' });
+    const h = shareCusumThreshold(shareCusumSlice(168, 3), state.level, 0.1, 0.005);
+    // The run's statistic lies between the simulated h for one week and Lorden's ln 168 = 5.12.
+    expect(h).toBeLessThan(stat);
+    expect(stat).toBeLessThan(Math.log(168));
+    const lorden = stepSeries(s, obs, sedang).state;
+    expect(lorden.shareCusum.stat).toBeCloseTo(stat, 6);
+    expect(lorden.share.lastAlertMs).toBeNull();
+    const sim = stepSeries(s, obs, simulated).state;
+    expect(sim.share.lastAlertMs).toBe(t);
+    expect(sim.shareCusum.stat).toBe(0);
   });
 
   it('suppresses a repeat inside the cooldown but re-alerts when it got worse', () => {
