@@ -87,12 +87,26 @@ export function negativeShareBenchmark(
     }
   }
   const all = results.flatMap((r) => r.bursts);
+  const recallOf = (rs: CaseResult[]) => {
+    const b = rs.flatMap((r) => r.bursts);
+    return b.filter((x) => x.detected).length / b.length;
+  };
+  const lowCount = (m: number) =>
+    ['CRM', 'UPS'].flatMap((name) =>
+      baseShares.map((p) =>
+        recallOf(results.filter((r) => r.series.includes(name) && r.baseShare === p && r.multiplier === m)),
+      ),
+    );
   const ns = results.reduce((a, r) => a + r.stepNs * r.steps, 0) / results.reduce((a, r) => a + r.steps, 0);
   lines.push(
     '',
     `All: recall ${(all.filter((b) => b.detected).length / all.length).toFixed(3)} over ${all.length} bursts; ` +
       `max share FA/week on a quiet series ${Math.max(...results.map((r) => r.quietShareAlertsPerWeek)).toFixed(2)}; ` +
       `mean update ${(ns / 1000).toFixed(2)} µs.`,
+    `3× bursts: recall ${recallOf(results.filter((r) => r.multiplier === 3)).toFixed(3)}; low-count series (CRM, UPS) per ` +
+      `series × base share: 3× ${Math.round(100 * Math.min(...lowCount(3)))}–${Math.round(100 * Math.max(...lowCount(3)))} %, ` +
+      `5× ${Math.round(100 * Math.min(...lowCount(5)))}–${Math.round(100 * Math.max(...lowCount(5)))} %; ` +
+      `low-count recall ${recallOf(results.filter((r) => /CRM|UPS/.test(r.series) && r.multiplier === 3)).toFixed(3)} (3×).`,
   );
   return lines;
 }
@@ -149,8 +163,12 @@ function median(xs: number[]): number {
 }
 
 /** One detect tick over many synthetic series, timed: stepSeries, stepSeriesInPlace and the JSON round trip. */
-export function tickBenchmark(seriesCount = 1_000, ticks = 48): string[] {
-  const params = detectorParams('sedang');
+export function tickBenchmark(
+  seriesCount = 1_000,
+  ticks = 48,
+  overrides: Partial<DetectorParams> = {},
+): string[] {
+  const params = detectorParams('sedang', overrides);
   const u = seededRandom(42);
   const start = Date.UTC(2026, 0, 4, 17);
   const states: SeriesState[] = [];
@@ -217,8 +235,8 @@ export async function main(): Promise<void> {
     '',
   ];
   out.push('### Negative-share benchmark', '');
-  const byPreset: Record<string, CaseResult[]> = { sedang: [], tinggi: [] };
-  for (const preset of ['sedang', 'tinggi'] as const) {
+  const byPreset: Record<string, CaseResult[]> = { rendah: [], sedang: [], tinggi: [] };
+  for (const preset of ['rendah', 'sedang', 'tinggi'] as const) {
     out.push(...negativeShareBenchmark(preset, [0.1, 0.2], [3, 5], {}, byPreset[preset]), '');
   }
   out.push('### Oracle bound (likelihood-ratio test, p0 and burst known; ≤ 1 false alarm/week)', '');
