@@ -89,4 +89,23 @@ describe('detectLanguage and the source hint', () => {
     const plain = detectLanguage('jalan rusak parah di desa kami');
     expect(detectLanguage('\u202Ejalan rusak\u200B parah di desa kami\u2066')).toEqual(plain);
   });
+
+  it('keeps an Indonesian claim against Sundanese or Javanese trigrams unless a function word of theirs occurs', () => {
+    // Real Majalengka headlines that franc alone calls Sundanese / Javanese.
+    const headlines = [
+      'Longsor Timpa Dua Rumah Warga Di Majalengka',
+      'Warga Keluhkan Penolakan Pasien di RSUD Majalengka',
+      'Baru Diperbaiki, Aspal Jalan Jalur Alternatif Rusak Lagi',
+    ];
+    for (const headline of headlines) {
+      expect(['su', 'jv']).toContain(detectLanguage(headline).lang);
+      expect(detectLanguage(headline, 'id')).toMatchObject({ lang: 'id', route: 'embedded' });
+    }
+    // `teh`, `mah`, `teu`, `pisan` are Sundanese function words: the claim gives way.
+    expect(detectLanguage('Jalan teh ruksak pisan, pamarentah mah teu paduli ka warga', 'id').lang).toBe(
+      'su',
+    );
+    // `ora`, `karo`, `iku` are Javanese.
+    expect(detectLanguage('Dalane rusak banget, pemerintah ora peduli karo warga iku', 'id').lang).toBe('jv');
+  });
 });
