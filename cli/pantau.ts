@@ -93,9 +93,18 @@ program
   .description(
     'score text from stdin: one text per line, or JSON Lines with a "text" field; one JSON result per line',
   )
-  .action(async () => {
+  .addOption(
+    new Option(
+      '--genre <genre>',
+      'how to read the texts: news headlines/articles, general (reviews, posts), or auto by shape',
+    )
+      .choices(['auto', 'news', 'general'])
+      .default('auto'),
+  )
+  .action(async (opts: { genre: 'auto' | 'news' | 'general' }) => {
     const { classifyCommand } = await import('./commands/classify.ts');
-    const result = await classifyCommand(process.stdin, process.stdout);
+    const { loadEmbeddedModel } = await import('#shared/domain/sentiment/index.ts');
+    const result = await classifyCommand(process.stdin, process.stdout, loadEmbeddedModel(), opts.genre);
     if (result.errors > 0) {
       process.stderr.write(`${result.errors} of ${plural(result.lines, 'line')} could not be scored\n`);
       process.exitCode = 1;

@@ -22,9 +22,11 @@ import { type EmbeddedModel, embeddedModelFrom } from '#shared/domain/sentiment/
 import { type ClassificationReport, classificationReport } from '#shared/domain/sentiment/metrics.ts';
 import { decodeWeightFile, ModelFormatError, toDatasetClass } from '#shared/domain/sentiment/model.ts';
 import {
+  DEFAULT_HEADLINE_LABELS,
   type LabelledText,
   notInTraining,
   notNearDuplicated,
+  readHeadlines,
   readIndolem,
   readNusax,
   readSmsa,
@@ -32,7 +34,7 @@ import {
 } from './lib/sentiment-data.ts';
 import { createPeer, type PeerVerdict } from './lib/sentiment-peer.ts';
 
-const SHIPPED_MODEL = 'models/sentiment-id-2026.11.2.json';
+const SHIPPED_MODEL = 'models/sentiment-id-2026.11.3.json';
 const DEFAULT_DATA = '../shared/data';
 
 /** `--help` text. */
@@ -316,7 +318,30 @@ async function runEvaluation(
   const indolemFresh = indolem.filter((r) => indolemFreshIds.has(r.id));
   const nusaxJav = readNusax(sentimentDir, 'javanese', 'test');
 
-  const SETS = [
+  // Labelled Majalengka headlines (media-monitoring tonality; `scripts/data/…labels.jsonl`): the dev split
+  // fitted the news decision of 2026.11.3, the test split is held out. Texts come from the replay file.
+  const headlineTexts = join(values.data, 'replay', 'majalengka-real', 'mentions.jsonl');
+  const headlineSets: { key: string; title: string; rows: LabelledText[]; binary: boolean }[] = [];
+  if (existsSync(headlineTexts) && existsSync(DEFAULT_HEADLINE_LABELS)) {
+    const test = readHeadlines(DEFAULT_HEADLINE_LABELS, headlineTexts, 'test');
+    const dev = readHeadlines(DEFAULT_HEADLINE_LABELS, headlineTexts, 'dev');
+    headlineSets.push(
+      {
+        key: 'headlinesTest',
+        title: `Majalengka news headlines, held-out test split (${test.length}; out of domain, media-monitoring labels)`,
+        rows: test,
+        binary: false,
+      },
+      {
+        key: 'headlinesDev',
+        title: `Majalengka news headlines, dev split (${dev.length}; fitted the news decision, not a fair test)`,
+        rows: dev,
+        binary: false,
+      },
+    );
+  }
+
+  const SETS: readonly { key: string; title: string; rows: readonly LabelledText[]; binary: boolean }[] = [
     { key: 'smsa', title: 'SmSA test', rows: smsaTest, binary: false },
     { key: 'nusaxInd', title: 'NusaX-Indonesian test (all ids)', rows: nusaxInd, binary: false },
     {
@@ -339,7 +364,8 @@ async function runEvaluation(
       rows: nusaxJav,
       binary: false,
     },
-  ] as const;
+    ...headlineSets,
+  ];
 
   function round(x: number, digits = 4): number {
     const f = 10 ** digits;
@@ -357,7 +383,7 @@ async function runEvaluation(
     };
   }
 
-  type SetKey = (typeof SETS)[number]['key'];
+  type SetKey = string;
 
   async function evaluate(system: System): Promise<Record<SetKey, ReturnType<typeof summary>>> {
     const out = {} as Record<SetKey, ReturnType<typeof summary>>;
@@ -450,22 +476,32 @@ async function runEvaluation(
   const FRANC_MAP: Record<string, string> = { ind: 'id', zlm: 'id', sun: 'su', jav: 'jv', eng: 'en' };
   const routing: Record<
     string,
-    { pantau: number; francOnly: number; n: number; confusion: Record<string, number> }
+    {
+      pantau: number;
+      /** Accuracy when every text arrives with the claim `id`, as from a feed that claims Indonesian for all. */
+      claimedId: number;
+      francOnly: number;
+      n: number;
+      confusion: Record<string, number>;
+    }
   > = {};
   for (const language of ['indonesian', 'sundanese', 'english', 'javanese'] as const) {
     const rows = readNusax(sentimentDir, language, 'test');
     let ok = 0;
+    let claimedOk = 0;
     let francOk = 0;
     const confusion: Record<string, number> = {};
     for (const r of rows) {
       const d = detectLanguage(r.text);
       confusion[d.lang] = (confusion[d.lang] ?? 0) + 1;
       if (d.lang === r.lang) ok++;
+      if (detectLanguage(r.text, 'id').lang === r.lang) claimedOk++;
       const f = francAll(r.text, { only: FRANC_ONLY })[0]?.[0] ?? 'und';
       if (FRANC_MAP[f] === r.lang) francOk++;
     }
     routing[language] = {
       pantau: round(ok / rows.length),
+      claimedId: round(claimedOk / rows.length),
       francOnly: round(francOk / rows.length),
       n: rows.length,
       confusion,
@@ -475,13 +511,16 @@ async function runEvaluation(
   // --- Out of domain: Majalengka headlines (unlabelled) -----------------------------------------------
   const replayPath = join(values.data, 'replay', 'majalengka-real', 'mentions.jsonl');
   let majalengka: Record<string, number> | undefined;
+  let majalengkaRouted: Record<string, number> | undefined;
   if (existsSync(replayPath)) {
     majalengka = { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 };
+    majalengkaRouted = {};
     for (const line of readFileSync(replayPath, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const item = JSON.parse(line) as { title?: string; lang?: string };
       const text = item.title ?? '';
       const routed = detectLanguage(text, item.lang);
+      majalengkaRouted[routed.lang] = (majalengkaRouted[routed.lang] ?? 0) + 1;
       const label = pantauModel.classify(text, routed.lang).label;
       majalengka[label] = (majalengka[label] ?? 0) + 1;
     }
@@ -505,6 +544,7 @@ async function runEvaluation(
     },
     routing,
     majalengkaHeadlines: majalengka,
+    majalengkaHeadlinesRouted: majalengkaRouted,
     node: process.version,
   };
 
@@ -518,8 +558,8 @@ async function runEvaluation(
     );
     console.log('|---|---|---|---|---|---|');
     for (const set of SETS) {
-      const a = result.pantau[set.key];
-      const b = result.peer[set.key];
+      const a = pantauMetrics[set.key]!;
+      const b = peerMetrics[set.key]!;
       const per = (s: typeof a) =>
         Object.entries(s.f1)
           .map(([k, v]) => `${k.slice(0, 3)} ${pct(v)}`)
@@ -530,8 +570,8 @@ async function runEvaluation(
     }
     console.log('\nConfusion matrices (rows = gold, columns = predicted, order as labelled):\n');
     for (const set of SETS) {
-      const a = result.pantau[set.key];
-      const b = result.peer[set.key];
+      const a = pantauMetrics[set.key]!;
+      const b = peerMetrics[set.key]!;
       console.log(
         `- ${set.title} [${a.labels.join(', ')}]: Pantau ${JSON.stringify(a.confusion)}; peer ${JSON.stringify(b.confusion)}`,
       );
@@ -548,17 +588,17 @@ async function runEvaluation(
       `| peer | ${result.peer.docsPerSecond} | ${result.peer.loadMs} | ${result.peer.sizeBytes} (afinn_id.json) |`,
     );
     console.log(
-      '\n| NusaX test language | n | Pantau routing accuracy | franc only (ind/zlm/sun/jav/eng) | routed as |',
+      '\n| NusaX test language | n | Pantau routing accuracy | same, every text claimed `id` | franc only (ind/zlm/sun/jav/eng) | routed as (no claim) |',
     );
-    console.log('|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|');
     for (const [language, r] of Object.entries(routing)) {
       console.log(
-        `| ${language} | ${r.n} | ${pct(r.pantau)} | ${pct(r.francOnly)} | ${JSON.stringify(r.confusion)} |`,
+        `| ${language} | ${r.n} | ${pct(r.pantau)} | ${pct(r.claimedId)} | ${pct(r.francOnly)} | ${JSON.stringify(r.confusion)} |`,
       );
     }
     if (majalengka) {
       console.log(
-        `\nMajalengka headlines (110, unlabelled) — Pantau label distribution: ${JSON.stringify(majalengka)}`,
+        `\nMajalengka headlines (110, unlabelled, with their source's language claim) — Pantau label distribution: ${JSON.stringify(majalengka)}; routed as ${JSON.stringify(majalengkaRouted)}`,
       );
     }
     console.log(`\nNode ${process.version}; model file ${values.model}.`);

@@ -2,7 +2,8 @@
  * Train Pantau's embedded sentiment model and write `models/sentiment-id-<version>.json`.
  *
  *   npm run train:sentiment -- --data ../shared/data/sentiment [--feedback feedback.jsonl]
- *     [--version 2026.11.2] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
+ *     [--version 2026.11.3] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
+ *     [--headlines scripts/data/majalengka-headlines.labels.jsonl] [--headline-texts <replay.jsonl>] [--no-news]
  *     [--dry-run] [--force]
  *
  * Deterministic: the same data, options and seed give a byte-identical file. Exits 0 with a message
@@ -10,10 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATA_DIR, SentimentDataError } from './lib/sentiment-data.ts';
+import { DEFAULT_DATA_DIR, DEFAULT_HEADLINE_LABELS, SentimentDataError } from './lib/sentiment-data.ts';
 import {
   DEFAULT_INDOLEM_WEIGHT,
   DEFAULT_TRAIN_OPTIONS,
@@ -21,7 +22,7 @@ import {
   trainModel,
 } from './lib/sentiment-pipeline.ts';
 
-const DEFAULT_VERSION = '2026.11.2';
+const DEFAULT_VERSION = '2026.11.3';
 
 /** `--help` text. */
 export const TRAIN_HELP = `Usage: npm run train:sentiment -- [options]
@@ -36,6 +37,10 @@ Options:
   --seed <n>                integer 0..4294967295, default ${DEFAULT_TRAIN_OPTIONS.seed}
   --indolem-weight <w>      loss weight of IndoLEM train0, number >= 0 (0 leaves it out), default ${DEFAULT_INDOLEM_WEIGHT}
   --with-nusatranslation    add NusaTranslation-Sundanese train (leaks IndoLEM test; see docs/model-card.md)
+  --headlines <file>        labelled Majalengka headlines that fit the news decision (their dev split),
+                            default ${DEFAULT_HEADLINE_LABELS}
+  --headline-texts <file>   the headlines' texts, default <data>/../replay/majalengka-real/mentions.jsonl
+  --no-news                 no news decision (every text read by the general rules, as up to 2026.11.2)
   --out <dir>               output folder, default models
   --dry-run                 train and print the size and sha256, write nothing
   --force                   overwrite an existing version file
@@ -59,6 +64,8 @@ export interface TrainCli {
   indolemWeight: number;
   out: string;
   nusaTranslation: boolean;
+  /** Labelled headlines for the news decision, or undefined for `--no-news`. */
+  headlines: { labels: string; texts: string } | undefined;
   dryRun: boolean;
   force: boolean;
 }
@@ -71,6 +78,9 @@ const ARG_OPTIONS = {
   seed: { type: 'string', default: String(DEFAULT_TRAIN_OPTIONS.seed) },
   out: { type: 'string', default: 'models' },
   'with-nusatranslation': { type: 'boolean', default: false },
+  headlines: { type: 'string', default: DEFAULT_HEADLINE_LABELS },
+  'headline-texts': { type: 'string' },
+  'no-news': { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -107,11 +117,12 @@ export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
   if (!/^\d+$/.test(values.seed) || seed > 0xffff_ffff) {
     throw new TrainUsageError(`--seed must be an integer 0..4294967295, got ${values.seed}`);
   }
-  for (const name of ['data', 'feedback', 'out'] as const) {
+  for (const name of ['data', 'feedback', 'out', 'headlines', 'headline-texts'] as const) {
     if (values[name] === '') throw new TrainUsageError(`--${name} needs a path`);
   }
+  const data = values.data ?? DEFAULT_DATA_DIR;
   return {
-    data: values.data ?? DEFAULT_DATA_DIR,
+    data,
     dataGiven: values.data !== undefined,
     feedback: values.feedback,
     version: values.version,
@@ -119,6 +130,13 @@ export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
     indolemWeight,
     out: values.out,
     nusaTranslation: values['with-nusatranslation'],
+    headlines: values['no-news']
+      ? undefined
+      : {
+          labels: values.headlines,
+          texts:
+            values['headline-texts'] ?? join(dirname(data), 'replay', 'majalengka-real', 'mentions.jsonl'),
+        },
     dryRun: values['dry-run'],
     force: values.force,
   };
@@ -152,6 +170,14 @@ function train(args: readonly string[]): void {
   if (cli.feedback !== undefined && !existsSync(cli.feedback)) {
     throw new TrainUsageError(`--feedback ${cli.feedback}: no such file`);
   }
+  if (cli.headlines !== undefined) {
+    for (const [flag, path] of [
+      ['--headlines', cli.headlines.labels],
+      ['--headline-texts', cli.headlines.texts],
+    ] as const) {
+      if (!existsSync(path)) throw new TrainUsageError(`${flag} ${path}: no such file (or --no-news)`);
+    }
+  }
   const target = join(cli.out, `sentiment-id-${cli.version}.json`);
   if (!cli.dryRun && existsSync(target) && !cli.force) {
     throw new TrainUsageError(`${target} exists; versions are immutable (use a new --version, or --force)`);
@@ -161,6 +187,7 @@ function train(args: readonly string[]): void {
     feedback: cli.feedback,
     nusaTranslation: cli.nusaTranslation,
     indolemWeight: cli.indolemWeight,
+    headlines: cli.headlines,
   });
   const options = { ...DEFAULT_TRAIN_OPTIONS, seed: cli.seed };
   console.log(`train:sentiment: ${data.train.length} training texts`, data.counts);

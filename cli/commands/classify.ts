@@ -1,9 +1,12 @@
 /**
  * `pantau classify`: score texts with the embedded model from a stream, one result per line.
  *
- * Input: one text per line, or JSON Lines objects with a `text` field (and an optional `lang` hint).
- * A line is read as JSON only when it starts with `{`. Output: one JSON object per input line,
- * `{"line","label","scores","lang","route","model","modelVersion"}`, or `{"error","line"}` for a bad line.
+ * Input: one text per line, or JSON Lines objects with a `text` field (and an optional `lang` hint and
+ * `genre`: `auto`, `news` or `general`, overriding `--genre`). A line is read as JSON only when it starts
+ * with `{`. Output: one JSON object per input line,
+ * `{"line","label","scores","lang","route","genre","model","modelVersion"}`, or `{"error","line"}` for a
+ * bad line. `genre` is the reading applied: `news` (media-monitoring convention, for news headlines and
+ * articles) or `general` (reviews and posts); under `auto` a Title Case headline is read as news.
  * Empty lines are skipped (not counted). Texts routed to Comprehend are still scored by the embedded
  * model here (the CLI works offline); `route` says where the pipeline would send them.
  *
@@ -17,12 +20,19 @@
 import { z } from 'zod';
 import { detectLanguage } from '#shared/domain/language.ts';
 import { MAX_TEXT_LENGTH } from '#shared/domain/mention.ts';
-import { type EmbeddedModel, loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
+import {
+  type EmbeddedModel,
+  loadEmbeddedModel,
+  TEXT_GENRES,
+  type TextGenre,
+} from '#shared/domain/sentiment/index.ts';
+import { headlineShaped } from '#shared/domain/sentiment/text.ts';
 import { truncateText } from '#shared/domain/text.ts';
 
 const JsonLineSchema = z.object({
   text: z.string(),
   lang: z.string().max(35).optional(),
+  genre: z.enum(TEXT_GENRES).optional(),
 });
 
 /** Above this share of control/replacement characters (of all code points) a line is binary. */
@@ -36,6 +46,8 @@ export interface ClassifyResult {
   scores: { Positive: number; Negative: number; Neutral: number; Mixed: number };
   lang: string;
   route: 'embedded' | 'comprehend';
+  /** The reading applied: `news` or `general` (see the module comment). */
+  genre: 'news' | 'general';
   model: string;
   modelVersion: string;
 }
@@ -120,12 +132,14 @@ async function* rawLines(input: NodeJS.ReadableStream): AsyncGenerator<Uint8Arra
  * @param input - Byte stream (UTF-8 expected), e.g. `process.stdin`; string chunks are read as UTF-8.
  * @param output - Destination, e.g. `process.stdout`; back-pressure is respected.
  * @param model - Scorer. @default the shipped embedded model
+ * @param genre - Reading for lines that do not give one. @default 'auto'
  * @returns Non-empty lines read, how many produced an error object, and how many texts were cut.
  */
 export async function classifyCommand(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
   model: EmbeddedModel = loadEmbeddedModel(),
+  genre: TextGenre = 'auto',
 ): Promise<ClassifyCounts> {
   let lines = 0;
   let errors = 0;
@@ -140,17 +154,19 @@ export async function classifyCommand(
       lines++;
       const parsed = line.startsWith('{')
         ? JsonLineSchema.parse(JSON.parse(line))
-        : { text: line, lang: undefined };
+        : { text: line, lang: undefined, genre: undefined };
       const text = truncateText(parsed.text, MAX_TEXT_LENGTH);
       if (text.length < parsed.text.length) cut++;
       const routed = detectLanguage(text, parsed.lang);
-      const sentiment = model.classify(text, routed.lang);
+      const asked = parsed.genre ?? genre;
+      const sentiment = model.classify(text, routed.lang, asked);
       const result: ClassifyResult = {
         line: lineNumber,
         label: sentiment.label,
         scores: sentiment.scores,
         lang: routed.lang,
         route: routed.route,
+        genre: asked === 'auto' ? (headlineShaped(text) ? 'news' : 'general') : asked,
         model: sentiment.model,
         modelVersion: sentiment.modelVersion,
       };

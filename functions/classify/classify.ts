@@ -11,7 +11,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { LanguageDecision } from '#shared/domain/language.ts';
-import { type Mention, MentionSchema, type ScoredMention, type Sentiment } from '#shared/domain/mention.ts';
+import {
+  type Mention,
+  MentionSchema,
+  type ScoredMention,
+  type Sentiment,
+  type SourceKind,
+} from '#shared/domain/mention.ts';
+import type { TextGenre } from '#shared/domain/sentiment/model.ts';
 import { RejectedWriteError, TransientError } from '#shared/errors.ts';
 import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -70,6 +77,19 @@ export function scoringText(mention: Pick<Mention, 'title' | 'text'>): string {
   return `${title}. ${mention.text}`;
 }
 
+/** Source kinds whose items are news articles (headline + summary), read with the model's news decision. */
+const NEWS_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set(['rss', 'google-news']);
+
+/**
+ * How the embedded model reads a mention: `news` for items of news feeds (RSS/Atom, Google News), whose
+ * text is a headline plus a summary in sentence case, so the headline shape alone would not show it;
+ * `auto` for everything else (social posts; replay, which may hold either), where a Title Case headline
+ * is still read as news. Why news is read differently: `docs/model-card.md`, "News headlines".
+ */
+export function textGenre(mention: Pick<Mention, 'sourceKind'>): TextGenre {
+  return NEWS_SOURCE_KINDS.has(mention.sourceKind) ? 'news' : 'auto';
+}
+
 /**
  * Classify and store one batch; returns the SQS partial batch response.
  * @param options.remainingTimeMs the Lambda's remaining time (Comprehend retries stop before it runs out).
@@ -89,7 +109,12 @@ export async function classifyRecords(
     const text = scoringText(p.mention);
     const decision = deps.detectLanguage(text, p.mention.lang);
     routes.set(p.mention.id, decision);
-    const doc = { id: p.mention.id, text, lang: decision.lang };
+    const doc: SentimentDocument = {
+      id: p.mention.id,
+      text,
+      lang: decision.lang,
+      genre: textGenre(p.mention),
+    };
     (decision.route === 'comprehend' && deps.comprehend ? toComprehend : toEmbedded).push(doc);
   }
 

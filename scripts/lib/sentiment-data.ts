@@ -5,8 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { detectLanguage } from '#shared/domain/language.ts';
+import { mentionId } from '#shared/domain/mention.ts';
 import type { SentimentClass } from '#shared/domain/sentiment/model.ts';
 import type { TrainingExample } from '#shared/domain/sentiment/train.ts';
+import { canonicalUrl } from '#shared/domain/url.ts';
 
 /** A data file is missing or malformed. */
 export class SentimentDataError extends Error {
@@ -265,4 +268,74 @@ export function notInTraining(
   const keep = notNearDuplicated(candidates, training);
   for (const r of candidates) if (urlsOf(r.text).some((u) => urls.has(u))) keep.delete(r.id);
   return keep;
+}
+
+/** Labels of the Majalengka headlines, kept in the repo (ids only; the texts stay in `../shared/data`). */
+export const DEFAULT_HEADLINE_LABELS = 'scripts/data/majalengka-headlines.labels.jsonl';
+/** The headline texts: the replay file of real Majalengka mentions, beside the sentiment folder. */
+export const DEFAULT_HEADLINE_TEXTS = '../shared/data/replay/majalengka-real/mentions.jsonl';
+
+const HeadlineLabelSchema = z.strictObject({
+  /** Mention id: SHA-256 prefix of the canonical URL (`mentionId(canonicalUrl(url))`). */
+  id: z.string().regex(/^[0-9a-f]{32}$/),
+  label: z.enum(['negative', 'neutral', 'positive']),
+  confidence: z.enum(['clear', 'borderline']),
+  /** `dev` fits the news decision; `test` is only reported. Fixed by the id's first hex digit (< 8 → dev). */
+  split: z.enum(['dev', 'test']),
+});
+
+const HeadlineTextSchema = z.object({ url: z.string(), title: z.string(), lang: z.string().optional() });
+
+/**
+ * The labelled Majalengka headlines of one split: labels from `labelsPath` (one JSON object per line,
+ * `{id, label, confidence, split}`), texts (`title`) and the source's language claim from the replay file,
+ * joined by mention id. `lang` is routed by `detectLanguage(title, claim)`, as the pipeline does.
+ * Labels: media-monitoring tonality, by a labeller who saw neither the model nor its outputs (guidelines
+ * in `docs/model-card.md`).
+ *
+ * @throws SentimentDataError when a file is missing, a line is malformed, or a label has no text.
+ */
+export function readHeadlines(
+  labelsPath: string,
+  textsPath: string,
+  split: 'dev' | 'test' | 'all',
+): (LabelledText & { confidence: 'clear' | 'borderline' })[] {
+  for (const path of [labelsPath, textsPath])
+    if (!existsSync(path)) throw new SentimentDataError(`${path}: not found`);
+  const texts = new Map<string, { title: string; lang: string | undefined }>();
+  readFileSync(textsPath, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      const parsed = HeadlineTextSchema.safeParse(safeJson(line));
+      if (!parsed.success)
+        throw new SentimentDataError(`${textsPath}:${i + 1}: not a replay line with url and title`);
+      texts.set(mentionId(canonicalUrl(parsed.data.url)), {
+        title: parsed.data.title,
+        lang: parsed.data.lang,
+      });
+    });
+  const out: (LabelledText & { confidence: 'clear' | 'borderline' })[] = [];
+  readFileSync(labelsPath, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      const parsed = HeadlineLabelSchema.safeParse(safeJson(line));
+      if (!parsed.success) throw new SentimentDataError(`${labelsPath}:${i + 1}: not a headline label line`);
+      const { id, label, confidence } = parsed.data;
+      const text = texts.get(id);
+      if (text === undefined)
+        throw new SentimentDataError(`${labelsPath}:${i + 1}: no headline with id ${id} in ${textsPath}`);
+      if (split !== 'all' && parsed.data.split !== split) return;
+      out.push({ id, text: text.title, label, lang: detectLanguage(text.title, text.lang).lang, confidence });
+    });
+  return out;
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
 }

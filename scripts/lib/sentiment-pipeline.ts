@@ -3,18 +3,25 @@
  * hyper-parameters, and calibration on the valid splits only. Test splits are never read here.
  */
 import type { FeatureConfig } from '#shared/domain/sentiment/features.ts';
-import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
+import { lexiconCounts, SparseBuffer } from '#shared/domain/sentiment/features.ts';
+import { classificationReport } from '#shared/domain/sentiment/metrics.ts';
 import {
   CLASSES,
+  type Decision,
   referenceLogits,
   type SentimentClass,
+  toDatasetClass,
+  verdictFor,
   type WeightFile,
 } from '#shared/domain/sentiment/model.ts';
+import { prepareTokens } from '#shared/domain/sentiment/text.ts';
 import {
   averageModels,
   buildWeightFile,
   type CalibrationGroup,
   fitDecision,
+  fitNewsDecision,
+  type NewsCalibrationRow,
   quantizedModel,
   scoreDecision,
   type TrainingExample,
@@ -26,6 +33,7 @@ import {
   type LabelledText,
   notInTraining,
   readFeedback,
+  readHeadlines,
   readIndolem,
   readNusaTranslationSun,
   readNusax,
@@ -80,6 +88,13 @@ export interface TrainingData {
     /** Use for calibration (else only reported). @default true */
     calibrate?: boolean;
   }[];
+  /**
+   * Labelled news headlines (the `dev` split) that fit the news decision (`fitNewsDecision`); absent →
+   * the weight file has no news decision and every text is read by the general rules.
+   */
+  readonly news?: readonly LabelledText[];
+  /** The headline `test` split: only reported, never fitted on. */
+  readonly newsTest?: readonly LabelledText[];
   readonly counts: Record<string, number>;
 }
 
@@ -104,6 +119,8 @@ export function loadTrainingData(
     indolemWeight?: number;
     /** Calibrate on IndoLEM dev0 too (else it is only reported). @default false */
     calibrateIndolem?: boolean;
+    /** Labelled headlines for the news decision: labels file (repo) and texts file (replay). */
+    headlines?: { labels: string; texts: string } | undefined;
   } = {},
 ): TrainingData {
   const parts: Record<string, readonly LabelledText[]> = {
@@ -144,7 +161,12 @@ export function loadTrainingData(
   });
   const counts = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.length]));
   for (const v of valid) counts[v.name] = v.rows.length;
-  return { train: Object.values(parts).flat(), valid, counts };
+  if (options.headlines === undefined) return { train: Object.values(parts).flat(), valid, counts };
+  const news = readHeadlines(options.headlines.labels, options.headlines.texts, 'dev');
+  const newsTest = readHeadlines(options.headlines.labels, options.headlines.texts, 'test');
+  counts['majalengka-headlines/dev'] = news.length;
+  counts['majalengka-headlines/test'] = newsTest.length;
+  return { train: Object.values(parts).flat(), valid, news, newsTest, counts };
 }
 
 export interface TrainResult {
@@ -184,10 +206,35 @@ export function trainModel(
     classes: v.classes,
     calibrate: v.calibrate ?? true,
   }));
-  const decision = fitDecision(groups.filter((g) => g.calibrate));
-  const validMacroF1 = Object.fromEntries(
-    groups.map((g) => [g.name, Math.round(scoreDecision([g], decision) * 10_000) / 10_000]),
+  const general = fitDecision(groups.filter((g) => g.calibrate));
+  const validMacroF1: Record<string, number> = Object.fromEntries(
+    groups.map((g) => [g.name, Math.round(scoreDecision([g], general) * 10_000) / 10_000]),
   );
+  let decision: Decision = general;
+  if (data.news !== undefined && data.news.length > 0) {
+    const newsRows = (rows: readonly LabelledText[]): NewsCalibrationRow[] =>
+      rows.map((r) => ({
+        logits: referenceLogits(shipped, r.text, r.lang, buffer),
+        hits: lexiconCounts(prepareTokens(r.text, r.lang), r.lang),
+        gold: r.label,
+      }));
+    const dev = newsRows(data.news);
+    decision = { ...general, news: fitNewsDecision(dev, general) };
+    const f1 = (rows: NewsCalibrationRow[], news: boolean): number => {
+      const predicted = rows.map((r) => toDatasetClass(verdictFor(r.logits, r.hits, decision, news), false));
+      return (
+        Math.round(
+          classificationReport(
+            rows.map((r) => r.gold),
+            predicted,
+            CLASSES,
+          ).macroF1 * 10_000,
+        ) / 10_000
+      );
+    };
+    validMacroF1['majalengka-headlines/dev (news decision)'] = f1(dev, true);
+    validMacroF1['majalengka-headlines/dev (general decision)'] = f1(dev, false);
+  }
   const file = buildWeightFile(floatModel, MODEL_NAME, version, decision, {
     licence: 'CC BY-SA 4.0 (derived from the data sets counted under "data"; see NOTICE)',
     data: data.counts,

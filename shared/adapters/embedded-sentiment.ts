@@ -25,7 +25,11 @@ export class EmbeddedSentimentAnalyzer implements SentimentAnalyzer {
   ): Promise<SentimentOutcome[]> {
     return documents.map((doc): SentimentOutcome => {
       try {
-        return { id: doc.id, ok: true, sentiment: this.#model.classify(doc.text, doc.lang) };
+        return {
+          id: doc.id,
+          ok: true,
+          sentiment: this.#model.classify(doc.text, doc.lang, doc.genre ?? 'auto'),
+        };
       } catch (error) {
         return {
           id: doc.id,

@@ -1,4 +1,5 @@
 import type { Sentiment } from '#shared/domain/mention.ts';
+import type { TextGenre } from '#shared/domain/sentiment/model.ts';
 
 /** One document to score. */
 export interface SentimentDocument {
@@ -6,6 +7,11 @@ export interface SentimentDocument {
   readonly text: string;
   /** ISO 639-1 language the router chose (`id`, `su`, `jv`, `en`, … or `und`). */
   readonly lang: string;
+  /**
+   * How to read the text (embedded model only; Comprehend has one reading): `news` for items from news
+   * sources, `auto` (the default) to decide by the text's shape. See `TextGenre`.
+   */
+  readonly genre?: TextGenre;
 }
 
 /** The outcome for one document: a sentiment, or an error that says whether retrying can help. */

@@ -4,14 +4,16 @@ import { SentimentSchema } from '#shared/domain/mention.ts';
 import type { EmbeddedModel } from '#shared/domain/sentiment/index.ts';
 import { classifyCommand } from '../../cli/commands/classify.ts';
 
-async function run(lines: string[], model?: EmbeddedModel) {
+async function run(lines: string[], model?: EmbeddedModel, genre?: 'auto' | 'news' | 'general') {
   const input = Readable.from(lines.join('\n'));
   const output = new PassThrough();
   let written = '';
   output.on('data', (chunk) => {
     written += chunk;
   });
-  const counts = await (model ? classifyCommand(input, output, model) : classifyCommand(input, output));
+  const counts = await (model
+    ? classifyCommand(input, output, model, genre)
+    : classifyCommand(input, output));
   return {
     counts,
     records: written
@@ -36,6 +38,7 @@ describe('classifyCommand', () => {
     const [first, second, bad, broken, english] = records;
     for (const ok of [first, second, english]) {
       expect(Object.keys(ok!).sort()).toEqual([
+        'genre',
         'label',
         'lang',
         'line',
@@ -54,6 +57,37 @@ describe('classifyCommand', () => {
     expect(bad!['error']).toMatch(/text/);
     expect(broken).toMatchObject({ line: 5 });
     expect(broken!['error']).toMatch(/invalid JSON/);
+  });
+
+  it("reads Title Case headlines as news under auto, and obeys --genre and a line's own genre", async () => {
+    const asked: (string | undefined)[] = [];
+    const model: EmbeddedModel = {
+      name: 'm',
+      version: '1',
+      classify: (_text, _lang, genre) => {
+        asked.push(genre);
+        return {
+          label: 'NEUTRAL',
+          scores: { Positive: 0, Negative: 0, Neutral: 1, Mixed: 0 },
+          model: 'm',
+          modelVersion: '1',
+        };
+      },
+    };
+    const lines = [
+      'Banjir Rendam Tiga Desa Di Majalengka',
+      'banjir lagi di desa kami',
+      '{"text":"banjir lagi di desa kami","genre":"news"}',
+    ];
+    const auto = await run(lines, model, 'auto');
+    expect(asked).toEqual(['auto', 'auto', 'news']);
+    expect(auto.records.map((r) => r['genre'])).toEqual(['news', 'general', 'news']);
+    asked.length = 0;
+    const general = await run(lines, model, 'general');
+    expect(asked).toEqual(['general', 'general', 'news']);
+    expect(general.records.map((r) => r['genre'])).toEqual(['general', 'general', 'news']);
+    const bad = await run(['{"text":"x","genre":"opini"}'], model);
+    expect(bad.records[0]!['error']).toMatch(/genre/);
   });
 
   it('passes the routed language to the model', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_DIR } from '../../scripts/lib/sentiment-data.ts';
+import { DEFAULT_DATA_DIR, DEFAULT_HEADLINE_LABELS } from '../../scripts/lib/sentiment-data.ts';
 import { DEFAULT_INDOLEM_WEIGHT, DEFAULT_TRAIN_OPTIONS } from '../../scripts/lib/sentiment-pipeline.ts';
 import { parseTrainArgs, TRAIN_HELP, TrainUsageError } from '../../scripts/train-sentiment.ts';
 
@@ -9,11 +9,15 @@ describe('train:sentiment arguments', () => {
       data: DEFAULT_DATA_DIR,
       dataGiven: false,
       feedback: undefined,
-      version: '2026.11.2',
+      version: '2026.11.3',
       seed: DEFAULT_TRAIN_OPTIONS.seed,
       indolemWeight: DEFAULT_INDOLEM_WEIGHT,
       out: 'models',
       nusaTranslation: false,
+      headlines: {
+        labels: DEFAULT_HEADLINE_LABELS,
+        texts: '../shared/data/replay/majalengka-real/mentions.jsonl',
+      },
       dryRun: false,
       force: false,
     });
@@ -62,5 +66,16 @@ describe('train:sentiment arguments', () => {
   ])('refuses %j', (args, message) => {
     expect(() => parseTrainArgs(args)).toThrow(TrainUsageError);
     expect(() => parseTrainArgs(args)).toThrow(message);
+  });
+
+  it('derives the headline texts from --data, and --no-news drops the news decision', () => {
+    expect(parseTrainArgs(['--data', '/x/data/sentiment'])).toMatchObject({
+      headlines: { labels: DEFAULT_HEADLINE_LABELS, texts: '/x/data/replay/majalengka-real/mentions.jsonl' },
+    });
+    expect(parseTrainArgs(['--headline-texts', 'h.jsonl', '--headlines', 'l.jsonl'])).toMatchObject({
+      headlines: { labels: 'l.jsonl', texts: 'h.jsonl' },
+    });
+    expect(parseTrainArgs(['--no-news'])).toMatchObject({ headlines: undefined });
+    expect(() => parseTrainArgs(['--headlines', ''])).toThrow(TrainUsageError);
   });
 });

@@ -4,7 +4,7 @@
  * authored-lexicon hits. No vocabulary is stored, so the weight file is a fixed-size table.
  */
 import { z } from 'zod';
-import { lexiconClass } from './lexicon.ts';
+import { type LexiconClass, lexiconClass } from './lexicon.ts';
 import { NEGATED_PREFIX, PLACEHOLDER } from './text.ts';
 
 /** Feature settings; stored in the weight file so training and inference always agree. */
@@ -180,12 +180,44 @@ export function sumCharGrams(
  * kept), or −1 when the token is not in the lexicon.
  */
 export function lexiconBucket(token: string, lang: string, hashBits: number): number {
+  const effective = lexiconHit(token, lang);
+  return effective === undefined ? -1 : fmix(fnv(effective, SEED_LEX)) >>> (32 - hashBits);
+}
+
+/**
+ * The lexicon class a marked token fires: its class in the authored lexicon, with `pos` and `neg`
+ * swapped inside a negation scope (`neg_bagus` fires `neg`) and `event` kept; undefined when absent.
+ *
+ * @param token - A token from `prepareTokens` (possibly with the `neg_` prefix).
+ * @param lang - Routed language (selects Sundanese entries).
+ */
+export function lexiconHit(token: string, lang: string): LexiconClass | undefined {
   const negated = token.startsWith(NEGATED_PREFIX);
-  const word = negated ? token.slice(NEGATED_PREFIX.length) : token;
-  const cls = lexiconClass(word, lang);
-  if (cls === undefined) return -1;
-  const effective = negated && cls !== 'event' ? (cls === 'pos' ? 'neg' : 'pos') : cls;
-  return fmix(fnv(effective, SEED_LEX)) >>> (32 - hashBits);
+  const cls = lexiconClass(negated ? token.slice(NEGATED_PREFIX.length) : token, lang);
+  if (cls === undefined || !negated || cls === 'event') return cls;
+  return cls === 'pos' ? 'neg' : 'pos';
+}
+
+/** Lexicon hits of one document, by effective class (see {@link lexiconHit}). */
+export interface LexiconCounts {
+  event: number;
+  neg: number;
+  pos: number;
+}
+
+/**
+ * Count the lexicon hits of a marked token sequence, by effective class.
+ *
+ * @param tokens - Output of `prepareTokens`.
+ * @param lang - Routed language.
+ */
+export function lexiconCounts(tokens: readonly string[], lang: string): LexiconCounts {
+  const counts: LexiconCounts = { event: 0, neg: 0, pos: 0 };
+  for (const token of tokens) {
+    const hit = lexiconHit(token, lang);
+    if (hit !== undefined) counts[hit]++;
+  }
+  return counts;
 }
 
 /**

@@ -6,10 +6,10 @@
  * Model choice, data, metrics and limits: `docs/model-card.md`.
  */
 import type { Sentiment } from '#shared/domain/mention.ts';
-import weights from '../../../models/sentiment-id-2026.11.2.json' with { type: 'json' };
-import { classifyWith, decodeWeightFile, type LinearModel, TokenCache } from './model.ts';
+import weights from '../../../models/sentiment-id-2026.11.3.json' with { type: 'json' };
+import { classifyWith, decodeWeightFile, type LinearModel, type TextGenre, TokenCache } from './model.ts';
 
-export { CLASSES, ModelFormatError, type SentimentClass } from './model.ts';
+export { CLASSES, ModelFormatError, type SentimentClass, TEXT_GENRES, type TextGenre } from './model.ts';
 
 /** A loaded sentiment model with a pure, synchronous `classify`. */
 export interface EmbeddedModel {
@@ -21,9 +21,12 @@ export interface EmbeddedModel {
    * @param text - Plain text; only the first 20,000 UTF-16 code units are read.
    * @param lang - Routed language from `detectLanguage` (`id`, `su`, `jv`, `und` …); `su` and `jv`
    *   switch on their negators and lexicon entries.
+   * @param genre - `auto` (default) reads Title Case headlines as news (media-monitoring convention:
+   *   adverse events negative) and everything else by the review/post calibration; `news` or `general`
+   *   forces one (see `docs/model-card.md`, "News headlines").
    * @returns Comprehend-shaped label and scores (summing to 1) plus model name and version.
    */
-  classify(text: string, lang: string): Sentiment;
+  classify(text: string, lang: string, genre?: TextGenre): Sentiment;
 }
 
 /** Wrap a decoded model as an {@link EmbeddedModel} with its own token cache. */
@@ -32,14 +35,15 @@ export function embeddedModelFrom(model: LinearModel): EmbeddedModel {
   return {
     name: model.name,
     version: model.version,
-    classify: (text, lang) => classifyWith(model, typeof text === 'string' ? text : '', lang, cache),
+    classify: (text, lang, genre = 'auto') =>
+      classifyWith(model, typeof text === 'string' ? text : '', lang, cache, genre),
   };
 }
 
 let cached: EmbeddedModel | undefined;
 
 /**
- * The shipped model (`models/sentiment-id-2026.11.2.json`), decoded on first call and cached for the
+ * The shipped model (`models/sentiment-id-2026.11.3.json`), decoded on first call and cached for the
  * life of the process.
  *
  * @throws {ModelFormatError} if the bundled weight file is corrupt (a build error, not a runtime one).

@@ -9,12 +9,15 @@ import {
   bigramHash,
   extractFeatures,
   FeatureConfigSchema,
+  type LexiconCounts,
   lexiconBucket,
+  lexiconHit,
   type SparseBuffer,
   sumCharGrams,
   unigramBucket,
 } from './features.ts';
 import {
+  headlineShaped,
   MAX_CLASSIFY_CHARS,
   markNegation,
   NEGATED_PREFIX,
@@ -35,6 +38,24 @@ const NEG = 0;
 const NEU = 1;
 const POS = 2;
 
+/**
+ * How news is read differently from reviews and posts. In media monitoring (the office's convention)
+ * a headline about a flood or a corruption case is negative and one about an award positive, while the
+ * review and tweet corpora the model learnt from label such reports neutral; the model's own weights
+ * for the adverse-event lexicon feature even lean away from negative (−0.62 on positive, +0.21 on
+ * neutral, +0.06 on negative in 2026.11.2). So for news the calibrated logits z/T + classBias get
+ * `eventPrior` × (adverse-event hits) added to the negative logit and `polarPrior` × (evaluative hits of
+ * each polarity, negation-swapped) to that polarity, and the neutral band is its own. Temperature and the
+ * MIXED rule are shared.
+ */
+export const NewsDecisionSchema = z.object({
+  classBias: z.array(z.number()).length(NUM_CLASSES),
+  neutralBand: z.number().min(0).max(1),
+  eventPrior: z.number().min(0),
+  polarPrior: z.number().min(0),
+});
+export type NewsDecision = z.infer<typeof NewsDecisionSchema>;
+
 /** Decision rules applied to the calibrated class probabilities. */
 export const DecisionSchema = z.object({
   /** Logit divisor fitted on the valid splits (minimum log-loss). */
@@ -45,8 +66,21 @@ export const DecisionSchema = z.object({
   neutralBand: z.number().min(0).max(1),
   /** Text is MIXED when both P(pos) and P(neg) reach this (≥ 0.5 disables MIXED). */
   mixedThreshold: z.number().min(0).max(1),
+  /**
+   * The decision for news text (since 2026.11.3; absent in older files, which then use the rules above
+   * for every text). Fitted on labelled Majalengka headlines; see {@link NewsDecisionSchema}.
+   */
+  news: NewsDecisionSchema.optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
+
+/**
+ * Which reading a text gets: `news` applies {@link NewsDecision} (when the model has one), `general`
+ * the valid-calibrated rules, and `auto` chooses `news` for text shaped like a Title Case headline
+ * (`headlineShaped`).
+ */
+export type TextGenre = 'auto' | 'news' | 'general';
+export const TEXT_GENRES: readonly TextGenre[] = ['auto', 'news', 'general'];
 
 /** The shipped weight file (`models/sentiment-id-<version>.json`). */
 export const WeightFileSchema = z.object({
@@ -240,6 +274,11 @@ const R_NEGATED = 8;
 /** Byte offsets in a record of the three unigram and three lexicon int8 weights (0 when no lexicon hit). */
 const B_UNIGRAM = 36;
 const B_LEXICON = 40;
+/** The effective lexicon class the entry fires: 0 none, then {@link LEX_EVENT}, {@link LEX_NEG}, {@link LEX_POS}. */
+const R_LEX_CLASS = 11;
+const LEX_EVENT = 1;
+const LEX_NEG = 2;
+const LEX_POS = 3;
 const NONE = -1;
 const INITIAL_ENTRIES = 4096;
 
@@ -349,6 +388,8 @@ export class TokenCache {
   private ids = new Int32Array(1024);
   private readonly hashes = new Int32Array(2);
   private readonly out = new Float64Array(3);
+  /** Lexicon hits of the last scored document, by effective class (indexed by the `LEX_*` codes). */
+  private readonly hits = new Int32Array(4);
   private readonly bits: number;
   private readonly bigrams: boolean;
   constructor(private readonly model: Pick<LinearModel, 'features' | 'bias' | 'weights' | 'scale'>) {
@@ -426,6 +467,9 @@ export class TokenCache {
     } else if (f.char > 0) {
       records[o + R_CHAR_COUNT] = sumCharGrams(token, f, w, records, o + R_CHAR);
     }
+    const hit = lexiconHit(token, lang);
+    records[o + R_LEX_CLASS] =
+      hit === 'event' ? LEX_EVENT : hit === 'neg' ? LEX_NEG : hit === 'pos' ? LEX_POS : 0;
     const lex = f.lexicon > 0 ? lexiconBucket(token, lang, f.hashBits) : -1;
     if (lex >= 0) {
       bytes[o * 4 + B_LEXICON] = w[lex * 3]!;
@@ -590,8 +634,11 @@ export class TokenCache {
     let l2 = 0;
     let charCount = 0;
     let previous = 0;
+    const hits = this.hits;
+    hits.fill(0);
     for (let t = 0; t < n; t++) {
       const o = ids[t]! * REC;
+      hits[records[o + R_LEX_CLASS]!]!++;
       const ub = o * 4 + B_UNIGRAM;
       const lb = o * 4 + B_LEXICON;
       u0 += bytes[ub]! * k;
@@ -631,14 +678,43 @@ export class TokenCache {
     return [out[NEG]!, out[NEU]!, out[POS]!];
   }
 
+  /** Lexicon hits of the last text scored by {@link logits} or {@link classify}. */
+  lastHits(): LexiconCounts {
+    const h = this.hits;
+    return { event: h[LEX_EVENT]!, neg: h[LEX_NEG]!, pos: h[LEX_POS]! };
+  }
+
   /**
    * Score `text` and apply the decision rules: {@link classifyWith} without the intermediate arrays.
    *
    * @param name - Model name copied into the result.
    * @param version - Model version copied into the result.
    */
-  classify(text: string, lang: string, decision: Decision, name: string, version: string): Sentiment {
+  classify(
+    text: string,
+    lang: string,
+    decision: Decision,
+    name: string,
+    version: string,
+    genre: TextGenre = 'auto',
+  ): Sentiment {
     const out = this.score(text, lang);
+    const news = decision.news;
+    if (news !== undefined && (genre === 'news' || (genre === 'auto' && headlineShaped(text)))) {
+      const h = this.hits;
+      return newsVerdictOfLogits(
+        out[NEG]!,
+        out[NEU]!,
+        out[POS]!,
+        h[LEX_EVENT]!,
+        h[LEX_NEG]!,
+        h[LEX_POS]!,
+        decision,
+        news,
+        name,
+        version,
+      );
+    }
     return verdictOfLogits(out[NEG]!, out[NEU]!, out[POS]!, decision, name, version);
   }
 }
@@ -821,6 +897,74 @@ function verdictOfLogits(
 }
 
 /**
+ * {@link verdictOfLogits} under a {@link NewsDecision}: the calibrated logits get the lexicon priors
+ * (negative += eventPrior·events + polarPrior·negatives, positive += polarPrior·positives) and the news
+ * class bias, and the news neutral band applies.
+ */
+function newsVerdictOfLogits(
+  r0: number,
+  r1: number,
+  r2: number,
+  events: number,
+  negatives: number,
+  positives: number,
+  decision: Decision,
+  news: NewsDecision,
+  model: string,
+  modelVersion: string,
+): Sentiment {
+  const t = decision.temperature;
+  const b = news.classBias;
+  const z0 = r0 / t + b[0]! + news.eventPrior * events + news.polarPrior * negatives;
+  const z1 = r1 / t + b[1]!;
+  const z2 = r2 / t + b[2]! + news.polarPrior * positives;
+  const max = Math.max(z0, z1, z2);
+  const e0 = Math.exp(z0 - max);
+  const e1 = Math.exp(z1 - max);
+  const e2 = Math.exp(z2 - max);
+  const sum = e0 + e1 + e2;
+  return verdict(
+    e0 / sum,
+    e1 / sum,
+    e2 / sum,
+    { neutralBand: news.neutralBand, mixedThreshold: decision.mixedThreshold },
+    model,
+    modelVersion,
+  );
+}
+
+/**
+ * The verdict for raw logits and lexicon hits, as {@link TokenCache.classify} computes it: under the
+ * news decision when `news` is true and the model has one, else under the general rules. For training
+ * (fitting the news decision) and tests.
+ *
+ * @param raw - Raw logits in {@link CLASSES} order.
+ * @param hits - Lexicon hits of the text (`lexiconCounts`).
+ */
+export function verdictFor(
+  raw: readonly [number, number, number],
+  hits: LexiconCounts,
+  decision: Decision,
+  news: boolean,
+): Sentiment {
+  if (news && decision.news !== undefined) {
+    return newsVerdictOfLogits(
+      raw[0],
+      raw[1],
+      raw[2],
+      hits.event,
+      hits.neg,
+      hits.pos,
+      decision,
+      decision.news,
+      '',
+      '',
+    );
+  }
+  return verdictOfLogits(raw[0], raw[1], raw[2], decision, '', '');
+}
+
+/**
  * Map a four-way verdict onto a data set's classes, for evaluation. MIXED becomes its stronger
  * polarity (annotators of a mixed text picked one polarity; MIXED does not mean "no sentiment"); on
  * binary data NEUTRAL does too (a forced choice, as the data has no neutral class).
@@ -873,7 +1017,14 @@ function normalise(positive: number, negative: number, neutral: number, mixed: n
  * @param text - Plain text of any length (cut at `MAX_CLASSIFY_CHARS`).
  * @param lang - Routed language (`id`, `su`, `jv`, `und` …).
  * @param cache - The model's {@link TokenCache}; one per model instance.
+ * @param genre - `auto` (default): the news decision for Title Case headlines; `news` / `general` force one.
  */
-export function classifyWith(model: LinearModel, text: string, lang: string, cache: TokenCache): Sentiment {
-  return cache.classify(text, lang, model.decision, model.name, model.version);
+export function classifyWith(
+  model: LinearModel,
+  text: string,
+  lang: string,
+  cache: TokenCache,
+  genre: TextGenre = 'auto',
+): Sentiment {
+  return cache.classify(text, lang, model.decision, model.name, model.version, genre);
 }

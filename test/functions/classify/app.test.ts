@@ -173,6 +173,19 @@ describe('classify handler', () => {
     expect(metrics.sum('ComprehendUnits')).toBe(6);
   });
 
+  it('asks the embedded model for the news reading for news-feed items and lets it decide for the rest', async () => {
+    const { handler, embedded } = await setup();
+    const rss = { ...mention(20, 'Banjir rendam tiga desa'), sourceKind: 'rss' as const };
+    const gnews = { ...mention(21, 'Jalan rusak lagi'), sourceKind: 'google-news' as const };
+    const post = { ...mention(22, 'jalan rusak lagi di desa kami'), sourceKind: 'mastodon' as const };
+    const replay = { ...mention(23, 'Jalan Rusak Di Majalengka'), sourceKind: 'replay' as const };
+    const queue = new InProcessQueue();
+    await queue.send([rss, gnews, post, replay]);
+    await handler(toSqsEvent(queue.receive(10)), lambdaContext());
+    const genres = Object.fromEntries(embedded.seen.map((d) => [d.id, d.genre]));
+    expect(genres).toEqual({ [rss.id]: 'news', [gnews.id]: 'news', [post.id]: 'auto', [replay.id]: 'auto' });
+  });
+
   it('returns throttled Comprehend records as batchItemFailures and keeps the rest', async () => {
     comprehendMock
       .on(BatchDetectSentimentCommand)

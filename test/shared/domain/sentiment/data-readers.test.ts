@@ -2,11 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mentionId } from '#shared/domain/mention.ts';
+import { canonicalUrl } from '#shared/domain/url.ts';
 import {
   notInTraining,
   notNearDuplicated,
   parseCsv,
   readFeedback,
+  readHeadlines,
   SentimentDataError,
 } from '../../../../scripts/lib/sentiment-data.ts';
 
@@ -86,5 +89,47 @@ describe('notInTraining', () => {
       training,
     );
     expect([...keep]).toEqual(['fresh']);
+  });
+});
+
+describe('readHeadlines', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pantau-headlines-'));
+  const texts = join(dir, 'mentions.jsonl');
+  const url = 'https://radarcirebon.disway.id/amp/1/longsor?utm_source=x';
+  const id = mentionId(canonicalUrl(url));
+  writeFileSync(
+    texts,
+    `${JSON.stringify({ url, title: 'Longsor Timpa Dua Rumah Warga Di Majalengka', lang: 'id' })}\n\n`,
+  );
+
+  it('joins labels to texts by mention id (canonical URL) and filters the split', () => {
+    const labels = join(dir, 'ok.jsonl');
+    writeFileSync(
+      labels,
+      `${JSON.stringify({ id, label: 'negative', confidence: 'clear', split: 'dev' })}\n`,
+    );
+    expect(readHeadlines(labels, texts, 'dev')).toEqual([
+      {
+        id,
+        text: 'Longsor Timpa Dua Rumah Warga Di Majalengka',
+        label: 'negative',
+        lang: 'id',
+        confidence: 'clear',
+      },
+    ]);
+    expect(readHeadlines(labels, texts, 'test')).toEqual([]);
+  });
+
+  it('names the file and line of a bad label, an unknown id and a missing file', () => {
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, `${JSON.stringify({ id, label: 'angry', confidence: 'clear', split: 'dev' })}\n`);
+    expect(() => readHeadlines(bad, texts, 'all')).toThrow(/bad\.jsonl:1: not a headline label line/);
+    const unknown = join(dir, 'unknown.jsonl');
+    writeFileSync(
+      unknown,
+      `${JSON.stringify({ id: 'f'.repeat(32), label: 'neutral', confidence: 'clear', split: 'dev' })}\n`,
+    );
+    expect(() => readHeadlines(unknown, texts, 'all')).toThrow(/unknown\.jsonl:1: no headline with id f{32}/);
+    expect(() => readHeadlines(join(dir, 'absent.jsonl'), texts, 'all')).toThrow(SentimentDataError);
   });
 });

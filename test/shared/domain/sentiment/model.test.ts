@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SentimentScoresSchema } from '#shared/domain/mention.ts';
-import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
+import { lexiconCounts, SparseBuffer } from '#shared/domain/sentiment/features.ts';
 import {
   calibratedProbabilities,
   classifyWith,
@@ -13,8 +13,9 @@ import {
   ModelFormatError,
   referenceLogits,
   TokenCache,
+  verdictFor,
 } from '#shared/domain/sentiment/model.ts';
-import { MAX_CLASSIFY_CHARS } from '#shared/domain/sentiment/text.ts';
+import { MAX_CLASSIFY_CHARS, prepareTokens } from '#shared/domain/sentiment/text.ts';
 import { mulberry32 } from '#shared/domain/sentiment/train.ts';
 
 const NO_RULES = { neutralBand: 0, mixedThreshold: 1 };
@@ -284,6 +285,81 @@ describe('classifyWith', () => {
       labels.add(verdict.label);
     }
     expect([...labels].sort()).toEqual(['MIXED', 'NEGATIVE', 'NEUTRAL', 'POSITIVE']);
+  });
+});
+
+describe('the news decision', () => {
+  const NEWS: Decision = {
+    temperature: 1,
+    classBias: [0, 0, 0],
+    ...NO_RULES,
+    news: { classBias: [0, 0, 0], neutralBand: 0, eventPrior: Math.log(2), polarPrior: Math.log(3) },
+  };
+
+  it('adds the lexicon priors to the calibrated logits (hand-computed)', () => {
+    // One adverse event: z = [ln 2, 0, 0] → e = [2, 1, 1] / 4.
+    const event = verdictFor([0, 0, 0], { event: 1, neg: 0, pos: 0 }, NEWS, true);
+    expect(event.label).toBe('NEGATIVE');
+    expect(event.scores.Negative).toBeCloseTo(0.5, 12);
+    expect(event.scores.Neutral).toBeCloseTo(0.25, 12);
+    // One positive word: z = [0, 0, ln 3] → e = [1, 1, 3] / 5.
+    const praise = verdictFor([0, 0, 0], { event: 0, neg: 0, pos: 1 }, NEWS, true);
+    expect(praise.label).toBe('POSITIVE');
+    expect(praise.scores.Positive).toBeCloseTo(0.6, 12);
+    // Not news, or a model without a news decision: the general rules (a three-way tie → NEUTRAL).
+    expect(verdictFor([0, 0, 0], { event: 1, neg: 0, pos: 0 }, NEWS, false).label).toBe('NEUTRAL');
+    const { news: _, ...general } = NEWS;
+    expect(verdictFor([0, 0, 0], { event: 1, neg: 0, pos: 0 }, general, true).label).toBe('NEUTRAL');
+  });
+
+  it('counts the same lexicon hits on the fast path as on the reference tokens', () => {
+    const model = randomModel(12, 9);
+    const cache = new TokenCache(model);
+    const random = mulberry32(17);
+    const words = [
+      'banjir',
+      'korupsi',
+      'tidak',
+      'bagus',
+      'rusak',
+      'Tewas',
+      'MANTAP',
+      'teu',
+      'alus',
+      'gak',
+      'ora',
+    ];
+    for (let i = 0; i < 2_000; i++) {
+      let text = '';
+      for (let p = 0; p < 1 + Math.floor(random() * 10); p++) {
+        const pool = random() < 0.5 ? words : PIECES;
+        text += `${pool[Math.floor(random() * pool.length)]!} `;
+      }
+      const lang = ['id', 'su', 'jv'][i % 3]!;
+      cache.logits(text, lang);
+      expect(cache.lastHits(), JSON.stringify(text)).toEqual(lexiconCounts(prepareTokens(text, lang), lang));
+    }
+  });
+
+  it('reads Title Case headlines as news under `auto`, and obeys a forced genre', () => {
+    const model: LinearModel = { ...randomModel(12, 10), decision: NEWS };
+    const cache = new TokenCache(model);
+    const reference = new TokenCache(model);
+    const expectVerdict = (text: string, genre: 'auto' | 'news' | 'general', news: boolean) => {
+      const raw = reference.logits(text, 'id');
+      const expected = verdictFor(raw, reference.lastHits(), model.decision, news);
+      expect(classifyWith(model, text, 'id', cache, genre)).toEqual({
+        ...expected,
+        model: 't',
+        modelVersion: '0',
+      });
+    };
+    const headline = 'Banjir Rendam Tiga Desa Di Majalengka';
+    const post = 'banjir lagi di desa kami, jalan rusak';
+    expectVerdict(headline, 'auto', true);
+    expectVerdict(headline, 'general', false);
+    expectVerdict(post, 'auto', false);
+    expectVerdict(post, 'news', true);
   });
 });
 

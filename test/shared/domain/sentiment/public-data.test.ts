@@ -14,8 +14,13 @@ import {
   TokenCache,
   toDatasetClass,
 } from '#shared/domain/sentiment/model.ts';
-import weights from '../../../../models/sentiment-id-2026.11.2.json' with { type: 'json' };
-import { readNusax, readSmsa } from '../../../../scripts/lib/sentiment-data.ts';
+import weights from '../../../../models/sentiment-id-2026.11.3.json' with { type: 'json' };
+import {
+  DEFAULT_HEADLINE_LABELS,
+  readHeadlines,
+  readNusax,
+  readSmsa,
+} from '../../../../scripts/lib/sentiment-data.ts';
 import { createPeer } from '../../../../scripts/lib/sentiment-peer.ts';
 
 const DATA = '../shared/data/sentiment';
@@ -50,4 +55,23 @@ describe.skipIf(!present)('on the public data', () => {
       for (let c = 0; c < 3; c++) expect(fast[c]).toBeCloseTo(reference[c]!, 5);
     }
   });
+
+  const headlineTexts = '../shared/data/replay/majalengka-real/mentions.jsonl';
+  it.skipIf(!existsSync(headlineTexts))(
+    'reads held-out Majalengka headlines better than the peer and than the review/post reading',
+    async () => {
+      const rows = readHeadlines(DEFAULT_HEADLINE_LABELS, headlineTexts, 'test');
+      const model = loadEmbeddedModel();
+      const peer = await createPeer();
+      const labels = ['negative', 'neutral', 'positive'];
+      const gold = rows.map((r) => r.label);
+      const f1 = (predicted: string[]) => classificationReport(gold, predicted, labels).macroF1;
+      const news = f1(rows.map((r) => toDatasetClass(model.classify(r.text, r.lang), false)));
+      const general = f1(rows.map((r) => toDatasetClass(model.classify(r.text, r.lang, 'general'), false)));
+      const votes: string[] = [];
+      for (const r of rows) votes.push((await peer.analyze(r.text)).vote);
+      expect(news).toBeGreaterThan(f1(votes));
+      expect(news).toBeGreaterThan(general);
+    },
+  );
 });

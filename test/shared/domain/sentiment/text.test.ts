@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  headlineShaped,
   MAX_CLASSIFY_CHARS,
   markNegation,
   negatorOf,
@@ -113,5 +114,41 @@ describe('prepareTokens', () => {
       'neg_ramah',
       '!',
     ]);
+  });
+});
+
+describe('headlineShaped', () => {
+  it('recognises Title Case headlines, including slug-rebuilt and non-ASCII ones', () => {
+    expect(headlineShaped('Longsor Timpa Dua Rumah Warga Di Majalengka')).toBe(true);
+    // 3 of 4 long words capitalised (75 % ≥ 60 %); `di` and `ke` are short and do not count.
+    expect(headlineShaped('Bandara Kertajati sepi di Majalengka')).toBe(true);
+    expect(headlineShaped('Érosi Sungai Cimanuk Mengancam Sawah')).toBe(true);
+    expect(headlineShaped('Kajari Sulit Ditemui')).toBe(true);
+  });
+
+  it('rejects sentence case, lower case, short and long text', () => {
+    expect(headlineShaped('Jalan di desa kami rusak parah sejak tahun lalu')).toBe(false);
+    expect(headlineShaped('banjir lagi di majalengka, jalan rusak')).toBe(false);
+    // Two words only; one long word only.
+    expect(headlineShaped('Banjir Majalengka')).toBe(false);
+    expect(headlineShaped('Di Ada Banjir')).toBe(false);
+    expect(headlineShaped('Satu Dua Tiga '.repeat(11))).toBe(false);
+    expect(headlineShaped('')).toBe(false);
+    // The first word is not capitalised, although 4 of 5 long words are.
+    expect(headlineShaped('jalan Rusak Parah Di Majalengka Terendam')).toBe(false);
+    // 2 of 4 long words capitalised: 50 % < 60 %.
+    expect(headlineShaped('Bupati Majalengka meninjau lokasi')).toBe(false);
+  });
+
+  it('never throws on odd Unicode', () => {
+    for (const text of [
+      '\uD800 Abcd Efgh Ijkl',
+      '👍🏽 Abcd Efgh Ijkl',
+      '\u200d\u202e',
+      'x'.repeat(100_000),
+    ]) {
+      expect(() => headlineShaped(text)).not.toThrow();
+    }
+    expect(headlineShaped('\uD800 Abcd Efgh Ijkl')).toBe(true);
   });
 });

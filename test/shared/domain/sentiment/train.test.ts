@@ -3,6 +3,7 @@ import { embeddedModelFrom } from '#shared/domain/sentiment/index.ts';
 import { CLASSES, decodeWeightFile, type SentimentClass } from '#shared/domain/sentiment/model.ts';
 import {
   fitDecision,
+  fitNewsDecision,
   quantize,
   type TrainingExample,
   type TrainOptions,
@@ -136,7 +137,7 @@ describe('quantize', () => {
 
 describe('the shipped weight file', () => {
   it('was trained with the current recipe defaults (else retrain a new version)', async () => {
-    const { default: file } = await import('../../../../models/sentiment-id-2026.11.2.json', {
+    const { default: file } = await import('../../../../models/sentiment-id-2026.11.3.json', {
       with: { type: 'json' },
     });
     const { DEFAULT_BAG_SIZE, DEFAULT_INDOLEM_WEIGHT, DEFAULT_TRAIN_OPTIONS } = await import(
@@ -146,5 +147,39 @@ describe('the shipped weight file', () => {
     expect(file.features).toEqual(features);
     expect(file.provenance.options).toEqual({ ...options, bagSize: DEFAULT_BAG_SIZE });
     expect(file.provenance.data['indolem-mit/train0'] !== undefined).toBe(DEFAULT_INDOLEM_WEIGHT > 0);
+  });
+});
+
+describe('fitNewsDecision', () => {
+  const general = { temperature: 1, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold: 1 };
+  const none = { event: 0, neg: 0, pos: 0 };
+
+  it('finds the smallest event prior that turns neutral-leaning adverse-event news negative (hand-computed)', () => {
+    // Reports of events lean neutral (logit 1 vs 0). With shift 0 an event prior of 1 only ties
+    // (a tie is NEUTRAL), so 2 is the first grid point that gets every row right.
+    const rows = [
+      { logits: [0, 1, 0] as const, hits: { ...none, event: 1 }, gold: 'negative' as const },
+      { logits: [0, 1, 0] as const, hits: none, gold: 'neutral' as const },
+      { logits: [0, 0, 1] as const, hits: none, gold: 'positive' as const },
+    ];
+    expect(fitNewsDecision(rows, general)).toEqual({
+      classBias: [0, 0, 0],
+      neutralBand: 0,
+      eventPrior: 2,
+      polarPrior: 0,
+    });
+  });
+
+  it('keeps the general rules when they are already right', () => {
+    const rows = [
+      { logits: [1, 0, 0] as const, hits: { ...none, event: 1 }, gold: 'negative' as const },
+      { logits: [0, 1, 0] as const, hits: none, gold: 'neutral' as const },
+    ];
+    expect(fitNewsDecision(rows, { ...general, classBias: [0, 0.6, 0] })).toEqual({
+      classBias: [0, 0.6, 0],
+      neutralBand: 0,
+      eventPrior: 0,
+      polarPrior: 0,
+    });
   });
 });
