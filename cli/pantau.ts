@@ -113,6 +113,10 @@ program
       process.stderr.write(
         `${plural(result.cut, 'text')} longer than ${MAX_TEXT_LENGTH.toLocaleString('en')} characters cut to that length (as the pipeline stores them)\n`,
       );
+    if (result.comprehendRouted > 0)
+      process.stderr.write(
+        `${plural(result.comprehendRouted, 'text')} in a language Amazon Comprehend scores ("route": "comprehend") scored here by the embedded Indonesian model, which is not meant for them; the pipeline sends such texts to Comprehend\n`,
+      );
     if (result.lines === 0) process.stderr.write('no input lines\n');
   });
 

@@ -30,7 +30,7 @@ import { headlineShaped } from '#shared/domain/sentiment/text.ts';
 import { truncateText } from '#shared/domain/text.ts';
 
 const JsonLineSchema = z.object({
-  text: z.string(),
+  text: z.string().trim().min(1, 'empty text'),
   lang: z.string().max(35).optional(),
   genre: z.enum(TEXT_GENRES).optional(),
 });
@@ -60,6 +60,11 @@ export interface ClassifyCounts {
   errors: number;
   /** Texts cut to {@link MAX_TEXT_LENGTH} before scoring. */
   cut: number;
+  /**
+   * Texts routed to a language Amazon Comprehend scores (`route: comprehend`): scored here by the
+   * embedded Indonesian model, which knows little of those languages, so their labels mean little.
+   */
+  comprehendRouted: number;
 }
 
 class NotTextError extends Error {
@@ -96,7 +101,20 @@ export function decodeTextLine(bytes: Uint8Array): string {
   } catch (error) {
     throw new NotTextError('not valid UTF-8 text', { cause: error });
   }
-  if (text.includes('\u0000')) throw new NotTextError('not text: contains NUL bytes');
+  checkIsText(text);
+  return text;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The text rules shared by a raw line and a JSON `text` value (whose escapes can spell what raw bytes
+ * cannot): no NUL, no lone surrogate, at most {@link MAX_CONTROL_SHARE} control/replacement characters.
+ * @throws {NotTextError} naming the rule broken.
+ */
+function checkIsText(text: string): void {
+  if (text.includes('\u0000')) throw new NotTextError('not text: contains NUL characters');
+  if (LONE_SURROGATE.test(text)) throw new NotTextError('not valid Unicode: contains a lone surrogate');
   let codePoints = 0;
   let bad = 0;
   for (const ch of text) {
@@ -107,7 +125,6 @@ export function decodeTextLine(bytes: Uint8Array): string {
   if (bad > MAX_CONTROL_SHARE * codePoints) {
     throw new NotTextError('not text: mostly control or replacement characters');
   }
-  return text;
 }
 
 /** Raw lines of a byte (or string) stream, split on LF, without the LF. */
@@ -144,20 +161,25 @@ export async function classifyCommand(
   let lines = 0;
   let errors = 0;
   let cut = 0;
+  let comprehendRouted = 0;
   let lineNumber = 0;
   for await (const bytes of rawLines(input)) {
     lineNumber++;
     let record: string | undefined;
+    let counted = false;
     try {
       const line = decodeTextLine(bytes);
       if (line === '') continue;
       lines++;
+      counted = true;
       const parsed = line.startsWith('{')
         ? JsonLineSchema.parse(JSON.parse(line))
         : { text: line, lang: undefined, genre: undefined };
+      if (line.startsWith('{')) checkIsText(parsed.text);
       const text = truncateText(parsed.text, MAX_TEXT_LENGTH);
       if (text.length < parsed.text.length) cut++;
       const routed = detectLanguage(text, parsed.lang);
+      if (routed.route === 'comprehend') comprehendRouted++;
       const asked = parsed.genre ?? genre;
       const sentiment = model.classify(text, routed.lang, asked);
       const result: ClassifyResult = {
@@ -173,7 +195,7 @@ export async function classifyCommand(
       record = JSON.stringify(result);
     } catch (error) {
       // A binary line is counted even though it is never trimmed to ''.
-      if (error instanceof NotTextError) lines++;
+      if (!counted) lines++;
       errors++;
       record = JSON.stringify({ error: describe(error), line: lineNumber });
     }
@@ -181,5 +203,5 @@ export async function classifyCommand(
       await new Promise<void>((resolve) => output.once('drain', () => resolve()));
     }
   }
-  return { lines, errors, cut };
+  return { lines, errors, cut, comprehendRouted };
 }

@@ -33,7 +33,7 @@ describe('classifyCommand', () => {
       '{broken',
       'The road in our village is badly damaged and still not repaired',
     ]);
-    expect(counts).toEqual({ lines: 5, errors: 2, cut: 0 });
+    expect(counts).toEqual({ lines: 5, errors: 2, cut: 0, comprehendRouted: 1 });
     expect(records).toHaveLength(5);
     const [first, second, bad, broken, english] = records;
     for (const ok of [first, second, english]) {
@@ -109,13 +109,18 @@ describe('classifyCommand', () => {
       ['ok', 'Abdi resep pisan kana tuangeun di dieu, ngeunah sareng mirah'],
       stub,
     );
-    expect(counts).toEqual({ lines: 2, errors: 0, cut: 0 });
+    expect(counts).toEqual({ lines: 2, errors: 0, cut: 0, comprehendRouted: 0 });
     expect(seen).toEqual(['und', 'su']);
   });
 
   it('handles an empty stream', async () => {
     const output = new PassThrough();
-    expect(await classifyCommand(Readable.from([]), output)).toEqual({ lines: 0, errors: 0, cut: 0 });
+    expect(await classifyCommand(Readable.from([]), output)).toEqual({
+      lines: 0,
+      errors: 0,
+      cut: 0,
+      comprehendRouted: 0,
+    });
   });
 });
 
@@ -154,7 +159,7 @@ describe('classifyCommand input rules', () => {
     seenLengths.length = 0;
     const long = 'jalan rusak '.repeat(100_000).trim(); // ~1.2 MB
     const { counts, records } = await runBytes([`${long}\n${JSON.stringify({ text: long })}\n`], lengthStub);
-    expect(counts).toEqual({ lines: 2, errors: 0, cut: 2 });
+    expect(counts).toEqual({ lines: 2, errors: 0, cut: 2, comprehendRouted: 0 });
     expect(records.map((r) => r['error'])).toEqual([undefined, undefined]);
     // MAX_TEXT_LENGTH is 10,000: 833 × "jalan rusak " (12 units) = 9,996, then "jala" — no blank to trim.
     expect(seenLengths).toEqual([10_000, 10_000]);
@@ -172,22 +177,49 @@ describe('classifyCommand input rules', () => {
       ],
       lengthStub,
     );
-    expect(counts).toEqual({ lines: 6, errors: 3, cut: 0 });
+    // The Japanese line is routed to Comprehend (scored here anyway, and counted for the warning).
+    expect(counts).toEqual({ lines: 6, errors: 3, cut: 0, comprehendRouted: 1 });
     expect(records[0]).toEqual({ error: 'not valid UTF-8 text', line: 1 });
-    expect(records[1]).toEqual({ error: 'not text: contains NUL bytes', line: 2 });
+    expect(records[1]).toEqual({ error: 'not text: contains NUL characters', line: 2 });
     expect(records[2]).toEqual({ error: 'not text: mostly control or replacement characters', line: 3 });
     for (const ok of records.slice(3)) expect(ok['label']).toBe('NEUTRAL');
+  });
+
+  it('holds a JSON text to the same rules as a raw line: not empty, no NUL, no lone surrogate', async () => {
+    const { counts, records } = await runBytes(
+      [
+        Buffer.from('{"text":""}\n'),
+        Buffer.from('{"text":"   "}\n'),
+        Buffer.from('{"text":"jalan\\u0000rusak"}\n'),
+        Buffer.from('{"text":"jalan \\ud800 rusak"}\n'),
+        Buffer.from('{"text":"jalan rusak 👍🏽"}\n'),
+      ],
+      lengthStub,
+    );
+    expect(counts).toEqual({ lines: 5, errors: 4, cut: 0, comprehendRouted: 0 });
+    expect(records.map((r) => r['error'])).toEqual([
+      'text: empty text',
+      'text: empty text',
+      'not text: contains NUL characters',
+      'not valid Unicode: contains a lone surrogate',
+      undefined,
+    ]);
   });
 
   it('splits lines across chunk boundaries without breaking a multi-byte character', async () => {
     const bytes = Buffer.from('Pelayanan ramah 😊\nJalan rusak parah\n');
     // Cut inside the 4-byte emoji.
     const { counts, records } = await runBytes([bytes.subarray(0, 18), bytes.subarray(18)], lengthStub);
-    expect(counts).toEqual({ lines: 2, errors: 0, cut: 0 });
+    expect(counts).toEqual({ lines: 2, errors: 0, cut: 0, comprehendRouted: 0 });
     expect(records.map((r) => r['line'])).toEqual([1, 2]);
   });
 
   it('reports no lines for empty input', async () => {
-    expect((await runBytes([], lengthStub)).counts).toEqual({ lines: 0, errors: 0, cut: 0 });
+    expect((await runBytes([], lengthStub)).counts).toEqual({
+      lines: 0,
+      errors: 0,
+      cut: 0,
+      comprehendRouted: 0,
+    });
   });
 });
