@@ -35,6 +35,11 @@ export class MentionNotFoundError extends Error {
   override readonly name = 'MentionNotFoundError';
 }
 
+/** An output file named by an option (`--out`) cannot be written (no such folder, no permission …). */
+export class OutputFileError extends Error {
+  override readonly name = 'OutputFileError';
+}
+
 /** How the CLI reports an error: what to write on stderr (may be empty) and the exit code. */
 export interface CliErrorReport {
   /** Line(s) for stderr without the trailing newline; empty when commander already wrote its own. */
@@ -50,6 +55,7 @@ const USER_ERRORS = [
   DateRangeError,
   ServerListenError,
   MentionNotFoundError,
+  OutputFileError,
   NotFoundError,
 ] as const;
 

@@ -123,7 +123,15 @@ program
 program
   .command('label')
   .description("correct a mention's sentiment label (kept apart; never overwritten by re-classification)")
-  .argument('<mentionId>', 'the mention id (32 hex characters)')
+  .addArgument(
+    new Command()
+      .createArgument('<mentionId>', 'the mention id (32 hex characters)')
+      .argParser((v: string) => {
+        if (!/^[0-9a-f]{32}$/.test(v))
+          throw new InvalidArgumentError('expected a mention id: 32 hexadecimal characters (0-9, a-f)');
+        return v;
+      }),
+  )
   .addArgument(
     new Command().createArgument('<label>', 'POSITIVE, NEGATIVE, NEUTRAL or MIXED').argParser((v: string) => {
       const parsed = SentimentLabelSchema.safeParse(v.toUpperCase());

@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { SentimentLabel } from '#shared/domain/mention.ts';
-import { DateRangeError, MentionNotFoundError } from '../errors.ts';
+import { DateRangeError, MentionNotFoundError, OutputFileError } from '../errors.ts';
 import { openExistingStore } from '../local-runtime.ts';
 import { plural } from '../summary.ts';
 
@@ -51,6 +51,7 @@ export async function labelCommand(
  * @returns How many corrections were exported.
  * @throws {DateRangeError} when `from` is not before `to` (the range holds no day).
  * @throws {DataFolderMissingError} when `dataDir` holds no store.
+ * @throws {OutputFileError} when `opts.out` cannot be written.
  */
 export async function exportLabelsCommand(
   opts: { from: string; to: string; out?: string; dataDir: string },
@@ -85,8 +86,20 @@ export async function exportLabelsCommand(
       );
     }
     const body = lines.length > 0 ? `${lines.join('\n')}\n` : '';
-    if (opts.out) await writeFile(opts.out, body);
-    else write(body);
+    if (opts.out) {
+      try {
+        await writeFile(opts.out, body);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason =
+          code === 'ENOENT'
+            ? 'its folder does not exist'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : (error as Error).message;
+        throw new OutputFileError(`cannot write --out ${opts.out}: ${reason}`, { cause: error });
+      }
+    } else write(body);
     note(`${plural(lines.length, 'correction')} exported`);
     return lines.length;
   } finally {

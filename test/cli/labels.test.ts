@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportLabelsCommand, labelCommand } from '../../cli/commands/labels.ts';
-import { DataFolderMissingError, DateRangeError, MentionNotFoundError } from '../../cli/errors.ts';
+import {
+  DataFolderMissingError,
+  DateRangeError,
+  MentionNotFoundError,
+  OutputFileError,
+} from '../../cli/errors.ts';
 import { openLocalStore } from '../../cli/local-runtime.ts';
 import { scoredMention } from '../helpers/mentions.ts';
 
@@ -55,6 +60,17 @@ describe('label and export-labels', () => {
         ),
       ).rejects.toThrow(DateRangeError);
     }
+  });
+
+  it('name an --out file that cannot be written instead of failing with a raw ENOENT', async () => {
+    const out = join(dir, 'no-such-folder', 'labels.jsonl');
+    await expect(
+      exportLabelsCommand(
+        { from: '2000-01-01', to: '2100-01-01', dataDir, out },
+        () => {},
+        () => {},
+      ),
+    ).rejects.toThrow(new OutputFileError(`cannot write --out ${out}: its folder does not exist`));
   });
 
   it('refuse an unknown mention id with a named error', async () => {

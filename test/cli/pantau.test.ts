@@ -35,6 +35,14 @@ describe('pantau CLI exit codes', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
+  it('exits 2 on a label for something that is not a mention id, before touching the store', () => {
+    const run = pantau(['label', 'xyz', 'POSITIVE', '--by', 'ana', '--data-dir', join(dir, 'never')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /'xyz' is invalid for argument 'mentionId'\. expected a mention id: 32 hexadecimal/,
+    );
+  });
+
   it('exits 2 with one clear line for a mistyped --data-dir, without a stack trace', () => {
     const typo = join(dir, 'typo');
     const run = pantau(['export-labels', '--data-dir', typo]);
