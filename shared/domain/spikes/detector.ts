@@ -454,6 +454,21 @@ const RHO_PRIOR = 0.01;
 const SHARE_LAG = 2;
 /** Longest gap filled with empty buckets; beyond it the rings are cleared and time jumps. */
 const MAX_GAP_BUCKETS = 24 * 14;
+/**
+ * Magnitude below which a decayed quantity (levels in mentions per bucket, share and ρ sums in mentions,
+ * histogram weights in buckets) is set to exactly 0. Without it a series quiet for about a year halves its
+ * level 365 times, to 1e-110 and then into subnormals, which DynamoDB cannot store (its smallest magnitude
+ * is 1e-130: "Number underflow"). 1e-100 keeps 30 orders of magnitude from that limit, and is far below
+ * anything that changes a decision: expected counts are floored at `minExpected` (0.05) whatever the level,
+ * and a histogram weight of 1e-100 moves a conformal p-value by 1e-100. A level of 0 is the state of a new
+ * series and is handled as such (the seasonal factors learn again from the next mention).
+ */
+export const NEGLIGIBLE_MAGNITUDE = 1e-100;
+
+/** `x`, or 0 when its magnitude is below {@link NEGLIGIBLE_MAGNITUDE}. */
+function unlessNegligible(x: number): number {
+  return x < NEGLIGIBLE_MAGNITUDE && x > -NEGLIGIBLE_MAGNITUDE ? 0 : x;
+}
 
 /** Per-parameter constants, computed once per `DetectorParams` object instead of on every step. */
 interface Derived {
@@ -853,7 +868,10 @@ function conformalP(cal: readonly number[], calN: number, surprise: number): num
 
 /** Decays the histogram, adds one surprise, returns the new decayed count. */
 function recordSurprise(cal: number[], calN: number, surprise: number, keep: number): number {
-  for (let i = 0; i < CAL_BINS; i++) cal[i]! *= keep;
+  for (let i = 0; i < CAL_BINS; i++) {
+    const w = cal[i]! * keep;
+    cal[i] = w < NEGLIGIBLE_MAGNITUDE ? 0 : w;
+  }
   cal[Math.min(CAL_BINS - 1, Math.floor(calBin(surprise)))]! += 1;
   return calN * keep + 1;
 }
@@ -1085,7 +1103,7 @@ function levelShift(
 function learnSlowLevel(s: SeriesState, total: number, seasonal: number, mu: number, dv: Derived): void {
   const x = Math.min(total, mu + 4 * Math.sqrt(mu + s.alpha * mu * mu) + 1);
   const a = Math.max(dv.aSlow, 1 / (s.n + 1));
-  s.slowLevel += a * (x / seasonal - s.slowLevel);
+  s.slowLevel = unlessNegligible(s.slowLevel + a * (x / seasonal - s.slowLevel));
 }
 
 function learnVolume(
@@ -1106,7 +1124,7 @@ function learnVolume(
 
   const season = s.hour[h]! * s.weekday[d]!;
   const aLevel = Math.max(dv.aLevel, 1 / (s.n + 1));
-  s.level += aLevel * (x / season - s.level);
+  s.level = unlessNegligible(s.level + aLevel * (x / season - s.level));
   if (s.level <= 0) return;
 
   const aHour = Math.max(dv.aHour, 1 / (s.hourN[h]! + 1));
@@ -1133,8 +1151,8 @@ function normalise(factors: number[], s: SeriesState): void {
   const mean = sum / factors.length;
   if (mean <= 0) return;
   for (let i = 0; i < factors.length; i++) factors[i] = factors[i]! / mean;
-  s.level *= mean;
-  s.slowLevel *= mean;
+  s.level = unlessNegligible(s.level * mean);
+  s.slowLevel = unlessNegligible(s.slowLevel * mean);
 }
 
 function clampAlpha(a: number): number {
@@ -1154,12 +1172,14 @@ function learnShare(
   const sd = Math.sqrt(n * v * (1 + Math.max(0, n - 1) * rho));
   const neg = Math.min(negative, n * p0 + 4 * sd + 1);
   const keep = dv.shareKeep;
-  s.shareNeg = s.shareNeg * keep + neg;
-  s.shareTot = s.shareTot * keep + n;
+  s.shareNeg = unlessNegligible(s.shareNeg * keep + neg);
+  s.shareTot = unlessNegligible(s.shareTot * keep + n);
   s.rhoNum *= keep;
   s.rhoDen *= keep;
   if (n >= 2) {
     s.rhoNum += (neg - n * p0) ** 2 - n * v;
     s.rhoDen += n * (n - 1) * v;
   }
+  s.rhoNum = unlessNegligible(s.rhoNum);
+  s.rhoDen = unlessNegligible(s.rhoDen);
 }

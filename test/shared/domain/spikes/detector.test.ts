@@ -5,6 +5,7 @@ import {
   DetectorInputError,
   type DetectorParams,
   detectorParams,
+  NEGLIGIBLE_MAGNITUDE,
   type Observation,
   parseSeriesState,
   type SeriesState,
@@ -460,6 +461,41 @@ describe('stepSeries', () => {
     ).state;
     const b = run(gap, sedang).state;
     expect(b).toEqual(a);
+  });
+
+  it('keeps every number storable through two quiet years: decayed quantities flush to 0, and a 0 level still alerts', () => {
+    const s = run(quiet(14 * 24), sedang).state;
+    const quietFrom = START + 14 * 24 * HOUR;
+    for (let i = 0; i < 2 * 365 * 24; i++)
+      stepSeriesInPlace(s, { bucketStartMs: quietFrom + i * HOUR, total: 0, negative: 0 }, sedang);
+    // DynamoDB stores no magnitude below 1e-130; before the flush the level was a subnormal 1e-323 here.
+    const unstorable: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v) || (v !== 0 && Math.abs(v) < NEGLIGIBLE_MAGNITUDE))
+          unstorable.push(`${path}=${v}`);
+      } else if (v !== null && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+      }
+    };
+    walk(s, 'state');
+    expect(unstorable).toEqual([]);
+    // The level halves daily: 730 halvings from ~10 pass 1e-100 after ~336 days. The week-long
+    // quantities halve 104 times in two years (≈ 1e-30 of where they were): small, but storable.
+    expect(s.level).toBe(0);
+    expect(s.slowLevel).toBeGreaterThan(0);
+
+    // A level of 0 is a new series' level: the expected count is the floor minExpected, 0.05 per bucket.
+    const burstAt = quietFrom + 2 * 365 * 24 * HOUR;
+    const burst = stepSeriesInPlace(s, { bucketStartMs: burstAt, total: 10, negative: 0 }, sedang);
+    expect(burst.alert).toMatchObject({ kind: 'volume', observed: 10 });
+    expect((burst.alert?.expected ?? 0) / (burst.alert?.windowBuckets ?? 1)).toBeCloseTo(0.05, 12);
+    // The alert froze the baseline; a day later it learns again, from the level of 0.
+    for (let h = 1; h <= 30; h++)
+      stepSeriesInPlace(s, { bucketStartMs: burstAt + h * HOUR, total: 1, negative: 0 }, sedang);
+    expect(s.level).toBeGreaterThan(0);
+    walk(s, 'state');
+    expect(unstorable).toEqual([]);
   });
 
   it('rejects impossible counts and a state of another bucket length', () => {
