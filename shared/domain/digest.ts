@@ -97,6 +97,8 @@ export interface Digest {
     /** `volume`: more negative mentions than usual; `share`: a larger negative share. */
     readonly kind: 'volume' | 'share';
     readonly windowStart: string;
+    /** End of the alert's window (UTC ISO-8601, exclusive). */
+    readonly windowEnd: string;
     readonly observed: number;
     readonly expected: number;
     readonly severity: string;
@@ -176,7 +178,7 @@ function toItem(m: ScoredMention): DigestItem {
   return {
     id: m.id,
     url: m.url,
-    title: m.title ?? m.text.slice(0, 160),
+    title: digestTitle(m.title ?? m.text),
     source: m.source,
     ...(m.outlet ? { outlet: m.outlet } : {}),
     publishedAt: m.publishedAt,
@@ -273,7 +275,7 @@ export function buildDigest(input: DigestInput): Digest {
       size: nar.size,
       distinctAuthors: nar.distinctAuthors,
       coordinated: nar.coordinated,
-      examples: nar.examples.slice(0, 2).map((e) => ({ title: e.title ?? e.text.slice(0, 160), url: e.url })),
+      examples: nar.examples.slice(0, 2).map((e) => ({ title: digestTitle(e.title ?? e.text), url: e.url })),
     })),
     topNegative: ranked('NEGATIVE', 'Negative'),
     topPositive: ranked('POSITIVE', 'Positive'),
@@ -305,6 +307,7 @@ export function buildDigest(input: DigestInput): Digest {
           : 'semua sebutan',
       kind: a.kind,
       windowStart: a.windowStart,
+      windowEnd: a.windowEnd,
       observed: a.observed,
       expected: a.expected,
       severity: a.severity,
@@ -433,16 +436,42 @@ function fmtDateTime(iso: string, timeZone: string): string {
  * The day against the 7 days before, as a clause: `naik 12,5% dari rata-rata 7 hari sebelumnya`, or why
  * there is nothing to compare with. `what` names what was counted (`sebutan`, `sebutan negatif`).
  */
-function fmtChange(pct: number | null, what: string): string {
+function fmtChange(pct: number | null, what: string, average: number): string {
   if (pct === null) return `belum ada pembanding: 7 hari sebelumnya tanpa ${what}`;
   if (pct === 0) return 'sama dengan rata-rata 7 hari sebelumnya';
+  // Against less than one a day a percentage says little ("naik 6.900%"): give the average instead.
+  if (average < 1) return `rata-rata 7 hari sebelumnya hanya ${fmtNumber(average, 1)} ${what} per hari`;
   return `${pct > 0 ? 'naik' : 'turun'} ${fmtNumber(Math.abs(pct), 1)}% dari rata-rata 7 hari sebelumnya`;
+}
+
+/** Longest title shown in a digest, in characters; longer ones end with `…`. */
+export const DIGEST_TITLE_CHARS = 160;
+
+/** A title cut to {@link DIGEST_TITLE_CHARS} at a word boundary when one is near, with `…`. */
+function digestTitle(title: string): string {
+  const chars = Array.from(title.trim());
+  if (chars.length <= DIGEST_TITLE_CHARS) return title.trim();
+  const cut = chars.slice(0, DIGEST_TITLE_CHARS).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${(space > DIGEST_TITLE_CHARS * 0.75 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** `pukul 09.00–15.00 WIB`: an alert's window in the regency's time zone. */
+function fmtWindow(a: { windowStart: string; windowEnd: string }, timeZone: string): string {
+  const hm = (iso: string) =>
+    new Intl.DateTimeFormat('id-ID', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(new Date(iso));
+  return `pukul ${hm(a.windowStart)}–${hm(a.windowEnd)} ${zoneName(timeZone)}`;
 }
 
 /** `2 (50,0% dari semua sebutan; naik …)`: the share only when there were mentions. */
 function negativeLine(d: Digest): string {
   const share = d.totals.mentions > 0 ? `${fmtPct(d.totals.negativeShare)} dari semua sebutan; ` : '';
-  return `${fmtNumber(d.totals.sentiment.NEGATIVE)} (${share}${fmtChange(d.change.negativeChangePct, 'sebutan negatif')})`;
+  return `${fmtNumber(d.totals.sentiment.NEGATIVE)} (${share}${fmtChange(d.change.negativeChangePct, 'sebutan negatif', d.change.negativeSevenDayAverage)})`;
 }
 
 function confidenceOf(i: DigestItem): string {
@@ -506,7 +535,7 @@ export function renderDigestText(d: Digest): string {
   if (warning) lines.push(`PERHATIAN: ${warning}`, '');
   else if (d.totals.mentions === 0) lines.push('Tidak ada sebutan yang terkumpul pada hari ini.', '');
   lines.push(
-    `Jumlah sebutan: ${fmtNumber(d.totals.mentions)} (${fmtChange(d.change.changePct, 'sebutan')})`,
+    `Jumlah sebutan: ${fmtNumber(d.totals.mentions)} (${fmtChange(d.change.changePct, 'sebutan', d.change.sevenDayAverage)})`,
     `Sentimen: ${SENTIMENT_LABELS.map((l) => `${LABEL_ID[l]} ${fmtNumber(s[l])}`).join(', ')}`,
     `Sebutan negatif: ${negativeLine(d)}`,
     '',
@@ -524,7 +553,7 @@ export function renderDigestText(d: Digest): string {
   if (d.narratives.length === 0) lines.push('  (tidak ada narasi negatif yang menonjol)');
   for (const nar of d.narratives) {
     lines.push(
-      `  - ${nar.topTerms.join(', ') || '(tanpa istilah menonjol)'}: ${nar.size} sebutan dari ${nar.distinctAuthors} penulis${nar.coordinated ? '; pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
+      `  - ${nar.topTerms.join(', ') || '(tanpa istilah menonjol)'}: ${nar.size} sebutan dari ${nar.distinctAuthors} penulis/media${nar.coordinated ? '; pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
     );
     for (const ex of nar.examples) lines.push(`      ${ex.title} ${ex.url}`);
   }
@@ -536,7 +565,7 @@ export function renderDigestText(d: Digest): string {
   if (d.alerts.length === 0) lines.push('  (tidak ada peringatan)');
   for (const a of d.alerts) {
     lines.push(
-      `  - ${a.scope}, pukul ${fmtTime(a.windowStart, d.timeZone)}: ${alertNumbers(a)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${a.acknowledgedBy}` : 'belum ditangani'}`,
+      `  - ${a.scope}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${a.acknowledgedBy}` : 'belum ditangani'}`,
     );
   }
   lines.push('', 'Per sumber:');
@@ -573,7 +602,7 @@ export function renderDigestMarkdown(d: Digest): string {
   if (warning) md.push(`**Perhatian:** ${warning}`, '');
   else if (d.totals.mentions === 0) md.push('_Tidak ada sebutan yang terkumpul pada hari ini._', '');
   md.push(
-    `- **Jumlah sebutan:** ${fmtNumber(d.totals.mentions)} (${fmtChange(d.change.changePct, 'sebutan')})`,
+    `- **Jumlah sebutan:** ${fmtNumber(d.totals.mentions)} (${fmtChange(d.change.changePct, 'sebutan', d.change.sevenDayAverage)})`,
     `- **Sentimen:** ${SENTIMENT_LABELS.map((l) => `${LABEL_ID[l]} ${fmtNumber(s[l])}`).join(' · ')}`,
     `- **Sebutan negatif:** ${negativeLine(d)}`,
     '',
@@ -593,7 +622,7 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.narratives.length === 0) md.push('_Tidak ada narasi negatif yang menonjol._');
   for (const nar of d.narratives) {
     md.push(
-      `- **${esc(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}** — ${nar.size} sebutan dari ${nar.distinctAuthors} penulis${nar.coordinated ? '; pola salin-tempel (kemungkinan terkoordinasi)' : ''}${nar.examples.length ? `; contoh: ${nar.examples.map((ex) => link(ex.title, ex.url)).join('; ')}` : ''}`,
+      `- **${esc(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}** — ${nar.size} sebutan dari ${nar.distinctAuthors} penulis/media${nar.coordinated ? '; pola salin-tempel (kemungkinan terkoordinasi)' : ''}${nar.examples.length ? `; contoh: ${nar.examples.map((ex) => link(ex.title, ex.url)).join('; ')}` : ''}`,
     );
   }
   md.push('');
@@ -604,7 +633,7 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.alerts.length === 0) md.push('_Tidak ada peringatan._');
   for (const a of d.alerts) {
     md.push(
-      `- **${esc(a.scope)}**, pukul ${fmtTime(a.windowStart, d.timeZone)}: ${alertNumbers(a)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${esc(a.acknowledgedBy)}` : '**belum ditangani**'}`,
+      `- **${esc(a.scope)}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${esc(a.acknowledgedBy)}` : '**belum ditangani**'}`,
     );
   }
   md.push('', '## Per sumber', '');
@@ -681,7 +710,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
       : `<ul style="padding-left:18px;margin:0">${d.alerts
           .map(
             (a) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, pukul ${e(fmtTime(a.windowStart, d.timeZone))}: ${e(alertNumbers(a))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
           .join('')}</ul>`;
   const problem = (text: string) => `<li style="font:14px Arial,sans-serif;color:#c62828">${text}</li>`;
@@ -711,7 +740,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
 <div style="max-width:680px;margin:0 auto;background:#fff;padding:20px;border-radius:6px">
 <h1 style="font:bold 20px Arial,sans-serif;color:#222;margin:0 0 12px">${e(subject(d))}</h1>
 ${notice}
-<p style="font:14px Arial,sans-serif;color:#333;margin:0 0 4px"><b>${fmtNumber(d.totals.mentions)}</b> sebutan (${e(fmtChange(d.change.changePct, 'sebutan'))}).</p>
+<p style="font:14px Arial,sans-serif;color:#333;margin:0 0 4px"><b>${fmtNumber(d.totals.mentions)}</b> sebutan (${e(fmtChange(d.change.changePct, 'sebutan', d.change.sevenDayAverage))}).</p>
 <p style="font:14px Arial,sans-serif;color:#333;margin:0 0 4px">${SENTIMENT_LABELS.map((l) => `${LABEL_ID[l]} <b>${fmtNumber(s[l])}</b>`).join(' · ')}</p>
 <p style="font:14px Arial,sans-serif;color:#333;margin:0 0 12px">Sebutan negatif: ${e(negativeLine(d))}.</p>
 <table role="presentation" style="border-collapse:collapse;margin:8px 0 4px"><tr>${bars}</tr></table>
@@ -722,7 +751,7 @@ ${notice}
       : `<ul style="padding-left:18px;margin:0">${d.narratives
           .map(
             (nar) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}</b> — ${nar.size} sebutan dari ${nar.distinctAuthors} penulis${nar.coordinated ? '; <b>pola salin-tempel</b> (kemungkinan terkoordinasi)' : ''}${nar.examples.map((ex) => `<br><a href="${e(safeUrl(ex.url))}" style="color:#1565c0">${e(ex.title)}</a>`).join('')}</li>`,
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(nar.topTerms.join(', ') || 'tanpa istilah menonjol')}</b> — ${nar.size} sebutan dari ${nar.distinctAuthors} penulis/media${nar.coordinated ? '; <b>pola salin-tempel</b> (kemungkinan terkoordinasi)' : ''}${nar.examples.map((ex) => `<br><a href="${e(safeUrl(ex.url))}" style="color:#1565c0">${e(ex.title)}</a>`).join('')}</li>`,
           )
           .join('')}</ul>`
   }

@@ -188,6 +188,36 @@ describe('digest wording', () => {
     );
   });
 
+  it('gives the average instead of a percentage when the 7 days before had less than one a day', () => {
+    // One mention in the 7 days before: average 1/7 ≈ 0,1 a day; the day has 7 (a "6.900%" rise).
+    const previousDays = Array.from({ length: 7 }, (_, i) => ({
+      date: `2026-11-2${2 + i}`,
+      total: i === 0 ? 1 : 0,
+      negative: 0,
+      positive: 0,
+    }));
+    const mentions = Array.from({ length: 7 }, (_, i) =>
+      scoredMention(i, { publishedAt: '2026-11-29T03:00:00.000Z', label: 'NEUTRAL' }),
+    );
+    const { md } = allRenderings(input({ previousDays, mentions }));
+    expect(md).toContain('- **Jumlah sebutan:** 7 (rata-rata 7 hari sebelumnya hanya 0,1 sebutan per hari)');
+    expect(md).not.toContain('%)');
+  });
+
+  it('gives an alert its whole window in local time and cuts an overlong title', () => {
+    // 03:00–04:00 UTC is 10.00–11.00 WIB.
+    const long = `Jalan rusak ${'sangat '.repeat(40)}parah di Majalengka`;
+    const mentions = [
+      scoredMention(1, { publishedAt: '2026-11-29T03:00:00.000Z', label: 'NEGATIVE', title: long }),
+    ];
+    const { md, text } = allRenderings(input({ mentions, alerts: [testAlert('2026-11-29T03:00:00.000Z')] }));
+    expect(md).toContain('**Majalengka**, pukul 10.00–11.00 WIB:');
+    expect(text).toContain('Majalengka, pukul 10.00–11.00 WIB:');
+    const shown = md.split('\n').find((l) => l.includes('Jalan rusak sangat'))!;
+    expect(shown).toMatch(/sangat…\]/);
+    expect(shown).not.toContain('parah di Majalengka');
+  });
+
   it('does not over-escape what cannot break Markdown', () => {
     const { md } = allRenderings(
       input({
