@@ -27,6 +27,8 @@ const RELOAD_LIST =
 const BY_CODE = {
   invalid_range: 'Awal periode harus sebelum akhirnya. Periksa tanggal "Sampai".',
   range_too_long: 'Periode terlalu panjang. Pilih periode yang lebih pendek.',
+  date_out_of_range:
+    'Tanggal di luar rentang yang didukung (sejak 1 Januari 2000 sampai satu tahun ke depan). Periksa tanggal "Sampai".',
   unknown_keyword:
     'Kata kunci yang dipilih tidak dikenal (mungkin sudah dihapus dari konfigurasi). Muat ulang halaman.',
   unknown_topic:
@@ -70,6 +72,8 @@ export function describeIssue(issue) {
   const byCode = BY_CODE[code];
   if (byCode) return byCode;
   if (code === 'unrecognized_keys') {
+    // The API names the first 10 unknown parameters and counts the rest in one issue at `query`.
+    if (!path.includes('.')) return 'Ada parameter lain yang tidak dikenal.';
     const name = path.split('.').pop() ?? '';
     return /^[\w-]{1,40}$/.test(name) ? `Parameter "${name}" tidak dikenal.` : GENERIC;
   }

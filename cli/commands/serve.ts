@@ -168,11 +168,7 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
 
   async function staticFile(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, {
-        statusCode: 405,
-        headers: { allow: 'GET, HEAD', 'content-type': 'text/plain' },
-        body: 'method not allowed',
-      });
+      send(res, errorJson(405, 'method not allowed', { allow: 'GET, HEAD' }));
       return;
     }
     const vendor = VENDOR_FILES[pathname];
@@ -182,11 +178,7 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
       try {
         decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
       } catch {
-        send(res, {
-          statusCode: 400,
-          headers: { 'content-type': 'text/plain; charset=utf-8' },
-          body: 'bad path',
-        });
+        send(res, errorJson(400, 'bad path'));
         return;
       }
       const relative = normalize(decoded).replace(/^[/\\]+/, '');
@@ -195,11 +187,8 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
     }
     const info = file ? await stat(file).catch(() => undefined) : undefined;
     if (!file || !info?.isFile()) {
-      send(res, {
-        statusCode: 404,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        body: 'not found',
-      });
+      // JSON like every API error: a client that mistyped an API path (`//v1/mentions`) can still parse it.
+      send(res, errorJson(404, 'not found'));
       return;
     }
     const content = await readFile(file);

@@ -23,7 +23,7 @@ import {
   TrendsQuerySchema,
   toIssues,
 } from '#shared/domain/api/schemas.ts';
-import { alignRange, bucketize, netSentiment } from '#shared/domain/api/trends.ts';
+import { alignRange, bucketize, netSentiment, wholeHourOffset } from '#shared/domain/api/trends.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
 import { SENTIMENT_LABELS } from '#shared/domain/mention.ts';
@@ -68,8 +68,9 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z
   return result.data;
 }
 
-function range(input: { from?: string | undefined; to?: string | undefined }, nowMs: number) {
-  const resolved = resolveRange(input, nowMs);
+/** `from`/`to` resolved to UTC; a bare date is the regency's local midnight (the digest's day). */
+function range(deps: ApiDeps, input: { from?: string | undefined; to?: string | undefined }, nowMs: number) {
+  const resolved = resolveRange(input, nowMs, deps.config.timeZone);
   if ('issues' in resolved) throw badRequest(resolved.issues);
   return resolved;
 }
@@ -106,7 +107,7 @@ async function listMentions(deps: ApiDeps, request: ApiRequest): Promise<ApiResu
   checkKnown(deps, q);
   const now = deps.clock.now();
   const cursor = q.cursor ? openCursor(q.cursor, deps.cursorKey, now) : undefined;
-  const { from, to } = range({ from: q.from ?? cursor?.f, to: q.to ?? cursor?.t }, now);
+  const { from, to } = range(deps, { from: q.from ?? cursor?.f, to: q.to ?? cursor?.t }, now);
   const sentiments = q.sentiment ? [...new Set(q.sentiment)] : undefined;
   const fingerprint = queryFingerprint({
     key: request.principal?.keyId ?? '',
@@ -183,7 +184,10 @@ async function labelMention(deps: ApiDeps, request: ApiRequest): Promise<ApiResu
   return json(200, { label, modelLabel: mention.sentiment.label });
 }
 
-/** `GET /v1/trends`: hourly counters summed into UTC hours or days. */
+/**
+ * `GET /v1/trends`: hourly counters summed into hours or local days of the regency's time zone, so a
+ * day bucket counts what the digest of that date counts.
+ */
 async function getTrends(deps: ApiDeps, request: ApiRequest): Promise<ApiResult> {
   const q = parse(TrendsQuerySchema, request.query, 'query');
   if (q.keyword && q.topic)
@@ -191,18 +195,20 @@ async function getTrends(deps: ApiDeps, request: ApiRequest): Promise<ApiResult>
       { path: 'query.topic', code: 'conflicting_parameters', message: 'give keyword or topic, not both' },
     ]);
   checkKnown(deps, q);
-  const requested = range(q, deps.clock.now());
-  const { from, to } = alignRange(requested.from, requested.to, q.interval);
+  const timeZone = deps.config.timeZone;
+  const requested = range(deps, q, deps.clock.now());
+  const { from, to } = alignRange(requested.from, requested.to, q.interval, timeZone);
   const series = q.keyword ? `kw:${q.keyword}` : q.topic ? `topic:${q.topic}` : 'all';
   const rows = await deps.store.hourlyCounts(series, from, to);
-  const buckets = bucketize(rows, from, to, q.interval);
+  const buckets = bucketize(rows, from, to, q.interval, timeZone);
   const counts = { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 };
   for (const b of buckets) for (const l of SENTIMENT_LABELS) counts[l] += b.counts[l];
   const total = SENTIMENT_LABELS.reduce((s, l) => s + counts[l], 0);
   return json(200, {
     series,
     interval: q.interval,
-    timeZone: 'UTC',
+    timeZone,
+    utcOffset: wholeHourOffset(timeZone, Date.parse(from)),
     from,
     to,
     buckets,
@@ -212,7 +218,7 @@ async function getTrends(deps: ApiDeps, request: ApiRequest): Promise<ApiResult>
 
 async function listAlerts(deps: ApiDeps, request: ApiRequest): Promise<ApiResult> {
   const q = parse(AlertsQuerySchema, request.query, 'query');
-  const { from, to } = range(q, deps.clock.now());
+  const { from, to } = range(deps, q, deps.clock.now());
   return json(200, { items: await deps.store.listAlerts(from, to), from, to });
 }
 

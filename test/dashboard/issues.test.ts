@@ -44,7 +44,7 @@ describe('dashboard 400 messages', () => {
       'query',
     );
     expect(raw.map((i) => i.code).sort()).toEqual([
-      'invalid_union',
+      'invalid_format',
       'repeated_parameter',
       'too_small',
       'unrecognized_keys',
@@ -77,11 +77,26 @@ describe('dashboard 400 messages', () => {
     expect(issues.describeBadRequest({ issues: tooLong.issues })).toBe(
       'Permintaan tidak valid: Periode terlalu panjang. Pilih periode yang lebih pendek.',
     );
+    const ancient = resolveRange({ from: '1900-01-01', to: '2026-11-01' }, now) as { issues: ApiIssue[] };
+    expect(issues.describeBadRequest({ issues: ancient.issues })).toBe(
+      'Permintaan tidak valid: Tanggal di luar rentang yang didukung (sejak 1 Januari 2000 sampai satu tahun ke depan). Periksa tanggal "Sampai".',
+    );
     const label = apiIssues(LabelBodySchema, { label: 'MARAH', note: 'x'.repeat(2_001) }, 'body');
     expect(label.map((i) => issues.describeIssue(i)).sort()).toEqual([
       'Catatan terlalu panjang (paling banyak 2.000 karakter).',
       'Label harus salah satu dari Positif, Netral, Campuran atau Negatif.',
     ]);
+  });
+
+  it('says once that more unknown parameters were left unnamed', () => {
+    const raw = apiIssues(
+      MentionsQuerySchema,
+      Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`p${i}`, '1'])),
+      'query',
+    );
+    expect(raw).toHaveLength(11);
+    expect(issues.describeIssue(raw[10])).toBe('Ada parameter lain yang tidak dikenal.');
+    expect(issues.describeIssue(raw[0])).toBe('Parameter "p0" tidak dikenal.');
   });
 
   it('falls back to one generic Indonesian sentence for what it does not know', () => {

@@ -62,7 +62,8 @@ const DOCS: Readonly<Record<RouteId, OperationDoc>> = {
   getTrends: {
     query: TrendsQuerySchema,
     ok: TrendsResponseSchema,
-    description: 'Buckets are UTC; `from` is aligned down and `to` up to whole buckets.',
+    description:
+      "Buckets are hours and calendar days of the regency's time zone (`timeZone`, `utcOffset` in the response; Asia/Jakarta = +07:00), so a day bucket counts what the digest of that date counts. `from` is aligned down and `to` up to whole buckets.",
   },
   listAlerts: { query: AlertsQuerySchema, ok: AlertsResponseSchema },
   acknowledgeAlert: {

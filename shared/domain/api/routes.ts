@@ -62,7 +62,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/trends',
     scope: 'read',
-    summary: 'Counts per sentiment and net sentiment per UTC bucket',
+    summary: 'Counts per sentiment and net sentiment per local hour or day',
   },
   {
     id: 'listAlerts',

@@ -12,6 +12,7 @@
 
 import { z } from 'zod';
 import { normalizeText } from '#shared/domain/text.ts';
+import { localDayRange } from '#shared/domain/time.ts';
 import { AcknowledgementSchema, AlertSchema } from '../alert.ts';
 import { IsoUtcSchema, ScoredMentionSchema, SentimentLabelSchema } from '../mention.ts';
 import { ApiScopeSchema } from './auth.ts';
@@ -20,6 +21,14 @@ import { ApiScopeSchema } from './auth.ts';
 export const LIMIT = { min: 1, max: 200, default: 50 } as const;
 /** Default and largest time span of a query, in days. */
 export const RANGE_DAYS = { default: 7, max: 92 } as const;
+/**
+ * Instants a query may name: from 2000-01-01T00:00Z (no mention predates it; the CLI's `--date` has the
+ * same floor) to `aheadDays` days after now (a `to` at the end of next month still works; year 9999 does
+ * not).
+ */
+export const INSTANT_BOUNDS = { earliest: '2000-01-01T00:00:00.000Z', aheadDays: 366 } as const;
+/** Unknown parameters named one by one in a 400; the rest are counted in one more issue. */
+export const MAX_UNKNOWN_NAMED = 10;
 
 /** One problem with a request, as the API reports it. */
 export interface ApiIssue {
@@ -32,22 +41,36 @@ export interface ApiIssue {
 
 /**
  * Turn zod issues into API issues, prefixing paths with `where` (`query`, `body`, `path`). A custom
- * issue's `params.code` becomes its code; each unrecognised key becomes its own issue.
+ * issue's `params.code` becomes its code. Unrecognised keys are named one issue each up to
+ * {@link MAX_UNKNOWN_NAMED}; any beyond are counted in one last issue at `where` (a request with 2,000
+ * made-up parameters gets 11 issues, not 2,000).
  */
 export function toIssues(error: z.ZodError, where: string): ApiIssue[] {
-  return error.issues.flatMap((issue): ApiIssue[] => {
+  let unknown = 0;
+  const issues = error.issues.flatMap((issue): ApiIssue[] => {
     const base = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
+      const named = issue.keys.slice(0, Math.max(0, MAX_UNKNOWN_NAMED - unknown));
+      unknown += issue.keys.length;
+      return named.map((key) => ({
         path: `${base}.${key}`,
         code: 'unrecognized_keys',
-        message: `unknown parameter '${key}'`,
+        message: `unknown parameter '${key.length > 40 ? `${key.slice(0, 40)}…` : key}'`,
       }));
     }
     const custom =
       issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
     return [{ path: base, code: custom ?? issue.code, message: issue.message }];
   });
+  if (unknown > MAX_UNKNOWN_NAMED) {
+    const more = unknown - MAX_UNKNOWN_NAMED;
+    issues.push({
+      path: where,
+      code: 'unrecognized_keys',
+      message: `and ${more} more unknown parameter${more === 1 ? '' : 's'} (not listed)`,
+    });
+  }
+  return issues;
 }
 
 /** A parameter that must appear once: a comma means API Gateway joined a repeated parameter. */
@@ -71,15 +94,69 @@ const TopicIdSchema = z
 const SourceIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a source id: lowercase letters, digits, dashes');
-/** `yyyy-mm-dd` (= 00:00 UTC that day) or a date-time with `Z` or an offset. */
-const InstantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-  error:
-    'expected an ISO-8601 date (2026-11-30) or date-time with Z or an offset (2026-11-30T07:00:00Z; write + as %2B)',
-});
+/**
+ * ISO-8601 as the API accepts it: a date `yyyy-mm-dd`, or a date-time to the minute, second or fraction
+ * of a second with `Z` or an offset `±hh:mm` (`2026-11-20T00:00Z`, `2026-11-20T07:00:00.5+07:00`).
+ */
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2})))?$/;
+
+/** Largest UTC offset in use anywhere (Kiribati, UTC+14:00); also the bound west of UTC. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/**
+ * The instant an API date or date-time names, in epoch milliseconds; `undefined` when it is not one
+ * (bad shape, a day the month lacks, hour 24, an offset beyond ±14:00). A bare date means 00:00 of that
+ * day in `timeZone`, the regency's day (as in the digest).
+ * @param timeZone IANA zone for bare dates. @default UTC
+ */
+export function parseInstant(text: string, timeZone = 'UTC'): number | undefined {
+  const m = INSTANT.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec, frac, zulu, sign, oh, om] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const dayMs = Date.UTC(year, month - 1, day);
+  const date = new Date(dayMs);
+  if (month < 1 || month > 12 || date.getUTCDate() !== day || date.getUTCMonth() !== month - 1)
+    return undefined;
+  if (h === undefined) return Date.parse(localDayRange(`${y}-${mo}-${d}`, timeZone).start);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(sec ?? 0);
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offset = 0;
+  if (!zulu) {
+    const offsetHours = Number(oh);
+    const offsetMinutes = Number(om);
+    offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+    if (offsetMinutes > 59 || Math.abs(offset) > MAX_OFFSET_MINUTES) return undefined;
+  }
+  const millis = Math.floor(Number(`0.${frac ?? '0'}`) * 1000);
+  return dayMs + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+}
+
+const InstantSchema = z
+  .string()
+  .regex(
+    INSTANT,
+    'expected an ISO-8601 date (2026-11-30) or date-time to the minute or second with Z or an offset (2026-11-30T07:00Z, 2026-11-30T07:00:00+07:00; write + as %2B)',
+  )
+  // Only for the right shape: the regex has already reported the wrong one.
+  .refine((v) => !INSTANT.test(v) || parseInstant(v) !== undefined, {
+    message: 'not a real date or time, or an offset beyond ±14:00',
+    params: { code: 'invalid_format' },
+  });
+
+/** A whole number written in plain decimal digits: no sign, spaces, exponent, hex or leading zeros. */
+const DecimalSchema = z.string().regex(/^(0|[1-9][0-9]*)$/, 'a whole number in decimal digits (e.g. 50)');
 
 const from = once(InstantSchema)
   .optional()
-  .describe(`Inclusive start, ISO-8601 (date = 00:00 UTC). Default: \`to\` − ${RANGE_DAYS.default} days.`);
+  .describe(
+    `Inclusive start, ISO-8601 (a date = 00:00 in the regency's time zone). Default: \`to\` − ${RANGE_DAYS.default} days. From ${INSTANT_BOUNDS.earliest.slice(0, 10)} to ${INSTANT_BOUNDS.aheadDays} days after now.`,
+  );
 const to = once(InstantSchema)
   .optional()
   .describe(`Exclusive end, ISO-8601. Default: now. At most ${RANGE_DAYS.max} days after \`from\`.`);
@@ -96,7 +173,7 @@ export const MentionsQuerySchema = z.strictObject({
   source: once(SourceIdSchema).optional().describe('Only mentions first delivered by this source id'),
   from,
   to,
-  limit: once(z.coerce.number<string>().int().min(LIMIT.min).max(LIMIT.max))
+  limit: once(DecimalSchema.pipe(z.coerce.number<string>().int().min(LIMIT.min).max(LIMIT.max)))
     .default(LIMIT.default)
     .describe(`Page size, ${LIMIT.min}–${LIMIT.max}`),
   cursor: once(z.string().min(1).max(2_000))
@@ -114,7 +191,7 @@ export const TrendsQuerySchema = z.strictObject({
   to,
   interval: once(z.enum(['hour', 'day']))
     .default('hour')
-    .describe('Bucket size; buckets are UTC'),
+    .describe("Bucket size; hours and days of the regency's time zone (Asia/Jakarta)"),
 });
 export type TrendsQuery = z.infer<typeof TrendsQuerySchema>;
 
@@ -207,6 +284,8 @@ const CountsSchema = z.object({
 export const TrendBucketSchema = z.object({
   /** Bucket start, UTC ISO-8601. */
   start: IsoUtcSchema,
+  /** Day buckets: the regency's calendar day `yyyy-mm-dd` (the digest's date for the same day). */
+  date: z.iso.date().optional().describe('Day buckets only: the local calendar day, as the digest names it'),
   counts: CountsSchema,
   total: z.number().int(),
   /** (positive − negative) / total in [−1, 1]; 0 for an empty bucket. */
@@ -215,7 +294,11 @@ export const TrendBucketSchema = z.object({
 export const TrendsResponseSchema = z.object({
   series: z.string().describe('all, kw:<id> or topic:<id>'),
   interval: z.enum(['hour', 'day']),
-  timeZone: z.literal('UTC').describe('Zone of the bucket boundaries'),
+  timeZone: z.string().describe("IANA zone of the bucket boundaries: the regency's (Asia/Jakarta)"),
+  utcOffset: z
+    .string()
+    .regex(/^[+-]\d{2}:\d{2}$/)
+    .describe('Offset of that zone from UTC at `from`, e.g. +07:00 (a local day starts at 17:00Z)'),
   ...RangeSchema,
   buckets: z.array(TrendBucketSchema),
   totals: CountsSchema.extend({ total: z.number().int(), netSentiment: z.number() }),
@@ -253,15 +336,46 @@ export const PrincipalResponseSchema = z.object({ name: z.string(), scope: ApiSc
 
 /**
  * Resolve `from`/`to` to UTC ISO-8601 with defaults (`to` = now, `from` = `to` − 7 days) and bounds.
- * @returns the range, or issues (`invalid_range` when `from` ≥ `to`, `range_too_long` beyond 92 days).
+ * A bare date is 00:00 of that day in `timeZone` (see {@link parseInstant}).
+ * @param nowMs epoch milliseconds.
+ * @param timeZone the regency's IANA zone. @default UTC
+ * @returns the range, or issues (`invalid_format` for an unreadable value, `date_out_of_range` before
+ * 2000-01-01 or more than {@link INSTANT_BOUNDS}.aheadDays days after now, `invalid_range` when
+ * `from` ≥ `to`, `range_too_long` beyond 92 days).
  */
 export function resolveRange(
   input: { readonly from?: string | undefined; readonly to?: string | undefined },
   nowMs: number,
+  timeZone = 'UTC',
   days: { readonly default: number; readonly max: number } = RANGE_DAYS,
 ): { from: string; to: string } | { issues: ApiIssue[] } {
-  const toMs = input.to ? Date.parse(input.to) : nowMs;
-  const fromMs = input.from ? Date.parse(input.from) : toMs - days.default * 86_400_000;
+  const issues: ApiIssue[] = [];
+  const earliest = Date.parse(INSTANT_BOUNDS.earliest);
+  const latest = nowMs + INSTANT_BOUNDS.aheadDays * 86_400_000;
+  const read = (name: 'from' | 'to'): number | undefined => {
+    const text = input[name];
+    if (text === undefined) return undefined;
+    const ms = parseInstant(text, timeZone);
+    if (ms === undefined) {
+      issues.push({
+        path: `query.${name}`,
+        code: 'invalid_format',
+        message: `\`${name}\` is not an ISO-8601 date or date-time`,
+      });
+    } else if (ms < earliest || ms > latest) {
+      issues.push({
+        path: `query.${name}`,
+        code: 'date_out_of_range',
+        message: `\`${name}\` must lie between ${INSTANT_BOUNDS.earliest.slice(0, 10)} and ${INSTANT_BOUNDS.aheadDays} days after now`,
+      });
+    }
+    return ms;
+  };
+  const givenFrom = read('from');
+  const givenTo = read('to');
+  if (issues.length > 0) return { issues };
+  const toMs = givenTo ?? nowMs;
+  const fromMs = givenFrom ?? toMs - days.default * 86_400_000;
   if (!(fromMs < toMs))
     return { issues: [{ path: 'query.from', code: 'invalid_range', message: '`from` must be before `to`' }] };
   if (toMs - fromMs > days.max * 86_400_000)

@@ -184,7 +184,12 @@ describe('bad parameters are answered 400 with issues', () => {
   const cases: [string, EventOptions, string, string][] = [
     ['limit 0', { path: '/v1/mentions', query: 'limit=0' }, 'query.limit', 'too_small'],
     ['limit 201', { path: '/v1/mentions', query: 'limit=201' }, 'query.limit', 'too_big'],
-    ['limit not a number', { path: '/v1/mentions', query: 'limit=abc' }, 'query.limit', 'invalid_type'],
+    ['limit not a number', { path: '/v1/mentions', query: 'limit=abc' }, 'query.limit', 'invalid_format'],
+    ['limit in exponent form', { path: '/v1/mentions', query: 'limit=1e2' }, 'query.limit', 'invalid_format'],
+    ['limit in hex', { path: '/v1/mentions', query: 'limit=0x10' }, 'query.limit', 'invalid_format'],
+    ['limit with a space', { path: '/v1/mentions', query: 'limit=%2010' }, 'query.limit', 'invalid_format'],
+    ['limit with a sign', { path: '/v1/mentions', query: 'limit=%2B10' }, 'query.limit', 'invalid_format'],
+    ['limit with a fraction', { path: '/v1/mentions', query: 'limit=10.0' }, 'query.limit', 'invalid_format'],
     [
       'limit given twice',
       { path: '/v1/mentions', query: 'limit=5&limit=10' },
@@ -218,8 +223,18 @@ describe('bad parameters are answered 400 with issues', () => {
     ],
     ['unknown topic', { path: '/v1/mentions', query: 'topic=olahraga' }, 'query.topic', 'unknown_topic'],
     ['bad source id', { path: '/v1/mentions', query: 'source=RSS!' }, 'query.source', 'invalid_format'],
-    ['bad from', { path: '/v1/mentions', query: 'from=yesterday' }, 'query.from', 'invalid_union'],
-    ['bad to', { path: '/v1/alerts', query: 'to=2026-13-01' }, 'query.to', 'invalid_union'],
+    ['bad from', { path: '/v1/mentions', query: 'from=yesterday' }, 'query.from', 'invalid_format'],
+    ['bad to', { path: '/v1/alerts', query: 'to=2026-13-01' }, 'query.to', 'invalid_format'],
+    ['30 February', { path: '/v1/alerts', query: 'from=2026-02-30' }, 'query.from', 'invalid_format'],
+    ['hour 24', { path: '/v1/alerts', query: 'from=2026-11-20T24:00Z' }, 'query.from', 'invalid_format'],
+    [
+      'offset beyond +14:00',
+      { path: '/v1/mentions', query: 'from=2026-11-20T00:00:00%2B14:01' },
+      'query.from',
+      'invalid_format',
+    ],
+    ['year 1900', { path: '/v1/mentions', query: 'from=1900-01-01' }, 'query.from', 'date_out_of_range'],
+    ['year 9999', { path: '/v1/trends', query: 'to=9999-01-01' }, 'query.to', 'date_out_of_range'],
     [
       'from after to',
       { path: '/v1/mentions', query: 'from=2026-11-29&to=2026-11-28' },
@@ -315,6 +330,31 @@ describe('bad parameters are answered 400 with issues', () => {
     const result = await call({ path: '/v1/mentions', query: 'limit=0&sentiment=BAD&foo=1' });
     const paths = body<{ issues: { path: string }[] }>(result).issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['query.limit', 'query.sentiment.0', 'query.foo']));
+  });
+
+  it('names the first 10 of 2,000 unknown parameters and counts the rest in one issue', async () => {
+    const query = Array.from({ length: 2_000 }, (_, i) => `p${i}=1`).join('&');
+    const result = await call({ path: '/v1/mentions', query });
+    expect(result.statusCode).toBe(400);
+    const issues = body<{ issues: { path: string; code: string; message: string }[] }>(result).issues;
+    expect(issues).toHaveLength(11);
+    expect(issues.slice(0, 10).map((i) => i.path)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `query.p${i}`),
+    );
+    expect(issues[10]).toEqual({
+      path: 'query',
+      code: 'unrecognized_keys',
+      message: 'and 1990 more unknown parameters (not listed)',
+    });
+  });
+
+  it('accepts ISO-8601 date-times to the minute, with Z or an offset', async () => {
+    for (const from of ['2026-11-20T00:00Z', '2026-11-20T07:00%2B07:00', '2026-11-20T00:00:00.123456Z']) {
+      const result = await call({ path: '/v1/alerts', query: `from=${from}&to=2026-11-21` });
+      expect(result.statusCode, `${from}: ${String(result.body)}`).toBe(200);
+      expect(body<{ from: string }>(result).from).toMatch(/^2026-11-20T00:00:00\.(000|123)Z$/);
+    }
+    expect((await call({ path: '/v1/mentions', query: 'limit=200' })).statusCode).toBe(200);
   });
 
   it('answers 415 for a body that is not JSON-typed', async () => {
@@ -481,7 +521,7 @@ describe('page cursors', () => {
 });
 
 describe('GET /v1/trends', () => {
-  it('sums a keyword per UTC day with net sentiment (hand-computed)', async () => {
+  it('sums a keyword per local (WIB) day with net sentiment (hand-computed)', async () => {
     const result = await call({
       path: '/v1/trends',
       query: 'keyword=kertajati&from=2026-11-26&to=2026-11-30&interval=day',
@@ -490,17 +530,22 @@ describe('GET /v1/trends', () => {
     const trend = body<{
       series: string;
       timeZone: string;
-      buckets: { start: string; counts: Record<string, number>; total: number; netSentiment: number }[];
+      utcOffset: string;
+      from: string;
+      to: string;
+      buckets: { start: string; date: string; total: number; netSentiment: number }[];
       totals: Record<string, number>;
     }>(result);
     expect(trend.series).toBe('kw:kertajati');
-    expect(trend.timeZone).toBe('UTC');
-    // kertajati mentions: i = 0, 3, 6, …, 21 at 26T00, 26T12, 27T00, 27T12, 28T00, 28T12, 29T00, 29T12.
-    expect(trend.buckets.map((b) => [b.start.slice(0, 10), b.total, b.netSentiment])).toEqual([
-      ['2026-11-26', 2, -0.5], // NEGATIVE (0), MIXED (3)
-      ['2026-11-27', 2, 0], // POSITIVE (6), NEGATIVE (9)
-      ['2026-11-28', 2, -0.5], // NEUTRAL (12), NEGATIVE (15)
-      ['2026-11-29', 2, 0.5], // MIXED (18), POSITIVE (21)
+    expect([trend.timeZone, trend.utcOffset]).toEqual(['Asia/Jakarta', '+07:00']);
+    // A bare date is local midnight: 26 Nov 00:00 WIB = 25 Nov 17:00Z.
+    expect([trend.from, trend.to]).toEqual(['2026-11-25T17:00:00.000Z', '2026-11-29T17:00:00.000Z']);
+    // kertajati mentions: i = 0, 3, 6, …, 21 at 26T00Z, 26T12Z, 27T00Z, … = 07:00 and 19:00 WIB.
+    expect(trend.buckets.map((b) => [b.date, b.start, b.total, b.netSentiment])).toEqual([
+      ['2026-11-26', '2026-11-25T17:00:00.000Z', 2, -0.5], // NEGATIVE (0), MIXED (3)
+      ['2026-11-27', '2026-11-26T17:00:00.000Z', 2, 0], // POSITIVE (6), NEGATIVE (9)
+      ['2026-11-28', '2026-11-27T17:00:00.000Z', 2, -0.5], // NEUTRAL (12), NEGATIVE (15)
+      ['2026-11-29', '2026-11-28T17:00:00.000Z', 2, 0.5], // MIXED (18), POSITIVE (21)
     ]);
     expect(trend.totals).toEqual({
       POSITIVE: 2,
@@ -512,7 +557,19 @@ describe('GET /v1/trends', () => {
     });
   });
 
-  it('aligns hourly buckets to whole UTC hours', async () => {
+  it('puts a mention at 20:00Z into the next local day, as the digest does', async () => {
+    const trend = body<{ buckets: { date: string; total: number }[] }>(
+      await call({ path: '/v1/trends', query: 'from=2026-11-26&to=2026-11-28&interval=day' }),
+    );
+    // Mentions every 4 h from 26T00Z: 26 Nov WIB = [25T17Z, 26T17Z) holds i = 0–4 (5); 27 Nov WIB holds
+    // i = 5 (26T20Z = 27 Nov 03:00 WIB) to 10, plus 23 (at i = 7's time) = 7. UTC days would give 6 and 6+1.
+    expect(trend.buckets.map((b) => [b.date, b.total])).toEqual([
+      ['2026-11-26', 5],
+      ['2026-11-27', 7],
+    ]);
+  });
+
+  it('aligns hourly buckets to whole hours (WIB hours start on UTC hours)', async () => {
     const result = await call({
       path: '/v1/trends',
       query: 'keyword=kertajati&from=2026-11-26T07:00:00%2B07:00&to=2026-11-26T13:30:00Z',

@@ -9,9 +9,15 @@ import {
   signCursor,
 } from '#shared/domain/api/cursor.ts';
 import { matchRoute, requiredScope } from '#shared/domain/api/routes.ts';
-import { resolveRange } from '#shared/domain/api/schemas.ts';
+import { parseInstant, resolveRange } from '#shared/domain/api/schemas.ts';
 import { TokenBuckets } from '#shared/domain/api/throttle.ts';
-import { alignRange, bucketize, netSentiment } from '#shared/domain/api/trends.ts';
+import {
+  alignRange,
+  bucketize,
+  netSentiment,
+  UnsupportedTimeZoneError,
+  wholeHourOffset,
+} from '#shared/domain/api/trends.ts';
 
 const key = Buffer.alloc(32, 1);
 const NOW = Date.parse('2026-11-30T07:00:00.000Z');
@@ -87,6 +93,51 @@ describe('ranges', () => {
     });
   });
 
+  it("reads a bare date as local midnight in the regency's zone", () => {
+    expect(resolveRange({ from: '2026-11-29', to: '2026-11-30' }, NOW, 'Asia/Jakarta')).toEqual({
+      from: '2026-11-28T17:00:00.000Z',
+      to: '2026-11-29T17:00:00.000Z',
+    });
+    expect(resolveRange({ from: '2026-11-29T00:00Z' }, NOW, 'Asia/Jakarta')).toMatchObject({
+      from: '2026-11-29T00:00:00.000Z',
+    });
+  });
+
+  it('bounds instants to 2000-01-01 … now + 366 days', () => {
+    expect(resolveRange({ from: '2000-01-01T00:00Z', to: '2000-01-02' }, NOW)).not.toHaveProperty('issues');
+    expect(resolveRange({ from: '1999-12-31T23:59Z', to: '2000-01-02' }, NOW)).toEqual({
+      issues: [expect.objectContaining({ path: 'query.from', code: 'date_out_of_range' })],
+    });
+    // NOW + 366 days = 2027-12-01T07:00Z (2027 has no 29 February).
+    expect(resolveRange({ from: '2027-11-30', to: '2027-12-01T07:00Z' }, NOW)).not.toHaveProperty('issues');
+    expect(resolveRange({ from: '2027-11-30', to: '2027-12-01T07:01Z' }, NOW)).toEqual({
+      issues: [expect.objectContaining({ path: 'query.to', code: 'date_out_of_range' })],
+    });
+  });
+
+  it('parses ISO-8601 strictly: real days and times, offsets within ±14:00', () => {
+    expect(parseInstant('2026-11-20T00:00Z')).toBe(Date.parse('2026-11-20T00:00:00Z'));
+    expect(parseInstant('2026-11-20T07:30+07:00')).toBe(Date.parse('2026-11-20T00:30:00Z'));
+    expect(parseInstant('2026-11-20T00:00:00+14:00')).toBe(Date.parse('2026-11-19T10:00:00Z'));
+    expect(parseInstant('2026-11-20T00:00:00-12:00')).toBe(Date.parse('2026-11-20T12:00:00Z'));
+    expect(parseInstant('2026-11-20T00:00:00.5Z')).toBe(Date.parse('2026-11-20T00:00:00.500Z'));
+    expect(parseInstant('2024-02-29', 'Asia/Jakarta')).toBe(Date.parse('2024-02-28T17:00:00Z'));
+    for (const bad of [
+      '2026-11-20T00:00:00+14:01',
+      '2026-11-20T00:00:00-14:30',
+      '2026-11-20T00:00+07:60',
+      '2026-02-29',
+      '2026-11-31',
+      '2026-11-20T24:00Z',
+      '2026-11-20T23:60Z',
+      '2026-11-20T00:00',
+      '2026-11-20 00:00Z',
+      '20261120',
+      ' 2026-11-20',
+    ])
+      expect(parseInstant(bad), bad).toBeUndefined();
+  });
+
   it('accepts exactly 92 days and refuses more', () => {
     expect(resolveRange({ from: '2026-01-01', to: '2026-04-03' }, NOW)).not.toHaveProperty('issues');
     expect(resolveRange({ from: '2026-01-01', to: '2026-04-03T00:00:00.001Z' }, NOW)).toHaveProperty(
@@ -120,6 +171,41 @@ describe('trend buckets', () => {
       ['2026-11-27T00:00:00.000Z', 0, 0],
       ['2026-11-28T00:00:00.000Z', 2, 0],
     ]);
+  });
+
+  it('aligns and sums days of the local zone (WIB days start at 17:00Z)', () => {
+    expect(alignRange('2026-11-26T16:59:00.000Z', '2026-11-26T17:00:00.000Z', 'day', 'Asia/Jakarta')).toEqual(
+      { from: '2026-11-25T17:00:00.000Z', to: '2026-11-26T17:00:00.000Z' },
+    );
+    expect(alignRange('2026-11-26T17:00:00.000Z', '2026-11-26T17:00:01.000Z', 'day', 'Asia/Jakarta')).toEqual(
+      { from: '2026-11-26T17:00:00.000Z', to: '2026-11-27T17:00:00.000Z' },
+    );
+    const zero = { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 };
+    const rows = [
+      { hour: '2026-11-25T17:00:00.000Z', counts: { ...zero, POSITIVE: 1 } }, // 26 Nov 00:00 WIB
+      { hour: '2026-11-26T16:00:00.000Z', counts: { ...zero, NEGATIVE: 2 } }, // 26 Nov 23:00 WIB
+      { hour: '2026-11-26T17:00:00.000Z', counts: { ...zero, NEUTRAL: 4 } }, // 27 Nov 00:00 WIB
+    ];
+    const buckets = bucketize(
+      rows,
+      '2026-11-25T17:00:00.000Z',
+      '2026-11-27T17:00:00.000Z',
+      'day',
+      'Asia/Jakarta',
+    );
+    expect(buckets.map((b) => [b.date, b.start, b.total, b.netSentiment])).toEqual([
+      ['2026-11-26', '2026-11-25T17:00:00.000Z', 3, -0.3333], // (1 − 2) / 3
+      ['2026-11-27', '2026-11-26T17:00:00.000Z', 4, 0],
+    ]);
+  });
+
+  it('states whole-hour offsets and refuses zones that cut hours', () => {
+    expect(wholeHourOffset('Asia/Jakarta', NOW)).toBe('+07:00');
+    expect(wholeHourOffset('Asia/Jayapura', NOW)).toBe('+09:00');
+    expect(wholeHourOffset('America/Sao_Paulo', NOW)).toBe('-03:00');
+    expect(() => alignRange('2026-11-26T00:00:00Z', '2026-11-27T00:00:00Z', 'day', 'Asia/Kolkata')).toThrow(
+      UnsupportedTimeZoneError,
+    );
   });
 
   it('computes net sentiment as (positive − negative) / total', () => {

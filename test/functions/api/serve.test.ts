@@ -185,4 +185,20 @@ describe('pantau serve: dashboard files', () => {
     expect(await raw('/%zz')).toBe(400);
     expect((await get('/nothing.html')).status).toBe(404);
   });
+
+  it('answers every error outside the API with a JSON body too', async () => {
+    for (const path of ['//v1/mentions', '/v2/mentions', '/nothing.html', '/%zz']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.headers.get('content-type'), path).toBe('application/json; charset=utf-8');
+      expect(await response.json(), path).toEqual({
+        error: response.status === 400 ? 'bad path' : 'not found',
+      });
+    }
+    const post = await fetch(`${server.url}/index.html`, { method: 'POST' });
+    expect([post.status, post.headers.get('allow'), await post.json()]).toEqual([
+      405,
+      'GET, HEAD',
+      { error: 'method not allowed' },
+    ]);
+  });
 });
