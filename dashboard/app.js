@@ -2,6 +2,7 @@
 // sessionStorage). Every piece of data reaches the page through textContent or checked attributes:
 // never innerHTML, so a mention title cannot run script.
 
+import { formatNumber, seriesName, zoneName } from './format.js';
 import { describeBadRequest } from './issues.js';
 
 const config = window.PANTAU_CONFIG ?? {};
@@ -119,6 +120,7 @@ const hourLabel = new Intl.DateTimeFormat('id-ID', {
   month: 'short',
   hour: '2-digit',
 });
+// Day buckets carry their local date (`yyyy-mm-dd`): label that date itself, whatever the zone.
 const dayLabel = new Intl.DateTimeFormat('id-ID', { timeZone: 'UTC', day: 'numeric', month: 'short' });
 
 function wib(iso) {
@@ -169,7 +171,9 @@ async function loadTrend() {
   );
   const trend = await api(`/v1/trends?${q}`);
   const labels = trend.buckets.map((b) =>
-    trend.interval === 'hour' ? hourLabel.format(new Date(b.start)) : dayLabel.format(new Date(b.start)),
+    trend.interval === 'hour' || !b.date
+      ? hourLabel.format(new Date(b.start))
+      : dayLabel.format(new Date(`${b.date}T00:00:00Z`)),
   );
   const order = ['NEGATIVE', 'MIXED', 'NEUTRAL', 'POSITIVE'];
   const datasets = [
@@ -197,6 +201,7 @@ async function loadTrend() {
   state.chart = new window.Chart($('trend-chart'), {
     data: { labels, datasets },
     options: {
+      locale: 'id-ID',
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
@@ -214,31 +219,38 @@ async function loadTrend() {
           position: 'right',
           min: -1,
           max: 1,
+          ticks: { callback: (value) => formatNumber(Number(value), 1) },
           grid: { drawOnChartArea: false },
           title: { display: true, text: 'Sentimen bersih' },
         },
       },
-      plugins: { legend: { position: 'bottom' } },
+      plugins: {
+        legend: { position: 'bottom' },
+        tooltip: {
+          callbacks: {
+            label: (item) =>
+              item.parsed.y === null
+                ? `${item.dataset.label}: –`
+                : `${item.dataset.label}: ${formatNumber(item.parsed.y, item.dataset.yAxisID === 'net' ? 2 : 0)}`,
+          },
+        },
+      },
     },
   });
   const t = trend.totals;
+  const n = (value) => formatNumber(value);
   $('trend-summary').textContent =
-    `${t.total} sebutan: ${t.NEGATIVE} negatif, ${t.POSITIVE} positif, ${t.NEUTRAL} netral, ${t.MIXED} campuran · sentimen bersih ${t.netSentiment.toFixed(2)}`;
+    `${n(t.total)} sebutan: ${n(t.NEGATIVE)} negatif, ${n(t.POSITIVE)} positif, ${n(t.NEUTRAL)} netral, ${n(t.MIXED)} campuran · sentimen bersih ${formatNumber(t.netSentiment, 2)}`;
+  const zone = zoneName(trend.timeZone ?? TZ);
+  const offset = trend.utcOffset ? ` (UTC${trend.utcOffset.replace('-', '−')})` : '';
   $('trend-note').textContent =
     trend.interval === 'hour'
-      ? 'Per jam (label dalam WIB). Sentimen bersih = (positif − negatif) / jumlah.'
-      : 'Per hari, batas hari dalam UTC (07.00 WIB). Sentimen bersih = (positif − negatif) / jumlah.';
+      ? `Per jam (label dalam ${zone}). Sentimen bersih = (positif − negatif) / jumlah.`
+      : `Per hari, pukul 00.00–24.00 ${zone}${offset}, sama dengan ringkasan harian. Sentimen bersih = (positif − negatif) / jumlah.`;
 }
 
 function canAct() {
   return state.principal && (state.principal.scope === 'analyst' || state.principal.scope === 'admin');
-}
-
-function seriesName(seriesId) {
-  const [kind, id] = seriesId.split(':');
-  if (kind === 'kw') return state.keywords.find((k) => k.id === id)?.label ?? id;
-  if (kind === 'topic') return state.topics.find((t) => t.id === id)?.label ?? id;
-  return seriesId === 'all' ? 'Semua sebutan' : seriesId;
 }
 
 function renderAlert(alert) {
@@ -246,12 +258,12 @@ function renderAlert(alert) {
   item.dataset.alertId = alert.id;
   item.append(
     el('div', { className: 'alert-head' }, [
-      el('strong', { text: seriesName(alert.seriesId) }),
+      el('strong', { text: seriesName(alert.seriesId, state) }),
       el('span', { className: 'badge', text: SEVERITY[alert.severity] ?? alert.severity }),
     ]),
     el('p', {
       className: 'muted small',
-      text: `${wib(alert.windowStart)} · ${alert.observed} negatif (biasanya ±${alert.expected.toFixed(1)}) dari ${alert.total} sebutan · ${alert.distinctAuthors} penulis`,
+      text: `${wib(alert.windowStart)} · ${formatNumber(alert.observed)} negatif (biasanya sekitar ${formatNumber(alert.expected, 1)}) dari ${formatNumber(alert.total)} sebutan · ${formatNumber(alert.distinctAuthors)} penulis`,
     }),
   );
   for (const narrative of alert.narratives) {
