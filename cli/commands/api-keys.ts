@@ -4,7 +4,13 @@
  */
 import { resolve } from 'node:path';
 import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
-import type { ApiKeyRecord, ApiScope } from '#shared/domain/api/auth.ts';
+import {
+  type ApiKeyRecord,
+  type ApiScope,
+  checkApiKeyName,
+  printableApiKeyName,
+} from '#shared/domain/api/auth.ts';
+import { NotFoundError } from '#shared/errors.ts';
 import { openExistingStore, openLocalStore } from '../local-runtime.ts';
 
 type Out = (line: string) => void;
@@ -23,15 +29,21 @@ async function withKeys<T>(
   }
 }
 
+/** One line per key; a name from before names were checked shows its forbidden characters escaped. */
 function describe(k: ApiKeyRecord): string {
-  return `${k.keyId}  ${k.scope.padEnd(7)}  ${k.name}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`;
+  return `${k.keyId}  ${k.scope.padEnd(7)}  ${printableApiKeyName(k.name)}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`;
 }
 
-/** Create a key and print its secret once. */
+/**
+ * Create a key and print its secret once.
+ * @throws {ApiKeyNameError} for a name with control, format or text-direction characters (checked before
+ * any store is opened or created), or one an active key already holds.
+ */
 export async function createApiKeyCommand(
   opts: { name: string; scope: ApiScope; dataDir: string },
   out: Out,
 ): Promise<void> {
+  checkApiKeyName(opts.name);
   const { token, record } = await withKeys(opts.dataDir, 'create-store', (keys) =>
     keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() }),
   );
@@ -47,12 +59,16 @@ export async function listApiKeysCommand(opts: { dataDir: string }, out: Out): P
 }
 
 /**
- * Revoke a key by id (permanent).
+ * Revoke a key by id (permanent). Idempotent: a key revoked earlier stays revoked from its first time,
+ * and the command says so instead of claiming to revoke it now.
  * @throws {DataFolderMissingError} when there is no store; `NotFoundError` for an unknown id.
  */
 export async function revokeApiKeyCommand(opts: { keyId: string; dataDir: string }, out: Out): Promise<void> {
-  const record = await withKeys(opts.dataDir, 'existing-store', (keys) =>
-    keys.revoke(opts.keyId, new Date().toISOString()),
-  );
-  out(`Revoked: ${describe(record)}`);
+  const { record, already } = await withKeys(opts.dataDir, 'existing-store', async (keys) => {
+    const before = await keys.getKey(opts.keyId);
+    if (!before) throw new NotFoundError(`no API key ${opts.keyId} (see \`api-key list\`)`);
+    if (before.revokedAt) return { record: before, already: true };
+    return { record: await keys.revoke(opts.keyId, new Date().toISOString()), already: false };
+  });
+  out(already ? `Already revoked (nothing changed): ${describe(record)}` : `Revoked: ${describe(record)}`);
 }

@@ -16,9 +16,12 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   type ApiKeyLookup,
+  ApiKeyNameError,
   type ApiKeyRecord,
   ApiKeyRecordSchema,
   type ApiScope,
+  apiKeyNameKey,
+  checkApiKeyName,
   generateApiKey,
 } from '#shared/domain/api/auth.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
@@ -40,8 +43,13 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
   }
 
   /**
-   * Create a key. The returned `token` is the only copy of the secret: show it once.
+   * Create a key. The returned `token` is the only copy of the secret: show it once. The name is
+   * cleaned and checked first (`checkApiKeyName`), and refused while an active (unrevoked) key holds
+   * the same name, compared NFKC and case-insensitively; a revoked key's name may be used again. The
+   * uniqueness check reads the key list before writing, so two creations racing with the same name
+   * could both pass: keys are created by one admin at a time (the local store is single-process).
    * @param now UTC ISO-8601 creation time.
+   * @throws {ApiKeyNameError} for a refused name (`invalid`) or one an active key holds (`taken`).
    * @throws {ConflictError} in the (2^-64) case of a key id collision.
    */
   async create(input: {
@@ -49,10 +57,19 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
     readonly scope: ApiScope;
     readonly now: string;
   }): Promise<{ token: string; record: ApiKeyRecord }> {
+    const name = checkApiKeyName(input.name);
+    const holder = (await this.list()).find(
+      (k) => !k.revokedAt && apiKeyNameKey(k.name) === apiKeyNameKey(name),
+    );
+    if (holder)
+      throw new ApiKeyNameError(
+        `API key name is already used by active key ${holder.keyId}: choose another name, or revoke that key first`,
+        'taken',
+      );
     const key = generateApiKey();
     const record = ApiKeyRecordSchema.parse({
       keyId: key.keyId,
-      name: input.name,
+      name,
       scope: input.scope,
       hash: key.hash,
       createdAt: input.now,

@@ -22,11 +22,83 @@ export function scopeAllows(have: ApiScope, need: ApiScope): boolean {
   return RANK[have] >= RANK[need];
 }
 
+/** Longest key name, UTF-16 code units. */
+export const MAX_API_KEY_NAME_LENGTH = 100;
+
+/**
+ * Characters a key name may not hold: control (Cc: newline, tab, ESC …), format (Cf: bidi overrides and
+ * isolates such as U+202E, zero-width characters, soft hyphen), line and paragraph separators, lone
+ * surrogates, private-use and unassigned code points. Each would break `api-key list` or disguise the
+ * name shown as `by` on acknowledgements and labels.
+ */
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+const FORBIDDEN_IN_NAME_ALL = new RegExp(FORBIDDEN_IN_NAME.source, 'gu');
+
+/** A new key's name was refused: blank, too long, with a forbidden character, or held by an active key. */
+export class ApiKeyNameError extends Error {
+  override readonly name = 'ApiKeyNameError';
+  constructor(
+    message: string,
+    /** `invalid`: the name itself; `taken`: an active key already has it. */
+    readonly reason: 'invalid' | 'taken',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** `U+202E` for a character (its first code point). */
+function codePoint(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Clean and check the name of a new key: Unicode NFC, surrounding white space removed. The message never
+ * repeats the name (it may hold the very characters that garble a terminal); it names the character.
+ * @returns the name to store.
+ * @throws {ApiKeyNameError} (`invalid`) when it is empty, longer than {@link MAX_API_KEY_NAME_LENGTH}, or
+ * holds a control, format (bidi, zero-width), separator, private-use or unassigned character.
+ */
+export function checkApiKeyName(name: string): string {
+  const cleaned = name.normalize('NFC').trim();
+  if (cleaned.length === 0) throw new ApiKeyNameError('API key name is empty', 'invalid');
+  const bad = FORBIDDEN_IN_NAME.exec(cleaned);
+  if (bad)
+    throw new ApiKeyNameError(
+      `API key name contains ${codePoint(bad[0])} at character ${[...cleaned.slice(0, bad.index)].length + 1}: control, format and text-direction characters are not allowed`,
+      'invalid',
+    );
+  if (cleaned.length > MAX_API_KEY_NAME_LENGTH)
+    throw new ApiKeyNameError(
+      `API key name is ${cleaned.length} characters long; at most ${MAX_API_KEY_NAME_LENGTH}`,
+      'invalid',
+    );
+  return cleaned;
+}
+
+/** The form in which two key names are compared for uniqueness: NFKC, lower case (`Ana` = `ana`). */
+export function apiKeyNameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase();
+}
+
+/**
+ * A stored name fit for one line of a terminal: forbidden characters (see {@link checkApiKeyName}) shown
+ * as `\u{202E}`. For keys created before names were checked.
+ */
+export function printableApiKeyName(name: string): string {
+  return name.replace(
+    FORBIDDEN_IN_NAME_ALL,
+    (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
+  );
+}
+
 /** A stored key as the store returns it (never the secret). */
 export const ApiKeyRecordSchema = z.object({
   keyId: z.string().regex(/^[0-9a-f]{16}$/),
   /** Who holds it (shown as `by` on acknowledgements and labels), e.g. `humas-ana`. */
-  name: z.string().min(1).max(100),
+  // Stored names are read leniently (keys made before names were checked must keep working); new names
+  // pass `checkApiKeyName` first.
+  name: z.string().min(1).max(MAX_API_KEY_NAME_LENGTH),
   scope: ApiScopeSchema,
   /** SHA-256 hex of `<keyId>.<secret>`. */
   hash: z.string().regex(/^[0-9a-f]{64}$/),
