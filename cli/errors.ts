@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
+import { ApiKeyNameError } from '#shared/domain/api/auth.ts';
 import { ConfigError } from '#shared/domain/config.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { errorMessage } from '#shared/observability.ts';
@@ -56,6 +57,7 @@ const USER_ERRORS = [
   ServerListenError,
   MentionNotFoundError,
   OutputFileError,
+  ApiKeyNameError,
   NotFoundError,
 ] as const;
 

@@ -2,11 +2,13 @@ import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
+import { ApiKeyNameError } from '#shared/domain/api/auth.ts';
 import {
   cliErrorReport,
   DataFolderMissingError,
   DateRangeError,
   MentionNotFoundError,
+  OutputFileError,
   ReplayFileMissingError,
   ServerListenError,
 } from '../../cli/errors.ts';
@@ -20,6 +22,8 @@ describe('cliErrorReport', () => {
       new MentionNotFoundError('No mention'),
       new ReplayFileMissingError('--replay x: no such file'),
       new DataFolderInUseError('in use'),
+      new OutputFileError('cannot write --out x'),
+      new ApiKeyNameError('API key name contains U+000A', 'invalid'),
     ]) {
       const report = cliErrorReport(error);
       expect(report).toEqual({ message: error.message, exitCode: 2 });
