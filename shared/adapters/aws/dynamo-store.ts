@@ -77,6 +77,37 @@ function storableScores(mention: ScoredMention): ScoredMention {
     },
   };
 }
+
+/**
+ * Numbers a put can carry: 0, or magnitudes from DynamoDB's smallest (1e-130) up to
+ * `Number.MAX_SAFE_INTEGER`, above which `marshall` refuses a JavaScript number as imprecise (DynamoDB's own
+ * limit, just under 1e126, is never reached first).
+ */
+const DYNAMO_MIN_MAGNITUDE = 1e-130;
+const DYNAMO_MAX_MAGNITUDE = Number.MAX_SAFE_INTEGER;
+
+/** The first number in `value` (depth first) that DynamoDB cannot store, with its path (`state.cusum.cal[3]`). */
+function unstorableNumber(value: unknown, path: string): { path: string; value: number } | undefined {
+  if (typeof value === 'number') {
+    const m = Math.abs(value);
+    return Number.isFinite(value) && (m === 0 || (m >= DYNAMO_MIN_MAGNITUDE && m <= DYNAMO_MAX_MAGNITUDE))
+      ? undefined
+      : { path, value };
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = unstorableNumber(value[i], `${path}[${i}]`);
+      if (bad) return bad;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const bad = unstorableNumber(v, `${path}.${k}`);
+      if (bad) return bad;
+    }
+  }
+  return undefined;
+}
+
 const STORY_PREFIX = 'STORY#';
 const storyMarkerKey = keys.story;
 /** A story marker as read back; a malformed one fails loudly rather than silently un-de-duplicating. */
@@ -645,8 +676,19 @@ export class DynamoStore implements MentionStore, AlertStore {
     return item ? { seriesId, version: Number(item['version']), state: item['state'] } : undefined;
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   * @throws {RejectedWriteError} when the state holds a number DynamoDB cannot store (non-finite, or a
+   * magnitude outside 1e-130 … 2^53 − 1; the message names the field), or DynamoDB refuses the item; nothing
+   * is written then, and the stored state stays as it was.
+   */
   async putSeriesState(seriesId: string, state: unknown, expectedVersion: number): Promise<boolean> {
+    const bad = unstorableNumber(state, 'state');
+    if (bad) {
+      throw new RejectedWriteError(
+        `detector state ${seriesId} not written: ${bad.path} is ${bad.value}, outside what DynamoDB stores (0, or a magnitude from 1e-130 to 2^53 − 1)`,
+      );
+    }
     try {
       await this.#client.send(
         new PutItemCommand({
@@ -664,6 +706,10 @@ export class DynamoStore implements MentionStore, AlertStore {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof Error && error.name === 'ValidationException')
+        throw new RejectedWriteError(`detector state ${seriesId} refused by DynamoDB: ${error.message}`, {
+          cause: error,
+        });
       throw error;
     }
   }

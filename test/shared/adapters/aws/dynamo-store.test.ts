@@ -242,6 +242,27 @@ describe('DynamoStore queue markers, alerts and state', () => {
     expect(await store.getSeriesState('all')).toEqual({ seriesId: 'all', version: 2, state: { mean: 3 } });
   });
 
+  it('refuses detector state holding a number DynamoDB cannot store, naming the field, and writes nothing', async () => {
+    const store = await freshStore();
+    const cases: [unknown, string][] = [
+      [{ level: 1e-131 }, 'state.level is 1e-131'],
+      [{ cusum: { cal: [0, -2e-140] } }, 'state.cusum.cal[1] is -2e-140'],
+      [{ alpha: Number.NaN }, 'state.alpha is NaN'],
+      [{ stat: Number.POSITIVE_INFINITY }, 'state.stat is Infinity'],
+      [{ sum: 2 ** 53 }, 'state.sum is 9007199254740992'],
+    ];
+    for (const [state, message] of cases) {
+      const error = await store.putSeriesState('neg:all', state, 0).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RejectedWriteError);
+      expect((error as Error).message).toContain(`detector state neg:all not written: ${message}`);
+    }
+    expect(await store.getSeriesState('neg:all')).toBeUndefined();
+    // 0, the detector's floor 1e-100 and the limits are stored exactly.
+    const edge = { level: 0, share: 1e-100, low: -1e-130, high: Number.MAX_SAFE_INTEGER };
+    expect(await store.putSeriesState('neg:all', edge, 0)).toBe(true);
+    expect((await store.getSeriesState('neg:all'))?.state).toEqual(edge);
+  });
+
   it('keeps analyst labels apart from the mention and exports them by time', async () => {
     const store = await freshStore();
     const m = scoredMention(400, { label: 'POSITIVE' });
