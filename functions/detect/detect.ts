@@ -7,9 +7,22 @@
  * Two detector series per keyword, both O(1) state in one item each:
  * - `neg:<series>` steps the NEGATIVE count as its volume (a surge of negative mentions);
  * - `share:<series>` steps (total, negative) for the negative-share test (the conversation turned sour).
- * Crash safety: alerts are stored (idempotent) before the detector state is saved, and every run delivers
- * each alert of the last 24 hours not yet marked published, so neither a crash nor a failed delivery
- * loses an alert, and a delivered one is never sent twice by Pantau.
+ * Crash safety: each series' alerts are stored (idempotent) before its detector state is saved, series by
+ * series, and every run delivers each alert of the last 24 hours not yet marked published, so neither a
+ * crash nor a failed delivery loses an alert, a delivered one is never sent twice by Pantau, and a run
+ * cut short keeps the progress of the series it finished.
+ *
+ * Catch-up: a series at most {@link MAX_CATCH_UP_MS} behind steps every hour it missed; one further behind
+ * (an outage, or a local data folder last run with an old `--date`) resumes {@link WARMUP_HISTORY_MS} before
+ * the last closed hour, the history a new series learns, and the older hours are skipped and reported
+ * (`skippedHours`, a warning per series). The skipped span is then longer than the detector's 14-day gap
+ * limit, so the detector clears its trailing windows and learns nothing from it, rather than learning
+ * hours with mentions as empty. Each run's work is thus bounded (at most 28 days of hours per series).
+ *
+ * Distinct authors: an alert the run would raise must come from at least `alerts.minDistinctAuthors`
+ * distinct authors among the negative mentions of its window (`authorKey`: a news item without an author
+ * counts as its outlet, else its source, so twenty articles of one site are one author, not twenty);
+ * below that the bucket is stepped again with the count, and the detector's guard suppresses the alert.
  */
 import { type Alert, alertId, type NarrativeBuilder } from '#shared/domain/alert.ts';
 import { renderAlert } from '#shared/domain/alert-render.ts';
@@ -22,21 +35,30 @@ import {
   detectorParams,
   parseSeriesState,
   type SpikeAlert,
+  type StepResult,
   stepSeries,
 } from '#shared/domain/spikes/detector.ts';
 import { zoneOffsetMinutes } from '#shared/domain/time.ts';
+import { RejectedWriteError } from '#shared/errors.ts';
 import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { AlertStore, MentionStore } from '#shared/ports/mention-store.ts';
 import type { AlertPublisher } from '#shared/ports/publishers.ts';
 
 const HOUR_MS = 3_600_000;
-/** History learned when a series has no state yet, ms. */
+/** History learned when a series has no state yet, and resumed from when it is too far behind, ms. */
 export const WARMUP_HISTORY_MS = 14 * 24 * HOUR_MS;
+/**
+ * Longest a series catches up hour by hour, ms: twice the detector's 14-day gap limit, so that hours
+ * skipped beyond it always form a gap the detector does not learn (see the module comment).
+ */
+export const MAX_CATCH_UP_MS = 2 * WARMUP_HISTORY_MS;
 /** Only buckets this recent may alert (a first run or a long outage must not replay old spikes), ms. */
 export const ALERT_LOOKBACK_MS = 3 * HOUR_MS;
 /** Unpublished alerts this recent are delivered again on every run until one succeeds, ms. */
 export const REDELIVERY_WINDOW_MS = 24 * HOUR_MS;
+/** Negative mentions read from an alert's window (distinct authors, narratives). */
+const WINDOW_MENTIONS_MAX = 500;
 /** Trailing window whose mentions are the narratives' baseline, ms. */
 export const NARRATIVE_BASELINE_MS = 7 * 24 * HOUR_MS;
 
@@ -61,6 +83,13 @@ export interface DetectResult {
   /** Alerts sent in this run (new ones, or earlier ones whose publishing had failed). */
   readonly published: number;
   readonly failed: readonly { readonly alertId: string; readonly error: string }[];
+  /**
+   * Closed hours not stepped because a series was more than {@link MAX_CATCH_UP_MS} behind (the largest
+   * over the series; 0 normally). They were not checked for spikes.
+   */
+  readonly skippedHours: number;
+  /** Detector series whose state could not be saved (they step the same hours again next run). */
+  readonly unsaved: readonly string[];
 }
 
 interface Pending {
@@ -80,14 +109,21 @@ function severityOf(spike: SpikeAlert): Alert['severity'] {
   return 'sedang';
 }
 
-/** Step one detector series over the closed buckets since its last run; returns the alerts it raised. */
+/**
+ * Step one detector series over the closed buckets since its last run; returns the alerts of `kind` it
+ * raised in the last {@link ALERT_LOOKBACK_MS}. Such an alert is kept only if its window's negative mentions
+ * have `params.minDistinctAuthors` distinct authors (`distinctAuthors(fromMs, toMs)`); otherwise the bucket
+ * is stepped again with that count, so the detector's guard suppresses the alert and no cooldown starts.
+ */
 async function stepDetector(
   deps: DetectDeps,
   detectorId: string,
+  kind: SpikeAlert['kind'],
   counts: readonly { hour: string; total: number; negative: number }[],
   params: DetectorParams,
   nowMs: number,
   toObservation: (c: { total: number; negative: number }) => { total: number; negative: number },
+  distinctAuthors: (fromMs: number, toMs: number) => Promise<number>,
 ): Promise<{
   stepped: number;
   raised: { spike: SpikeAlert; score: number; bucketStartMs: number }[];
@@ -102,10 +138,25 @@ async function stepDetector(
   for (const c of counts) {
     const t = Date.parse(c.hour);
     if (state.lastBucketStartMs !== null && t <= state.lastBucketStartMs) continue;
-    const result = stepSeries(state, { bucketStartMs: t, ...toObservation(c) }, params);
+    const obs = { bucketStartMs: t, ...toObservation(c) };
+    let result: StepResult = stepSeries(state, obs, params);
+    const recent = t + HOUR_MS > nowMs - ALERT_LOOKBACK_MS;
+    if (result.alert?.kind === kind && recent) {
+      const authors = await distinctAuthors(result.alert.windowStartMs, t + HOUR_MS);
+      if (authors < params.minDistinctAuthors) {
+        deps.log.info('Spike not alerted: too few distinct authors', {
+          detectorId,
+          kind,
+          windowStart: new Date(result.alert.windowStartMs).toISOString(),
+          distinctAuthors: authors,
+          minDistinctAuthors: params.minDistinctAuthors,
+        });
+        result = stepSeries(state, { ...obs, distinctAuthors: authors }, params);
+      }
+    }
     state = result.state;
     stepped++;
-    if (result.alert && t + HOUR_MS > nowMs - ALERT_LOOKBACK_MS)
+    if (result.alert?.kind === kind && recent)
       raised.push({ spike: result.alert, score: result.score, bucketStartMs: t });
   }
   return {
@@ -115,7 +166,46 @@ async function stepDetector(
   };
 }
 
-/** Run detection once. Store errors propagate (the scheduler retries; every step is idempotent). */
+/**
+ * The detector clock of a series (`all`, `kw:<id>`, `topic:<id>`): the start (epoch ms) of the last hour
+ * both its detectors have stepped, or null when either has no state yet (both then learn the warm-up
+ * history). Hours at or before it are never stepped again: the detector is causal.
+ */
+export async function seriesClock(
+  store: Pick<AlertStore, 'getSeriesState'>,
+  seriesId: string,
+): Promise<number | null> {
+  const clocks: number[] = [];
+  for (const id of [`neg:${seriesId}`, `share:${seriesId}`]) {
+    const stored = await store.getSeriesState(id);
+    const last = stored ? parseSeriesState(stored.state).lastBucketStartMs : null;
+    if (last === null) return null;
+    clocks.push(last);
+  }
+  return Math.min(...clocks);
+}
+
+/**
+ * Where a series resumes: the hour after its clock, or, when that is more than {@link MAX_CATCH_UP_MS}
+ * behind the last closed hour, {@link WARMUP_HISTORY_MS} before it (as for a series without state).
+ * @returns the first hour to step (epoch ms) and the closed hours skipped before it.
+ */
+export function catchUpStart(
+  clockMs: number | null,
+  lastClosedStartMs: number,
+): { fromMs: number; skippedHours: number } {
+  const warmupFrom = lastClosedStartMs - WARMUP_HISTORY_MS + HOUR_MS;
+  if (clockMs === null) return { fromMs: warmupFrom, skippedHours: 0 };
+  const next = clockMs + HOUR_MS;
+  if (lastClosedStartMs - clockMs <= MAX_CATCH_UP_MS) return { fromMs: next, skippedHours: 0 };
+  return { fromMs: warmupFrom, skippedHours: Math.round((warmupFrom - next) / HOUR_MS) };
+}
+
+/**
+ * Run detection once. A detector state the store refuses ({@link RejectedWriteError}: a number DynamoDB
+ * cannot hold) is logged and listed in `unsaved`, and the run goes on; other store errors propagate (the
+ * scheduler retries; every step is idempotent).
+ */
 export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
   const { config } = deps;
   const now = deps.clock.now();
@@ -125,8 +215,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     minNegative: config.alerts.minNegative,
     minVolume: config.alerts.minVolume,
     cooldownMs: config.alerts.cooldownHours * HOUR_MS,
-    // News feeds give no authors; the distinct-author guard applies in narratives instead.
-    minDistinctAuthors: 0,
+    minDistinctAuthors: config.alerts.minDistinctAuthors,
     ...deps.params,
   });
   const series: { id: string; keyword?: string; topic?: string }[] = [
@@ -134,55 +223,106 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     ...config.keywords.map((k) => ({ id: `kw:${k.id}`, keyword: k.id })),
     ...config.topics.map((t) => ({ id: `topic:${t.id}`, topic: t.id })),
   ];
-  const pending: Pending[] = [];
-  const commits: (() => Promise<boolean>)[] = [];
+  const alerts: (Alert & { publishedAt?: string })[] = [];
+  const unsaved: string[] = [];
   let stepped = 0;
+  let skippedHours = 0;
+  let skippedFrom = Number.POSITIVE_INFINITY;
+  const skippedSeries: string[] = [];
   for (const s of series) {
-    const negState = await deps.store.getSeriesState(`neg:${s.id}`);
-    const from = negState
-      ? Math.min(
-          lastClosedStart,
-          (parseSeriesState(negState.state).lastBucketStartMs ?? lastClosedStart - HOUR_MS) + HOUR_MS,
-        )
-      : lastClosedStart - WARMUP_HISTORY_MS + HOUR_MS;
-    if (from > lastClosedStart) continue;
+    const clock = await seriesClock(deps.store, s.id);
+    const start = catchUpStart(clock, lastClosedStart);
+    if (start.fromMs > lastClosedStart) continue;
+    if (start.skippedHours > 0) {
+      skippedHours = Math.max(skippedHours, start.skippedHours);
+      skippedFrom = Math.min(skippedFrom, (clock ?? 0) + HOUR_MS);
+      skippedSeries.push(s.id);
+    }
     const hours = await deps.store.hourlyCounts(
       s.id,
-      new Date(from).toISOString(),
+      new Date(start.fromMs).toISOString(),
       new Date(lastClosedStart + HOUR_MS).toISOString(),
     );
     const counts = hours.map((h) => ({ hour: h.hour, total: h.total, negative: h.counts.NEGATIVE }));
     const byHour = new Map(counts.map((c) => [Date.parse(c.hour), c]));
-    const volume = await stepDetector(deps, `neg:${s.id}`, counts, params, now, (c) => ({
-      total: c.negative,
-      negative: 0,
-    }));
-    const share = await stepDetector(deps, `share:${s.id}`, counts, params, now, (c) => c);
-    stepped += volume.stepped + share.stepped;
-    commits.push(volume.commit, share.commit);
+    const scope = { keyword: s.keyword, topic: s.topic };
+    const distinctAuthors = async (fromMs: number, toMs: number) =>
+      new Set(
+        (
+          await listAll(
+            deps,
+            scope,
+            new Date(fromMs).toISOString(),
+            new Date(toMs).toISOString(),
+            'NEGATIVE',
+            WINDOW_MENTIONS_MAX,
+          )
+        ).map(authorKey),
+      ).size;
     // The negative-count detector speaks for volume, the (total, negative) one for share.
-    const raised = [
-      ...volume.raised.filter((a) => a.spike.kind === 'volume'),
-      ...share.raised.filter((a) => a.spike.kind === 'share'),
-    ];
-    for (const r of raised) {
+    const volume = await stepDetector(
+      deps,
+      `neg:${s.id}`,
+      'volume',
+      counts,
+      params,
+      now,
+      (c) => ({ total: c.negative, negative: 0 }),
+      distinctAuthors,
+    );
+    const share = await stepDetector(
+      deps,
+      `share:${s.id}`,
+      'share',
+      counts,
+      params,
+      now,
+      (c) => c,
+      distinctAuthors,
+    );
+    stepped += volume.stepped + share.stepped;
+    for (const r of [...volume.raised, ...share.raised]) {
       let windowTotal = 0;
       for (let t = r.spike.windowStartMs; t <= r.bucketStartMs; t += HOUR_MS)
         windowTotal += byHour.get(t)?.total ?? 0;
-      pending.push({
+      const pending: Pending = {
         series: s.id,
         ...(s.keyword ? { keyword: s.keyword } : {}),
         ...(s.topic ? { topic: s.topic } : {}),
         ...r,
         windowTotal,
-      });
+      };
+      alerts.push(await storeAlert(deps, pending, now));
+    }
+    // Saved series by series, after its alerts are stored: a run cut short keeps what it finished.
+    for (const [detectorId, commit] of [
+      [`neg:${s.id}`, volume.commit],
+      [`share:${s.id}`, share.commit],
+    ] as const) {
+      try {
+        if (!(await commit()))
+          deps.log.warn('Detector state changed under us; another run stepped it', { detectorId });
+      } catch (error) {
+        if (!(error instanceof RejectedWriteError)) throw error;
+        unsaved.push(detectorId);
+        deps.log.error(
+          'Detector state not saved: the store refused it; these hours are stepped again next run',
+          {
+            detectorId,
+            error: errorMessage(error),
+          },
+        );
+      }
     }
   }
 
-  const alerts: (Alert & { publishedAt?: string })[] = [];
-  for (const p of pending) alerts.push(await storeAlert(deps, p, now));
-  for (const commit of commits) {
-    if (!(await commit())) deps.log.warn('Detector state changed under us; another run stepped it', {});
+  if (skippedSeries.length > 0) {
+    deps.log.warn('Detector too far behind: older hours skipped, not checked for spikes', {
+      series: skippedSeries,
+      skippedFrom: new Date(skippedFrom).toISOString(),
+      resumedAt: new Date(lastClosedStart - WARMUP_HISTORY_MS + HOUR_MS).toISOString(),
+      skippedHours,
+    });
   }
 
   // Alerts of earlier runs whose delivery failed (or whose run died before delivering) go out now.
@@ -229,7 +369,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       });
     }
   }
-  return { stepped, alerts, published, failed };
+  return { stepped, alerts, published, failed, skippedHours, unsaved };
 }
 
 async function storeAlert(
@@ -240,7 +380,7 @@ async function storeAlert(
   const windowStart = new Date(p.spike.windowStartMs).toISOString();
   const windowEnd = new Date(p.bucketStartMs + HOUR_MS).toISOString();
   const scope = { keyword: p.keyword, topic: p.topic };
-  const windowMentions = await listAll(deps, scope, windowStart, windowEnd, 'NEGATIVE', 500);
+  const windowMentions = await listAll(deps, scope, windowStart, windowEnd, 'NEGATIVE', WINDOW_MENTIONS_MAX);
   const baselineFrom = new Date(p.spike.windowStartMs - NARRATIVE_BASELINE_MS).toISOString();
   const baseline = await listAll(deps, scope, baselineFrom, windowStart, undefined, 1_000);
   const narratives = deps.buildNarratives(windowMentions, baseline);

@@ -5,6 +5,7 @@ import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '#shared/a
 import type { Alert, NarrativeSummary } from '#shared/domain/alert.ts';
 import { parseRegencyConfig } from '#shared/domain/config.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
+import { RejectedWriteError } from '#shared/errors.ts';
 import { MemoryMetricSink } from '#shared/observability.ts';
 import { fixedClock } from '#shared/ports/clock.ts';
 import type { HourlyCount } from '#shared/ports/mention-store.ts';
@@ -73,26 +74,43 @@ afterAll(async () => {
   await db.close();
 });
 
-async function setup() {
-  const tableName = `detect-${++seq}`;
-  await ensureTable(db.client, tableName);
-  const real = new DynamoStore({ client: db.client, tableName });
-  const burst: ScoredMention[] = Array.from({ length: 4 }, (_, i) =>
+/** Four negative mentions of the burst hour, by `author(i)` (default: four distinct handles). */
+function burstMentions(
+  author: (i: number) => Partial<ScoredMention> = (i) => ({ author: { handle: `warga${i}` } }),
+) {
+  return Array.from({ length: 4 }, (_, i) =>
     scoredMention(500 + i, {
       publishedAt: new Date(BURST_HOUR + i * 60_000).toISOString(),
       matchedKeywords: ['kertajati'],
+      topics: ['bandara'],
       label: 'NEGATIVE',
       title: `Penerbangan Kertajati dibatalkan lagi ${i}`,
-      author: { handle: `warga${i}` },
+      ...author(i),
     }),
   );
-  for (const m of burst) await real.putMention(m);
+}
+
+async function setup(
+  options: {
+    burst?: ScoredMention[];
+    config?: typeof config;
+    putSeriesState?: (real: DynamoStore) => DynamoStore['putSeriesState'];
+  } = {},
+) {
+  const tableName = `detect-${++seq}`;
+  await ensureTable(db.client, tableName);
+  const real = new DynamoStore({ client: db.client, tableName });
+  for (const m of options.burst ?? burstMentions()) await real.putMention(m);
+  const countCalls: { series: string; from: string; to: string }[] = [];
   // The real store, except that hourly counters come from the synthetic history above.
   const store = {
-    hourlyCounts: async (s: string, f: string, t: string) => syntheticCounts(s, f, t),
+    hourlyCounts: async (series: string, from: string, to: string) => {
+      countCalls.push({ series, from, to });
+      return syntheticCounts(series, from, to);
+    },
     listMentions: real.listMentions.bind(real),
     getSeriesState: real.getSeriesState.bind(real),
-    putSeriesState: real.putSeriesState.bind(real),
+    putSeriesState: options.putSeriesState?.(real) ?? real.putSeriesState.bind(real),
     putAlert: real.putAlert.bind(real),
     markAlertPublished: real.markAlertPublished.bind(real),
     listAlerts: real.listAlerts.bind(real),
@@ -102,7 +120,7 @@ async function setup() {
   const clock = fixedClock(NOW);
   const log = new RecordingLog();
   const handler = createHandler({
-    config,
+    config: options.config ?? config,
     store,
     publisher,
     buildNarratives: (window, baseline): NarrativeSummary[] => {
@@ -113,7 +131,7 @@ async function setup() {
     log,
     metrics: new MemoryMetricSink(),
   });
-  return { handler, publisher, real, clock, narrativeCalls, log };
+  return { handler, publisher, real, clock, narrativeCalls, log, countCalls };
 }
 
 describe('detect handler', () => {
@@ -185,5 +203,109 @@ describe('detect handler', () => {
 
     clock.at += 15 * 60_000;
     expect((await handler({}, lambdaContext())).published).toBe(0);
+  });
+
+  it('alerts only when the window has minDistinctAuthors distinct authors; news without authors count as their outlet', async () => {
+    // One account posting all four: suppressed (config minDistinctAuthors 2), no alert, a log line.
+    const one = await setup({ burst: burstMentions(() => ({ author: { handle: 'akun_tunggal' } })) });
+    const suppressed = await one.handler({}, lambdaContext());
+    expect(suppressed.alerts.filter((a) => a.keyword === 'kertajati')).toEqual([]);
+    expect(one.log.find('too few distinct authors').map((e) => e.context)).toContainEqual(
+      expect.objectContaining({
+        detectorId: 'neg:kw:kertajati',
+        kind: 'volume',
+        distinctAuthors: 1,
+        minDistinctAuthors: 2,
+      }),
+    );
+
+    // Four articles without authors from one outlet are one author; from two outlets, two.
+    const outlet = (i: number) => ({ author: {}, outlet: i < 2 ? 'radarcirebon.disway.id' : 'kompas.com' });
+    const singleOutlet = await setup({ burst: burstMentions(() => ({ author: {}, outlet: 'kompas.com' })) });
+    expect(
+      (await singleOutlet.handler({}, lambdaContext())).alerts.filter((a) => a.keyword === 'kertajati'),
+    ).toEqual([]);
+    const twoOutlets = await setup({ burst: burstMentions(outlet) });
+    const raised = (await twoOutlets.handler({}, lambdaContext())).alerts.filter(
+      (a) => a.keyword === 'kertajati',
+    );
+    expect(raised.map((a) => [a.kind, a.distinctAuthors])).toEqual([
+      ['volume', 2],
+      ['share', 2],
+    ]);
+
+    // With minDistinctAuthors 1 the single account's burst alerts.
+    const lenient = parseRegencyConfig({ ...config, alerts: { ...config.alerts, minDistinctAuthors: 1 } });
+    const oneOk = await setup({
+      burst: burstMentions(() => ({ author: { handle: 'akun_tunggal' } })),
+      config: lenient,
+    });
+    const alerted = (await oneOk.handler({}, lambdaContext())).alerts.filter(
+      (a) => a.keyword === 'kertajati',
+    );
+    expect(alerted.map((a) => [a.kind, a.distinctAuthors])).toEqual([
+      ['volume', 1],
+      ['share', 1],
+    ]);
+  });
+
+  it('catches up at most 28 days: a series 26 years behind steps the last 14 days and reports the hours skipped', async () => {
+    const { handler, clock, log, countCalls } = await setup();
+    // A data folder last run for 2000-01-01: the detectors' clock is 1999-12-31 23:00 UTC.
+    clock.at = Date.parse('2000-01-01T00:20:00.000Z');
+    expect((await handler({}, lambdaContext())).skippedHours).toBe(0);
+    countCalls.length = 0;
+    clock.at = NOW;
+    const caughtUp = await handler({}, lambdaContext());
+    // 1999-12-31 23:00 → 2026-11-30 09:00 is 235,930 hours; the last 336 (14 days) are stepped.
+    expect(caughtUp.skippedHours).toBe(235_930 - 336);
+    // 5 series (all, 2 keywords, 2 topics) × 2 detectors × 336 hours.
+    expect(caughtUp.stepped).toBe(5 * 2 * 336);
+    expect(countCalls.map((c) => c.from)).toEqual(Array(5).fill('2026-11-16T10:00:00.000Z'));
+    expect(log.find('Detector too far behind').map((e) => e.context)).toEqual([
+      {
+        series: ['all', 'kw:kertajati', 'kw:jatiwangi', 'topic:bandara', 'topic:pendidikan'],
+        skippedFrom: '2000-01-01T00:00:00.000Z',
+        resumedAt: '2026-11-16T10:00:00.000Z',
+        skippedHours: 235_594,
+      },
+    ]);
+    // The burst in the last closed hour still alerts after the skip.
+    expect(caughtUp.alerts.some((a) => a.seriesId === 'neg:kw:kertajati')).toBe(true);
+  });
+
+  it('steps every missed hour when a series is at most 28 days behind', async () => {
+    const { handler, clock } = await setup();
+    clock.at = NOW - 20 * 24 * HOUR;
+    await handler({}, lambdaContext());
+    clock.at = NOW;
+    const result = await handler({}, lambdaContext());
+    expect(result.skippedHours).toBe(0);
+    expect(result.stepped).toBe(5 * 2 * 20 * 24);
+  });
+
+  it('keeps running when the store refuses a detector state: other series saved, alerts delivered, an error logged', async () => {
+    let refuse = true;
+    const { handler, publisher, log, clock } = await setup({
+      putSeriesState: (real) => async (id, state, version) => {
+        if (refuse && id === 'neg:kw:kertajati')
+          throw new RejectedWriteError(`detector state ${id} not written: state.level is 1e-131`);
+        return real.putSeriesState(id, state, version);
+      },
+    });
+    const first = await handler({}, lambdaContext());
+    expect(first.unsaved).toEqual(['neg:kw:kertajati']);
+    expect(publisher.sent.some((s) => s.alert.seriesId === 'neg:kw:kertajati')).toBe(true);
+    expect(log.find('Detector state not saved')[0]?.context).toEqual({
+      detectorId: 'neg:kw:kertajati',
+      error: 'RejectedWriteError: detector state neg:kw:kertajati not written: state.level is 1e-131',
+    });
+    // Next run: only the unsaved series steps its hours again; its alert (same id) is not sent twice.
+    refuse = false;
+    clock.at += 15 * 60_000;
+    const second = await handler({}, lambdaContext());
+    expect(second.unsaved).toEqual([]);
+    expect(second.stepped).toBe(14 * 24);
+    expect(publisher.sent.filter((s) => s.alert.seriesId === 'neg:kw:kertajati')).toHaveLength(1);
   });
 });
