@@ -12,6 +12,12 @@ import { createHandler as createClassifyHandler } from '#functions/classify/app.
 import { createHandler as createCollectHandler } from '#functions/collect/app.ts';
 import type { SourceReport } from '#functions/collect/collect.ts';
 import { createHandler as createDetectHandler } from '#functions/detect/app.ts';
+import {
+  ALERT_LOOKBACK_MS,
+  MAX_CATCH_UP_MS,
+  seriesClock,
+  WARMUP_HISTORY_MS,
+} from '#functions/detect/detect.ts';
 import { createHandler as createDigestHandler } from '#functions/digest/app.ts';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
 import { EmbeddedSentimentAnalyzer } from '#shared/adapters/embedded-sentiment.ts';
@@ -80,10 +86,33 @@ export interface RunSummary {
   /** Where dead-lettered message bodies were appended (JSON Lines), when there were any. */
   readonly deadLetterFile?: string;
   readonly alerts: number;
+  /** What spike detection did and did not check in this run. */
+  readonly detection: DetectionReport;
   readonly digest: string;
   readonly digestDate: string;
   readonly dataDir: string;
   readonly allSourcesFailed: boolean;
+}
+
+/**
+ * What the detect runs of `npm start` covered. The detector is causal: it steps each closed hour once, in
+ * order, and never goes back, so replayed mentions at or before its clock are never checked in that data
+ * folder, and only the last {@link ALERT_LOOKBACK_MS} of each run's hours may alert (older hours are history).
+ */
+export interface DetectionReport {
+  /** Last hour the detector had stepped before this run (ISO, UTC; the `all` series), or null in a new folder. */
+  readonly clockBefore: string | null;
+  /** Distinct UTC hours holding replayed mentions (0 without `--replay`). */
+  readonly replayHours: number;
+  /** Of those, the hours this run could raise an alert for. */
+  readonly replayHoursChecked: number;
+  /** Of those, the hours at or before `clockBefore`: not checked, and never will be in this data folder. */
+  readonly replayHoursBeforeClock: number;
+  /** Hours whose alerts this run could raise (ISO hour starts, UTC), when there were any. */
+  readonly checkedFrom?: string;
+  readonly checkedTo?: string;
+  /** Closed hours skipped because the detector was more than 28 days behind (not checked). */
+  readonly skippedHours: number;
 }
 
 /** Read and validate a regency config file. @throws {ConfigError} naming each bad field. */
@@ -248,21 +277,33 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     const deadLetterFile = deadLetters.length > 0 ? join(dataDir, 'dead-letter.jsonl') : undefined;
     if (deadLetterFile) await appendFile(deadLetterFile, `${deadLetters.join('\n')}\n`);
 
-    const newest = options.replay ? await newestReplayed(options.replay, config.timeZone) : undefined;
-    const digestDate = options.digestDate ?? newest ?? previousLocalDate(clock.now(), config.timeZone);
+    const replayed = options.replay
+      ? await replayedHours(options.replay, config.timeZone, clock.now())
+      : undefined;
+    const digestDate =
+      options.digestDate ?? replayed?.newestDate ?? previousLocalDate(clock.now(), config.timeZone);
 
     // Live: one detect run, as the 15-minute schedule would. Replay (or an explicit --date): run detect as
     // the schedule would have through that day, hour by hour, so spikes in the replayed data raise alerts.
     const day = localDayRange(digestDate, config.timeZone);
     const historic = Boolean(options.replay || options.digestDate) && Date.parse(day.end) < clock.now();
     const ticks = historic
-      ? Array.from({ length: 25 }, (_, h) => Date.parse(day.start) + h * 3_600_000 + 5 * 60_000)
+      ? Array.from({ length: 25 }, (_, h) => Date.parse(day.start) + h * HOUR_MS + 5 * 60_000)
       : [clock.now()];
-    options.progress(
-      historic ? `Detecting spikes through ${digestDate}, hour by hour…` : 'Detecting spikes…',
-    );
+    const clockBefore = await seriesClock(store, 'all');
+    const alertable = alertableHours(ticks, clockBefore);
+    if (alertable.length === 0 && clockBefore !== null) {
+      options.progress(
+        `Not detecting spikes${historic ? ` for ${digestDate}` : ''}: the detector has already stepped every hour through ${hourLabel(clockBefore)}, and it never goes back`,
+      );
+    } else {
+      options.progress(
+        historic ? `Detecting spikes through ${digestDate}, hour by hour…` : 'Detecting spikes…',
+      );
+    }
     const publisher = new FileAlertPublisher(join(dataDir, 'alerts'), (text) => options.progress(text));
     const alertIds = new Set<string>();
+    let skippedHours = 0;
     for (const tick of ticks) {
       const detect = createDetectHandler({
         config,
@@ -275,7 +316,23 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       });
       const detected = await detect({}, localContext('pantau-detect', 60_000));
       for (const a of detected.alerts) alertIds.add(a.id);
+      skippedHours = Math.max(skippedHours, detected.skippedHours);
     }
+    const alertableSet = new Set(alertable);
+    const detection: DetectionReport = {
+      clockBefore: clockBefore === null ? null : new Date(clockBefore).toISOString(),
+      replayHours: replayed?.hours.length ?? 0,
+      replayHoursChecked: replayed?.hours.filter((h) => alertableSet.has(h)).length ?? 0,
+      replayHoursBeforeClock:
+        clockBefore === null ? 0 : (replayed?.hours.filter((h) => h <= clockBefore).length ?? 0),
+      ...(alertable.length > 0
+        ? {
+            checkedFrom: new Date(alertable[0] ?? 0).toISOString(),
+            checkedTo: new Date(alertable[alertable.length - 1] ?? 0).toISOString(),
+          }
+        : {}),
+      skippedHours,
+    };
 
     options.progress(`Writing the digest for ${digestDate}…`);
     const digest = createDigestHandler({
@@ -317,6 +374,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       deadLettered: drained.deadLettered,
       ...(deadLetterFile ? { deadLetterFile } : {}),
       alerts: alertIds.size,
+      detection,
       digest: join(dataDir, 'digests', `${digestDate}.md`),
       digestDate,
       dataDir,
@@ -329,22 +387,57 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
   }
 }
 
-/** Local date of the newest dated item in a replay file (the day its digest should cover). */
-async function newestReplayed(path: string, timeZone: string): Promise<string | undefined> {
+const HOUR_MS = 3_600_000;
+
+/**
+ * The distinct UTC hours (epoch ms, ascending) of a replay file's dated items up to `nowMs`, and the local
+ * date of the newest (the day its digest should cover). A stray future date must not pull the digest into
+ * the future: only items up to now count.
+ */
+async function replayedHours(
+  path: string,
+  timeZone: string,
+  nowMs: number,
+): Promise<{ hours: number[]; newestDate?: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    return undefined;
+    return { hours: [] };
   }
-  // A stray future date must not pull the digest into the future: only items up to now count.
-  const now = new Date().toISOString();
-  const newest = parseReplayLines(text, { timeZone }).items.reduce<string | undefined>(
-    (max, item) =>
-      item.publishedAt && item.publishedAt <= now && (!max || item.publishedAt > max)
-        ? item.publishedAt
-        : max,
-    undefined,
-  );
-  return newest ? localDate(Date.parse(newest), timeZone) : undefined;
+  const hours = new Set<number>();
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const item of parseReplayLines(text, { timeZone }).items) {
+    const t = item.publishedAt ? Date.parse(item.publishedAt) : Number.NaN;
+    if (!(t <= nowMs)) continue;
+    hours.add(Math.floor(t / HOUR_MS) * HOUR_MS);
+    newest = Math.max(newest, t);
+  }
+  return {
+    hours: [...hours].sort((a, b) => a - b),
+    ...(Number.isFinite(newest) ? { newestDate: localDate(newest, timeZone) } : {}),
+  };
+}
+
+/**
+ * The closed hours (epoch ms, ascending) that detect runs at `ticks` can raise alerts for: each run steps
+ * the hours after the detector's clock up to its last closed hour, and alerts only for the last
+ * {@link ALERT_LOOKBACK_MS} of them. A run further behind than {@link MAX_CATCH_UP_MS} resumes
+ * {@link WARMUP_HISTORY_MS} back, which still covers its lookback.
+ */
+export function alertableHours(ticks: readonly number[], clockMs: number | null): number[] {
+  const out = new Set<number>();
+  let clock = clockMs;
+  for (const tick of ticks) {
+    const lastClosed = Math.floor(tick / HOUR_MS) * HOUR_MS - HOUR_MS;
+    for (let t = lastClosed; t + HOUR_MS > tick - ALERT_LOOKBACK_MS; t -= HOUR_MS)
+      if (clock === null || t > clock) out.add(t);
+    clock = clock === null ? lastClosed : Math.max(clock, lastClosed);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** `2026-11-30 17:00 UTC`. */
+function hourLabel(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -1,5 +1,5 @@
 /** Text the CLI prints for people: the run summary and counted nouns. */
-import type { RunSummary } from './local-runtime.ts';
+import type { DetectionReport, RunSummary } from './local-runtime.ts';
 
 /** `n word`, with the plural for any n but 1: `plural(1, 'correction')` → `1 correction`. */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
@@ -34,6 +34,7 @@ export function formatSummary(s: RunSummary): string[] {
   if (s.rejectedMessages > 0 || s.deadLettered > 0)
     out(`  rejected messages: ${s.rejectedMessages}, dead-lettered: ${s.deadLettered}`);
   out(`  alerts raised: ${s.alerts}`);
+  for (const line of detectionLines(s.detection)) out(line);
   out(`  digest (${s.digestDate}): ${s.digest}`);
   out(`  data folder: ${s.dataDir}`);
   if (s.failedSources.length > 0) {
@@ -59,6 +60,38 @@ export function formatSummary(s: RunSummary): string[] {
     else out('Every source failed, so nothing new was collected (no network?).');
     out('To run on real Majalengka mentions offline, replay a JSON Lines file:');
     out('  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl');
+  }
+  return lines;
+}
+
+/** `2026-11-30T17:00:00.000Z` → `2026-11-30 17:00 UTC`. */
+function hourLabel(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * What spike detection did not check, so a run never seems to have checked more than it did: how many
+ * replayed hours could raise an alert, those the detector's clock had already passed (it never goes back),
+ * and hours skipped because the detector was more than 28 days behind. Nothing for an ordinary live run.
+ */
+export function detectionLines(d: DetectionReport): string[] {
+  const lines: string[] = [];
+  if (d.replayHours > 0) {
+    const range =
+      d.checkedFrom && d.checkedTo
+        ? ` (alerts possible for ${hourLabel(d.checkedFrom)} to ${hourLabel(d.checkedTo)}; earlier replayed hours are history, learnt but not alerted on)`
+        : '';
+    lines.push(`  replayed hours checked for spikes: ${d.replayHoursChecked} of ${d.replayHours}${range}`);
+  }
+  if (d.replayHoursBeforeClock > 0 && d.clockBefore) {
+    lines.push(
+      `  not checked for spikes: ${plural(d.replayHoursBeforeClock, 'replayed hour')} at or before the detector's clock (${hourLabel(d.clockBefore)}); it steps each hour once and never goes back. Replay into a fresh --data-dir (with --date <day>) to check them.`,
+    );
+  }
+  if (d.skippedHours > 0) {
+    lines.push(
+      `  not checked for spikes: ${plural(d.skippedHours, 'hour')} skipped; the detector was more than 28 days behind, so it resumed 14 days before the last closed hour`,
+    );
   }
   return lines;
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
 import { silentLog } from '#shared/observability.ts';
+import { fixedClock } from '#shared/ports/clock.ts';
 import { openLocalStore, ReplayFileMissingError, runLocal } from '../../cli/local-runtime.ts';
 
 const REAL_REPLAY = '../shared/data/replay/majalengka-real/mentions.jsonl';
@@ -140,4 +141,84 @@ describe('local runtime (npm start)', () => {
       expect(await countAll(dataDir, REAL_REPLAY)).toBe(110);
     },
   );
+
+  describe('spike detection in a data folder that already has a detector clock', () => {
+    // 2026-11-30 18:20 UTC: the last closed hour is 17:00–18:00 UTC.
+    const NOW = Date.parse('2026-11-30T18:20:00.000Z');
+    let offlineConfig: string;
+    let replay: string;
+    beforeAll(async () => {
+      const config = JSON.parse(await readFile('config/majalengka.json', 'utf8'));
+      config.sources = [];
+      offlineConfig = join(dir, 'no-sources.json');
+      await writeFile(offlineConfig, JSON.stringify(config));
+      // Ten angry headlines from five outlets on 2026-11-10, 10:00–11:59 WIB (03:00–04:59 UTC): two hours.
+      const lines = Array.from({ length: 10 }, (_, i) =>
+        JSON.stringify({
+          source: `outlet${i % 5}.example`,
+          url: `https://outlet${i % 5}.example/berita/${i}`,
+          publishedAt: `2026-11-10T${i < 5 ? '03' : '04'}:${String(10 + i).padStart(2, '0')}:00Z`,
+          title: `Warga Majalengka marah, jalan rusak parah dan banjir tidak ditangani, pelayanan buruk ${i}`,
+          lang: 'id',
+        }),
+      );
+      replay = join(dir, 'burst.jsonl');
+      await writeFile(replay, `${lines.join('\n')}\n`);
+    });
+    const run = (dataDir: string, more: { replay?: string; digestDate?: string }, progress: string[] = []) =>
+      runLocal({
+        configPath: offlineConfig,
+        dataDir,
+        ...more,
+        clock: fixedClock(NOW),
+        progress: (l) => progress.push(l),
+        log: silentLog,
+      });
+
+    it('checks a replayed day in a fresh folder, and reports it unchecked after a live run moved the clock past it', async () => {
+      const fresh = await run(join(dir, 'replay-fresh'), { replay, digestDate: '2026-11-10' });
+      expect(fresh.detection).toMatchObject({
+        clockBefore: null,
+        replayHours: 2,
+        replayHoursChecked: 2,
+        replayHoursBeforeClock: 0,
+        skippedHours: 0,
+      });
+      expect(fresh.sentiment.NEGATIVE).toBeGreaterThanOrEqual(5);
+      expect(fresh.alerts).toBeGreaterThan(0);
+
+      const dataDir = join(dir, 'replay-after-live');
+      const live = await run(dataDir, {});
+      expect(live.detection).toMatchObject({ clockBefore: null, replayHours: 0, skippedHours: 0 });
+      const progress: string[] = [];
+      const late = await run(dataDir, { replay, digestDate: '2026-11-10' }, progress);
+      expect(late.detection).toEqual({
+        clockBefore: '2026-11-30T17:00:00.000Z',
+        replayHours: 2,
+        replayHoursChecked: 0,
+        replayHoursBeforeClock: 2,
+        skippedHours: 0,
+      });
+      expect(late.alerts).toBe(0);
+      expect(progress).toContain(
+        'Not detecting spikes for 2026-11-10: the detector has already stepped every hour through 2026-11-30 17:00 UTC, and it never goes back',
+      );
+      expect(progress.some((l) => l.startsWith('Detecting spikes'))).toBe(false);
+    });
+
+    it('finishes a live run after an old --date, skipping all but the last 14 days and saying how many hours', async () => {
+      const dataDir = join(dir, 'old-date');
+      const old = await run(dataDir, { digestDate: '2000-01-01' });
+      expect(old.detection.skippedHours).toBe(0);
+      const live = await run(dataDir, {});
+      // Clock 2000-01-01 16:00 UTC (the last hour of that WIB day) → 2026-11-30 17:00 UTC: 235,921 hours,
+      // of which the last 336 (14 days) are stepped.
+      expect(live.detection).toMatchObject({
+        clockBefore: '2000-01-01T16:00:00.000Z',
+        skippedHours: 235_585,
+      });
+      const again = await run(dataDir, {});
+      expect(again.detection).toMatchObject({ clockBefore: '2026-11-30T17:00:00.000Z', skippedHours: 0 });
+    });
+  });
 });

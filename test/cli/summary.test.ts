@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceReport } from '#functions/collect/collect.ts';
 import type { RunSummary } from '../../cli/local-runtime.ts';
-import { formatSummary, plural } from '../../cli/summary.ts';
+import { detectionLines, formatSummary, plural } from '../../cli/summary.ts';
 
 const counts = { fetched: 0, new: 0, duplicate: 0, unmatched: 0, rejected: 0 };
 
@@ -33,6 +33,13 @@ function summary(sources: SourceReport[], allSourcesFailed: boolean): RunSummary
     rejectedMessages: 0,
     deadLettered: 0,
     alerts: 0,
+    detection: {
+      clockBefore: null,
+      replayHours: 0,
+      replayHoursChecked: 0,
+      replayHoursBeforeClock: 0,
+      skippedHours: 0,
+    },
     digest: '/tmp/x/digests/2026-11-29.md',
     digestDate: '2026-11-29',
     dataDir: '/tmp/x',
@@ -84,5 +91,48 @@ describe('plural', () => {
     expect(plural(0, 'correction')).toBe('0 corrections');
     expect(plural(1, 'correction')).toBe('1 correction');
     expect(plural(2, 'line')).toBe('2 lines');
+  });
+});
+
+describe('detectionLines', () => {
+  const none = {
+    clockBefore: null,
+    replayHours: 0,
+    replayHoursChecked: 0,
+    replayHoursBeforeClock: 0,
+    skippedHours: 0,
+  };
+
+  it('says nothing for an ordinary live run', () => {
+    expect(detectionLines({ ...none, clockBefore: '2026-11-30T17:00:00.000Z' })).toEqual([]);
+  });
+
+  it('counts replayed hours the detector could not check because its clock had passed them', () => {
+    const lines = detectionLines({
+      clockBefore: '2026-11-30T17:00:00.000Z',
+      replayHours: 37,
+      replayHoursChecked: 0,
+      replayHoursBeforeClock: 37,
+      skippedHours: 0,
+    });
+    expect(lines).toEqual([
+      '  replayed hours checked for spikes: 0 of 37',
+      "  not checked for spikes: 37 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and never goes back. Replay into a fresh --data-dir (with --date <day>) to check them.",
+    ]);
+  });
+
+  it('names the hours a replay could alert on, and the hours skipped by a capped catch-up', () => {
+    const lines = detectionLines({
+      ...none,
+      replayHours: 98,
+      replayHoursChecked: 2,
+      checkedFrom: '2026-11-09T14:00:00.000Z',
+      checkedTo: '2026-11-10T16:00:00.000Z',
+      skippedHours: 1,
+    });
+    expect(lines).toEqual([
+      '  replayed hours checked for spikes: 2 of 98 (alerts possible for 2026-11-09 14:00 UTC to 2026-11-10 16:00 UTC; earlier replayed hours are history, learnt but not alerted on)',
+      '  not checked for spikes: 1 hour skipped; the detector was more than 28 days behind, so it resumed 14 days before the last closed hour',
+    ]);
   });
 });
