@@ -222,20 +222,40 @@ export type Topic = z.infer<typeof TopicSchema>;
 
 export const SensitivitySchema = z.enum(['rendah', 'sedang', 'tinggi']);
 
-export const AlertConfigSchema = z.strictObject({
-  /** Preset: `rendah` alerts least, `tinggi` most. */
-  sensitivity: SensitivitySchema.default('sedang'),
-  /** Minimum negative mentions in the window before any alert. */
-  minNegative: z.number().int().min(1).default(5),
-  /** Minimum mentions (all sentiments) in the window before the negative-share test applies. */
-  minVolume: z.number().int().min(1).default(10),
-  /** Negative share that counts as a spike on its own (0–1). */
-  shareThreshold: z.number().min(0).max(1).default(0.5),
-  /** Hours after an alert before the same keyword may alert again unless it got worse. */
-  cooldownHours: z.number().min(0).max(168).default(6),
-  /** Distinct authors needed (sources that give authors). */
-  minDistinctAuthors: z.number().int().min(1).default(2),
-});
+/**
+ * Alert keys that no longer exist, with why: an old config file that sets one fails with this reason
+ * rather than having it silently ignored.
+ */
+const REMOVED_ALERT_KEYS: Readonly<Record<string, string>> = {
+  shareThreshold:
+    'removed: it was never read, and a fixed share has no meaning for the share tests, which compare each series with its own baseline negative share (docs/spikes.md). Delete the key',
+};
+
+export const AlertConfigSchema = z.strictObject(
+  {
+    /** Preset: `rendah` alerts least, `tinggi` most. */
+    sensitivity: SensitivitySchema.default('sedang'),
+    /** Minimum negative mentions in the window before a share alert. */
+    minNegative: z.number().int().min(1).default(5),
+    /** Minimum mentions (all sentiments) in the window before the negative-share test applies. */
+    minVolume: z.number().int().min(1).default(10),
+    /** Hours after an alert before the same keyword may alert again unless it got worse. */
+    cooldownHours: z.number().min(0).max(168).default(6),
+    /**
+     * Distinct authors an alert's window needs among its negative mentions (a news item without an author
+     * counts as its outlet, else its source: one site is one author however many articles it runs).
+     */
+    minDistinctAuthors: z.number().int().min(1).default(2),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys
+            .map((k) => `unknown key '${k}'${REMOVED_ALERT_KEYS[k] ? `: ${REMOVED_ALERT_KEYS[k]}` : ''}`)
+            .join('; ')
+        : undefined,
+  },
+);
 
 export const RegencyConfigSchema = z.strictObject({
   /** Tenant id, e.g. `majalengka`. */

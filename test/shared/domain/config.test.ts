@@ -43,6 +43,22 @@ describe('parseRegencyConfig', () => {
     expect(issuesOf({ ...base, alerts: { sensitivty: 'tinggi' } }).join('\n')).toMatch(/sensitivty/);
   });
 
+  it('refuses alerts.shareThreshold from an old file with the reason, and keeps minDistinctAuthors', () => {
+    expect(issuesOf({ ...base, alerts: { ...base.alerts, shareThreshold: 0.5 } })).toEqual([
+      "alerts: unknown key 'shareThreshold': removed: it was never read, and a fixed share has no meaning for the share tests, which compare each series with its own baseline negative share (docs/spikes.md). Delete the key",
+    ]);
+    expect(issuesOf({ ...base, alerts: { minDistinctAuthors: 0 } })).toEqual([
+      'alerts.minDistinctAuthors: Too small: expected number to be >=1',
+    ]);
+    expect(parseRegencyConfig({ ...base, alerts: {} }).alerts).toEqual({
+      sensitivity: 'sedang',
+      minNegative: 5,
+      minVolume: 10,
+      cooldownHours: 6,
+      minDistinctAuthors: 2,
+    });
+  });
+
   it('refuses javascript: and file: feed URLs', () => {
     for (const url of ['javascript:alert(1)', 'file:///etc/passwd']) {
       expect(issuesOf({ ...base, sources: [{ id: 'rss-x', kind: 'rss', url }] })).toContain(
