@@ -22,6 +22,12 @@ export type MetricName =
   | 'ComprehendUnits'
   | 'MessagesRejected'
   | 'AlertsRaised'
+  /** An alert the detector would raise, held back by `minDistinctAuthors`. */
+  | 'AlertsSuppressed'
+  /** A detector state the store refused (its hours are stepped again next run): alarmed. */
+  | 'DetectorStateUnsaved'
+  /** Hours skipped unchecked by a detector too far behind (the catch-up cap), the most of any series in a run. */
+  | 'DetectorHoursSkipped'
   | 'AlertsDelivered'
   | 'DeliveryFailures'
   | 'DigestsGenerated';

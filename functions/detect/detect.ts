@@ -151,6 +151,7 @@ async function stepDetector(
           distinctAuthors: authors,
           minDistinctAuthors: params.minDistinctAuthors,
         });
+        deps.metrics.count('AlertsSuppressed', 1);
         result = stepSeries(state, { ...obs, distinctAuthors: authors }, params);
       }
     }
@@ -305,6 +306,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       } catch (error) {
         if (!(error instanceof RejectedWriteError)) throw error;
         unsaved.push(detectorId);
+        deps.metrics.count('DetectorStateUnsaved', 1);
         deps.log.error(
           'Detector state not saved: the store refused it; these hours are stepped again next run',
           {
@@ -317,6 +319,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
   }
 
   if (skippedSeries.length > 0) {
+    deps.metrics.count('DetectorHoursSkipped', skippedHours);
     deps.log.warn('Detector too far behind: older hours skipped, not checked for spikes', {
       series: skippedSeries,
       skippedFrom: new Date(skippedFrom).toISOString(),

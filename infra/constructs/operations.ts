@@ -36,6 +36,12 @@ export const PANTAU_METRICS = {
   messagesRejected: 'MessagesRejected',
   /** detect: alerts raised. */
   alertsRaised: 'AlertsRaised',
+  /** detect: alerts held back because too few distinct authors posted them (`minDistinctAuthors`). */
+  alertsSuppressed: 'AlertsSuppressed',
+  /** detect: detector states the store refused; their series re-step the same hours every run. */
+  detectorStateUnsaved: 'DetectorStateUnsaved',
+  /** detect: hours a detector too far behind skipped unchecked (the 28-day catch-up cap). */
+  detectorHoursSkipped: 'DetectorHoursSkipped',
   /** notify: alerts delivered to Telegram/webhook. */
   alertsDelivered: 'AlertsDelivered',
   /** notify: delivery attempts that failed. */
@@ -182,6 +188,18 @@ export class Operations extends Construct {
       alarmDescription: `${REJECTED_PER_HOUR_ALARM}+ poison messages in an hour: a producer sends bad mentions`,
       metric: pantau(PANTAU_METRICS.messagesRejected, {}, Duration.hours(1)),
       threshold: REJECTED_PER_HOUR_ALARM,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('DetectorStateUnsaved', {
+      alarmName: 'detector-state-unsaved',
+      // A refused state is not retried into success by itself: the series re-steps the same hours every
+      // run and never moves on, so one occurrence is worth a look (the log line names the field).
+      alarmDescription:
+        'A spike detector state was refused by DynamoDB: that series is stuck (see the detect log)',
+      metric: pantau(PANTAU_METRICS.detectorStateUnsaved, {}, Duration.hours(1)),
+      threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

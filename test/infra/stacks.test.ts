@@ -556,6 +556,16 @@ describe('alarms', () => {
       EvaluationPeriods: dev.config.noMentionsAlarmHours,
       TreatMissingData: 'breaching',
     });
+    // A refused detector state leaves its series stuck: one occurrence alarms.
+    dev.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'pantau-dev-detector-state-unsaved',
+      Namespace: 'Pantau',
+      MetricName: 'DetectorStateUnsaved',
+      Dimensions: [{ Name: 'service', Value: 'pantau' }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      Period: 3600,
+    });
   });
 
   it('subscribe the configured e-mail addresses to the ops topic', () => {

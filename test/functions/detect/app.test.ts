@@ -119,6 +119,7 @@ async function setup(
   const narrativeCalls: { window: readonly ScoredMention[]; baseline: readonly ScoredMention[] }[] = [];
   const clock = fixedClock(NOW);
   const log = new RecordingLog();
+  const metrics = new MemoryMetricSink();
   const handler = createHandler({
     config: options.config ?? config,
     store,
@@ -129,9 +130,9 @@ async function setup(
     },
     clock,
     log,
-    metrics: new MemoryMetricSink(),
+    metrics,
   });
-  return { handler, publisher, real, clock, narrativeCalls, log, countCalls };
+  return { handler, publisher, real, clock, narrativeCalls, log, countCalls, metrics };
 }
 
 describe('detect handler', () => {
@@ -210,6 +211,7 @@ describe('detect handler', () => {
     const one = await setup({ burst: burstMentions(() => ({ author: { handle: 'akun_tunggal' } })) });
     const suppressed = await one.handler({}, lambdaContext());
     expect(suppressed.alerts.filter((a) => a.keyword === 'kertajati')).toEqual([]);
+    expect(one.metrics.sum('AlertsSuppressed')).toBeGreaterThan(0);
     expect(one.log.find('too few distinct authors').map((e) => e.context)).toContainEqual(
       expect.objectContaining({
         detectorId: 'neg:kw:kertajati',
@@ -250,7 +252,7 @@ describe('detect handler', () => {
   });
 
   it('catches up at most 28 days: a series 26 years behind steps the last 14 days and reports the hours skipped', async () => {
-    const { handler, clock, log, countCalls } = await setup();
+    const { handler, clock, log, countCalls, metrics } = await setup();
     // A data folder last run for 2000-01-01: the detectors' clock is 1999-12-31 23:00 UTC.
     clock.at = Date.parse('2000-01-01T00:20:00.000Z');
     expect((await handler({}, lambdaContext())).skippedHours).toBe(0);
@@ -270,6 +272,7 @@ describe('detect handler', () => {
         skippedHours: 235_594,
       },
     ]);
+    expect(metrics.sum('DetectorHoursSkipped')).toBe(235_594);
     // The burst in the last closed hour still alerts after the skip.
     expect(caughtUp.alerts.some((a) => a.seriesId === 'neg:kw:kertajati')).toBe(true);
   });
@@ -286,7 +289,7 @@ describe('detect handler', () => {
 
   it('keeps running when the store refuses a detector state: other series saved, alerts delivered, an error logged', async () => {
     let refuse = true;
-    const { handler, publisher, log, clock } = await setup({
+    const { handler, publisher, log, clock, metrics } = await setup({
       putSeriesState: (real) => async (id, state, version) => {
         if (refuse && id === 'neg:kw:kertajati')
           throw new RejectedWriteError(`detector state ${id} not written: state.level is 1e-131`);
@@ -295,6 +298,7 @@ describe('detect handler', () => {
     });
     const first = await handler({}, lambdaContext());
     expect(first.unsaved).toEqual(['neg:kw:kertajati']);
+    expect(metrics.sum('DetectorStateUnsaved')).toBe(1);
     expect(publisher.sent.some((s) => s.alert.seriesId === 'neg:kw:kertajati')).toBe(true);
     expect(log.find('Detector state not saved')[0]?.context).toEqual({
       detectorId: 'neg:kw:kertajati',
