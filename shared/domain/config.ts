@@ -4,6 +4,7 @@
  * fails fast with {@link ConfigError} naming every offending field.
  */
 import { z } from 'zod';
+import { zoneOffsetMinutes } from './time.ts';
 
 /** A keyword to watch: any of `terms` (whole words) or `phrases` (exact word sequences), minus `exclude`. */
 export const KeywordSchema = z
@@ -262,10 +263,17 @@ export const RegencyConfigSchema = z.strictObject({
   regency: z.string().regex(/^[a-z0-9-]{2,40}$/),
   /** Display name, e.g. `Kabupaten Majalengka`. */
   name: z.string().min(1),
-  /** IANA zone for day boundaries and schedules. */
+  /**
+   * IANA zone for day boundaries and schedules. Its offset from UTC must be a whole number of hours
+   * (WIB, WITA and WIT are): counters are kept per UTC hour and summed into local days.
+   */
   timeZone: z
     .string()
     .refine(isValidTimeZone, { message: 'not a valid IANA time zone' })
+    .refine((zone) => !isValidTimeZone(zone) || hasWholeHourOffsets(zone), {
+      message:
+        'its offset from UTC is not a whole number of hours (counters are per UTC hour, so local days would be off); use a zone such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura',
+    })
     .default('Asia/Jakarta'),
   keywords: z.array(KeywordSchema).min(1),
   sources: z.array(SourceConfigSchema).default([]),
@@ -438,6 +446,17 @@ function requiresCycle(keywords: CrossFieldView['keywords']): string[] | undefin
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Whether `zone`'s offset is a whole number of hours on the 1st of every month of 2025–2027 (covers both
+ * sides of any daylight-saving change, e.g. Australia/Lord_Howe at +10:30 / +11:00).
+ */
+function hasWholeHourOffsets(zone: string): boolean {
+  for (let year = 2025; year <= 2027; year++)
+    for (let month = 0; month < 12; month++)
+      if (zoneOffsetMinutes(zone, Date.UTC(year, month, 1, 12)) % 60 !== 0) return false;
+  return true;
 }
 
 function isValidTimeZone(zone: string): boolean {

@@ -186,3 +186,17 @@ describe('social source kinds', () => {
     expect(social.every((s) => !s.enabled)).toBe(true);
   });
 });
+
+describe('timeZone', () => {
+  it('accepts WIB, WITA and WIT and refuses zones whose offset is not a whole number of hours', () => {
+    const base = JSON.parse(readFileSync('config/majalengka.json', 'utf8'));
+    for (const zone of ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'])
+      expect(parseRegencyConfig({ ...base, timeZone: zone }).timeZone).toBe(zone);
+    // +05:30 all year; +10:30 in the southern winter only.
+    for (const zone of ['Asia/Kolkata', 'Australia/Lord_Howe']) {
+      expect(() => parseRegencyConfig({ ...base, timeZone: zone })).toThrow(
+        /timeZone: its offset from UTC is not a whole number of hours/,
+      );
+    }
+  });
+});
