@@ -485,6 +485,14 @@ function alertNumbers(a: Digest['alerts'][number]): string {
 
 const NO_COLLECTION =
   'Tidak ada pengumpulan yang tercatat pada hari ini — data hari ini mungkin tidak lengkap.';
+/** No run that day, yet mentions of it: collected later (a replay, a late feed); still maybe incomplete. */
+const COLLECTED_LATER =
+  'Tidak ada pengumpulan yang tercatat pada hari ini; sebutan hari ini dikumpulkan kemudian (misalnya lewat pemutaran ulang), jadi datanya mungkin tidak lengkap.';
+
+/** The no-run notice that fits the day. */
+function noCollection(d: Digest): string {
+  return d.totals.mentions > 0 ? COLLECTED_LATER : NO_COLLECTION;
+}
 const ALL_COLLECTED = 'Semua sumber berhasil dikumpulkan.';
 const NOT_COLLECTED = 'tidak ada pengumpulan yang tercatat pada hari ini';
 
@@ -512,7 +520,7 @@ function sourceProblems(d: Digest): number {
  * failed or never ran. `undefined` when every expected source ran without failing.
  */
 function collectionWarning(d: Digest): string | undefined {
-  if (d.collection.runs === 0) return NO_COLLECTION;
+  if (d.collection.runs === 0) return noCollection(d);
   const short = sourceProblems(d);
   return short > 0
     ? `${short} sumber gagal, dilewati atau tidak dikumpulkan pada hari ini (rincian di bagian akhir) — angka hari ini mungkin kurang.`
@@ -576,7 +584,7 @@ export function renderDigestText(d: Digest): string {
   for (const t of d.byTopic)
     lines.push(`  - ${t.label} (${t.opd}): ${t.count} sebutan (${t.negative} negatif)`);
   lines.push('', 'Sumber yang gagal dikumpulkan:');
-  if (d.collection.runs === 0) lines.push(`  ${NO_COLLECTION}`);
+  if (d.collection.runs === 0) lines.push(`  ${noCollection(d)}`);
   else {
     for (const f of d.failedSources)
       lines.push(
@@ -650,7 +658,7 @@ export function renderDigestMarkdown(d: Digest): string {
       md.push(`| ${esc(t.label, 'table-cell')} | ${esc(t.opd, 'table-cell')} | ${t.count} | ${t.negative} |`);
   }
   md.push('', '## Sumber yang gagal dikumpulkan', '');
-  if (d.collection.runs === 0) md.push(`**${NO_COLLECTION}**`);
+  if (d.collection.runs === 0) md.push(`**${noCollection(d)}**`);
   else {
     for (const f of d.failedSources) {
       md.push(
@@ -716,7 +724,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
   const problem = (text: string) => `<li style="font:14px Arial,sans-serif;color:#c62828">${text}</li>`;
   const failed =
     d.collection.runs === 0
-      ? `<p style="font:bold 14px Arial,sans-serif;color:#c62828">${e(NO_COLLECTION)}</p>`
+      ? `<p style="font:bold 14px Arial,sans-serif;color:#c62828">${e(noCollection(d))}</p>`
       : sourceProblems(d) === 0
         ? `<p style="font:14px Arial,sans-serif;color:#2e7d32">${e(ALL_COLLECTED)}</p>`
         : `<ul style="padding-left:18px;margin:0">${[

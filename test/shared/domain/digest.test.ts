@@ -80,6 +80,18 @@ describe('digest source health', () => {
     expect(md.split('\n')[2]).toBe(`**Perhatian:** ${NO_COLLECTION}`);
   });
 
+  it('says a day without a run but with mentions was collected later, not that nothing came in', () => {
+    const mentions = [scoredMention(1, { publishedAt: '2026-11-29T03:00:00.000Z', label: 'NEUTRAL' })];
+    const { md, text, html } = allRenderings(input({ mentions }));
+    for (const out of [md, text]) {
+      expect(out).toContain(
+        'Tidak ada pengumpulan yang tercatat pada hari ini; sebutan hari ini dikumpulkan kemudian',
+      );
+      expect(out).not.toContain(NO_COLLECTION);
+    }
+    expect(html).toContain('dikumpulkan kemudian (misalnya lewat pemutaran ulang)');
+  });
+
   it('says "all collected" only when every enabled source ran and none failed', () => {
     const { d, md, text, html } = allRenderings(
       input({
