@@ -601,8 +601,11 @@ export class TokenCache {
     return tokens.length;
   }
 
-  /** Write the raw class logits of `text` to `this.out`, in {@link CLASSES} order. */
-  private score(text: string, lang: string): Float64Array {
+  /**
+   * Write the raw class logits of `text` to `this.out`, in {@link CLASSES} order, and, when `countHits`,
+   * its lexicon hits to `this.hits` (a second pass over the token ids, paid only by the news reading).
+   */
+  private score(text: string, lang: string, countHits: boolean): Float64Array {
     const table = this.tableFor(lang);
     // Emptied only between documents, so entry ids stay valid while one is scored.
     if (table.size >= TOKEN_CACHE_LIMIT) table.clear();
@@ -634,11 +637,8 @@ export class TokenCache {
     let l2 = 0;
     let charCount = 0;
     let previous = 0;
-    const hits = this.hits;
-    hits.fill(0);
     for (let t = 0; t < n; t++) {
       const o = ids[t]! * REC;
-      hits[records[o + R_LEX_CLASS]!]!++;
       const ub = o * 4 + B_UNIGRAM;
       const lb = o * 4 + B_LEXICON;
       u0 += bytes[ub]! * k;
@@ -665,6 +665,11 @@ export class TokenCache {
     const sb = n > 1 ? (f.bigram * this.model.scale) / Math.sqrt(n - 1) : 0;
     const sc = charCount > 0 ? f.char / Math.sqrt(charCount) : 0;
     const sl = f.lexicon;
+    if (countHits) {
+      const hits = this.hits;
+      hits.fill(0);
+      for (let t = 0; t < n; t++) hits[records[ids[t]! * REC + R_LEX_CLASS]!]!++;
+    }
     const out = this.out;
     out[NEG] = bias[NEG]! + su * u0 + sb * b0 + sc * c0 + sl * l0;
     out[NEU] = bias[NEU]! + su * u1 + sb * b1 + sc * c1 + sl * l1;
@@ -674,7 +679,7 @@ export class TokenCache {
 
   /** Raw class logits (before calibration), in {@link CLASSES} order. */
   logits(text: string, lang: string): [number, number, number] {
-    const out = this.score(text, lang);
+    const out = this.score(text, lang, true);
     return [out[NEG]!, out[NEU]!, out[POS]!];
   }
 
@@ -698,9 +703,10 @@ export class TokenCache {
     version: string,
     genre: TextGenre = 'auto',
   ): Sentiment {
-    const out = this.score(text, lang);
     const news = decision.news;
-    if (news !== undefined && (genre === 'news' || (genre === 'auto' && headlineShaped(text)))) {
+    const readAsNews = news !== undefined && (genre === 'news' || (genre === 'auto' && headlineShaped(text)));
+    const out = this.score(text, lang, readAsNews);
+    if (readAsNews) {
       const h = this.hits;
       return newsVerdictOfLogits(
         out[NEG]!,
