@@ -79,15 +79,25 @@ export function scoringText(mention: Pick<Mention, 'title' | 'text'>): string {
 
 /** Source kinds whose items are news articles (headline + summary), read with the model's news decision. */
 const NEWS_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set(['rss', 'google-news']);
+/** Source kinds whose items are posts and comments: never read as news, even in Title Case. */
+const SOCIAL_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set([
+  'mastodon',
+  'bluesky',
+  'reddit',
+  'x',
+  'youtube',
+]);
 
 /**
  * How the embedded model reads a mention: `news` for items of news feeds (RSS/Atom, Google News), whose
  * text is a headline plus a summary in sentence case, so the headline shape alone would not show it;
- * `auto` for everything else (social posts; replay, which may hold either), where a Title Case headline
- * is still read as news. Why news is read differently: `docs/model-card.md`, "News headlines".
+ * `general` for social posts and comments, where Title Case is a writing habit ("Terima Kasih BPBD Sudah
+ * Sigap…"), not a headline; `auto` for replay, which may hold either, so a Title Case headline is read as
+ * news. Why news is read differently: `docs/model-card.md`, "News headlines".
  */
 export function textGenre(mention: Pick<Mention, 'sourceKind'>): TextGenre {
-  return NEWS_SOURCE_KINDS.has(mention.sourceKind) ? 'news' : 'auto';
+  if (NEWS_SOURCE_KINDS.has(mention.sourceKind)) return 'news';
+  return SOCIAL_SOURCE_KINDS.has(mention.sourceKind) ? 'general' : 'auto';
 }
 
 /**

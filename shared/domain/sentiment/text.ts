@@ -297,13 +297,16 @@ const HEADLINE_MIN_WORDS = 3;
 const HEADLINE_LONG_WORD = 4;
 const HEADLINE_CAPITALISED_SHARE = 0.6;
 const UPPER_LETTER = /\p{Lu}/u;
+const LOWER_LETTER = /\p{Ll}/u;
 const ANY_LETTER = /\p{L}/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
  * Whether `text` is shaped like a news headline in Title Case, the way Indonesian outlets write them
  * ("Longsor Timpa Dua Rumah Warga Di Majalengka"): 3–30 words (a word is a letter followed by letters
- * or digits), the first one capitalised, at least two of 4+ letters, and at least 60 % of those capitalised. Reviews and posts in
+ * or digits; links, @handles and #hashtags do not count), the first one capitalised, at least two of 4+
+ * letters, at least 60 % of those capitalised, and fewer than 60 % of them all in capitals (that is
+ * shouting, not Title Case). Reviews and posts in
  * sentence case or lower case are not (0 of the 12,260 SmSA train/valid texts, 1 of the 1,000 NusaX
  * Indonesian/Sundanese train texts; 549 of the 3,597 IndoLEM train0 tweets, mostly news tweets with
  * their links; 110 of the 110 Majalengka headlines). One pass over the text, no allocation for ASCII.
@@ -316,9 +319,15 @@ export function headlineShaped(text: string): boolean {
   let words = 0;
   let long = 0;
   let capitalised = 0;
+  let shouted = 0;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
+    // A link, an @handle or a #hashtag is not part of the headline ("Judul Berita https://…/judul-berita").
+    if (c === 64 || c === 35 || ((c === 104 || c === 119) && isLinkStart(text, i))) {
+      while (i < n && !isSpaceCode(text.charCodeAt(i))) i++;
+      continue;
+    }
     const asciiLetter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
     const width = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
     if (!asciiLetter && (c < 128 || !ANY_LETTER.test(text.slice(i, i + width)))) {
@@ -327,13 +336,19 @@ export function headlineShaped(text: string): boolean {
     }
     const upper = asciiLetter ? c <= 90 : UPPER_LETTER.test(text.slice(i, i + width));
     let length = 0;
+    let anyLower = false;
     while (i < n) {
       const d = text.charCodeAt(i);
       const w = d >= 0xd800 && d <= 0xdbff && i + 1 < n ? 2 : 1;
-      const part =
-        (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57)
-          ? true
-          : d >= 128 && LETTER_OR_DIGIT.test(text.slice(i, i + w));
+      let part: boolean;
+      if ((d >= 65 && d <= 90) || (d >= 48 && d <= 57)) part = true;
+      else if (d >= 97 && d <= 122) {
+        part = true;
+        anyLower = true;
+      } else if (d >= 128 && LETTER_OR_DIGIT.test(text.slice(i, i + w))) {
+        part = true;
+        if (!anyLower && LOWER_LETTER.test(text.slice(i, i + w))) anyLower = true;
+      } else part = false;
       if (!part) break;
       length++;
       i += w;
@@ -344,10 +359,33 @@ export function headlineShaped(text: string): boolean {
     if (length >= HEADLINE_LONG_WORD) {
       long++;
       if (upper) capitalised++;
+      if (!anyLower) shouted++;
       // Even if every remaining word were long and capitalised, the share could not reach 60 %.
       const lower = long - capitalised;
       if (capitalised + (HEADLINE_MAX_WORDS - words) < 1.5 * lower) return false;
     }
   }
-  return words >= HEADLINE_MIN_WORDS && long >= 2 && capitalised >= HEADLINE_CAPITALISED_SHARE * long;
+  return (
+    words >= HEADLINE_MIN_WORDS &&
+    long >= 2 &&
+    capitalised >= HEADLINE_CAPITALISED_SHARE * long &&
+    // Mostly capitals is shouting (a rant or a greeting), not Title Case.
+    shouted < HEADLINE_CAPITALISED_SHARE * long
+  );
+}
+
+/** Whether `http://`, `https://` or `www.` starts at `i` (any case), by code units (no allocation). */
+function isLinkStart(text: string, i: number): boolean {
+  const at = (k: number) => text.charCodeAt(i + k) | 32;
+  if (at(0) === 119) return at(1) === 119 && at(2) === 119 && text.charCodeAt(i + 3) === 46;
+  if (at(0) !== 104 || at(1) !== 116 || at(2) !== 116 || at(3) !== 112) return false;
+  const k = at(4) === 115 ? 5 : 4;
+  return (
+    text.charCodeAt(i + k) === 58 && text.charCodeAt(i + k + 1) === 47 && text.charCodeAt(i + k + 2) === 47
+  );
+}
+
+/** ASCII white space and the Unicode spaces a pasted link may end at. */
+function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200b);
 }

@@ -173,17 +173,25 @@ describe('classify handler', () => {
     expect(metrics.sum('ComprehendUnits')).toBe(6);
   });
 
-  it('asks the embedded model for the news reading for news-feed items and lets it decide for the rest', async () => {
+  it('asks for the news reading for news-feed items, the general one for social posts, and lets replay decide', async () => {
     const { handler, embedded } = await setup();
     const rss = { ...mention(20, 'Banjir rendam tiga desa'), sourceKind: 'rss' as const };
     const gnews = { ...mention(21, 'Jalan rusak lagi'), sourceKind: 'google-news' as const };
-    const post = { ...mention(22, 'jalan rusak lagi di desa kami'), sourceKind: 'mastodon' as const };
+    const post = {
+      ...mention(22, 'Terima Kasih BPBD Sudah Sigap Evakuasi Korban Longsor'),
+      sourceKind: 'mastodon' as const,
+    };
     const replay = { ...mention(23, 'Jalan Rusak Di Majalengka'), sourceKind: 'replay' as const };
     const queue = new InProcessQueue();
     await queue.send([rss, gnews, post, replay]);
     await handler(toSqsEvent(queue.receive(10)), lambdaContext());
     const genres = Object.fromEntries(embedded.seen.map((d) => [d.id, d.genre]));
-    expect(genres).toEqual({ [rss.id]: 'news', [gnews.id]: 'news', [post.id]: 'auto', [replay.id]: 'auto' });
+    expect(genres).toEqual({
+      [rss.id]: 'news',
+      [gnews.id]: 'news',
+      [post.id]: 'general',
+      [replay.id]: 'auto',
+    });
   });
 
   it('returns throttled Comprehend records as batchItemFailures and keeps the rest', async () => {

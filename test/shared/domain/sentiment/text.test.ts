@@ -140,6 +140,22 @@ describe('headlineShaped', () => {
     expect(headlineShaped('Bupati Majalengka meninjau lokasi')).toBe(false);
   });
 
+  it('ignores a shared link, @handles and #hashtags, and takes text mostly in capitals for shouting', () => {
+    // The slug's lower-case words would otherwise outnumber the headline's.
+    expect(
+      headlineShaped(
+        'Banjir Bandang Rendam Ratusan Rumah Di Majalengka https://www.detik.com/jabar/berita/d-7712345/banjir-bandang-rendam-ratusan-rumah',
+      ),
+    ).toBe(true);
+    expect(
+      headlineShaped('Longsor Timpa Dua Rumah Warga #majalengka #bencana @radarcirebon @bpbd_majalengka'),
+    ).toBe(true);
+    expect(headlineShaped('JALAN RUSAK LAGI!!! PEMDA MAJALENGKA KEMANA AJA SIH???')).toBe(false);
+    expect(headlineShaped('SELAMAT ATAS PELANTIKAN BUPATI MAJALENGKA YANG BARU')).toBe(false);
+    // Acronyms inside a Title Case headline are fine: 2 of 6 long words in capitals.
+    expect(headlineShaped('DPRD Dan BPBD Majalengka Tinjau Lokasi Longsor')).toBe(true);
+  });
+
   it('never throws on odd Unicode', () => {
     for (const text of [
       '\uD800 Abcd Efgh Ijkl',
