@@ -105,6 +105,15 @@ const JAVANESE_CUES: ReadonlySet<string> = new Set(
     .filter(Boolean),
 );
 
+/**
+ * Sundanese and Javanese cue words that colloquial Indonesian uses too (`teh` tea, `mah`, `sok`, `gede`,
+ * `rada`, `nya` and `ku` written apart, `euy`, `lho`, `aja`, `wong`, `gawe`). They still count in the cue
+ * shares, but they are not evidence enough to overrule a source's claim of Indonesian.
+ */
+const SHARED_WITH_INDONESIAN: ReadonlySet<string> = new Set(
+  'teh mah sok gede rada nya ku euy lho aja wong gawe'.split(' '),
+);
+
 /** Indonesian function words absent from Sundanese and Javanese. */
 const INDONESIAN_CUES: ReadonlySet<string> = new Set(
   `yang dan dengan tidak untuk dari ini itu juga sudah akan bisa ada saya kami kita mereka dia tetapi karena sangat
@@ -221,7 +230,10 @@ interface CueShares {
   jv: number;
   id: number;
   tokens: number;
-  /** Cue words (function-word lists only, not the `eu` digraph) per language. */
+  /**
+   * Cue words per language (function-word lists only, not the `eu` digraph), without those colloquial
+   * Indonesian shares ({@link SHARED_WITH_INDONESIAN}): the evidence that may overrule a claim.
+   */
   words: { su: number; jv: number; id: number };
 }
 
@@ -233,18 +245,27 @@ function isEmbeddedLanguage(lang: RoutedLanguage): lang is 'id' | 'su' | 'jv' {
 function cueShares(text: string): CueShares {
   const tokens = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   const words = { su: 0, jv: 0, id: 0 };
+  let su = 0;
+  let jv = 0;
   let digraphs = 0;
   for (const t of tokens) {
-    if (SUNDANESE_CUES.has(t)) words.su++;
+    const shared = SHARED_WITH_INDONESIAN.has(t);
+    if (SUNDANESE_CUES.has(t)) {
+      su++;
+      if (!shared) words.su++;
+    }
     // The `eu` digraph (ngeunah, leutik, keur) is frequent in Sundanese and rare in Indonesian.
     else if (t.includes('eu')) digraphs++;
-    if (JAVANESE_CUES.has(t)) words.jv++;
+    if (JAVANESE_CUES.has(t)) {
+      jv++;
+      if (!shared) words.jv++;
+    }
     if (INDONESIAN_CUES.has(t)) words.id++;
   }
   const n = Math.max(1, tokens.length);
   return {
-    su: (words.su + 0.5 * digraphs) / n,
-    jv: words.jv / n,
+    su: (su + 0.5 * digraphs) / n,
+    jv: jv / n,
     id: words.id / n,
     tokens: tokens.length,
     words,

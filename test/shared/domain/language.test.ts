@@ -108,4 +108,16 @@ describe('detectLanguage and the source hint', () => {
     // `ora`, `karo`, `iku` are Javanese.
     expect(detectLanguage('Dalane rusak banget, pemerintah ora peduli karo warga iku', 'id').lang).toBe('jv');
   });
+
+  it('does not take colloquial Indonesian words that Sundanese or Javanese share as evidence against the claim', () => {
+    // `teh` (tea), `rada`, `aja`, `lho` are everyday Indonesian too; a trigram lean alone must not move these.
+    for (const text of [
+      'Harga teh naik, pedagang lain mengeluh sepi pembeli',
+      'Pelayanannya rada lambat tapi petugasnya ramah',
+      'Udah lapor ke kantor desa aja, nanti juga dibantu',
+      'Lho kok bupati diam aja, warga udah protes berkali kali',
+    ]) {
+      expect(detectLanguage(text, 'id').lang, text).toBe('id');
+    }
+  });
 });
