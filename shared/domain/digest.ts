@@ -101,6 +101,10 @@ export interface Digest {
     readonly windowEnd: string;
     readonly observed: number;
     readonly expected: number;
+    /** Negative share in the window and its baseline (0–1), and the mentions of the window. */
+    readonly observedShare: number;
+    readonly expectedShare: number;
+    readonly total: number;
     readonly severity: string;
     readonly topTerms: readonly string[];
     readonly acknowledgedBy?: string;
@@ -310,6 +314,9 @@ export function buildDigest(input: DigestInput): Digest {
       windowEnd: a.windowEnd,
       observed: a.observed,
       expected: a.expected,
+      observedShare: a.observedShare,
+      expectedShare: a.expectedShare,
+      total: a.total,
       severity: a.severity,
       topTerms: a.narratives.flatMap((nar) => nar.topTerms).slice(0, 6),
       ...(a.acknowledgement ? { acknowledgedBy: a.acknowledgement.by } : {}),
@@ -478,9 +485,13 @@ function confidenceOf(i: DigestItem): string {
   return `${LABEL_ID[i.label]}, keyakinan model ${fmtPct(i.confidence)}${i.engagement > 0 ? `; ${fmtNumber(i.engagement)} interaksi` : ''}`;
 }
 
-/** `5 sebutan negatif, biasanya sekitar 1,2` (+ the share when the alert is about the share). */
+/** `5 sebutan negatif, biasanya sekitar 1,2`, or for a share alert `porsi negatif 60,0% dari 20 sebutan, biasanya sekitar 20,0%`. */
 function alertNumbers(a: Digest['alerts'][number]): string {
-  return `${a.observed} sebutan negatif, biasanya sekitar ${fmtNumber(a.expected, 1)}${a.kind === 'share' ? '; porsi negatif naik' : ''}`;
+  // A share alert compares shares; its expected count would read as a second, different "usual" number
+  // beside the volume alert of the same series and window.
+  if (a.kind === 'share')
+    return `porsi negatif ${fmtPct(a.observedShare)} dari ${a.total} sebutan, biasanya sekitar ${fmtPct(a.expectedShare)}`;
+  return `${a.observed} sebutan negatif, biasanya sekitar ${fmtNumber(a.expected, 1)}`;
 }
 
 const NO_COLLECTION =

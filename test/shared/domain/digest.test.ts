@@ -216,6 +216,15 @@ describe('digest wording', () => {
     expect(md).not.toContain('%)');
   });
 
+  it('states a share alert in shares, not as a second "usual" count', () => {
+    // testAlert: 12 of 20 negative (0.6) against a baseline share of 0.2.
+    const share = testAlert('2026-11-29T03:00:00.000Z', 'share:kw:majalengka', { kind: 'share' });
+    const { md } = allRenderings(input({ alerts: [share] }));
+    expect(md).toContain(
+      'pukul 10.00–11.00 WIB: porsi negatif 60,0% dari 20 sebutan, biasanya sekitar 20,0%;',
+    );
+  });
+
   it('gives an alert its whole window in local time and cuts an overlong title', () => {
     // 03:00–04:00 UTC is 10.00–11.00 WIB.
     const long = `Jalan rusak ${'sangat '.repeat(40)}parah di Majalengka`;
@@ -223,7 +232,7 @@ describe('digest wording', () => {
       scoredMention(1, { publishedAt: '2026-11-29T03:00:00.000Z', label: 'NEGATIVE', title: long }),
     ];
     const { md, text } = allRenderings(input({ mentions, alerts: [testAlert('2026-11-29T03:00:00.000Z')] }));
-    expect(md).toContain('**Majalengka**, pukul 10.00–11.00 WIB:');
+    expect(md).toContain('**Majalengka**, pukul 10.00–11.00 WIB: 12 sebutan negatif, biasanya sekitar 2,5;');
     expect(text).toContain('Majalengka, pukul 10.00–11.00 WIB:');
     const shown = md.split('\n').find((l) => l.includes('Jalan rusak sangat'))!;
     expect(shown).toMatch(/sangat…\]/);
