@@ -115,7 +115,7 @@ program
       );
     if (result.comprehendRouted > 0)
       process.stderr.write(
-        `${plural(result.comprehendRouted, 'text')} in a language Amazon Comprehend scores ("route": "comprehend") scored here by the embedded Indonesian model, which is not meant for them; the pipeline sends such texts to Comprehend\n`,
+        `${plural(result.comprehendRouted, 'text')} in a language Amazon Comprehend scores ("route": "comprehend") scored here by the embedded Indonesian model, which is not meant for those languages; the pipeline sends such texts to Comprehend\n`,
       );
     if (result.lines === 0) process.stderr.write('no input lines\n');
   });
