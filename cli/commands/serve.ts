@@ -269,8 +269,11 @@ export function toApiEvent(
   body: string,
   nowMs: number,
 ): APIGatewayProxyEventV2 {
-  const query: Record<string, string> = {};
-  for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+  // Own data properties only: `query['__proto__'] = …` on a plain object would set its prototype and the
+  // parameter would vanish instead of being refused as unknown (API Gateway sends it as an ordinary key).
+  const query: Record<string, string> = Object.fromEntries(
+    [...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]),
+  );
   const { cookie, ...rest } = headers;
   const method = (req.method ?? 'GET').toUpperCase();
   return {

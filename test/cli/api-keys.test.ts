@@ -76,7 +76,8 @@ describe('api-key commands', () => {
     const lines: string[] = [];
     await createApiKeyCommand({ name: 'humas-ana', scope: 'analyst', dataDir: folder }, (l) => lines.push(l));
     const keyId = /key ([0-9a-f]{16})/.exec(lines[0] ?? '')?.[1] ?? '';
-    for (const name of ['humas-ana', ' Humas-Ana ']) {
+    // The non-breaking hyphen U+2011 looks like '-' and NFKC keeps it; the comparison folds every dash.
+    for (const name of ['humas-ana', ' Humas-Ana ', 'humas\u2011ana', 'humas\u2013ana']) {
       const error = await createApiKeyCommand({ name, scope: 'read', dataDir: folder }, () => {}).catch(
         (e: unknown) => e,
       );

@@ -76,9 +76,16 @@ export function checkApiKeyName(name: string): string {
   return cleaned;
 }
 
-/** The form in which two key names are compared for uniqueness: NFKC, lower case (`Ana` = `ana`). */
+/**
+ * The form in which two key names are compared for uniqueness: NFKC, lower case (`Ana` = `ana`), and every
+ * dash (`\p{Pd}` and U+2212: the non-breaking hyphen U+2011 that NFKC keeps, en/em dashes) as `-`, so
+ * `dinas‑kominfo` cannot pass for `dinas-kominfo`.
+ */
 export function apiKeyNameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{Pd}\u2212]/gu, '-');
 }
 
 /**

@@ -22,8 +22,8 @@ export const LIMIT = { min: 1, max: 200, default: 50 } as const;
 /** Default and largest time span of a query, in days. */
 export const RANGE_DAYS = { default: 7, max: 92 } as const;
 /**
- * Instants a query may name: from 2000-01-01T00:00Z (no mention predates it; the CLI's `--date` has the
- * same floor) to `aheadDays` days after now (a `to` at the end of next month still works; year 9999 does
+ * Instants a query may name: from 2000-01-01 00:00 in the regency's zone (no mention predates it; the CLI's
+ * `--date` has the same floor; the ISO value here is that instant for UTC) to `aheadDays` days after now (a `to` at the end of next month still works; year 9999 does
  * not).
  */
 export const INSTANT_BOUNDS = { earliest: '2000-01-01T00:00:00.000Z', aheadDays: 366 } as const;
@@ -350,7 +350,9 @@ export function resolveRange(
   days: { readonly default: number; readonly max: number } = RANGE_DAYS,
 ): { from: string; to: string } | { issues: ApiIssue[] } {
   const issues: ApiIssue[] = [];
-  const earliest = Date.parse(INSTANT_BOUNDS.earliest);
+  // 2000-01-01 is a local day like every bare date: its midnight in the regency's zone (WIB: 1999-12-31T17:00Z).
+  const earliest =
+    parseInstant(INSTANT_BOUNDS.earliest.slice(0, 10), timeZone) ?? Date.parse(INSTANT_BOUNDS.earliest);
   const latest = nowMs + INSTANT_BOUNDS.aheadDays * 86_400_000;
   const read = (name: 'from' | 'to'): number | undefined => {
     const text = input[name];

@@ -108,6 +108,13 @@ describe('ranges', () => {
     expect(resolveRange({ from: '1999-12-31T23:59Z', to: '2000-01-02' }, NOW)).toEqual({
       issues: [expect.objectContaining({ path: 'query.from', code: 'date_out_of_range' })],
     });
+    // In WIB the floor is local midnight: the bare day 2000-01-01 is allowed, 23:59 WIB on 31 December not.
+    expect(resolveRange({ from: '2000-01-01', to: '2000-01-02' }, NOW, 'Asia/Jakarta')).not.toHaveProperty(
+      'issues',
+    );
+    expect(resolveRange({ from: '1999-12-31T16:59Z', to: '2000-01-02' }, NOW, 'Asia/Jakarta')).toEqual({
+      issues: [expect.objectContaining({ path: 'query.from', code: 'date_out_of_range' })],
+    });
     // NOW + 366 days = 2027-12-01T07:00Z (2027 has no 29 February).
     expect(resolveRange({ from: '2027-11-30', to: '2027-12-01T07:00Z' }, NOW)).not.toHaveProperty('issues');
     expect(resolveRange({ from: '2027-11-30', to: '2027-12-01T07:01Z' }, NOW)).toEqual({

@@ -137,6 +137,13 @@ describe('pantau serve: API over HTTP', () => {
     expect(twice.text).toContain('repeated_parameter');
   });
 
+  it('refuses __proto__ as an unknown parameter instead of dropping it', async () => {
+    const result = await get('/v1/mentions?__proto__=1&limit=1', { 'x-api-key': reader });
+    expect(result.status).toBe(400);
+    expect(result.text).toContain('unrecognized_keys');
+    expect(result.text).toContain('__proto__');
+  });
+
   it('throttles per key with 429 and Retry-After', async () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
