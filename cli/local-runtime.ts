@@ -18,6 +18,7 @@ import {
   seriesClock,
   WARMUP_HISTORY_MS,
 } from '#functions/detect/detect.ts';
+import { LATE_WINDOW_MS } from '#functions/detect/late.ts';
 import { createHandler as createDigestHandler } from '#functions/digest/app.ts';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
 import { EmbeddedSentimentAnalyzer } from '#shared/adapters/embedded-sentiment.ts';
@@ -96,18 +97,31 @@ export interface RunSummary {
 
 /**
  * What the detect runs of `npm start` covered. The detector is causal: it steps each closed hour once, in
- * order, and never goes back, so replayed mentions at or before its clock are never checked in that data
- * folder, and only the last {@link ALERT_LOOKBACK_MS} of each run's hours may alert (older hours are history).
+ * order, and never goes back, and only the last {@link ALERT_LOOKBACK_MS} of each run's hours may alert
+ * (older hours are history). Mentions of hours at or before its clock are late: those within
+ * {@link LATE_WINDOW_MS} of it are added to the next hour it steps and tested there; older ones are never
+ * tested in that data folder.
  */
 export interface DetectionReport {
   /** Last hour the detector had stepped before this run (ISO, UTC; the `all` series), or null in a new folder. */
   readonly clockBefore: string | null;
+  /** Last hour it had stepped after this run (equal to `clockBefore` when it stepped none). */
+  readonly clockAfter: string | null;
   /** Distinct UTC hours holding replayed mentions (0 without `--replay`). */
   readonly replayHours: number;
   /** Of those, the hours this run could raise an alert for. */
   readonly replayHoursChecked: number;
-  /** Of those, the hours at or before `clockBefore`: not checked, and never will be in this data folder. */
+  /** Of those, the hours at or before `clockBefore`: never stepped again in this data folder. */
   readonly replayHoursBeforeClock: number;
+  /**
+   * Of the hours at or before `clockBefore`, those within 24 hours of it: their new mentions are late
+   * mentions, tested at the next hour the detector steps (this run's, or the next run's when it stepped none).
+   */
+  readonly replayHoursLate: number;
+  /** Late mentions (every source, the `all` series) added to detection in this run. */
+  readonly lateMentions: number;
+  /** The hour they were added to (ISO hour start, UTC), when there were any. */
+  readonly lateAddedTo?: string;
   /** Hours whose alerts this run could raise (ISO hour starts, UTC), when there were any. */
   readonly checkedFrom?: string;
   readonly checkedTo?: string;
@@ -287,12 +301,26 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     // the schedule would have through that day, hour by hour, so spikes in the replayed data raise alerts.
     const day = localDayRange(digestDate, config.timeZone);
     const historic = Boolean(options.replay || options.digestDate) && Date.parse(day.end) < clock.now();
-    const ticks = historic
+    let ticks = historic
       ? Array.from({ length: 25 }, (_, h) => Date.parse(day.start) + h * HOUR_MS + 5 * 60_000)
       : [clock.now()];
     const clockBefore = await seriesClock(store, 'all');
-    const alertable = alertableHours(ticks, clockBefore);
-    if (alertable.length === 0 && clockBefore !== null) {
+    const lateHours =
+      clockBefore === null
+        ? []
+        : (replayed?.hours.filter((h) => h <= clockBefore && h > clockBefore - LATE_WINDOW_MS) ?? []);
+    let alertable = alertableHours(ticks, clockBefore);
+    if (historic && alertable.length === 0 && clockBefore !== null && lateHours.length > 0) {
+      // The day is behind the clock, but its late mentions are tested at the next hour the detector steps:
+      // run detect once, as the schedule would next (when that hour has closed, and not later than now).
+      ticks = [Math.min(clock.now(), clockBefore + 2 * HOUR_MS + 5 * 60_000)];
+      alertable = alertableHours(ticks, clockBefore);
+      options.progress(
+        alertable.length > 0
+          ? `Detecting spikes: ${digestDate} is behind the detector's clock (${hourLabel(clockBefore)}); its mentions within 24 hours of it are tested as late mentions at the next hour…`
+          : `Not detecting spikes yet: the detector has already stepped every hour through ${hourLabel(clockBefore)}; late mentions wait for the next hour it steps`,
+      );
+    } else if (alertable.length === 0 && clockBefore !== null) {
       options.progress(
         `Not detecting spikes${historic ? ` for ${digestDate}` : ''}: the detector has already stepped every hour through ${hourLabel(clockBefore)}, and it never goes back`,
       );
@@ -304,6 +332,8 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     const publisher = new FileAlertPublisher(join(dataDir, 'alerts'), (text) => options.progress(text));
     const alertIds = new Set<string>();
     let skippedHours = 0;
+    let lateMentions = 0;
+    let lateAddedTo: string | undefined;
     for (const tick of ticks) {
       const detect = createDetectHandler({
         config,
@@ -317,14 +347,26 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       const detected = await detect({}, localContext('pantau-detect', 60_000));
       for (const a of detected.alerts) alertIds.add(a.id);
       skippedHours = Math.max(skippedHours, detected.skippedHours);
+      const late =
+        detected.late.find((l) => l.detectorId === 'share:all') ??
+        detected.late.find((l) => l.detectorId === 'neg:all');
+      if (late) {
+        lateMentions += late.total;
+        lateAddedTo ??= late.hour;
+      }
     }
+    const clockAfter = await seriesClock(store, 'all');
     const alertableSet = new Set(alertable);
     const detection: DetectionReport = {
       clockBefore: clockBefore === null ? null : new Date(clockBefore).toISOString(),
+      clockAfter: clockAfter === null ? null : new Date(clockAfter).toISOString(),
       replayHours: replayed?.hours.length ?? 0,
       replayHoursChecked: replayed?.hours.filter((h) => alertableSet.has(h)).length ?? 0,
       replayHoursBeforeClock:
         clockBefore === null ? 0 : (replayed?.hours.filter((h) => h <= clockBefore).length ?? 0),
+      replayHoursLate: lateHours.length,
+      lateMentions,
+      ...(lateAddedTo ? { lateAddedTo } : {}),
       ...(alertable.length > 0
         ? {
             checkedFrom: new Date(alertable[0] ?? 0).toISOString(),

@@ -70,22 +70,38 @@ function hourLabel(iso: string): string {
 }
 
 /**
- * What spike detection did not check, so a run never seems to have checked more than it did: how many
- * replayed hours could raise an alert, those the detector's clock had already passed (it never goes back),
- * and hours skipped because the detector was more than 28 days behind. Nothing for an ordinary live run.
+ * What spike detection did and did not check, so a run never seems to have checked more than it did: how
+ * many replayed hours could raise an alert; replayed hours the detector's clock had already passed (it never
+ * goes back), split into those within 24 hours of it, whose mentions are tested as late mentions at the next
+ * hour it steps (said when that happened, or that it is still to come), and older ones, never tested; and
+ * hours skipped because the detector was more than 28 days behind. Nothing for an ordinary live run.
  */
 export function detectionLines(d: DetectionReport): string[] {
   const lines: string[] = [];
   if (d.replayHours > 0) {
+    const history = d.replayHours - d.replayHoursChecked - d.replayHoursBeforeClock > 0;
     const range =
       d.checkedFrom && d.checkedTo
-        ? ` (alerts possible for ${hourLabel(d.checkedFrom)} to ${hourLabel(d.checkedTo)}; earlier replayed hours are history, learnt but not alerted on)`
+        ? ` (alerts possible for ${hourLabel(d.checkedFrom)} to ${hourLabel(d.checkedTo)}${history ? '; earlier replayed hours are history, learnt but not alerted on' : ''})`
         : '';
     lines.push(`  replayed hours checked for spikes: ${d.replayHoursChecked} of ${d.replayHours}${range}`);
   }
-  if (d.replayHoursBeforeClock > 0 && d.clockBefore) {
+  if (d.replayHoursLate > 0 && d.clockBefore) {
+    const hours = `${plural(d.replayHoursLate, 'replayed hour')} at or before the detector's clock (${hourLabel(d.clockBefore)}) but within 24 hours of it`;
+    if (d.lateMentions > 0 && d.lateAddedTo)
+      lines.push(
+        `  tested as late mentions: ${hours}; ${plural(d.lateMentions, 'late mention')} added to ${hourLabel(d.lateAddedTo)} and tested there`,
+      );
+    else if (d.clockAfter === d.clockBefore)
+      lines.push(
+        `  late mentions waiting: ${hours}; their new mentions are tested at the next hour the detector steps, in a run after ${hourLabel(nextHourClose(d.clockBefore))}`,
+      );
+    else lines.push(`  late mentions: none new in ${hours}`);
+  }
+  const old = d.replayHoursBeforeClock - d.replayHoursLate;
+  if (old > 0 && d.clockBefore) {
     lines.push(
-      `  not checked for spikes: ${plural(d.replayHoursBeforeClock, 'replayed hour')} at or before the detector's clock (${hourLabel(d.clockBefore)}); it steps each hour once and never goes back. Replay into a fresh --data-dir (with --date <day>) to check them.`,
+      `  not checked for spikes: ${plural(old, 'replayed hour')} at least 24 hours before the detector's clock (${hourLabel(d.clockBefore)}); it steps each hour once and tests late mentions of its last 24 hours only. Replay into a fresh --data-dir (with --date <day>) to check them.`,
     );
   }
   if (d.skippedHours > 0) {
@@ -94,4 +110,9 @@ export function detectionLines(d: DetectionReport): string[] {
     );
   }
   return lines;
+}
+
+/** When the hour after `clockIso` closes: the clock plus two hours (ISO). */
+function nextHourClose(clockIso: string): string {
+  return new Date(Date.parse(clockIso) + 2 * 3_600_000).toISOString();
 }

@@ -19,6 +19,15 @@
  * limit, so the detector clears its trailing windows and learns nothing from it, rather than learning
  * hours with mentions as empty. Each run's work is thus bounded (at most 28 days of hours per series).
  *
+ * Late mentions: a mention stored after its hour was stepped (counters are keyed by `publishedAt`) is added
+ * to the first hour the next run steps. Each detector keeps, beside its state and written with it, the counts
+ * it saw of its last 24 stepped hours (`late.ts`); each run that steps re-reads those hours and adds what
+ * they gained to the observation of its first stepped hour, then records the counts read, so a late mention
+ * is tested once, when it is observed. A run that steps nothing reads nothing and leaves the ring as it was
+ * (the late counts stay pending). Mentions reaching an hour more than 24 stepped hours back are counted in
+ * trends and the digest but never tested. An alert whose window holds late negatives reads its distinct
+ * authors and narratives from the oldest late hour on, so they include the late mentions.
+ *
  * Distinct authors: an alert the run would raise must come from at least `alerts.minDistinctAuthors`
  * distinct authors among the negative mentions of its window (`authorKey`: a news item without an author
  * counts as its outlet, else its source, so twenty articles of one site are one author, not twenty);
@@ -44,6 +53,7 @@ import { errorMessage, type Log, type MetricSink } from '#shared/observability.t
 import type { Clock } from '#shared/ports/clock.ts';
 import type { AlertStore, MentionStore } from '#shared/ports/mention-store.ts';
 import type { AlertPublisher } from '#shared/ports/publishers.ts';
+import { type HourTally, LATE_WINDOW_MS, type LateDelta, lateDelta, nextSeen, parseSeen } from './late.ts';
 
 const HOUR_MS = 3_600_000;
 /** History learned when a series has no state yet, and resumed from when it is too far behind, ms. */
@@ -90,6 +100,30 @@ export interface DetectResult {
   readonly skippedHours: number;
   /** Detector series whose state could not be saved (they step the same hours again next run). */
   readonly unsaved: readonly string[];
+  /** Late mentions added to detection in this run, per detector that had any. */
+  readonly late: readonly LateAdded[];
+}
+
+/** Mentions stored after their hour was stepped, added to the first hour a detector stepped in this run. */
+export interface LateAdded {
+  /** `neg:<series>` or `share:<series>`. */
+  readonly detectorId: string;
+  /** The hour they were added to (UTC ISO-8601 hour start). */
+  readonly hour: string;
+  /** Start of the oldest hour they were published in (UTC ISO-8601). */
+  readonly from: string;
+  /** Mentions, and of those negative. */
+  readonly total: number;
+  readonly negative: number;
+}
+
+/** An alert a detector raised, with the late mentions its window holds (if any). */
+interface Raised {
+  readonly spike: SpikeAlert;
+  readonly score: number;
+  readonly bucketStartMs: number;
+  /** Late mentions added to a bucket of the alert's window. */
+  readonly late?: LateDelta;
 }
 
 interface Pending {
@@ -101,6 +135,11 @@ interface Pending {
   readonly bucketStartMs: number;
   /** All mentions in the alert's window (every bucket from the window start to the alerting bucket). */
   readonly windowTotal: number;
+  /**
+   * Where the window's mentions are read from (epoch ms): the window start, or the oldest late hour when
+   * late negatives were added to the window.
+   */
+  readonly mentionsFromMs: number;
 }
 
 function severityOf(spike: SpikeAlert): Alert['severity'] {
@@ -114,6 +153,8 @@ function severityOf(spike: SpikeAlert): Alert['severity'] {
  * raised in the last {@link ALERT_LOOKBACK_MS}. Such an alert is kept only if its window's negative mentions
  * have `params.minDistinctAuthors` distinct authors (`distinctAuthors(fromMs, toMs)`); otherwise the bucket
  * is stepped again with that count, so the detector's guard suppresses the alert and no cooldown starts.
+ * `counts` may start before the detector's clock: those hours are the re-read ring, whose late counts are
+ * added to the first hour stepped (see the module comment); `commit` saves the state with the new ring.
  */
 async function stepDetector(
   deps: DetectDeps,
@@ -126,28 +167,46 @@ async function stepDetector(
   distinctAuthors: (fromMs: number, toMs: number) => Promise<number>,
 ): Promise<{
   stepped: number;
-  raised: { spike: SpikeAlert; score: number; bucketStartMs: number }[];
+  raised: Raised[];
+  late: LateAdded | null;
   commit: () => Promise<boolean>;
 }> {
   const stored = await deps.store.getSeriesState(detectorId);
   let state = stored
     ? parseSeriesState(stored.state)
     : createSeriesState(Date.parse(counts[0]?.hour ?? new Date(nowMs).toISOString()), params);
-  const raised: { spike: SpikeAlert; score: number; bucketStartMs: number }[] = [];
+  const clockBefore = state.lastBucketStartMs;
+  const tallies: HourTally[] = counts.map((c) => ({
+    hourMs: Date.parse(c.hour),
+    total: c.total,
+    negative: c.negative,
+  }));
+  const fresh = counts.filter((c) => clockBefore === null || Date.parse(c.hour) > clockBefore);
+  // Nothing to step: leave the ring alone, so late counts stay pending for the next run that steps.
+  const delta =
+    fresh.length > 0
+      ? lateDelta(parseSeen(stored?.seen), tallies, clockBefore)
+      : { total: 0, negative: 0, fromMs: null };
+  const firstMs = fresh[0] ? Date.parse(fresh[0].hour) : null;
+  const lateIn = (alert: SpikeAlert) =>
+    firstMs !== null && delta.total > 0 && alert.windowStartMs <= firstMs ? delta : undefined;
+  const raised: Raised[] = [];
   let stepped = 0;
-  for (const c of counts) {
+  for (const c of fresh) {
     const t = Date.parse(c.hour);
-    if (state.lastBucketStartMs !== null && t <= state.lastBucketStartMs) continue;
-    const obs = { bucketStartMs: t, ...toObservation(c) };
+    const withLate =
+      t === firstMs ? { total: c.total + delta.total, negative: c.negative + delta.negative } : c;
+    const obs = { bucketStartMs: t, ...toObservation(withLate) };
     let result: StepResult = stepSeries(state, obs, params);
     const recent = t + HOUR_MS > nowMs - ALERT_LOOKBACK_MS;
-    if (result.alert?.kind === kind && recent) {
-      const authors = await distinctAuthors(result.alert.windowStartMs, t + HOUR_MS);
+    const alert = result.alert;
+    if (alert?.kind === kind && recent) {
+      const authors = await distinctAuthors(mentionsFrom(alert, lateIn(alert)), t + HOUR_MS);
       if (authors < params.minDistinctAuthors) {
         deps.log.info('Spike not alerted: too few distinct authors', {
           detectorId,
           kind,
-          windowStart: new Date(result.alert.windowStartMs).toISOString(),
+          windowStart: new Date(alert.windowStartMs).toISOString(),
           distinctAuthors: authors,
           minDistinctAuthors: params.minDistinctAuthors,
         });
@@ -157,14 +216,38 @@ async function stepDetector(
     }
     state = result.state;
     stepped++;
-    if (result.alert?.kind === kind && recent)
-      raised.push({ spike: result.alert, score: result.score, bucketStartMs: t });
+    if (result.alert?.kind === kind && recent) {
+      const late = lateIn(result.alert);
+      raised.push({ spike: result.alert, score: result.score, bucketStartMs: t, ...(late ? { late } : {}) });
+    }
   }
+  const clockAfter = state.lastBucketStartMs;
+  const seen = stepped > 0 && clockAfter !== null ? nextSeen(tallies, clockAfter) : stored?.seen;
   return {
     stepped,
     raised,
-    commit: () => deps.store.putSeriesState(detectorId, state, stored?.version ?? 0),
+    late:
+      delta.total > 0 && firstMs !== null && delta.fromMs !== null
+        ? {
+            detectorId,
+            hour: new Date(firstMs).toISOString(),
+            from: new Date(delta.fromMs).toISOString(),
+            total: delta.total,
+            negative: delta.negative,
+          }
+        : null,
+    commit: () => deps.store.putSeriesState(detectorId, state, stored?.version ?? 0, seen),
   };
+}
+
+/**
+ * Where an alert's negative mentions are read from (epoch ms): its window start, or the oldest late hour
+ * when late negatives were added to its window (they are keyed by `publishedAt`, before the window).
+ */
+function mentionsFrom(alert: SpikeAlert, late: LateDelta | undefined): number {
+  return late && late.negative > 0 && late.fromMs !== null
+    ? Math.min(late.fromMs, alert.windowStartMs)
+    : alert.windowStartMs;
 }
 
 /**
@@ -230,6 +313,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
   let skippedHours = 0;
   let skippedFrom = Number.POSITIVE_INFINITY;
   const skippedSeries: string[] = [];
+  const late: LateAdded[] = [];
   for (const s of series) {
     const clock = await seriesClock(deps.store, s.id);
     const start = catchUpStart(clock, lastClosedStart);
@@ -239,9 +323,14 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       skippedFrom = Math.min(skippedFrom, (clock ?? 0) + HOUR_MS);
       skippedSeries.push(s.id);
     }
+    // The last 24 stepped hours are re-read for late mentions; not after a skip (they are weeks old).
+    const readFrom =
+      clock !== null && start.skippedHours === 0
+        ? Math.min(start.fromMs, clock - LATE_WINDOW_MS + HOUR_MS)
+        : start.fromMs;
     const hours = await deps.store.hourlyCounts(
       s.id,
-      new Date(start.fromMs).toISOString(),
+      new Date(readFrom).toISOString(),
       new Date(lastClosedStart + HOUR_MS).toISOString(),
     );
     const counts = hours.map((h) => ({ hour: h.hour, total: h.total, negative: h.counts.NEGATIVE }));
@@ -282,16 +371,20 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       distinctAuthors,
     );
     stepped += volume.stepped + share.stepped;
+    for (const l of [volume.late, share.late]) if (l) late.push(l);
     for (const r of [...volume.raised, ...share.raised]) {
-      let windowTotal = 0;
+      let windowTotal = r.late?.total ?? 0;
       for (let t = r.spike.windowStartMs; t <= r.bucketStartMs; t += HOUR_MS)
         windowTotal += byHour.get(t)?.total ?? 0;
       const pending: Pending = {
         series: s.id,
         ...(s.keyword ? { keyword: s.keyword } : {}),
         ...(s.topic ? { topic: s.topic } : {}),
-        ...r,
+        spike: r.spike,
+        score: r.score,
+        bucketStartMs: r.bucketStartMs,
         windowTotal,
+        mentionsFromMs: mentionsFrom(r.spike, r.late),
       };
       alerts.push(await storeAlert(deps, pending, now));
     }
@@ -317,6 +410,8 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       }
     }
   }
+
+  if (late.length > 0) deps.log.info('Late mentions added to detection', { late });
 
   if (skippedSeries.length > 0) {
     deps.metrics.count('DetectorHoursSkipped', skippedHours);
@@ -372,7 +467,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       });
     }
   }
-  return { stepped, alerts, published, failed, skippedHours, unsaved };
+  return { stepped, alerts, published, failed, skippedHours, unsaved, late };
 }
 
 async function storeAlert(
@@ -383,9 +478,18 @@ async function storeAlert(
   const windowStart = new Date(p.spike.windowStartMs).toISOString();
   const windowEnd = new Date(p.bucketStartMs + HOUR_MS).toISOString();
   const scope = { keyword: p.keyword, topic: p.topic };
-  const windowMentions = await listAll(deps, scope, windowStart, windowEnd, 'NEGATIVE', WINDOW_MENTIONS_MAX);
+  // Late negatives were published before the window: read from the oldest late hour so they are included.
+  const mentionsFromIso = new Date(p.mentionsFromMs).toISOString();
+  const windowMentions = await listAll(
+    deps,
+    scope,
+    mentionsFromIso,
+    windowEnd,
+    'NEGATIVE',
+    WINDOW_MENTIONS_MAX,
+  );
   const baselineFrom = new Date(p.spike.windowStartMs - NARRATIVE_BASELINE_MS).toISOString();
-  const baseline = await listAll(deps, scope, baselineFrom, windowStart, undefined, 1_000);
+  const baseline = await listAll(deps, scope, baselineFrom, mentionsFromIso, undefined, 1_000);
   const narratives = deps.buildNarratives(windowMentions, baseline);
   const authors = new Set(windowMentions.map(authorKey));
   const negative = p.spike.observed;

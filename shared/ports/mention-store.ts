@@ -175,6 +175,12 @@ export interface StoredSeriesState {
   /** Incremented on every write; writes are conditional on the version read. */
   readonly version: number;
   readonly state: unknown;
+  /**
+   * What the detector saw of its last stepped hours (the detect handler's late-mention ring, shape
+   * `functions/detect/late.ts`), stored beside `state` in the same item and written with it; absent when
+   * never written.
+   */
+  readonly seen?: unknown;
 }
 
 /** Alerts, digests and detector state (same table). */
@@ -192,10 +198,12 @@ export interface AlertStore {
   acknowledgeAlert(id: string, ack: Acknowledgement): Promise<Alert>;
   getSeriesState(seriesId: string): Promise<StoredSeriesState | undefined>;
   /**
-   * Write detector state if the stored version is still `expectedVersion` (0 = absent).
+   * Write detector state, and with `seen` its late-mention ring in the same item (one conditional put, so
+   * the two never disagree), if the stored version is still `expectedVersion` (0 = absent). Without `seen`
+   * the item is written without one.
    * @returns false when another writer got there first.
    */
-  putSeriesState(seriesId: string, state: unknown, expectedVersion: number): Promise<boolean>;
+  putSeriesState(seriesId: string, state: unknown, expectedVersion: number, seen?: unknown): Promise<boolean>;
   putDigest(digest: StoredDigest): Promise<void>;
   getDigest(date: string): Promise<StoredDigest | undefined>;
 }

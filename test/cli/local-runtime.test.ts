@@ -145,6 +145,7 @@ describe('local runtime (npm start)', () => {
   describe('spike detection in a data folder that already has a detector clock', () => {
     // 2026-11-30 18:20 UTC: the last closed hour is 17:00–18:00 UTC.
     const NOW = Date.parse('2026-11-30T18:20:00.000Z');
+    const HOUR = 3_600_000;
     let offlineConfig: string;
     let replay: string;
     beforeAll(async () => {
@@ -192,11 +193,15 @@ describe('local runtime (npm start)', () => {
       expect(live.detection).toMatchObject({ clockBefore: null, replayHours: 0, skippedHours: 0 });
       const progress: string[] = [];
       const late = await run(dataDir, { replay, digestDate: '2026-11-10' }, progress);
+      // 2026-11-10 is 20 days behind the clock: beyond the 24 late hours, never tested in this folder.
       expect(late.detection).toEqual({
         clockBefore: '2026-11-30T17:00:00.000Z',
+        clockAfter: '2026-11-30T17:00:00.000Z',
         replayHours: 2,
         replayHoursChecked: 0,
         replayHoursBeforeClock: 2,
+        replayHoursLate: 0,
+        lateMentions: 0,
         skippedHours: 0,
       });
       expect(late.alerts).toBe(0);
@@ -204,6 +209,74 @@ describe('local runtime (npm start)', () => {
         'Not detecting spikes for 2026-11-10: the detector has already stepped every hour through 2026-11-30 17:00 UTC, and it never goes back',
       );
       expect(progress.some((l) => l.startsWith('Detecting spikes'))).toBe(false);
+    });
+
+    it('tests replayed mentions within 24 hours of the clock as late mentions at the next hour the detector steps', async () => {
+      // The same ten headlines published on 2026-11-30 12:10–13:19 UTC (19:10–20:19 WIB): two hours, 4 and 5
+      // hours before the clock a live run at 18:20 leaves (17:00).
+      const recent = join(dir, 'recent-burst.jsonl');
+      const lines = (await readFile(replay, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) =>
+          l.replace('2026-11-10T03:', '2026-11-30T12:').replace('2026-11-10T04:', '2026-11-30T13:'),
+        );
+      await writeFile(recent, `${lines.join('\n')}\n`);
+      const at = (ms: number, more: { replay?: string }, progress: string[] = []) =>
+        runLocal({
+          configPath: offlineConfig,
+          dataDir,
+          ...more,
+          clock: fixedClock(ms),
+          progress: (l) => progress.push(l),
+          log: silentLog,
+        });
+
+      // Replayed an hour after the live run: the hour 18:00 (the last closed one at 19:20) is stepped with them.
+      let dataDir = join(dir, 'late-next-hour');
+      await at(NOW, {});
+      const progress: string[] = [];
+      const replayed = await at(NOW + HOUR, { replay: recent }, progress);
+      expect(replayed.mentions.new).toBe(10);
+      expect(replayed.detection).toEqual({
+        clockBefore: '2026-11-30T17:00:00.000Z',
+        clockAfter: '2026-11-30T18:00:00.000Z',
+        replayHours: 2,
+        replayHoursChecked: 0,
+        replayHoursBeforeClock: 2,
+        replayHoursLate: 2,
+        lateMentions: 10,
+        lateAddedTo: '2026-11-30T18:00:00.000Z',
+        checkedFrom: '2026-11-30T18:00:00.000Z',
+        checkedTo: '2026-11-30T18:00:00.000Z',
+        skippedHours: 0,
+      });
+      expect(replayed.alerts).toBeGreaterThan(0);
+      const alerts = (await readFile(join(dataDir, 'alerts', 'alerts.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { windowEnd: string });
+      expect(alerts.map((a) => a.windowEnd)).toContain('2026-11-30T19:00:00.000Z');
+      expect(progress.some((l) => l.includes('tested as late mentions at the next hour'))).toBe(true);
+
+      // Replayed within the hour of the live run: nothing to step yet, so they wait; the next run tests them.
+      dataDir = join(dir, 'late-pending');
+      await at(NOW, {});
+      const waiting = await at(NOW + 20 * 60_000, { replay: recent });
+      expect(waiting.detection).toMatchObject({
+        clockBefore: '2026-11-30T17:00:00.000Z',
+        clockAfter: '2026-11-30T17:00:00.000Z',
+        replayHoursLate: 2,
+        lateMentions: 0,
+      });
+      expect(waiting.alerts).toBe(0);
+      const next = await at(NOW + HOUR, {});
+      expect(next.detection).toMatchObject({
+        clockAfter: '2026-11-30T18:00:00.000Z',
+        lateMentions: 10,
+        lateAddedTo: '2026-11-30T18:00:00.000Z',
+      });
+      expect(next.alerts).toBeGreaterThan(0);
     });
 
     it('finishes a live run after an old --date, skipping all but the last 14 days and saying how many hours', async () => {

@@ -35,9 +35,12 @@ function summary(sources: SourceReport[], allSourcesFailed: boolean): RunSummary
     alerts: 0,
     detection: {
       clockBefore: null,
+      clockAfter: null,
       replayHours: 0,
       replayHoursChecked: 0,
       replayHoursBeforeClock: 0,
+      replayHoursLate: 0,
+      lateMentions: 0,
       skippedHours: 0,
     },
     digest: '/tmp/x/digests/2026-11-29.md',
@@ -97,28 +100,66 @@ describe('plural', () => {
 describe('detectionLines', () => {
   const none = {
     clockBefore: null,
+    clockAfter: null,
     replayHours: 0,
     replayHoursChecked: 0,
     replayHoursBeforeClock: 0,
+    replayHoursLate: 0,
+    lateMentions: 0,
     skippedHours: 0,
   };
+  const clock = '2026-11-30T17:00:00.000Z';
 
   it('says nothing for an ordinary live run', () => {
-    expect(detectionLines({ ...none, clockBefore: '2026-11-30T17:00:00.000Z' })).toEqual([]);
+    expect(detectionLines({ ...none, clockBefore: clock, clockAfter: clock })).toEqual([]);
   });
 
-  it('counts replayed hours the detector could not check because its clock had passed them', () => {
+  it('counts replayed hours the detector could not check because its clock had passed them by 24 hours or more', () => {
     const lines = detectionLines({
-      clockBefore: '2026-11-30T17:00:00.000Z',
+      ...none,
+      clockBefore: clock,
+      clockAfter: clock,
       replayHours: 37,
-      replayHoursChecked: 0,
       replayHoursBeforeClock: 37,
-      skippedHours: 0,
     });
     expect(lines).toEqual([
       '  replayed hours checked for spikes: 0 of 37',
-      "  not checked for spikes: 37 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and never goes back. Replay into a fresh --data-dir (with --date <day>) to check them.",
+      "  not checked for spikes: 37 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. Replay into a fresh --data-dir (with --date <day>) to check them.",
     ]);
+  });
+
+  it('says where late mentions were tested, or that they wait for the next hour the detector steps', () => {
+    const behind = {
+      ...none,
+      clockBefore: clock,
+      replayHours: 5,
+      replayHoursBeforeClock: 5,
+      replayHoursLate: 2,
+    };
+    expect(
+      detectionLines({
+        ...behind,
+        clockAfter: '2026-11-30T18:00:00.000Z',
+        replayHoursChecked: 0,
+        checkedFrom: '2026-11-30T18:00:00.000Z',
+        checkedTo: '2026-11-30T18:00:00.000Z',
+        lateMentions: 10,
+        lateAddedTo: '2026-11-30T18:00:00.000Z',
+      }),
+    ).toEqual([
+      '  replayed hours checked for spikes: 0 of 5 (alerts possible for 2026-11-30 18:00 UTC to 2026-11-30 18:00 UTC)',
+      "  tested as late mentions: 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it; 10 late mentions added to 2026-11-30 18:00 UTC and tested there",
+      "  not checked for spikes: 3 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. Replay into a fresh --data-dir (with --date <day>) to check them.",
+    ]);
+    expect(detectionLines({ ...behind, clockAfter: clock, replayHoursBeforeClock: 2 })).toEqual([
+      '  replayed hours checked for spikes: 0 of 5',
+      "  late mentions waiting: 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it; their new mentions are tested at the next hour the detector steps, in a run after 2026-11-30 19:00 UTC",
+    ]);
+    expect(
+      detectionLines({ ...behind, clockAfter: '2026-11-30T18:00:00.000Z', replayHoursBeforeClock: 2 }),
+    ).toContain(
+      "  late mentions: none new in 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it",
+    );
   });
 
   it('names the hours a replay could alert on, and the hours skipped by a capped catch-up', () => {

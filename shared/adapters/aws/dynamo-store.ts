@@ -673,17 +673,24 @@ export class DynamoStore implements MentionStore, AlertStore {
   /** @inheritdoc */
   async getSeriesState(seriesId: string): Promise<StoredSeriesState | undefined> {
     const item = await this.#getRaw(keys.seriesState(seriesId));
-    return item ? { seriesId, version: Number(item['version']), state: item['state'] } : undefined;
+    if (!item) return undefined;
+    const stored = { seriesId, version: Number(item['version']), state: item['state'] };
+    return item['seen'] === undefined ? stored : { ...stored, seen: item['seen'] };
   }
 
   /**
    * @inheritdoc
    * @throws {RejectedWriteError} when the state holds a number DynamoDB cannot store (non-finite, or a
    * magnitude outside 1e-130 … 2^53 − 1; the message names the field), or DynamoDB refuses the item; nothing
-   * is written then, and the stored state stays as it was.
+   * is written then, and the stored state stays as it was. The same check applies to `seen`.
    */
-  async putSeriesState(seriesId: string, state: unknown, expectedVersion: number): Promise<boolean> {
-    const bad = unstorableNumber(state, 'state');
+  async putSeriesState(
+    seriesId: string,
+    state: unknown,
+    expectedVersion: number,
+    seen?: unknown,
+  ): Promise<boolean> {
+    const bad = unstorableNumber(state, 'state') ?? unstorableNumber(seen, 'seen');
     if (bad) {
       throw new RejectedWriteError(
         `detector state ${seriesId} not written: ${bad.path} is ${bad.value}, outside what DynamoDB stores (0, or a magnitude from 1e-130 to 2^53 − 1)`,
@@ -694,7 +701,13 @@ export class DynamoStore implements MentionStore, AlertStore {
         new PutItemCommand({
           TableName: this.#table,
           Item: marshall(
-            { ...keys.seriesState(seriesId), type: 'seriesState', version: expectedVersion + 1, state },
+            {
+              ...keys.seriesState(seriesId),
+              type: 'seriesState',
+              version: expectedVersion + 1,
+              state,
+              ...(seen === undefined ? {} : { seen }),
+            },
             { removeUndefinedValues: true, convertClassInstanceToMap: true },
           ),
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',

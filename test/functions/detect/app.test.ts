@@ -102,11 +102,22 @@ async function setup(
   const real = new DynamoStore({ client: db.client, tableName });
   for (const m of options.burst ?? burstMentions()) await real.putMention(m);
   const countCalls: { series: string; from: string; to: string }[] = [];
-  // The real store, except that hourly counters come from the synthetic history above.
+  /** Mentions stored later than the synthetic history: series → hour start (ms) → negatives added. */
+  const extra = new Map<string, Map<number, number>>();
+  // The real store, except that hourly counters come from the synthetic history above (plus `extra`).
   const store = {
     hourlyCounts: async (series: string, from: string, to: string) => {
       countCalls.push({ series, from, to });
-      return syntheticCounts(series, from, to);
+      return syntheticCounts(series, from, to).map((h) => {
+        const added = extra.get(series)?.get(Date.parse(h.hour)) ?? 0;
+        return added === 0
+          ? h
+          : {
+              ...h,
+              counts: { ...h.counts, NEGATIVE: h.counts.NEGATIVE + added },
+              total: h.total + added,
+            };
+      });
     },
     listMentions: real.listMentions.bind(real),
     getSeriesState: real.getSeriesState.bind(real),
@@ -132,7 +143,7 @@ async function setup(
     log,
     metrics,
   });
-  return { handler, publisher, real, clock, narrativeCalls, log, countCalls, metrics };
+  return { handler, publisher, real, clock, narrativeCalls, log, countCalls, metrics, extra };
 }
 
 describe('detect handler', () => {
@@ -311,5 +322,168 @@ describe('detect handler', () => {
     expect(second.unsaved).toEqual([]);
     expect(second.stepped).toBe(14 * 24);
     expect(publisher.sent.filter((s) => s.alert.seriesId === 'neg:kw:kertajati')).toHaveLength(1);
+  });
+});
+
+describe('detect handler: late mentions (stored after their hour was stepped)', () => {
+  // Quiet jatiwangi history (synthetic): 06:00 and 09:00 UTC hold 7 mentions, 1 negative; 07:00 and 08:00
+  // hold 6, none negative. The late burst: 10 negative mentions published 06:05–06:50 UTC by ten accounts.
+  const LATE_HOUR = Date.parse('2026-11-30T06:00:00.000Z');
+  const at = (iso: string) => Date.parse(`2026-11-30T${iso}:00.000Z`);
+  const lateBurst = Array.from({ length: 10 }, (_, i) =>
+    scoredMention(700 + i, {
+      publishedAt: new Date(LATE_HOUR + (5 + i * 5) * 60_000).toISOString(),
+      matchedKeywords: ['jatiwangi'],
+      label: 'NEGATIVE',
+      title: `Jalan Jatiwangi rusak parah ${i}`,
+      author: { handle: `warga_jatiwangi${i}` },
+    }),
+  );
+
+  /** Runs at 07:20, 08:20 and 09:20 UTC (06:00–08:00 stepped on time), then the burst is stored. */
+  async function lateAfterThreeHours(options: Parameters<typeof setup>[0] = {}) {
+    const ctx = await setup({ burst: [], ...options });
+    for (const t of ['07:20', '08:20', '09:20']) {
+      ctx.clock.at = at(t);
+      const run = await ctx.handler({}, lambdaContext());
+      expect(run.alerts.filter((a) => a.keyword === 'jatiwangi')).toEqual([]);
+    }
+    // Stored at 10:10, three hours after 06:00 was stepped (07:20): counted under 06:00 (publishedAt).
+    for (const m of lateBurst) await ctx.real.putMention(m);
+    for (const series of ['all', 'kw:jatiwangi']) ctx.extra.set(series, new Map([[LATE_HOUR, 10]]));
+    return ctx;
+  }
+
+  it('tests a late burst at the next hour stepped and raises the alert there, with the late mentions as narratives', async () => {
+    const { handler, clock, log, narrativeCalls } = await lateAfterThreeHours();
+    clock.at = at('10:20');
+    const run = await handler({}, lambdaContext());
+    // 09:00 is stepped with its own 7 mentions (1 negative) plus the 10 late ones: 17, of which 11 negative.
+    const volume = run.alerts.find((a) => a.seriesId === 'neg:kw:jatiwangi');
+    expect(volume).toMatchObject({
+      kind: 'volume',
+      observed: 11,
+      total: 17,
+      windowStart: '2026-11-30T09:00:00.000Z',
+      windowEnd: '2026-11-30T10:00:00.000Z',
+      distinctAuthors: 10,
+    });
+    expect(run.alerts.find((a) => a.seriesId === 'share:kw:jatiwangi')).toMatchObject({
+      kind: 'share',
+      observed: 11,
+      total: 17,
+      observedShare: 11 / 17,
+      windowEnd: '2026-11-30T10:00:00.000Z',
+    });
+    expect(run.late).toContainEqual({
+      detectorId: 'neg:kw:jatiwangi',
+      hour: '2026-11-30T09:00:00.000Z',
+      from: '2026-11-30T06:00:00.000Z',
+      total: 10,
+      negative: 10,
+    });
+    expect(run.late.map((l) => l.detectorId).sort()).toEqual([
+      'neg:all',
+      'neg:kw:jatiwangi',
+      'share:all',
+      'share:kw:jatiwangi',
+    ]);
+    const lines = log.find('Late mentions added to detection');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.context['late']).toEqual(run.late);
+    // The narratives read from 06:00, so the late negatives (published before the window) are in them.
+    const window = narrativeCalls.find((c) => c.window.some((m) => m.matchedKeywords.includes('jatiwangi')));
+    expect(window?.window).toHaveLength(10);
+  });
+
+  it('adds late mentions once: neither the next run nor a re-run of the same hour adds them again', async () => {
+    const { handler, clock, log, publisher } = await lateAfterThreeHours();
+    clock.at = at('10:20');
+    const first = await handler({}, lambdaContext());
+    expect(first.late.length).toBe(4);
+    clock.at = at('10:35');
+    const rerun = await handler({}, lambdaContext());
+    expect(rerun).toMatchObject({ stepped: 0, alerts: [], late: [] });
+    clock.at = at('11:20');
+    const next = await handler({}, lambdaContext());
+    expect(next.stepped).toBe(5 * 2);
+    expect(next.late).toEqual([]);
+    expect(next.alerts.filter((a) => a.keyword === 'jatiwangi')).toEqual([]);
+    expect(log.find('Late mentions added to detection')).toHaveLength(1);
+    expect(publisher.sent.filter((s) => s.alert.seriesId === 'neg:kw:jatiwangi')).toHaveLength(1);
+  });
+
+  it('re-run after a run whose state was not saved adds the same late mentions to the same hour, once', async () => {
+    let refuse = false;
+    const { handler, clock, publisher } = await lateAfterThreeHours({
+      putSeriesState: (real) => async (id, state, version, seen) => {
+        if (refuse && id === 'neg:kw:jatiwangi')
+          throw new RejectedWriteError(`detector state ${id} not written`);
+        return real.putSeriesState(id, state, version, seen);
+      },
+    });
+    refuse = true;
+    clock.at = at('10:20');
+    const first = await handler({}, lambdaContext());
+    expect(first.unsaved).toEqual(['neg:kw:jatiwangi']);
+    refuse = false;
+    clock.at = at('10:35');
+    const rerun = await handler({}, lambdaContext());
+    // Only the unsaved detector steps 09:00 again, with the same 10 late mentions: the same alert id.
+    expect(rerun.stepped).toBe(1);
+    expect(rerun.late).toEqual([
+      {
+        detectorId: 'neg:kw:jatiwangi',
+        hour: '2026-11-30T09:00:00.000Z',
+        from: '2026-11-30T06:00:00.000Z',
+        total: 10,
+        negative: 10,
+      },
+    ]);
+    expect(rerun.alerts.map((a) => a.id)).toEqual(
+      first.alerts.filter((a) => a.seriesId === 'neg:kw:jatiwangi').map((a) => a.id),
+    );
+    clock.at = at('11:20');
+    expect((await handler({}, lambdaContext())).late).toEqual([]);
+    expect(publisher.sent.filter((s) => s.alert.seriesId === 'neg:kw:jatiwangi')).toHaveLength(1);
+  });
+
+  it('keeps late mentions pending through a run that steps no hour, and adds them at the next one', async () => {
+    const { handler, clock, countCalls } = await lateAfterThreeHours();
+    // 09:35: 08:00 was stepped at 09:20 and 09:00 is still open.
+    clock.at = at('09:35');
+    countCalls.length = 0;
+    const idle = await handler({}, lambdaContext());
+    expect(idle).toMatchObject({ stepped: 0, late: [], alerts: [] });
+    expect(countCalls).toEqual([]);
+    clock.at = at('10:20');
+    const run = await handler({}, lambdaContext());
+    expect(run.late.find((l) => l.detectorId === 'share:kw:jatiwangi')).toMatchObject({
+      hour: '2026-11-30T09:00:00.000Z',
+      total: 10,
+      negative: 10,
+    });
+    expect(run.alerts.some((a) => a.seriesId === 'neg:kw:jatiwangi')).toBe(true);
+  });
+
+  it('re-reads only the last 24 stepped hours: a mention arriving later than that is not tested', async () => {
+    const { handler, clock, extra, countCalls } = await setup({ burst: [] });
+    clock.at = at('07:20');
+    await handler({}, lambdaContext());
+    clock.at = Date.parse('2026-12-01T07:20:00.000Z');
+    await handler({}, lambdaContext());
+    // 06:00 on 2026-11-30 was stepped 25 hours ago; its 10 late negatives arrive now.
+    extra.set('kw:jatiwangi', new Map([[LATE_HOUR, 10]]));
+    clock.at = Date.parse('2026-12-01T08:20:00.000Z');
+    countCalls.length = 0;
+    const run = await handler({}, lambdaContext());
+    // Clock 2026-12-01 06:00: the ring holds 2026-11-30 07:00 … 2026-12-01 06:00, read with the new hour 07:00.
+    expect(countCalls[0]).toEqual({
+      series: 'all',
+      from: '2026-11-30T07:00:00.000Z',
+      to: '2026-12-01T08:00:00.000Z',
+    });
+    expect(run.late).toEqual([]);
+    expect(run.alerts).toEqual([]);
   });
 });

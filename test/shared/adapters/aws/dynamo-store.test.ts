@@ -242,6 +242,30 @@ describe('DynamoStore queue markers, alerts and state', () => {
     expect(await store.getSeriesState('all')).toEqual({ seriesId: 'all', version: 2, state: { mean: 3 } });
   });
 
+  it('stores the late-mention ring beside the detector state, in the same conditional put', async () => {
+    const store = await freshStore();
+    const seen = [
+      [1_796_014_800_000, 7, 1],
+      [1_796_018_400_000, 6, 0],
+    ];
+    expect(await store.putSeriesState('neg:all', { level: 1 }, 0, seen)).toBe(true);
+    expect(await store.getSeriesState('neg:all')).toEqual({
+      seriesId: 'neg:all',
+      version: 1,
+      state: { level: 1 },
+      seen,
+    });
+    // A stale version writes neither; a write without a ring leaves none.
+    expect(await store.putSeriesState('neg:all', { level: 2 }, 0, [])).toBe(false);
+    expect((await store.getSeriesState('neg:all'))?.seen).toEqual(seen);
+    expect(await store.putSeriesState('neg:all', { level: 3 }, 1)).toBe(true);
+    expect(await store.getSeriesState('neg:all')).not.toHaveProperty('seen');
+    const error = await store
+      .putSeriesState('neg:all', { level: 4 }, 2, [[Number.NaN, 1, 0]])
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('detector state neg:all not written: seen[0][0] is NaN');
+  });
+
   it('refuses detector state holding a number DynamoDB cannot store, naming the field, and writes nothing', async () => {
     const store = await freshStore();
     const cases: [unknown, string][] = [
