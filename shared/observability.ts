@@ -28,6 +28,8 @@ export type MetricName =
   | 'DetectorStateUnsaved'
   /** Hours skipped unchecked by a detector too far behind (the catch-up cap), the most of any series in a run. */
   | 'DetectorHoursSkipped'
+  /** Mentions stored after their hour was stepped, added to the next hour the detector steps (the all-series count). */
+  | 'MentionsLateDetected'
   | 'AlertsDelivered'
   | 'DeliveryFailures'
   | 'DigestsGenerated';

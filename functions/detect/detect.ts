@@ -411,7 +411,12 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     }
   }
 
-  if (late.length > 0) deps.log.info('Late mentions added to detection', { late });
+  if (late.length > 0) {
+    deps.log.info('Late mentions added to detection', { late });
+    // Counted once per run, from the all-mentions volume detector (every series sees the same mentions).
+    const all = late.find((l) => l.detectorId === 'neg:all');
+    if (all) deps.metrics.count('MentionsLateDetected', all.total);
+  }
 
   if (skippedSeries.length > 0) {
     deps.metrics.count('DetectorHoursSkipped', skippedHours);

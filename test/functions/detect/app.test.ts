@@ -355,7 +355,7 @@ describe('detect handler: late mentions (stored after their hour was stepped)', 
   }
 
   it('tests a late burst at the next hour stepped and raises the alert there, with the late mentions as narratives', async () => {
-    const { handler, clock, log, narrativeCalls } = await lateAfterThreeHours();
+    const { handler, clock, log, narrativeCalls, metrics } = await lateAfterThreeHours();
     clock.at = at('10:20');
     const run = await handler({}, lambdaContext());
     // 09:00 is stepped with its own 7 mentions (1 negative) plus the 10 late ones: 17, of which 11 negative.
@@ -391,6 +391,9 @@ describe('detect handler: late mentions (stored after their hour was stepped)', 
     const lines = log.find('Late mentions added to detection');
     expect(lines).toHaveLength(1);
     expect(lines[0]?.context['late']).toEqual(run.late);
+    // Counted once, from the all-mentions detector: the 10 late mentions.
+    expect(metrics.sum('MentionsLateDetected')).toBe(run.late.find((l) => l.detectorId === 'neg:all')?.total);
+    expect(metrics.sum('MentionsLateDetected')).toBe(10);
     // The narratives read from 06:00, so the late negatives (published before the window) are in them.
     const window = narrativeCalls.find((c) => c.window.some((m) => m.matchedKeywords.includes('jatiwangi')));
     expect(window?.window).toHaveLength(10);
