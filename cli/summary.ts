@@ -88,11 +88,16 @@ export function detectionLines(d: DetectionReport): string[] {
   }
   if (d.replayHoursLate > 0 && d.clockBefore) {
     const hours = `${plural(d.replayHoursLate, 'replayed hour')} at or before the detector's clock (${hourLabel(d.clockBefore)}) but within 24 hours of it`;
-    if (d.lateMentions > 0 && d.lateAddedTo)
+    if (d.lateMentions > 0 && d.lateAddedTo) {
+      // Only an hour in the alert range can raise an alert; an older one only teaches the baseline.
+      const canAlert =
+        !!d.checkedFrom && !!d.checkedTo && d.lateAddedTo >= d.checkedFrom && d.lateAddedTo <= d.checkedTo;
       lines.push(
-        `  tested as late mentions: ${hours}; ${plural(d.lateMentions, 'late mention')} added to ${hourLabel(d.lateAddedTo)} and tested there`,
+        canAlert
+          ? `  tested as late mentions: ${hours}; ${plural(d.lateMentions, 'late mention')} added to ${hourLabel(d.lateAddedTo)} and tested there`
+          : `  late mentions learnt as history: ${hours}; ${plural(d.lateMentions, 'late mention')} added to ${hourLabel(d.lateAddedTo)}, too old to raise an alert`,
       );
-    else if (d.clockAfter === d.clockBefore)
+    } else if (d.clockAfter === d.clockBefore)
       lines.push(
         `  late mentions waiting: ${hours}; their new mentions are tested at the next hour the detector steps, in a run after ${hourLabel(nextHourClose(d.clockBefore))}`,
       );

@@ -20,9 +20,9 @@
  * hours with mentions as empty. Each run's work is thus bounded (at most 28 days of hours per series).
  *
  * Late mentions: a mention stored after its hour was stepped (counters are keyed by `publishedAt`) is added
- * to the first hour the next run steps. Each detector keeps, beside its state and written with it, the counts
+ * to the newest hour the next run steps. Each detector keeps, beside its state and written with it, the counts
  * it saw of its last 24 stepped hours (`late.ts`); each run that steps re-reads those hours and adds what
- * they gained to the observation of its first stepped hour, then records the counts read, so a late mention
+ * they gained to the observation of its newest stepped hour (after a catch-up the only one that can still alert), then records the counts read, so a late mention
  * is tested once, when it is observed. A run that steps nothing reads nothing and leaves the ring as it was
  * (the late counts stay pending). Mentions reaching an hour more than 24 stepped hours back are counted in
  * trends and the digest but never tested. An alert whose window holds late negatives reads its distinct
@@ -104,7 +104,7 @@ export interface DetectResult {
   readonly late: readonly LateAdded[];
 }
 
-/** Mentions stored after their hour was stepped, added to the first hour a detector stepped in this run. */
+/** Mentions stored after their hour was stepped, added to the newest hour a detector stepped in this run. */
 export interface LateAdded {
   /** `neg:<series>` or `share:<series>`. */
   readonly detectorId: string;
@@ -154,7 +154,7 @@ function severityOf(spike: SpikeAlert): Alert['severity'] {
  * have `params.minDistinctAuthors` distinct authors (`distinctAuthors(fromMs, toMs)`); otherwise the bucket
  * is stepped again with that count, so the detector's guard suppresses the alert and no cooldown starts.
  * `counts` may start before the detector's clock: those hours are the re-read ring, whose late counts are
- * added to the first hour stepped (see the module comment); `commit` saves the state with the new ring.
+ * added to the newest hour stepped (see the module comment); `commit` saves the state with the new ring.
  */
 async function stepDetector(
   deps: DetectDeps,
@@ -168,6 +168,8 @@ async function stepDetector(
 ): Promise<{
   stepped: number;
   raised: Raised[];
+  /** Mentions the detector counted in an hour (epoch ms) when it stepped it, late ones included. */
+  asSeen: (hourMs: number) => number;
   late: LateAdded | null;
   commit: () => Promise<boolean>;
 }> {
@@ -187,9 +189,25 @@ async function stepDetector(
     fresh.length > 0
       ? lateDelta(parseSeen(stored?.seen), tallies, clockBefore)
       : { total: 0, negative: 0, fromMs: null };
-  const firstMs = fresh[0] ? Date.parse(fresh[0].hour) : null;
+  // Late counts go to the newest hour this run steps: the one that can still alert after a catch-up
+  // (older stepped hours are history, ALERT_LOOKBACK_MS), and the hour in which they were observed.
+  const lastFresh = fresh.at(-1);
+  const firstMs = lastFresh ? Date.parse(lastFresh.hour) : null;
   const lateIn = (alert: SpikeAlert) =>
-    firstMs !== null && delta.total > 0 && alert.windowStartMs <= firstMs ? delta : undefined;
+    firstMs !== null &&
+    delta.total > 0 &&
+    alert.windowStartMs <= firstMs &&
+    firstMs < alert.windowStartMs + alert.windowBuckets * HOUR_MS
+      ? delta
+      : undefined;
+  // What the detector saw per hour: the ring for hours stepped before this run (late mentions excluded,
+  // they are in `delta`), the counters for the hours it steps now, the newest with the late ones added.
+  const seenBefore = parseSeen(stored?.seen);
+  const asSeen = (hourMs: number): number => {
+    const before = clockBefore !== null && hourMs <= clockBefore ? seenBefore.get(hourMs) : undefined;
+    const base = before?.total ?? byHourTotal(counts, hourMs);
+    return hourMs === firstMs ? base + delta.total : base;
+  };
   const raised: Raised[] = [];
   let stepped = 0;
   for (const c of fresh) {
@@ -226,6 +244,7 @@ async function stepDetector(
   return {
     stepped,
     raised,
+    asSeen,
     late:
       delta.total > 0 && firstMs !== null && delta.fromMs !== null
         ? {
@@ -238,6 +257,12 @@ async function stepDetector(
         : null,
     commit: () => deps.store.putSeriesState(detectorId, state, stored?.version ?? 0, seen),
   };
+}
+
+/** Total of the counter row for `hourMs` (0 when absent). */
+function byHourTotal(counts: readonly { hour: string; total: number }[], hourMs: number): number {
+  for (const c of counts) if (Date.parse(c.hour) === hourMs) return c.total;
+  return 0;
 }
 
 /**
@@ -334,7 +359,6 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       new Date(lastClosedStart + HOUR_MS).toISOString(),
     );
     const counts = hours.map((h) => ({ hour: h.hour, total: h.total, negative: h.counts.NEGATIVE }));
-    const byHour = new Map(counts.map((c) => [Date.parse(c.hour), c]));
     const scope = { keyword: s.keyword, topic: s.topic };
     const distinctAuthors = async (fromMs: number, toMs: number) =>
       new Set(
@@ -373,9 +397,10 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     stepped += volume.stepped + share.stepped;
     for (const l of [volume.late, share.late]) if (l) late.push(l);
     for (const r of [...volume.raised, ...share.raised]) {
-      let windowTotal = r.late?.total ?? 0;
-      for (let t = r.spike.windowStartMs; t <= r.bucketStartMs; t += HOUR_MS)
-        windowTotal += byHour.get(t)?.total ?? 0;
+      // As the detector saw the window: counters now would count late mentions of window hours twice.
+      const seenBy = r.spike.kind === 'share' ? share : volume;
+      let windowTotal = 0;
+      for (let t = r.spike.windowStartMs; t <= r.bucketStartMs; t += HOUR_MS) windowTotal += seenBy.asSeen(t);
       const pending: Pending = {
         series: s.id,
         ...(s.keyword ? { keyword: s.keyword } : {}),

@@ -4,7 +4,7 @@
  *
  * Each detector keeps a small ring beside its state: for each of its last {@link LATE_WINDOW_MS} of stepped
  * hours, the counts it saw (`[hourStartMs, total, negative]`). Before stepping new hours the handler re-reads
- * those hours; what they hold beyond the ring is late, and is added to the first hour stepped in that run.
+ * those hours; what they hold beyond the ring is late, and is added to the newest hour stepped in that run.
  * The ring is then rebuilt from the counts read, so a late mention is added once.
  */
 import { z } from 'zod';

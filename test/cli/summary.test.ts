@@ -151,6 +151,20 @@ describe('detectionLines', () => {
       "  tested as late mentions: 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it; 10 late mentions added to 2026-11-30 18:00 UTC and tested there",
       "  not checked for spikes: 3 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. Replay into a fresh --data-dir (with --date <day>) to check them.",
     ]);
+    // Added to an hour outside the alert range (an old --date): learnt, not "tested there".
+    expect(
+      detectionLines({
+        ...behind,
+        clockAfter: '2026-11-30T18:00:00.000Z',
+        replayHoursChecked: 0,
+        checkedFrom: '2026-11-30T19:00:00.000Z',
+        checkedTo: '2026-11-30T19:00:00.000Z',
+        lateMentions: 10,
+        lateAddedTo: '2026-11-30T18:00:00.000Z',
+      }),
+    ).toContain(
+      "  late mentions learnt as history: 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it; 10 late mentions added to 2026-11-30 18:00 UTC, too old to raise an alert",
+    );
     expect(detectionLines({ ...behind, clockAfter: clock, replayHoursBeforeClock: 2 })).toEqual([
       '  replayed hours checked for spikes: 0 of 5',
       "  late mentions waiting: 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it; their new mentions are tested at the next hour the detector steps, in a run after 2026-11-30 19:00 UTC",

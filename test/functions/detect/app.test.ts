@@ -399,6 +399,25 @@ describe('detect handler: late mentions (stored after their hour was stepped)', 
     expect(window?.window).toHaveLength(10);
   });
 
+  it('after a catch-up, adds late mentions to the newest hour stepped, the one that can still alert', async () => {
+    const ctx = await setup({ burst: [] });
+    ctx.clock.at = at('07:20');
+    await ctx.handler({}, lambdaContext());
+    for (const m of lateBurst) await ctx.real.putMention(m);
+    for (const series of ['all', 'kw:jatiwangi']) ctx.extra.set(series, new Map([[LATE_HOUR, 10]]));
+    // The next run comes five hours later and steps 07:00–11:00; 07:00 is older than the 3-hour alert
+    // look-back, so late counts added there would only be learnt as history.
+    ctx.clock.at = at('12:20');
+    const run = await ctx.handler({}, lambdaContext());
+    expect(run.late.find((l) => l.detectorId === 'neg:kw:jatiwangi')).toMatchObject({
+      hour: '2026-11-30T11:00:00.000Z',
+      total: 10,
+    });
+    const alert = run.alerts.find((a) => a.seriesId === 'neg:kw:jatiwangi');
+    expect(alert?.windowEnd).toBe('2026-11-30T12:00:00.000Z');
+    expect(alert?.observed).toBeGreaterThanOrEqual(10);
+  });
+
   it('adds late mentions once: neither the next run nor a re-run of the same hour adds them again', async () => {
     const { handler, clock, log, publisher } = await lateAfterThreeHours();
     clock.at = at('10:20');
