@@ -140,6 +140,8 @@ interface Pending {
    * late negatives were added to the window.
    */
   readonly mentionsFromMs: number;
+  /** Late mentions the detector added to this alert's window, if any. */
+  readonly late?: LateDelta;
 }
 
 function severityOf(spike: SpikeAlert): Alert['severity'] {
@@ -410,6 +412,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
         bucketStartMs: r.bucketStartMs,
         windowTotal,
         mentionsFromMs: mentionsFrom(r.spike, r.late),
+        ...(r.late ? { late: r.late } : {}),
       };
       alerts.push(await storeAlert(deps, pending, now));
     }
@@ -546,6 +549,15 @@ async function storeAlert(
     narratives,
     distinctAuthors: authors.size,
     sources: [...new Set(windowMentions.map((m) => m.source))].sort(),
+    ...(p.late && p.late.total > 0 && p.late.fromMs !== null
+      ? {
+          late: {
+            mentions: p.late.total,
+            negative: p.late.negative,
+            publishedFrom: new Date(p.late.fromMs).toISOString(),
+          },
+        }
+      : {}),
     createdAt: new Date(nowMs).toISOString(),
   };
   const { created, stored } = await deps.store.putAlert(alert);

@@ -54,6 +54,11 @@ export function renderAlert(
     `Sebutan negatif: ${alert.observed} (perkiraan normal ${decimal(alert.expected)})`,
     `Porsi negatif: ${(alert.observedShare * 100).toFixed(0)}% (biasanya ${(alert.expectedShare * 100).toFixed(0)}%) dari ${alert.total} sebutan`,
     `Tingkat: ${alert.severity}; sumber: ${alert.sources.join(', ') || '-'}; penulis berbeda: ${alert.distinctAuthors}`,
+    ...(alert.late
+      ? [
+          `Termasuk ${alert.late.mentions} sebutan terlambat (${alert.late.negative} negatif) yang terbit sejak ${when(alert.late.publishedFrom, options.timeZone)} dan baru masuk setelah jamnya diperiksa.`,
+        ]
+      : []),
     '',
   ];
   if (alert.narratives.length > 0) {

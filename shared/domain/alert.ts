@@ -81,6 +81,19 @@ export const AlertSchema = z.object({
   narratives: z.array(NarrativeSummarySchema),
   distinctAuthors: z.number().int().nonnegative(),
   sources: z.array(z.string()),
+  /**
+   * Mentions the detector counted in this window although they were published earlier: stored after their
+   * own hour had been checked (a news item that surfaced late, a replay), so the office is told the window
+   * is when they were observed, not when they were published.
+   */
+  late: z
+    .object({
+      mentions: z.number().int().positive(),
+      negative: z.number().int().nonnegative(),
+      /** Start of the oldest hour they were published in, UTC ISO-8601. */
+      publishedFrom: IsoUtcSchema,
+    })
+    .optional(),
   createdAt: IsoUtcSchema,
   acknowledgement: AcknowledgementSchema.optional(),
 });

@@ -105,6 +105,8 @@ export interface Digest {
     readonly observedShare: number;
     readonly expectedShare: number;
     readonly total: number;
+    /** Late mentions in the window (published earlier, observed in it), when there were any. */
+    readonly late?: { readonly mentions: number; readonly publishedFrom: string };
     readonly severity: string;
     readonly topTerms: readonly string[];
     readonly acknowledgedBy?: string;
@@ -317,6 +319,7 @@ export function buildDigest(input: DigestInput): Digest {
       observedShare: a.observedShare,
       expectedShare: a.expectedShare,
       total: a.total,
+      ...(a.late ? { late: { mentions: a.late.mentions, publishedFrom: a.late.publishedFrom } } : {}),
       severity: a.severity,
       topTerms: a.narratives.flatMap((nar) => nar.topTerms).slice(0, 6),
       ...(a.acknowledgement ? { acknowledgedBy: a.acknowledgement.by } : {}),
@@ -486,12 +489,16 @@ function confidenceOf(i: DigestItem): string {
 }
 
 /** `5 sebutan negatif, biasanya sekitar 1,2`, or for a share alert `porsi negatif 60,0% dari 20 sebutan, biasanya sekitar 20,0%`. */
-function alertNumbers(a: Digest['alerts'][number]): string {
+function alertNumbers(a: Digest['alerts'][number], timeZone: string): string {
+  // Late mentions were published before the window and observed in it: say so, or the window misleads.
+  const late = a.late
+    ? `; termasuk ${a.late.mentions} sebutan terlambat yang terbit sejak ${fmtDateTime(a.late.publishedFrom, timeZone)}`
+    : '';
   // A share alert compares shares; its expected count would read as a second, different "usual" number
   // beside the volume alert of the same series and window.
   if (a.kind === 'share')
-    return `porsi negatif ${fmtPct(a.observedShare)} dari ${a.total} sebutan, biasanya sekitar ${fmtPct(a.expectedShare)}`;
-  return `${a.observed} sebutan negatif, biasanya sekitar ${fmtNumber(a.expected, 1)}`;
+    return `porsi negatif ${fmtPct(a.observedShare)} dari ${a.total} sebutan, biasanya sekitar ${fmtPct(a.expectedShare)}${late}`;
+  return `${a.observed} sebutan negatif, biasanya sekitar ${fmtNumber(a.expected, 1)}${late}`;
 }
 
 const NO_COLLECTION =
@@ -584,7 +591,7 @@ export function renderDigestText(d: Digest): string {
   if (d.alerts.length === 0) lines.push('  (tidak ada peringatan)');
   for (const a of d.alerts) {
     lines.push(
-      `  - ${a.scope}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${a.acknowledgedBy}` : 'belum ditangani'}`,
+      `  - ${a.scope}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${a.acknowledgedBy}` : 'belum ditangani'}`,
     );
   }
   lines.push('', 'Per sumber:');
@@ -652,7 +659,7 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.alerts.length === 0) md.push('_Tidak ada peringatan._');
   for (const a of d.alerts) {
     md.push(
-      `- **${esc(a.scope)}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${esc(a.acknowledgedBy)}` : '**belum ditangani**'}`,
+      `- **${esc(a.scope)}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${esc(a.acknowledgedBy)}` : '**belum ditangani**'}`,
     );
   }
   md.push('', '## Per sumber', '');
@@ -729,7 +736,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
       : `<ul style="padding-left:18px;margin:0">${d.alerts
           .map(
             (a) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
           .join('')}</ul>`;
   const problem = (text: string) => `<li style="font:14px Arial,sans-serif;color:#c62828">${text}</li>`;

@@ -355,7 +355,7 @@ describe('detect handler: late mentions (stored after their hour was stepped)', 
   }
 
   it('tests a late burst at the next hour stepped and raises the alert there, with the late mentions as narratives', async () => {
-    const { handler, clock, log, narrativeCalls, metrics } = await lateAfterThreeHours();
+    const { handler, clock, log, narrativeCalls, metrics, publisher } = await lateAfterThreeHours();
     clock.at = at('10:20');
     const run = await handler({}, lambdaContext());
     // 09:00 is stepped with its own 7 mentions (1 negative) plus the 10 late ones: 17, of which 11 negative.
@@ -367,6 +367,7 @@ describe('detect handler: late mentions (stored after their hour was stepped)', 
       windowStart: '2026-11-30T09:00:00.000Z',
       windowEnd: '2026-11-30T10:00:00.000Z',
       distinctAuthors: 10,
+      late: { mentions: 10, negative: 10, publishedFrom: '2026-11-30T06:00:00.000Z' },
     });
     expect(run.alerts.find((a) => a.seriesId === 'share:kw:jatiwangi')).toMatchObject({
       kind: 'share',
@@ -391,6 +392,12 @@ describe('detect handler: late mentions (stored after their hour was stepped)', 
     const lines = log.find('Late mentions added to detection');
     expect(lines).toHaveLength(1);
     expect(lines[0]?.context['late']).toEqual(run.late);
+    // The message says the window is when they were observed: published from 06:00 UTC = 13.00 WIB.
+    const text = publisher.sent.find((m) => m.alert.seriesId === 'neg:kw:jatiwangi')?.text ?? '';
+    expect(text).toContain('Termasuk 10 sebutan terlambat (10 negatif) yang terbit sejak 30 November 2026');
+    expect(text).toMatch(
+      /terbit sejak 30 November 2026 (pukul )?13\.00 WIB dan baru masuk setelah jamnya diperiksa\./,
+    );
     // Counted once, from the all-mentions detector: the 10 late mentions.
     expect(metrics.sum('MentionsLateDetected')).toBe(run.late.find((l) => l.detectorId === 'neg:all')?.total);
     expect(metrics.sum('MentionsLateDetected')).toBe(10);

@@ -225,6 +225,19 @@ describe('digest wording', () => {
     );
   });
 
+  it('says when an alert holds late mentions and when they were published', () => {
+    // Observed 10.00–11.00 WIB; published from 02:00 UTC = 09.00 WIB.
+    const alert = testAlert('2026-11-29T03:00:00.000Z', 'neg:kw:majalengka', {
+      late: { mentions: 6, negative: 6, publishedFrom: '2026-11-29T02:00:00.000Z' },
+    });
+    const { md, text } = allRenderings(input({ alerts: [alert] }));
+    for (const out of [md, text])
+      expect(out).toContain(
+        'biasanya sekitar 2,5; termasuk 6 sebutan terlambat yang terbit sejak 29 November 2026',
+      );
+    expect(text).toMatch(/terbit sejak 29 November 2026 (pukul )?09\.00 WIB;/);
+  });
+
   it('gives an alert its whole window in local time and cuts an overlong title', () => {
     // 03:00–04:00 UTC is 10.00–11.00 WIB.
     const long = `Jalan rusak ${'sangat '.repeat(40)}parah di Majalengka`;
