@@ -305,8 +305,10 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       ? Array.from({ length: 25 }, (_, h) => Date.parse(day.start) + h * HOUR_MS + 5 * 60_000)
       : [clock.now()];
     const clockBefore = await seriesClock(store, 'all');
+    // Only a run that stored something new can have added late mentions (a re-run of the same replay has none).
+    const storedNew = collected.sources.some((r) => r.ok && r.new > 0);
     const lateHours =
-      clockBefore === null
+      clockBefore === null || !storedNew
         ? []
         : (replayed?.hours.filter((h) => h <= clockBefore && h > clockBefore - LATE_WINDOW_MS) ?? []);
     let alertable = alertableHours(ticks, clockBefore);

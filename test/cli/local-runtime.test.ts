@@ -258,6 +258,10 @@ describe('local runtime (npm start)', () => {
         .map((l) => JSON.parse(l) as { windowEnd: string });
       expect(alerts.map((a) => a.windowEnd)).toContain('2026-11-30T19:00:00.000Z');
       expect(progress.some((l) => l.includes('tested as late mentions at the next hour'))).toBe(true);
+      // The same replay again stores nothing new, so nothing is late or waiting.
+      const again = await at(NOW + HOUR + 10 * 60_000, { replay: recent });
+      expect(again.mentions.new).toBe(0);
+      expect(again.detection).toMatchObject({ replayHoursLate: 0, lateMentions: 0 });
 
       // Replayed within the hour of the live run: nothing to step yet, so they wait; the next run tests them.
       dataDir = join(dir, 'late-pending');
