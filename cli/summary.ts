@@ -106,7 +106,7 @@ export function detectionLines(d: DetectionReport): string[] {
   const old = d.replayHoursBeforeClock - d.replayHoursLate;
   if (old > 0 && d.clockBefore) {
     lines.push(
-      `  not checked for spikes: ${plural(old, 'replayed hour')} at least 24 hours before the detector's clock (${hourLabel(d.clockBefore)}); it steps each hour once and tests late mentions of its last 24 hours only. Replay into a fresh --data-dir (with --date <day>) to check them.`,
+      `  not checked for spikes: ${plural(old, 'replayed hour')} at least 24 hours before the detector's clock (${hourLabel(d.clockBefore)}); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).`,
     );
   }
   if (d.skippedHours > 0) {

@@ -124,7 +124,7 @@ describe('detectionLines', () => {
     });
     expect(lines).toEqual([
       '  replayed hours checked for spikes: 0 of 37',
-      "  not checked for spikes: 37 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. Replay into a fresh --data-dir (with --date <day>) to check them.",
+      "  not checked for spikes: 37 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).",
     ]);
   });
 
@@ -149,7 +149,7 @@ describe('detectionLines', () => {
     ).toEqual([
       '  replayed hours checked for spikes: 0 of 5 (alerts possible for 2026-11-30 18:00 UTC to 2026-11-30 18:00 UTC)',
       "  tested as late mentions: 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it; 10 late mentions added to 2026-11-30 18:00 UTC and tested there",
-      "  not checked for spikes: 3 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. Replay into a fresh --data-dir (with --date <day>) to check them.",
+      "  not checked for spikes: 3 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).",
     ]);
     // Added to an hour outside the alert range (an old --date): learnt, not "tested there".
     expect(
