@@ -105,8 +105,6 @@ export function decodeTextLine(bytes: Uint8Array): string {
   return text;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * The text rules shared by a raw line and a JSON `text` value (whose escapes can spell what raw bytes
  * cannot): no NUL, no lone surrogate, at most {@link MAX_CONTROL_SHARE} control/replacement characters.
@@ -114,7 +112,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 function checkIsText(text: string): void {
   if (text.includes('\u0000')) throw new NotTextError('not text: contains NUL characters');
-  if (LONE_SURROGATE.test(text)) throw new NotTextError('not valid Unicode: contains a lone surrogate');
+  if (!text.isWellFormed()) throw new NotTextError('not valid Unicode: contains a lone surrogate');
   let codePoints = 0;
   let bad = 0;
   for (const ch of text) {

@@ -205,9 +205,10 @@ async function stepDetector(
   // What the detector saw per hour: the ring for hours stepped before this run (late mentions excluded,
   // they are in `delta`), the counters for the hours it steps now, the newest with the late ones added.
   const seenBefore = parseSeen(stored?.seen);
+  const totalAt = new Map(tallies.map((c) => [c.hourMs, c.total]));
   const asSeen = (hourMs: number): number => {
     const before = clockBefore !== null && hourMs <= clockBefore ? seenBefore.get(hourMs) : undefined;
-    const base = before?.total ?? byHourTotal(counts, hourMs);
+    const base = before?.total ?? totalAt.get(hourMs) ?? 0;
     return hourMs === firstMs ? base + delta.total : base;
   };
   const raised: Raised[] = [];
@@ -259,12 +260,6 @@ async function stepDetector(
         : null,
     commit: () => deps.store.putSeriesState(detectorId, state, stored?.version ?? 0, seen),
   };
-}
-
-/** Total of the counter row for `hourMs` (0 when absent). */
-function byHourTotal(counts: readonly { hour: string; total: number }[], hourMs: number): number {
-  for (const c of counts) if (Date.parse(c.hour) === hourMs) return c.total;
-  return 0;
 }
 
 /**

@@ -449,14 +449,13 @@ function requiresCycle(keywords: CrossFieldView['keywords']): string[] | undefin
 }
 
 /**
- * Whether `zone`'s offset is a whole number of hours on the 1st of every month of 2025–2027 (covers both
- * sides of any daylight-saving change, e.g. Australia/Lord_Howe at +10:30 / +11:00).
+ * Whether `zone`'s offset is a whole number of hours in mid-January and mid-July: every daylight-saving
+ * rule has one of its two offsets in force on each date (Australia/Lord_Howe: +11:00 / +10:30).
  */
 function hasWholeHourOffsets(zone: string): boolean {
-  for (let year = 2025; year <= 2027; year++)
-    for (let month = 0; month < 12; month++)
-      if (zoneOffsetMinutes(zone, Date.UTC(year, month, 1, 12)) % 60 !== 0) return false;
-  return true;
+  return [Date.UTC(2026, 0, 15, 12), Date.UTC(2026, 6, 15, 12)].every(
+    (ms) => zoneOffsetMinutes(zone, ms) % 60 === 0,
+  );
 }
 
 function isValidTimeZone(zone: string): boolean {

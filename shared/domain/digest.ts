@@ -423,8 +423,18 @@ function zoneName(timeZone: string): string {
   return { 'Asia/Jakarta': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' }[timeZone] ?? timeZone;
 }
 
+/** `09.00`: the local clock time of `iso`. */
+function fmtClock(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('id-ID', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(new Date(iso));
+}
+
 function fmtTime(iso: string, timeZone: string): string {
-  return `${new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(iso))} ${zoneName(timeZone)}`;
+  return `${fmtClock(iso, timeZone)} ${zoneName(timeZone)}`;
 }
 
 function fmtNumber(n: number, digits = 0): string {
@@ -468,14 +478,7 @@ function digestTitle(title: string): string {
 
 /** `pukul 09.00–15.00 WIB`: an alert's window in the regency's time zone. */
 function fmtWindow(a: { windowStart: string; windowEnd: string }, timeZone: string): string {
-  const hm = (iso: string) =>
-    new Intl.DateTimeFormat('id-ID', {
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZone,
-    }).format(new Date(iso));
-  return `pukul ${hm(a.windowStart)}–${hm(a.windowEnd)} ${zoneName(timeZone)}`;
+  return `pukul ${fmtClock(a.windowStart, timeZone)}–${fmtTime(a.windowEnd, timeZone)}`;
 }
 
 /** `2 (50,0% dari semua sebutan; naik …)`: the share only when there were mentions. */

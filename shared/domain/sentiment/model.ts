@@ -894,12 +894,24 @@ function verdictOfLogits(
   const z0 = r0 / t + b[0]!;
   const z1 = r1 / t + b[1]!;
   const z2 = r2 / t + b[2]!;
+  return verdictOfCalibrated(z0, z1, z2, decision, model, modelVersion);
+}
+
+/** Softmax of calibrated logits (max-shifted), then {@link verdict}: the tail both decisions share. */
+function verdictOfCalibrated(
+  z0: number,
+  z1: number,
+  z2: number,
+  rules: Pick<Decision, 'neutralBand' | 'mixedThreshold'>,
+  model: string,
+  modelVersion: string,
+): Sentiment {
   const max = Math.max(z0, z1, z2);
   const e0 = Math.exp(z0 - max);
   const e1 = Math.exp(z1 - max);
   const e2 = Math.exp(z2 - max);
   const sum = e0 + e1 + e2;
-  return verdict(e0 / sum, e1 / sum, e2 / sum, decision, model, modelVersion);
+  return verdict(e0 / sum, e1 / sum, e2 / sum, rules, model, modelVersion);
 }
 
 /**
@@ -924,15 +936,10 @@ function newsVerdictOfLogits(
   const z0 = r0 / t + b[0]! + news.eventPrior * events + news.polarPrior * negatives;
   const z1 = r1 / t + b[1]!;
   const z2 = r2 / t + b[2]! + news.polarPrior * positives;
-  const max = Math.max(z0, z1, z2);
-  const e0 = Math.exp(z0 - max);
-  const e1 = Math.exp(z1 - max);
-  const e2 = Math.exp(z2 - max);
-  const sum = e0 + e1 + e2;
-  return verdict(
-    e0 / sum,
-    e1 / sum,
-    e2 / sum,
+  return verdictOfCalibrated(
+    z0,
+    z1,
+    z2,
     { neutralBand: news.neutralBand, mixedThreshold: decision.mixedThreshold },
     model,
     modelVersion,
