@@ -29,6 +29,7 @@ import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-qu
 import { createSource } from '#shared/adapters/sources/factory.ts';
 import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
 import { parseRegencyConfig, type RegencyConfig, type SourceConfig } from '#shared/domain/config.ts';
+import type { Digest } from '#shared/domain/digest.ts';
 import { createKeywordMatcher } from '#shared/domain/keywords.ts';
 import { detectLanguage } from '#shared/domain/language.ts';
 import type { ScoredMention, SentimentLabel } from '#shared/domain/mention.ts';
@@ -91,6 +92,8 @@ export interface RunSummary {
   readonly detection: DetectionReport;
   readonly digest: string;
   readonly digestDate: string;
+  /** Hours of the digest's day that spike detection checked (from the digest), when known. */
+  readonly digestChecked?: { readonly checked: number; readonly hours: number };
   readonly dataDir: string;
   readonly allSourcesFailed: boolean;
 }
@@ -389,6 +392,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       metrics,
     });
     await digest({ date: digestDate, resend: true }, localContext('pantau-digest', 60_000));
+    const coverage = ((await store.getDigest(digestDate))?.data as Digest | undefined)?.detection;
 
     const sum = (f: (r: SourceReport) => number) => collected.sources.reduce((s, r) => s + f(r), 0);
     const skippedSources = collected.sources
@@ -421,6 +425,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       detection,
       digest: join(dataDir, 'digests', `${digestDate}.md`),
       digestDate,
+      ...(coverage ? { digestChecked: { checked: coverage.checked, hours: coverage.hours } } : {}),
       dataDir,
       // Skipped sources (no credentials, budget spent) were never polled: they neither fail nor succeed.
       allSourcesFailed:

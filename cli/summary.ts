@@ -36,6 +36,10 @@ export function formatSummary(s: RunSummary): string[] {
   out(`  alerts raised: ${s.alerts}`);
   for (const line of detectionLines(s.detection)) out(line);
   out(`  digest (${s.digestDate}): ${s.digest}`);
+  if (s.digestChecked && s.digestChecked.checked < s.digestChecked.hours)
+    out(
+      `    spike detection checked ${s.digestChecked.checked} of its ${s.digestChecked.hours} hours (the digest names the others): one live run checks only the 3 closed hours before it; deployed, the 15-minute schedule checks every hour`,
+    );
   out(`  data folder: ${s.dataDir}`);
   if (s.failedSources.length > 0) {
     out();

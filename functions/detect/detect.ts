@@ -51,7 +51,7 @@ import { zoneOffsetMinutes } from '#shared/domain/time.ts';
 import { RejectedWriteError } from '#shared/errors.ts';
 import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { AlertStore, MentionStore } from '#shared/ports/mention-store.ts';
+import type { AlertStore, DetectionRun, MentionStore } from '#shared/ports/mention-store.ts';
 import type { AlertPublisher } from '#shared/ports/publishers.ts';
 import { type HourTally, LATE_WINDOW_MS, type LateDelta, lateDelta, nextSeen, parseSeen } from './late.ts';
 
@@ -75,7 +75,15 @@ export const NARRATIVE_BASELINE_MS = 7 * 24 * HOUR_MS;
 export interface DetectDeps {
   readonly config: RegencyConfig;
   readonly store: Pick<MentionStore, 'hourlyCounts' | 'listMentions'> &
-    Pick<AlertStore, 'getSeriesState' | 'putSeriesState' | 'putAlert' | 'markAlertPublished' | 'listAlerts'>;
+    Pick<
+      AlertStore,
+      | 'getSeriesState'
+      | 'putSeriesState'
+      | 'putAlert'
+      | 'markAlertPublished'
+      | 'listAlerts'
+      | 'recordDetectionRun'
+    >;
   readonly publisher: AlertPublisher;
   /** Groups a window's negative mentions against a trailing baseline (`shared/domain/narratives`). */
   readonly buildNarratives: NarrativeBuilder;
@@ -307,6 +315,37 @@ export function catchUpStart(
   return { fromMs: warmupFrom, skippedHours: Math.round((warmupFrom - next) / HOUR_MS) };
 }
 
+const isoHour = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * What one run did with the all-mentions series' hours `[fromMs, lastClosedStartMs]` (epoch ms): the hours
+ * newer than {@link ALERT_LOOKBACK_MS} were checked (they may alert), older ones learnt as history, and those
+ * between its old clock and `fromMs` skipped. With `saved` false nothing counts as checked or learnt (a state
+ * the store refused is stepped again next run).
+ * @param nowMs - The run's clock, epoch ms.
+ */
+export function detectionRun(
+  nowMs: number,
+  start: { fromMs: number; skippedHours: number },
+  clockMs: number | null,
+  lastClosedStartMs: number,
+  saved: boolean,
+): DetectionRun {
+  const endMs = lastClosedStartMs + HOUR_MS;
+  // The first hour that may alert: t + 1 h > now − lookback.
+  const firstRecent = Math.floor((nowMs - ALERT_LOOKBACK_MS - HOUR_MS) / HOUR_MS) * HOUR_MS + HOUR_MS;
+  const checkedFrom = Math.max(start.fromMs, firstRecent);
+  const skippedFrom = (clockMs ?? 0) + HOUR_MS;
+  return {
+    at: new Date(nowMs).toISOString(),
+    ...(saved && checkedFrom < endMs ? { checked: { from: isoHour(checkedFrom), to: isoHour(endMs) } } : {}),
+    ...(saved && start.fromMs < Math.min(checkedFrom, endMs)
+      ? { learnt: { from: isoHour(start.fromMs), to: isoHour(Math.min(checkedFrom, endMs)) } }
+      : {}),
+    ...(start.skippedHours > 0 ? { skipped: { from: isoHour(skippedFrom), to: isoHour(start.fromMs) } } : {}),
+  };
+}
+
 /**
  * Run detection once. A detector state the store refuses ({@link RejectedWriteError}: a number DynamoDB
  * cannot hold) is logged and listed in `unsaved`, and the run goes on; other store errors propagate (the
@@ -412,6 +451,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       alerts.push(await storeAlert(deps, pending, now));
     }
     // Saved series by series, after its alerts are stored: a run cut short keeps what it finished.
+    let saved = 0;
     for (const [detectorId, commit] of [
       [`neg:${s.id}`, volume.commit],
       [`share:${s.id}`, share.commit],
@@ -419,6 +459,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       try {
         if (!(await commit()))
           deps.log.warn('Detector state changed under us; another run stepped it', { detectorId });
+        else saved++;
       } catch (error) {
         if (!(error instanceof RejectedWriteError)) throw error;
         unsaved.push(detectorId);
@@ -431,6 +472,12 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
           },
         );
       }
+    }
+    // Recorded as soon as the all-mentions series is saved, so a run cut short later still counts its hours.
+    if (s.id === 'all') {
+      await deps.store.recordDetectionRun(
+        detectionRun(now, start, clock, lastClosedStart, saved === 2 && volume.stepped > 0),
+      );
     }
   }
 

@@ -25,7 +25,7 @@ import type { DigestSink } from '#shared/ports/publishers.ts';
 export interface DigestDeps {
   readonly config: RegencyConfig;
   readonly store: Pick<MentionStore, 'listMentions' | 'hourlyCounts' | 'listSourceRuns'> &
-    Pick<AlertStore, 'listAlerts' | 'putDigest' | 'getDigest'>;
+    Pick<AlertStore, 'listAlerts' | 'putDigest' | 'getDigest' | 'listDetectionRuns'>;
   readonly sink: DigestSink;
   /** Groups the day's negative mentions against the week before (`shared/domain/narratives`). */
   readonly buildNarratives: NarrativeBuilder;
@@ -97,7 +97,10 @@ export async function runDigest(
   const now = deps.clock.now();
   const date = options.date ?? previousLocalDate(now, config.timeZone);
   const range = localDayRange(date, config.timeZone);
-  const [mentions, baseline, days, alerts, runs, existing] = await Promise.all([
+  // A run checks at most the hours of the 3 hours before it (ALERT_LOOKBACK_MS), so only runs until 4 hours
+  // after the day's end can have checked the day's hours.
+  const detectedTo = new Date(Date.parse(range.end) + 4 * 3_600_000).toISOString();
+  const [mentions, baseline, days, alerts, runs, existing, detectionRuns] = await Promise.all([
     mentionsIn(deps.store, range),
     mentionsIn(
       deps.store,
@@ -108,6 +111,7 @@ export async function runDigest(
     deps.store.listAlerts(range.start, range.end),
     deps.store.listSourceRuns(range.start, range.end),
     deps.store.getDigest(date),
+    deps.store.listDetectionRuns(range.start, detectedTo),
   ]);
   const digest = buildDigest({
     config,
@@ -118,6 +122,7 @@ export async function runDigest(
     previousDays: days,
     alerts,
     sourceRuns: runs,
+    detectionRuns,
     narratives: deps.buildNarratives(
       mentions.filter((m) => m.sentiment.label === 'NEGATIVE'),
       baseline,

@@ -126,6 +126,18 @@ export interface Digest {
      */
     readonly skipped: readonly { readonly sourceId: string; readonly code: string }[];
   };
+  /**
+   * Which of the day's hours spike detection checked (the all-mentions series; absent when the caller
+   * gave no detection runs): a day without alerts and a day nobody checked look the same in `alerts`.
+   */
+  readonly detection?: {
+    /** Hours in the day (24 in WIB). */
+    readonly hours: number;
+    /** Hours some detect run checked recently enough to alert. */
+    readonly checked: number;
+    /** Maximal spans of unchecked hours, oldest first: `[start, end)`, UTC ISO-8601. */
+    readonly unchecked: readonly { readonly start: string; readonly end: string }[];
+  };
   /** Sources with at least one failed poll that day: silence is not calm. */
   readonly failedSources: readonly {
     readonly sourceId: string;
@@ -156,6 +168,11 @@ export interface DigestInput {
   }[];
   /** Narratives of the day's negative mentions (from `shared/domain/narratives`), largest first. */
   readonly narratives?: readonly NarrativeSummary[];
+  /**
+   * Detect runs from the day's start until the digest is built, each with the hours it checked (`[from, to)`,
+   * UTC ISO-8601 hour starts). Omit only where detection coverage is not known (no `detection` then).
+   */
+  readonly detectionRuns?: readonly { readonly checked?: { readonly from: string; readonly to: string } }[];
   /** Items per list. @default 5 */
   readonly listSize?: number;
 }
@@ -196,6 +213,39 @@ function toItem(m: ScoredMention): DigestItem {
 
 function pctChange(value: number, base: number): number | null {
   return base > 0 ? Math.round(((value - base) / base) * 1000) / 10 : null;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The hours of `range` (`[start, end)`, UTC ISO-8601 on whole hours) that some run checked, and the maximal
+ * spans of those none did.
+ */
+function detectionCoverage(
+  range: { readonly start: string; readonly end: string },
+  runs: NonNullable<DigestInput['detectionRuns']>,
+): NonNullable<Digest['detection']> {
+  const startMs = Date.parse(range.start);
+  const hours = Math.round((Date.parse(range.end) - startMs) / HOUR_MS);
+  const checked = new Array<boolean>(hours).fill(false);
+  for (const run of runs) {
+    if (!run.checked) continue;
+    const from = Math.max(0, Math.ceil((Date.parse(run.checked.from) - startMs) / HOUR_MS));
+    const to = Math.min(hours, Math.ceil((Date.parse(run.checked.to) - startMs) / HOUR_MS));
+    for (let h = from; h < to; h++) checked[h] = true;
+  }
+  const unchecked: { start: string; end: string }[] = [];
+  for (let h = 0; h < hours; h++) {
+    if (checked[h]) continue;
+    let end = h;
+    while (end < hours && !checked[end]) end++;
+    unchecked.push({
+      start: new Date(startMs + h * HOUR_MS).toISOString(),
+      end: new Date(startMs + end * HOUR_MS).toISOString(),
+    });
+    h = end;
+  }
+  return { hours, checked: checked.filter(Boolean).length, unchecked };
 }
 
 /** Compute the digest's numbers and lists. Lists are sorted with ties broken by id (deterministic). */
@@ -335,6 +385,7 @@ export function buildDigest(input: DigestInput): Digest {
         .map(([sourceId, code]) => ({ sourceId, code }))
         .sort((a, b) => (a.sourceId < b.sourceId ? -1 : 1)),
     },
+    ...(input.detectionRuns ? { detection: detectionCoverage(input.range, input.detectionRuns) } : {}),
     failedSources: [...failures.entries()]
       .filter(([, f]) => f.failures > 0)
       .map(([sourceId, f]) => ({ sourceId, ...f }))
@@ -548,6 +599,32 @@ function collectionWarning(d: Digest): string | undefined {
     : undefined;
 }
 
+/**
+ * What the alerts section must say about unchecked hours, or `undefined` when detection checked every hour
+ * of the day (or coverage is unknown).
+ */
+function detectionGap(d: Digest): string | undefined {
+  const det = d.detection;
+  if (!det || det.checked >= det.hours) return undefined;
+  if (det.checked === 0)
+    return `Deteksi lonjakan tidak memeriksa satu jam pun dari hari ini; tidak adanya peringatan belum berarti tidak ada lonjakan.`;
+  // The day's end is 24.00, as in the footer, not 00.00.
+  const end = (iso: string) => (iso === d.range.end ? '24.00' : fmtClock(iso, d.timeZone));
+  const spans = det.unchecked.map(
+    (u) => `pukul ${fmtClock(u.start, d.timeZone)}–${end(u.end)} ${zoneName(d.timeZone)}`,
+  );
+  return `Deteksi lonjakan baru memeriksa ${det.checked} dari ${det.hours} jam hari ini; belum diperiksa: ${spans.join(', ')}.`;
+}
+
+/**
+ * The line for a day without alerts: plain when every hour was checked, qualified when some were not, and
+ * none when no hour was (the gap line says it all).
+ */
+function noAlerts(d: Digest): string | undefined {
+  if (d.alerts.length > 0 || d.detection?.checked === 0) return undefined;
+  return detectionGap(d) ? 'Tidak ada peringatan pada jam yang sudah diperiksa.' : 'Tidak ada peringatan.';
+}
+
 function subject(d: Digest): string {
   return `Ringkasan Harian Pantau — ${d.regencyName}, ${fmtDate(d.date, d.timeZone)}`;
 }
@@ -591,7 +668,10 @@ export function renderDigestText(d: Digest): string {
   list('Berita/unggahan paling positif', d.topPositive);
   list('Paling banyak interaksi', d.mostEngaged);
   lines.push('Peringatan lonjakan:');
-  if (d.alerts.length === 0) lines.push('  (tidak ada peringatan)');
+  const gap = detectionGap(d);
+  if (gap) lines.push(`  PERHATIAN: ${gap}`);
+  const none = noAlerts(d);
+  if (none) lines.push(`  (${none.replace(/\.$/, '').toLowerCase()})`);
   for (const a of d.alerts) {
     lines.push(
       `  - ${a.scope}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${a.acknowledgedBy}` : 'belum ditangani'}`,
@@ -659,7 +739,10 @@ export function renderDigestMarkdown(d: Digest): string {
   list('Paling positif', d.topPositive);
   list('Paling banyak interaksi', d.mostEngaged);
   md.push('## Peringatan lonjakan', '');
-  if (d.alerts.length === 0) md.push('_Tidak ada peringatan._');
+  const gap = detectionGap(d);
+  if (gap) md.push(`**Perhatian:** ${gap}`, '');
+  const none = noAlerts(d);
+  if (none) md.push(`_${none}_`);
   for (const a of d.alerts) {
     md.push(
       `- **${esc(a.scope)}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${esc(a.acknowledgedBy)}` : '**belum ditangani**'}`,
@@ -733,15 +816,22 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
           `<tr>${r.map((c) => `<td style="font:13px Arial,sans-serif;padding:3px 8px;border-bottom:1px solid #eee">${e(String(c))}</td>`).join('')}</tr>`,
       )
       .join('');
+  const gap = detectionGap(d);
   const alerts =
-    d.alerts.length === 0
-      ? muted('Tidak ada peringatan.')
+    (gap
+      ? `<p style="font:bold 14px Arial,sans-serif;color:#c62828;margin:0 0 8px">Perhatian: ${e(gap)}</p>`
+      : '') +
+    (d.alerts.length === 0
+      ? (() => {
+          const none = noAlerts(d);
+          return none ? muted(none) : '';
+        })()
       : `<ul style="padding-left:18px;margin:0">${d.alerts
           .map(
             (a) =>
               `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
-          .join('')}</ul>`;
+          .join('')}</ul>`);
   const problem = (text: string) => `<li style="font:14px Arial,sans-serif;color:#c62828">${text}</li>`;
   const failed =
     d.collection.runs === 0

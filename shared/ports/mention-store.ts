@@ -80,6 +80,27 @@ export interface SourceRun {
   readonly skipped?: string;
 }
 
+/** A span of whole hours: hour starts in `[from, to)`, UTC ISO-8601. */
+export interface HourSpan {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * One detect run's coverage of the all-mentions series, kept for the digest: a day without alerts and a day
+ * nobody checked look the same in the alerts, so the digest says which hours were checked.
+ */
+export interface DetectionRun {
+  /** UTC ISO-8601 time of the run (its clock). */
+  readonly at: string;
+  /** Hours stepped recently enough to alert (the last `ALERT_LOOKBACK_MS`, 3 h); absent when none. */
+  readonly checked?: HourSpan;
+  /** Hours stepped as history only: too old to alert (a first run, a catch-up after an outage). */
+  readonly learnt?: HourSpan;
+  /** Hours skipped without stepping (the series was more than 28 days behind). */
+  readonly skipped?: HourSpan;
+}
+
 /** A message the classifier could not accept (poison): kept with its reason, never retried. */
 export interface RejectedMessage {
   readonly messageId: string;
@@ -206,4 +227,8 @@ export interface AlertStore {
   putSeriesState(seriesId: string, state: unknown, expectedVersion: number, seen?: unknown): Promise<boolean>;
   putDigest(digest: StoredDigest): Promise<void>;
   getDigest(date: string): Promise<StoredDigest | undefined>;
+  /** Record a detect run's coverage (idempotent per `at`). */
+  recordDetectionRun(run: DetectionRun): Promise<void>;
+  /** Detect runs whose `at` is in `[from, to)` (UTC ISO-8601), oldest first. */
+  listDetectionRuns(from: string, to: string): Promise<DetectionRun[]>;
 }

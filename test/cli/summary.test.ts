@@ -89,6 +89,21 @@ describe('formatSummary', () => {
   });
 });
 
+describe("formatSummary: the digest day's detection coverage", () => {
+  const line = 'spike detection checked';
+  it("says how many of the digest day's hours were checked when not all were", () => {
+    const out = formatSummary({ ...summary([], false), digestChecked: { checked: 3, hours: 24 } }).join('\n');
+    expect(out).toContain('spike detection checked 3 of its 24 hours (the digest names the others)');
+  });
+  it('says nothing when every hour was checked or coverage is unknown', () => {
+    for (const s of [
+      { ...summary([], false), digestChecked: { checked: 24, hours: 24 } },
+      summary([], false),
+    ])
+      expect(formatSummary(s).join('\n')).not.toContain(line);
+  });
+});
+
 describe('plural', () => {
   it('uses the singular for exactly one', () => {
     expect(plural(0, 'correction')).toBe('0 corrections');

@@ -34,6 +34,8 @@ export const keys = {
   /** Cross-source story marker (news copies of one article; `shared/domain/story.ts`), 7-day TTL. */
   story: (storyKey: string) => ({ PK: `STORY#${storyKey}`, SK: 'STORY' }),
   sourceRunPk: (day: string) => `RUN#${day}`,
+  /** Detect runs of a UTC day (the digest's "which hours were checked"), SK = run time. */
+  detectionRunPk: (day: string) => `DRUN#${day}`,
   rejectedPk: (day: string) => `REJ#${day}`,
   labelIndexPk: (month: string) => `LABEL#${month}`,
   alert: (windowStart: string, seriesId: string) => ({

@@ -25,6 +25,7 @@ import { NotFoundError, RejectedWriteError, TransientError } from '#shared/error
 import type {
   AlertStore,
   AnalystLabel,
+  DetectionRun,
   HourlyCount,
   ListMentionsQuery,
   MentionPage,
@@ -509,6 +510,33 @@ export class DynamoStore implements MentionStore, AlertStore {
   async listSourceRuns(from: string, to: string): Promise<SourceRun[]> {
     const items = await this.#queryDays(keys.sourceRunPk, from, to);
     return items.map((i) => i['data'] as SourceRun);
+  }
+
+  /** @inheritdoc */
+  async recordDetectionRun(run: DetectionRun): Promise<void> {
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: marshall(
+          {
+            PK: keys.detectionRunPk(utcDay(run.at)),
+            SK: run.at,
+            type: 'detectionRun',
+            data: run,
+            expiresAt: epochSeconds(run.at) + SOURCE_RUN_DAYS * DAY_SECONDS,
+          },
+          { removeUndefinedValues: true },
+        ),
+      }),
+    );
+  }
+
+  /** @inheritdoc */
+  async listDetectionRuns(from: string, to: string): Promise<DetectionRun[]> {
+    const items = await this.#queryDays(keys.detectionRunPk, from, to);
+    return items
+      .map((i) => i['data'] as DetectionRun)
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
   /** @inheritdoc */

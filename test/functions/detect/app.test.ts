@@ -125,6 +125,7 @@ async function setup(
     putAlert: real.putAlert.bind(real),
     markAlertPublished: real.markAlertPublished.bind(real),
     listAlerts: real.listAlerts.bind(real),
+    recordDetectionRun: real.recordDetectionRun.bind(real),
   };
   const publisher = new RecordingPublisher();
   const narrativeCalls: { window: readonly ScoredMention[]; baseline: readonly ScoredMention[] }[] = [];
@@ -286,6 +287,33 @@ describe('detect handler', () => {
     expect(metrics.sum('DetectorHoursSkipped')).toBe(235_594);
     // The burst in the last closed hour still alerts after the skip.
     expect(caughtUp.alerts.some((a) => a.seriesId === 'neg:kw:kertajati')).toBe(true);
+  });
+
+  it('records which hours of the all-mentions series each run checked, learnt as history or skipped', async () => {
+    const { handler, clock, real } = await setup();
+    clock.at = Date.parse('2000-01-01T00:20:00.000Z');
+    await handler({}, lambdaContext());
+    clock.at = NOW;
+    await handler({}, lambdaContext());
+    clock.at = NOW + HOUR;
+    await handler({}, lambdaContext());
+    await handler({}, lambdaContext()); // steps nothing: not recorded
+    const day = await real.listDetectionRuns('2026-11-30T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
+    // Hand-computed: at 10:20 the hours that may alert are those ending after 07:20 (07:00–09:00); the
+    // 14 days of history before them are learnt; 1999-12-31 23:00 (the old clock) + 1 h to the resume
+    // point are skipped. At 11:20 only the 10:00 hour is new.
+    expect(day).toEqual([
+      {
+        at: '2026-11-30T10:20:00.000Z',
+        checked: { from: '2026-11-30T07:00:00.000Z', to: '2026-11-30T10:00:00.000Z' },
+        learnt: { from: '2026-11-16T10:00:00.000Z', to: '2026-11-30T07:00:00.000Z' },
+        skipped: { from: '2000-01-01T00:00:00.000Z', to: '2026-11-16T10:00:00.000Z' },
+      },
+      {
+        at: '2026-11-30T11:20:00.000Z',
+        checked: { from: '2026-11-30T10:00:00.000Z', to: '2026-11-30T11:00:00.000Z' },
+      },
+    ]);
   });
 
   it('steps every missed hour when a series is at most 28 days behind', async () => {

@@ -95,6 +95,14 @@ beforeAll(async () => {
     duplicate: 2,
     rejected: 0,
   });
+  // Detect runs: the day before (not the day's hours), 00.00–12.00 WIB, 21.00–24.00 WIB (a run just after
+  // midnight WIB checks the day's last 3 hours), and one 4 hours after the day (checks none of its hours).
+  const checked = (at: string, from: string, to: string) =>
+    store.recordDetectionRun({ at, checked: { from, to } });
+  await checked('2026-11-28T16:20:00.000Z', '2026-11-28T13:00:00.000Z', '2026-11-28T16:00:00.000Z');
+  await checked('2026-11-29T05:20:00.000Z', '2026-11-28T17:00:00.000Z', '2026-11-29T05:00:00.000Z');
+  await checked('2026-11-29T17:20:00.000Z', '2026-11-29T14:00:00.000Z', '2026-11-29T17:00:00.000Z');
+  await checked('2026-11-29T21:20:00.000Z', '2026-11-29T18:00:00.000Z', '2026-11-29T21:00:00.000Z');
 });
 afterAll(async () => {
   await db.close();
@@ -131,6 +139,15 @@ describe('digest handler', () => {
       '2026-11-29T16:59:59.999Z',
     ]);
     expect(digest.mostEngaged.map((i) => i.engagement)).toEqual([42]);
+    // 00.00–12.00 and 21.00–24.00 WIB checked; 12.00–21.00 WIB (05:00–14:00 UTC) not.
+    expect(digest.detection).toEqual({
+      hours: 24,
+      checked: 15,
+      unchecked: [{ start: '2026-11-29T05:00:00.000Z', end: '2026-11-29T14:00:00.000Z' }],
+    });
+    expect(stored?.markdown).toContain(
+      'Deteksi lonjakan baru memeriksa 15 dari 24 jam hari ini; belum diperiksa: pukul 12.00–21.00 WIB.',
+    );
     expect(digest.byTopic).toEqual([
       { topic: 'infrastruktur', label: 'Infrastruktur & jalan', opd: 'Dinas PUTR', count: 1, negative: 1 },
     ]);

@@ -142,6 +142,74 @@ describe('digest source health', () => {
   });
 });
 
+describe('digest spike-detection coverage', () => {
+  const run = (from: string, to: string) => ({ checked: { from, to } });
+  const hourly = (startIso: string, hours: number) =>
+    Array.from({ length: hours }, (_, h) => {
+      const from = Date.parse(startIso) + h * 3_600_000;
+      return run(new Date(from).toISOString(), new Date(from + 3_600_000).toISOString());
+    });
+
+  it('says plainly "no alerts" when detection checked every hour of the day', () => {
+    // 24 hourly runs, 17:00 UTC on the 28th (00.00 WIB) to 17:00 UTC on the 29th, plus one outside the day.
+    const runs = [
+      ...hourly('2026-11-28T17:00:00.000Z', 24),
+      run('2026-11-29T17:00:00.000Z', '2026-11-29T18:00:00.000Z'),
+    ];
+    const { d, md, text, html } = allRenderings(input({ detectionRuns: runs }));
+    expect(d.detection).toEqual({ hours: 24, checked: 24, unchecked: [] });
+    expect(section(md, 'Peringatan lonjakan')).toContain('_Tidak ada peringatan._');
+    for (const out of [md, text, html]) expect(out).not.toContain('Deteksi lonjakan');
+  });
+
+  it('names the hours no run checked, in local time, and qualifies "no alerts"', () => {
+    // Checked 00.00–06.00 and 09.00–14.00 WIB (overlapping runs count once); 06.00–09.00 and 14.00–24.00 not.
+    const runs = [
+      run('2026-11-28T17:00:00.000Z', '2026-11-28T20:00:00.000Z'),
+      run('2026-11-28T19:00:00.000Z', '2026-11-28T23:00:00.000Z'),
+      run('2026-11-29T02:00:00.000Z', '2026-11-29T07:00:00.000Z'),
+    ];
+    const { d, md, text, html } = allRenderings(input({ detectionRuns: runs }));
+    expect(d.detection).toEqual({
+      hours: 24,
+      checked: 11,
+      unchecked: [
+        { start: '2026-11-28T23:00:00.000Z', end: '2026-11-29T02:00:00.000Z' },
+        { start: '2026-11-29T07:00:00.000Z', end: '2026-11-29T17:00:00.000Z' },
+      ],
+    });
+    const gap =
+      'Deteksi lonjakan baru memeriksa 11 dari 24 jam hari ini; belum diperiksa: pukul 06.00–09.00 WIB, pukul 14.00–24.00 WIB.';
+    expect(section(md, 'Peringatan lonjakan')).toContain(`**Perhatian:** ${gap}`);
+    expect(section(md, 'Peringatan lonjakan')).toContain(
+      '_Tidak ada peringatan pada jam yang sudah diperiksa._',
+    );
+    expect(text).toContain(`PERHATIAN: ${gap}`);
+    expect(text).toContain('(tidak ada peringatan pada jam yang sudah diperiksa)');
+    expect(html).toContain(gap);
+  });
+
+  it('says when no hour of the day was checked at all', () => {
+    const { d, md, text, html } = allRenderings(input({ detectionRuns: [{}] }));
+    expect(d.detection).toEqual({
+      hours: 24,
+      checked: 0,
+      unchecked: [{ start: '2026-11-28T17:00:00.000Z', end: '2026-11-29T17:00:00.000Z' }],
+    });
+    expect(section(md, 'Peringatan lonjakan')).toContain(
+      'Deteksi lonjakan tidak memeriksa satu jam pun dari hari ini; tidak adanya peringatan belum berarti tidak ada lonjakan.',
+    );
+    // No "no alerts" line of any kind: nothing was checked.
+    for (const out of [md, text, html]) expect(out.toLowerCase()).not.toContain('tidak ada peringatan');
+  });
+
+  it('leaves coverage out when the caller does not know it', () => {
+    const { d, md } = allRenderings(input());
+    expect(d.detection).toBeUndefined();
+    expect(section(md, 'Peringatan lonjakan')).toContain('_Tidak ada peringatan._');
+  });
+});
+
 describe('digest and skipped sources', () => {
   it('lists a source skipped for missing credentials as skipped, not failed, and not as never run', () => {
     const { d, md, text, html } = allRenderings(
