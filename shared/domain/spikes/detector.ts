@@ -263,7 +263,12 @@ const SeriesStateV1Shape = {
   /** Decayed sums of negatives and totals (the baseline share is their ratio), half-life `shareHalfLifeMs`. */
   shareNeg: z.number(),
   shareTot: z.number(),
-  /** Decayed method-of-moments sums for ρ, the intra-bucket correlation of negatives (Var = np(1−p)(1+(n−1)ρ)). */
+  /**
+   * Decayed sums for ρ, the intra-bucket correlation of negatives (Var = np(1−p)(1+(n−1)ρ)); ρ̂ is their
+   * ratio shrunk to a prior ({@link shareOverdispersion}). Versions 1–3: the method of moments,
+   * Σ ((x − np)² − np(1−p)) over Σ n(n−1)p(1−p). Version 4: the same moment equation with Godambe-optimal
+   * weights (see `learnShare`), Σ w·((x − np)²/(np(1−p)) − 1) over Σ w·(n − 1).
+   */
   rhoNum: z.number(),
   rhoDen: z.number(),
   volume: AlarmSchema,
@@ -278,21 +283,28 @@ const SeriesStateV2Shape = {
   cusum: CusumSchema,
 };
 
-/**
- * Persistent state of one series, format version 3 (version 2 plus the share CUSUM). O(1) size: 24 + 7
- * seasonal factors, rings of the longest window, two 64-bin histograms and a few numbers.
- */
-export const SeriesStateSchema = z.object({
+const SeriesStateV3Shape = {
   ...SeriesStateV2Shape,
   version: z.literal(3),
   shareCusum: ShareCusumSchema,
+};
+
+/**
+ * Persistent state of one series, format version 4: the fields of version 3 (version 2 plus the share
+ * CUSUM), with `rhoNum`/`rhoDen` holding the weighted estimating-equation sums of the tenth round. O(1)
+ * size: 24 + 7 seasonal factors, rings of the longest window, two 64-bin histograms and a few numbers.
+ */
+export const SeriesStateSchema = z.object({
+  ...SeriesStateV3Shape,
+  version: z.literal(4),
 });
 export type SeriesState = z.infer<typeof SeriesStateSchema>;
 
-/** Any stored format: version 1 and 2 states are migrated by {@link parseSeriesState}. */
+/** Any stored format: version 1–3 states are migrated by {@link parseSeriesState}. */
 const StoredSeriesStateSchema = z.discriminatedUnion('version', [
   z.object(SeriesStateV1Shape),
   z.object(SeriesStateV2Shape),
+  z.object(SeriesStateV3Shape),
   SeriesStateSchema,
 ]);
 
@@ -395,7 +407,7 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
   const ks = windowLengths(params);
   const kMax = ks[ks.length - 1]!;
   return {
-    version: 3,
+    version: 4,
     startMs,
     lastBucketStartMs: null,
     bucketMs: params.bucketMs,
@@ -423,20 +435,39 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
 }
 
 /**
- * Parses a stored state (e.g. from DynamoDB) into the current format (version 3). Older states are
+ * Parses a stored state (e.g. from DynamoDB) into the current format (version 4). Older states are
  * migrated: a version 1 state (stored before the level-shift CUSUM) gets a slow level at the current level
  * and an empty CUSUM, so that test cannot alert until it has `rarityMs` of its own history, as for a new
  * series; a version 1 or 2 state gets an empty share CUSUM (statistic 0), which needs no history because it
- * tests against the baseline share the state already holds.
+ * tests against the baseline share the state already holds; a version 1–3 state's ρ sums (method of
+ * moments, another scale) are replaced by the estimate they gave, carried in place of the prior: the
+ * migrated state tests with exactly the ρ̂ it had, and that carried value decays toward the prior at the
+ * share half-life while the weighted sums learn.
  * @throws DetectorInputError when it is not a valid state of a known version.
  */
 export function parseSeriesState(value: unknown): SeriesState {
   const parsed = StoredSeriesStateSchema.safeParse(value);
   if (!parsed.success) throw new DetectorInputError('invalid series state', { cause: parsed.error });
   const st = parsed.data;
-  if (st.version === 3) return st;
-  const v2 = st.version === 2 ? st : { ...st, version: 2 as const, slowLevel: st.level, cusum: newCusum() };
-  return { ...v2, version: 3, shareCusum: newShareCusum() };
+  if (st.version === 4) return st;
+  const v2 = st.version === 1 ? { ...st, version: 2 as const, slowLevel: st.level, cusum: newCusum() } : st;
+  const v3 = v2.version === 2 ? { ...v2, version: 3 as const, shareCusum: newShareCusum() } : v2;
+  const rhoV3 = clampRho((v3.rhoNum + RHO_PRIOR * V3_RHO_PRIOR_DEN) / (v3.rhoDen + V3_RHO_PRIOR_DEN));
+  return { ...v3, version: 4, rhoNum: RHO_PRIOR_WEIGHT * (rhoV3 - RHO_PRIOR), rhoDen: 0 };
+}
+
+/**
+ * The intra-bucket correlation ρ̂ of negatives the share tests use (beta-binomial with κ = 1/ρ − 1, i.e.
+ * Var(x) = n·p(1−p)·(1 + (n−1)ρ) for x negatives of n mentions): the state's weighted estimating-equation
+ * sums shrunk toward the prior 0.01 with the weight of about ten buckets of ten mentions, clamped to
+ * [1e-4, 0.5]. Dimensionless. Estimator: docs/spikes.md, tenth round.
+ */
+export function shareOverdispersion(state: SeriesState): number {
+  return clampRho((state.rhoNum + RHO_PRIOR * RHO_PRIOR_WEIGHT) / (state.rhoDen + RHO_PRIOR_WEIGHT));
+}
+
+function clampRho(rho: number): number {
+  return Math.min(MAX_RHO, Math.max(MIN_RHO, rho));
 }
 
 function decay(halfLife: number, step: number): number {
@@ -447,9 +478,15 @@ const MIN_ALPHA = 1e-3;
 const MAX_ALPHA = 4;
 const MIN_RHO = 1e-4;
 const MAX_RHO = 0.5;
-/** Prior weight of the ρ estimate, as an equivalent Σ n(n−1)p(1−p) (about 10 buckets of 10 mentions). */
-const RHO_PRIOR_DEN = 200;
+/**
+ * Prior weight of the ρ estimate, in the units of the weighted denominator Σ (n − 1)²/(1 + (n − 1)ρ)²: ten
+ * buckets of ten mentions at the prior ρ (10 · 81/1.09² = 682). A bucket of 600 mentions at ρ = 0.005
+ * weighs about 22,500, so the prior matters for a few days of a quiet series only.
+ */
+const RHO_PRIOR_WEIGHT = 680;
 const RHO_PRIOR = 0.01;
+/** The prior weight of versions 1–3 (method of moments, as an equivalent Σ n(n−1)p(1−p)), for migration. */
+const V3_RHO_PRIOR_DEN = 200;
 /** Buckets by which the share baseline lags the tested bucket (see `advance`). */
 const SHARE_LAG = 2;
 /** Longest gap filled with empty buckets; beyond it the rings are cleared and time jumps. */
@@ -732,10 +769,7 @@ function advance(
   const filled = Math.min(s.n + 1, kMax);
 
   const p0 = (s.shareNeg + params.priorShare * 10) / (s.shareTot + 10);
-  const rho = Math.min(
-    MAX_RHO,
-    Math.max(MIN_RHO, (s.rhoNum + RHO_PRIOR * RHO_PRIOR_DEN) / (s.rhoDen + RHO_PRIOR_DEN)),
-  );
+  const rho = shareOverdispersion(s);
 
   // Volume surprises are also calibrated against the series' own history of surprises (conformal), so a
   // series whose bursts are routine stays quiet (NAB's UPS, AAPL). Share surprises are not: the
@@ -1177,8 +1211,16 @@ function learnShare(
   s.rhoNum *= keep;
   s.rhoDen *= keep;
   if (n >= 2) {
-    s.rhoNum += (neg - n * p0) ** 2 - n * v;
-    s.rhoDen += n * (n - 1) * v;
+    // r = (x − np)²/(np(1−p)) has mean 1 + (n−1)ρ, so g = r − 1 − (n−1)ρ is an unbiased estimating function
+    // for ρ (p known: p0 is learnt two buckets back, without this bucket). Its variance is about
+    // 2(1 + (n−1)ρ)² (r is about (1 + (n−1)ρ)·χ²₁), so the optimal weights are E[∂g/∂ρ]/Var g ∝
+    // (n−1)/(1 + (n−1)ρ)² (Godambe, Ann. Math. Statist. 31, 1960), evaluated at the current ρ̂ (the one-step
+    // form of Williams' iteration, Applied Statistics 31, 1982). The unweighted sums of versions 1–3 weighted
+    // a bucket by n(n−1)p(1−p), so a few of the busiest hours made the estimate (ρ̂ 1.5–7× low on AAPL).
+    const w0 = 1 / (1 + (n - 1) * rho);
+    const w = (n - 1) * w0 * w0;
+    s.rhoNum += (w * ((neg - n * p0) ** 2 - n * v)) / (n * v);
+    s.rhoDen += w * (n - 1);
   }
   s.rhoNum = unlessNegligible(s.rhoNum);
   s.rhoDen = unlessNegligible(s.rhoDen);

@@ -10,6 +10,7 @@ import {
   parseSeriesState,
   type SeriesState,
   type StepResult,
+  shareOverdispersion,
   stepSeries,
   stepSeriesInPlace,
 } from '#shared/domain/spikes/detector.ts';
@@ -220,7 +221,7 @@ describe('stepSeries', () => {
     } = JSON.parse(JSON.stringify(state));
     const v1 = { ...rest, version: 1 };
     const migrated = parseSeriesState(v1);
-    expect(migrated.version).toBe(3);
+    expect(migrated.version).toBe(4);
     expect(migrated.shareCusum).toEqual({ stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 });
     expect(migrated.slowLevel).toBe(state.level);
     expect(migrated.cusum.stat).toBe(0);
@@ -232,21 +233,94 @@ describe('stepSeries', () => {
     expect(() => parseSeriesState({ ...v1, version: 3 })).toThrow(DetectorInputError);
     expect(() => parseSeriesState({ ...v1, version: 2 })).toThrow(DetectorInputError);
     expect(() => parseSeriesState({ ...v1, version: 4 })).toThrow(DetectorInputError);
+    expect(() => parseSeriesState({ ...v1, version: 5 })).toThrow(DetectorInputError);
   });
 
   it('migrates a stored version 2 state (before the share CUSUM): same fields, an empty share CUSUM', () => {
     const obs = quiet(TWO_WEEKS + 4, 4);
     const { state } = run(obs.slice(0, TWO_WEEKS), sedang);
     const { shareCusum: _share, ...rest } = JSON.parse(JSON.stringify(state));
-    const v2 = { ...rest, version: 2 };
+    // Method-of-moments sums as versions 1–3 stored them: ρ̂ = (300 + 0.01·200)/(49,800 + 200) = 0.00604.
+    const v2 = { ...rest, version: 2, rhoNum: 300, rhoDen: 49_800 };
     const migrated = parseSeriesState(v2);
     expect(migrated).toEqual({
       ...state,
       shareCusum: { stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 },
+      rhoNum: expect.closeTo(680 * (0.00604 - 0.01), 9),
+      rhoDen: 0,
     });
+    expect(shareOverdispersion(migrated)).toBeCloseTo(0.00604, 12);
     const next = stepSeries(migrated, obs[TWO_WEEKS]!, sedang);
-    expect(next.state.version).toBe(3);
+    expect(next.state.version).toBe(4);
     expect(parseSeriesState(JSON.parse(JSON.stringify(next.state)))).toEqual(next.state);
+  });
+
+  it('migrates a version 3 state (moment sums for ρ) to version 4 with the same ρ̂', () => {
+    const { state } = run(quiet(TWO_WEEKS, 4), sedang);
+    const v3 = { ...JSON.parse(JSON.stringify(state)), version: 3, rhoNum: 300, rhoDen: 49_800 };
+    const migrated = parseSeriesState(v3);
+    expect(migrated.version).toBe(4);
+    // ρ̂ of version 3: (300 + 0.01·200)/(49,800 + 200) = 0.00604, carried in place of the prior (weight 680).
+    expect(migrated.rhoNum).toBeCloseTo(-2.6928, 9);
+    expect(migrated.rhoDen).toBe(0);
+    expect(shareOverdispersion(migrated)).toBeCloseTo(0.00604, 12);
+    expect({ ...migrated, rhoNum: 0, rhoDen: 0 }).toEqual({ ...state, rhoNum: 0, rhoDen: 0 });
+    // Below the clamp: (−10⁶ + 2)/(10⁶ + 200) < 0 was used as ρ = 1e-4, and still is.
+    const low = parseSeriesState({ ...v3, rhoNum: -1e6, rhoDen: 1e6 });
+    expect(shareOverdispersion(low)).toBeCloseTo(1e-4, 12);
+    expect(parseSeriesState(JSON.parse(JSON.stringify(migrated)))).toEqual(migrated);
+  });
+
+  it('learns ρ with Godambe-optimal weights (n−1)/(1+(n−1)ρ)², two buckets after the fact', () => {
+    // A new series: p0 = (0 + 0.2·10)/(0 + 10) = 0.2 and ρ̂ = the prior 0.01 when bucket 0 is learnt at
+    // bucket 2 (the guard band). Bucket 0: n = 100, x = 30, so r = (30 − 20)²/(100·0.16) = 6.25 (below the
+    // 4σ cap 20 + 4·√(16·1.99) + 1 = 43.6); w = 99/1.99² = 24.99937; Σ w(r − 1) = 131.24669,
+    // Σ w(n − 1) = 2474.93750; ρ̂ = (131.24669 + 0.01·680)/(2474.93750 + 680) = 0.0437558.
+    const obs = [
+      { bucketStartMs: START, total: 100, negative: 30 },
+      { bucketStartMs: START + HOUR, total: 0, negative: 0 },
+      { bucketStartMs: START + 2 * HOUR, total: 0, negative: 0 },
+    ];
+    const before = run(obs.slice(0, 2), sedang).state;
+    expect([before.rhoNum, before.rhoDen, shareOverdispersion(before)]).toEqual([0, 0, 0.01]);
+    const { state } = run(obs, sedang);
+    expect(state.rhoNum).toBeCloseTo(131.24669, 4);
+    expect(state.rhoDen).toBeCloseTo(2474.9375, 3);
+    expect(shareOverdispersion(state)).toBeCloseTo(0.0437558, 6);
+  });
+
+  it('estimates the intra-bucket correlation of a beta-binomial stream whose volume has rare huge hours', () => {
+    // Hourly volume 300–875 with a 30,000-mention hour every 53 hours (AAPL: 10 of ~1,300 hours hold 84 % of
+    // Σ n²), share ~ Beta(0.1·200, 0.9·200) per hour: ρ = 1/201 = 0.004975. The moment sums of versions 1–3
+    // weight a bucket by n², so each huge hour's single χ²₁-like draw set ρ̂ for days: 0.0016–0.0134 on this
+    // stream (measured with the version 3 code), against 0.0044–0.0054 here.
+    const u = rng(11);
+    const gamma = (shape: number): number => {
+      // Marsaglia–Tsang, shape ≥ 1.
+      const d = shape - 1 / 3;
+      const c = 1 / Math.sqrt(9 * d);
+      for (;;) {
+        const x = Math.sqrt(-2 * Math.log(u() || 1e-12)) * Math.cos(2 * Math.PI * u());
+        const v = (1 + c * x) ** 3;
+        if (v > 0 && Math.log(u() || 1e-12) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+      }
+    };
+    const params = detectorParams('tinggi', { shareCusumShift: 1 });
+    let s = createSeriesState(START, params);
+    const seen: number[] = [];
+    for (let i = 0; i < 5 * 7 * 24; i++) {
+      const total = i % 53 === 7 ? 30_000 : 300 + 25 * (i % 24);
+      const g = gamma(20);
+      const share = g / (g + gamma(180));
+      s = stepSeries(
+        s,
+        { bucketStartMs: START + i * HOUR, total, negative: binomial(total, share, u) },
+        params,
+      ).state;
+      if (i >= 2 * 7 * 24 && i % 24 === 0) seen.push(shareOverdispersion(s));
+    }
+    expect(Math.min(...seen)).toBeGreaterThan(0.0035);
+    expect(Math.max(...seen)).toBeLessThan(0.0075);
   });
 
   it('adds the beta-binomial log-likelihood ratio of the odds of a negative × 3 to the share CUSUM', () => {
