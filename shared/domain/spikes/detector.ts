@@ -118,13 +118,6 @@ export const DetectorParamsSchema = z.object({
    * (docs/spikes.md, seventh round).
    */
   shareCusumThreshold: z.enum(['simulated', 'lorden']),
-  /**
-   * Rarity ladder: multipliers of `rarityMs` for extra policy paths of the count test and the level-shift
-   * CUSUM, each with its own cooldown and escalation bar. The volume score becomes the vote (paths alerting)
-   * / (paths + 1), so 0.5 where a majority alerts; alerts still come from the central (`rarityMs`) path.
-   * `[]` turns it off (docs/spikes.md, tenth round).
-   */
-  rarityLadder: z.array(z.number().positive()).max(8),
 });
 export type DetectorParams = z.infer<typeof DetectorParamsSchema>;
 
@@ -159,7 +152,6 @@ const BASE_PARAMS: DetectorParams = {
   shareCusumShift: 3,
   shareCusumArlMs: WEEK_MS,
   shareCusumThreshold: 'lorden',
-  rarityLadder: [],
 };
 
 const PRESETS: Record<Sensitivity, Partial<DetectorParams>> = {
@@ -294,8 +286,6 @@ export const SeriesStateSchema = z.object({
   ...SeriesStateV2Shape,
   version: z.literal(3),
   shareCusum: ShareCusumSchema,
-  /** Cooldown bookkeeping of the rarity ladder's extra paths (absent when `rarityLadder` is off). */
-  ladder: z.array(z.object({ lastAlertMs: z.number().nullable(), lastRatio: z.number() })).optional(),
 });
 export type SeriesState = z.infer<typeof SeriesStateSchema>;
 
@@ -491,8 +481,6 @@ interface Derived {
   shareKeep: number;
   rarityTarget: number;
   aSlow: number;
-  /** Rarity targets (log10 buckets) of the ladder's extra paths. */
-  ladderTargets: number[];
   /** The share CUSUM's threshold table at this ARL₀ (no table: Lorden's h = ln(shareCusumArlMs / bucketMs)). */
   shareCusum: ShareCusumSlice;
 }
@@ -514,9 +502,6 @@ function derivedOf(params: DetectorParams): Derived {
       shareKeep: 2 ** (-params.bucketMs / params.shareHalfLifeMs),
       rarityTarget: Math.log10(Math.max(2, params.rarityMs / params.bucketMs)),
       aSlow: decay(params.slowLevelHalfLifeMs, params.bucketMs),
-      ladderTargets: params.rarityLadder.map((m) =>
-        Math.log10(Math.max(2, (params.rarityMs * m) / params.bucketMs)),
-      ),
       shareCusum:
         params.shareCusumThreshold === 'simulated'
           ? shareCusumSlice(params.shareCusumArlMs / params.bucketMs, params.shareCusumShift)
@@ -638,9 +623,6 @@ function cloneState(s: SeriesState): SeriesState {
       total: s.shareCusum.total,
       buckets: s.shareCusum.buckets,
     },
-    ...(s.ladder === undefined
-      ? {}
-      : { ladder: s.ladder.map((p) => ({ lastAlertMs: p.lastAlertMs, lastRatio: p.lastRatio })) }),
   };
 }
 
@@ -698,8 +680,6 @@ function emptyCandidate(): Candidate {
 }
 
 const VOLUME: Candidate = emptyCandidate();
-/** The level-shift CUSUM's bucket as the ladder needs it, captured before an alert restarts the run. */
-const CUSUM_VIEW = { ready: false, guarded: true, surprise: 0, rarity: 0, ratio: 0 };
 const SHARE: Candidate = emptyCandidate();
 
 /** Offers one tested window to `c`: unguarded windows win over guarded ones, then the higher surprise. */
@@ -772,7 +752,7 @@ function advance(
   const sh = decide('share', SHARE, s.share, t, warm, authorsOk, params, dv.rarityTarget);
   let alert = v.alert;
   if (sh.alert !== null && (alert === null || sh.alert.surprise > alert.surprise)) alert = sh.alert;
-  let score = Math.max(0, sh.score);
+  let score = Math.max(0, v.score, sh.score);
   let rawScore = Math.max(0, VOLUME.score, SHARE.score);
   if (params.shareCusumShift > 1) {
     const c = shareShift(s, t, total, negative, p0, rho, warm, authorsOk, sh.alert !== null, params, dv);
@@ -780,23 +760,12 @@ function advance(
     rawScore = Math.max(rawScore, c.rawScore);
     if (c.alert !== null && (alert === null || alert.kind === 'share')) alert = c.alert;
   }
-  let volumeScore = v.score;
-  let centralAlerted = v.alert !== null;
-  CUSUM_VIEW.ready = false;
   if (params.cusumShift > 1) {
     const c = levelShift(s, t, total, seasonal, warm, authorsOk, v.alert !== null, params, dv);
-    volumeScore = Math.max(volumeScore, c.score);
+    score = Math.max(score, c.score);
     rawScore = Math.max(rawScore, c.rawScore);
-    if (c.alert !== null) centralAlerted = true;
     if (alert === null) alert = c.alert;
   }
-  if (dv.ladderTargets.length > 0) {
-    const votes = (centralAlerted ? 1 : 0) + ladderVotes(s, t, warm, authorsOk, params, dv);
-    const slots = dv.ladderTargets.length + 2;
-    // Buckets no path alerts keep their graded score, scaled under one vote so they rank below every alert.
-    volumeScore = votes > 0 ? votes / slots : (Math.min(volumeScore, 0.5) * 2 * (1 - 1e-9)) / slots;
-  }
-  score = Math.max(score, volumeScore);
 
   if (s.volume.activeSinceMs === null) {
     learnVolume(s, t, total, dv, h, d, mu);
@@ -815,55 +784,6 @@ function advance(
   s.n += 1;
   s.lastBucketStartMs = t;
   return { state: s, score, rawScore, alert, duplicate: false };
-}
-
-/** Whether a ladder path may alert at `t` with this ratio: outside its cooldown, or escalating. */
-function pathAllows(
-  p: { lastAlertMs: number | null; lastRatio: number },
-  t: number,
-  ratio: number,
-  params: DetectorParams,
-): boolean {
-  const inCooldown = p.lastAlertMs !== null && t - p.lastAlertMs < params.cooldownMs;
-  return !inCooldown || ratio >= p.lastRatio * params.escalationFactor;
-}
-
-/**
- * The rarity ladder's extra paths at this bucket: each decides the count test (and, if that does not alert,
- * the level-shift CUSUM) as the central path does, against its own rarity target and its own cooldown.
- * Reads the count test's candidate and the CUSUM's captured view; the CUSUM's run and slow level follow the
- * central path only. @returns how many extra paths alert.
- */
-function ladderVotes(
-  s: SeriesState,
-  t: number,
-  warm: boolean,
-  authorsOk: boolean,
-  params: DetectorParams,
-  dv: Derived,
-): number {
-  const targets = dv.ladderTargets;
-  if (s.ladder === undefined || s.ladder.length !== targets.length) {
-    s.ladder = targets.map(() => ({ lastAlertMs: null, lastRatio: 0 }));
-  }
-  const countOk = warm && authorsOk && !VOLUME.guarded && VOLUME.surprise >= params.alertSurprise;
-  const cusumOk =
-    CUSUM_VIEW.ready && authorsOk && !CUSUM_VIEW.guarded && CUSUM_VIEW.surprise >= params.alertSurprise;
-  let votes = 0;
-  for (let j = 0; j < targets.length; j++) {
-    const p = s.ladder[j]!;
-    const target = targets[j]!;
-    let ratio = -1;
-    if (countOk && VOLUME.rarity >= target && pathAllows(p, t, VOLUME.ratio, params)) ratio = VOLUME.ratio;
-    else if (cusumOk && CUSUM_VIEW.rarity >= target && pathAllows(p, t, CUSUM_VIEW.ratio, params))
-      ratio = CUSUM_VIEW.ratio;
-    if (ratio >= 0) {
-      p.lastAlertMs = t;
-      p.lastRatio = ratio;
-      votes += 1;
-    }
-  }
-  return votes;
 }
 
 /** Applies guards, cooldown and escalation to one test's candidate; updates its alarm bookkeeping. */
@@ -1153,11 +1073,6 @@ function levelShift(
   const rawScore = Math.min(toScore(surprise, params.alertSurprise), toScore(rarity, dv.rarityTarget));
   const ratio = c.expected > 0 ? c.observed / c.expected : 0;
   const guarded = c.observed < params.minCount || ratio < params.minRatio;
-  CUSUM_VIEW.ready = ready;
-  CUSUM_VIEW.guarded = guarded;
-  CUSUM_VIEW.surprise = surprise;
-  CUSUM_VIEW.rarity = rarity;
-  CUSUM_VIEW.ratio = ratio;
   const alarm = s.volume;
   const inCooldown = alarm.lastAlertMs !== null && t - alarm.lastAlertMs < params.cooldownMs;
   const allowed =
