@@ -13,7 +13,7 @@
  *   npm run eval:spikes -- --nested [--wide] [--json]
  *                                             nested LOFO (parameters and θ both chosen on the other five
  *                                             files) over the calibration grid (9 cells, ≈ 30 s) or, with
- *                                             --wide, also the CUSUM's grid (81 cells, ≈ 4 min)
+ *                                             --wide, also the CUSUM's grid (81 cells, ≈ 2.5 min CPU)
  *   npm run eval:spikes -- --help
  *
  * Data is read from `../shared/data/spikes`; when it is absent the script says so and exits 0. User errors
