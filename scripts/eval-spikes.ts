@@ -10,6 +10,10 @@
  *                                             run the detector (settings fixed) over every `timestamp,value`
  *                                             CSV in <dir>, write NAB result files `timestamp,value,anomaly_score`
  *                                             (both options required; rules in `docs/spikes.md`, Evaluation)
+ *   npm run eval:spikes -- --nested [--wide] [--json]
+ *                                             nested LOFO (parameters and θ both chosen on the other five
+ *                                             files) over the calibration grid (9 cells, ≈ 30 s) or, with
+ *                                             --wide, also the CUSUM's grid (81 cells, ≈ 2.5 min CPU)
  *   npm run eval:spikes -- --help
  *
  * Data is read from `../shared/data/spikes`; when it is absent the script says so and exits 0. User errors
@@ -35,6 +39,7 @@ import {
   nabDetectorParams,
   scoreSeries,
 } from './lib/spikes-nab.ts';
+import { CALIBRATION_GRID, evaluateNested, formatNested, median, WIDE_GRID } from './lib/spikes-nested.ts';
 
 /** Published LOFO scores on the six series (`docs/spikes.md`). */
 export const ANCHORS: { name: string; lofo: Record<NabProfileName, number> }[] = [
@@ -186,11 +191,13 @@ export type EvalSpikesCli =
   | { mode: 'help' }
   | { mode: 'evaluate'; json: boolean }
   | { mode: 'diagnose' }
+  | { mode: 'nested'; wide: boolean; json: boolean }
   | { mode: 'write'; input: string; out: string };
 
 /**
  * Parses the command line (`argv` without the node and script entries). `--input` and `--out` go together
- * (no default output folder) and exclude `--json`/`--diagnose`; `--diagnose` excludes `--json`.
+ * (no default output folder) and exclude `--json`/`--diagnose`/`--nested`; `--diagnose` excludes `--json` and
+ * `--nested`; `--wide` needs `--nested`.
  * @param write receives commander's help text (`--help`).
  * @throws EvalUsageError for an unknown option, a missing option value, a stray argument or a combination
  * above.
@@ -206,6 +213,8 @@ export function parseCli(
     )
     .option('--json', 'print one JSON object with the normalised scores')
     .option('--diagnose', 'list windows and detections outside windows per file (standard profile, LOFO θ)')
+    .option('--nested', 'nested LOFO: detector parameters and θ chosen on the other files (calibration grid)')
+    .option('--wide', 'with --nested: also the level-shift CUSUM grid (81 cells, minutes)')
     .option('--input <dir>', 'folder of timestamp,value CSVs to run the detector over (needs --out)')
     .option(
       '--out <dir>',
@@ -227,18 +236,28 @@ export function parseCli(
     }
     throw error;
   }
-  const opts = program.opts<{ json?: boolean; diagnose?: boolean; input?: string; out?: string }>();
+  const opts = program.opts<{
+    json?: boolean;
+    diagnose?: boolean;
+    nested?: boolean;
+    wide?: boolean;
+    input?: string;
+    out?: string;
+  }>();
+  if (opts.wide && !opts.nested) throw new EvalUsageError('--wide needs --nested');
   if (opts.input !== undefined || opts.out !== undefined) {
     if (opts.input === undefined) throw new EvalUsageError('--out needs --input <dir>');
     if (opts.out === undefined) throw new EvalUsageError('--input needs --out <dir> (there is no default)');
-    if (opts.json || opts.diagnose)
-      throw new EvalUsageError('--input/--out cannot be combined with --json or --diagnose');
+    if (opts.json || opts.diagnose || opts.nested)
+      throw new EvalUsageError('--input/--out cannot be combined with --json, --diagnose or --nested');
     return { mode: 'write', input: opts.input, out: opts.out };
   }
   if (opts.diagnose) {
     if (opts.json) throw new EvalUsageError('--diagnose prints text; it cannot be combined with --json');
+    if (opts.nested) throw new EvalUsageError('--diagnose cannot be combined with --nested');
     return { mode: 'diagnose' };
   }
+  if (opts.nested) return { mode: 'nested', wide: opts.wide === true, json: opts.json === true };
   return { mode: 'evaluate', json: opts.json === true };
 }
 
@@ -262,6 +281,49 @@ function main(args: readonly string[]): void {
   }
 }
 
+/** The `--nested --json` shape: nested LOFO and the grid's median plain LOFO, per profile. */
+export interface NestedJson {
+  grid: 'calibration' | 'wide';
+  cells: number;
+  nested: Record<NabProfileName, number>;
+  gridMedian: Record<NabProfileName, number>;
+}
+
+function runNested(wide: boolean, json: boolean): void {
+  const tweets = loadNabTweets();
+  if (tweets === null) {
+    process.stdout.write(
+      json ? '{"skipped":"../shared/data/spikes absent"}\n' : 'skipped: ../shared/data/spikes is absent\n',
+    );
+    return;
+  }
+  const t0 = performance.now();
+  const ev = evaluateNested(tweets, wide ? WIDE_GRID : CALIBRATION_GRID);
+  if (json) {
+    const out: NestedJson = {
+      grid: wide ? 'wide' : 'calibration',
+      cells: ev.grid.length,
+      nested: {} as NestedJson['nested'],
+      gridMedian: {} as NestedJson['gridMedian'],
+    };
+    for (const p of PROFILES) {
+      out.nested[p] = round(ev.nested[p].score);
+      out.gridMedian[p] = round(median(ev.cells.map((r) => r[p].lofo.score)));
+    }
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  const lines = [
+    `Nested LOFO on NAB realTweets, ${wide ? 'wide' : 'calibration'} grid (${ev.grid.length} cells): for each file, ` +
+      'the cell and θ best on the other five files',
+    '',
+    ...formatNested(ev),
+    '',
+    `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 function run(args: readonly string[]): void {
   const cli = parseCli(args);
   if (cli.mode === 'help') return;
@@ -272,6 +334,10 @@ function run(args: readonly string[]): void {
         ? 'skipped: ../shared/data/spikes is absent\n'
         : `${formatDiagnosis(diagnoseNab(tweets, nabDetectorParams())).join('\n')}\n`,
     );
+    return;
+  }
+  if (cli.mode === 'nested') {
+    runNested(cli.wide, cli.json);
     return;
   }
   if (cli.mode === 'write') {

@@ -85,6 +85,8 @@ describe('eval-spikes command line', () => {
     expect(parseCli(['--json'])).toEqual({ mode: 'evaluate', json: true });
     expect(parseCli(['--diagnose'])).toEqual({ mode: 'diagnose' });
     expect(parseCli(['--input', 'a', '--out', 'b'])).toEqual({ mode: 'write', input: 'a', out: 'b' });
+    expect(parseCli(['--nested'])).toEqual({ mode: 'nested', wide: false, json: false });
+    expect(parseCli(['--nested', '--wide', '--json'])).toEqual({ mode: 'nested', wide: true, json: true });
   });
 
   it('prints help through the given writer', () => {
@@ -103,6 +105,9 @@ describe('eval-spikes command line', () => {
     [['--input', 'a', '--out', 'b', '--json'], /cannot be combined/],
     [['--input', 'a', '--out', 'b', '--diagnose'], /cannot be combined/],
     [['--diagnose', '--json'], /cannot be combined with --json/],
+    [['--wide'], /--wide needs --nested/],
+    [['--nested', '--diagnose'], /cannot be combined with --nested/],
+    [['--input', 'a', '--out', 'b', '--nested'], /cannot be combined/],
   ])('refuses %j', (args, message) => {
     expect(() => parseCli(args)).toThrow(EvalUsageError);
     expect(() => parseCli(args)).toThrow(message);
