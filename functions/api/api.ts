@@ -19,6 +19,7 @@ import {
   LabelBodySchema,
   MentionIdParamSchema,
   MentionsQuerySchema,
+  noteNotice,
   resolveRange,
   TrendsQuerySchema,
   toIssues,
@@ -68,6 +69,20 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z
   return result.data;
 }
 
+type Part = readonly [schema: z.ZodType, input: unknown, where: string];
+
+/** Parse several parts of a request (query, path, body) and report the issues of all of them in one 400. */
+function parseAll<const P extends readonly Part[]>(...parts: P): { [K in keyof P]: z.infer<P[K][0]> } {
+  const issues: ApiIssue[] = [];
+  const values = parts.map(([schema, input, where]) => {
+    const result = schema.safeParse(input);
+    if (!result.success) issues.push(...toIssues(result.error, where));
+    return result.data;
+  });
+  if (issues.length > 0) throw badRequest(issues);
+  return values as { [K in keyof P]: z.infer<P[K][0]> };
+}
+
 /** `from`/`to` resolved to UTC; a bare date is the regency's local midnight (the digest's day). */
 function range(deps: ApiDeps, input: { from?: string | undefined; to?: string | undefined }, nowMs: number) {
   const resolved = resolveRange(input, nowMs, deps.config.timeZone);
@@ -90,6 +105,16 @@ function checkKnown(deps: ApiDeps, q: { keyword?: string | undefined; topic?: st
       message: `no topic '${q.topic}' (see /v1/topics)`,
     });
   if (issues.length > 0) throw badRequest(issues);
+}
+
+/**
+ * `{ notices }` naming the hidden characters cleaning removed from a parsed body's `note`, or `{}` (see
+ * `noteNotice`). Called after the body schema accepted the body, so a present `note` is a string.
+ */
+function notices(body: unknown): { notices?: ApiIssue[] } {
+  const note = (body as { note?: unknown } | undefined)?.note;
+  const notice = typeof note === 'string' ? noteNotice(note) : undefined;
+  return notice ? { notices: [notice] } : {};
 }
 
 /** The store's position of a mention (its timeline sort key). */
@@ -153,8 +178,10 @@ async function listMentions(deps: ApiDeps, request: ApiRequest): Promise<ApiResu
 }
 
 async function getMention(deps: ApiDeps, request: ApiRequest): Promise<ApiResult> {
-  parse(EmptyQuerySchema, request.query, 'query');
-  const id = parse(MentionIdParamSchema, request.params['id'], 'path.id');
+  const [, id] = parseAll(
+    [EmptyQuerySchema, request.query, 'query'],
+    [MentionIdParamSchema, request.params['id'], 'path.id'],
+  );
   const mention = await deps.store.getMention(id);
   if (!mention) throw new HttpError(404, `no mention ${id}`);
   return json(200, { mention, labels: await deps.store.listLabels(id) });
@@ -162,9 +189,11 @@ async function getMention(deps: ApiDeps, request: ApiRequest): Promise<ApiResult
 
 /** `PUT /v1/mentions/{id}/label`: an analyst's correction, kept beside the model's verdict. */
 async function labelMention(deps: ApiDeps, request: ApiRequest): Promise<ApiResult> {
-  parse(EmptyQuerySchema, request.query, 'query');
-  const id = parse(MentionIdParamSchema, request.params['id'], 'path.id');
-  const body = parse(LabelBodySchema, request.body, 'body');
+  const [, id, body] = parseAll(
+    [EmptyQuerySchema, request.query, 'query'],
+    [MentionIdParamSchema, request.params['id'], 'path.id'],
+    [LabelBodySchema, request.body, 'body'],
+  );
   const mention = await deps.store.getMention(id);
   if (!mention) throw new HttpError(404, `no mention ${id}`);
   const label = {
@@ -181,7 +210,7 @@ async function labelMention(deps: ApiDeps, request: ApiRequest): Promise<ApiResu
     model: mention.sentiment.label,
     by: label.by,
   });
-  return json(200, { label, modelLabel: mention.sentiment.label });
+  return json(200, { label, modelLabel: mention.sentiment.label, ...notices(request.body) });
 }
 
 /**
@@ -224,10 +253,11 @@ async function listAlerts(deps: ApiDeps, request: ApiRequest): Promise<ApiResult
 
 /** `POST /v1/alerts/{id}/ack`: record who acknowledged; a second acknowledgement is a 409. */
 async function acknowledgeAlert(deps: ApiDeps, request: ApiRequest): Promise<ApiResult> {
-  parse(EmptyQuerySchema, request.query, 'query');
-  const id = request.params['id'] ?? '';
-  if (!AlertIdParamSchema.safeParse(id).success) throw new HttpError(404, `no alert ${id}`);
-  const body = parse(AckBodySchema, request.body ?? {}, 'body');
+  const [, id, body] = parseAll(
+    [EmptyQuerySchema, request.query, 'query'],
+    [AlertIdParamSchema, request.params['id'], 'path.id'],
+    [AckBodySchema, request.body ?? {}, 'body'],
+  );
   const existing = await deps.store.getAlert(id);
   if (!existing) throw new HttpError(404, `no alert ${id}`);
   if (existing.acknowledgement)
@@ -239,7 +269,7 @@ async function acknowledgeAlert(deps: ApiDeps, request: ApiRequest): Promise<Api
     ...(body.note ? { note: body.note } : {}),
   });
   deps.log.info('Alert acknowledged', { alertId: id, by });
-  return json(200, { alert: { ...existing, ...alert } });
+  return json(200, { alert: { ...existing, ...alert }, ...notices(request.body) });
 }
 
 const DIGEST_TYPES = {
@@ -250,8 +280,10 @@ const DIGEST_TYPES = {
 
 /** `GET /v1/digests/{date}`: JSON, or one of the stored renderings. */
 async function getDigest(deps: ApiDeps, request: ApiRequest): Promise<ApiResult> {
-  const q = parse(DigestQuerySchema, request.query, 'query');
-  const date = parse(DigestDateParamSchema, request.params['date'], 'path.date');
+  const [q, date] = parseAll(
+    [DigestQuerySchema, request.query, 'query'],
+    [DigestDateParamSchema, request.params['date'], 'path.date'],
+  );
   const digest = await deps.store.getDigest(date);
   if (!digest) throw new HttpError(404, `no digest for ${date}`);
   if (q.format === 'json') {

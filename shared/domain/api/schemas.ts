@@ -149,8 +149,31 @@ const InstantSchema = z
     params: { code: 'invalid_format' },
   });
 
-/** A whole number written in plain decimal digits: no sign, spaces, exponent, hex or leading zeros. */
-const DecimalSchema = z.string().regex(/^(0|[1-9][0-9]*)$/, 'a whole number in decimal digits (e.g. 50)');
+/**
+ * A whole-number query parameter in `[min, max]`, written in plain decimal digits (no sign, spaces,
+ * exponent, hex or leading zeros). Every bad value gets exactly one issue that states the allowed range:
+ * `invalid_format` for anything but digits, `too_small` / `too_big` outside the range. The range is
+ * checked on the digits, not on a JavaScript number, so `99999999999999999999` is `too_big` like `201`
+ * (a coerced number would lose precision and add zod's safe-integer issue).
+ * @param min smallest allowed value. @param max largest allowed value (≤ 10^15).
+ */
+export function integerParam(min: number, max: number) {
+  const range = `${min}–${max}`;
+  return z
+    .string()
+    .regex(/^(0|[1-9][0-9]*)$/, `a whole number ${range} in decimal digits (e.g. ${max})`)
+    .transform((digits, ctx) => {
+      // More digits than `max` has cannot be in range; Number() of them could round.
+      const value = digits.length > String(max).length ? Number.POSITIVE_INFINITY : Number(digits);
+      if (value >= min && value <= max) return value;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be from ${min} to ${max}`,
+        params: { code: value < min ? 'too_small' : 'too_big' },
+      });
+      return z.NEVER;
+    });
+}
 
 const from = once(InstantSchema)
   .optional()
@@ -173,7 +196,7 @@ export const MentionsQuerySchema = z.strictObject({
   source: once(SourceIdSchema).optional().describe('Only mentions first delivered by this source id'),
   from,
   to,
-  limit: once(DecimalSchema.pipe(z.coerce.number<string>().int().min(LIMIT.min).max(LIMIT.max)))
+  limit: once(integerParam(LIMIT.min, LIMIT.max))
     .default(LIMIT.default)
     .describe(`Page size, ${LIMIT.min}–${LIMIT.max}`),
   cursor: once(z.string().min(1).max(2_000))
@@ -209,17 +232,75 @@ export const EmptyQuerySchema = z.strictObject({});
 export const MentionIdParamSchema = z
   .string()
   .regex(/^[0-9a-f]{32}$/, 'a mention id: 32 lowercase hex characters');
-export const DigestDateParamSchema = z.iso.date();
-/** `<windowStart>~<seriesId>`, e.g. `2026-11-30T06:00:00.000Z~kw:kertajati`. */
+/** A digest's day: a real calendar date `yyyy-mm-dd` (the regency's local day). */
+export const DigestDateParamSchema = z.iso.date({
+  message: 'a date yyyy-mm-dd that exists (e.g. 2026-11-29)',
+});
+
+/**
+ * Longest alert id: a 24-character `windowStart`, `~`, and a series id of at most 80 characters (the
+ * longest the detector writes is `share:topic:<40-character topic id>`, 52).
+ */
+export const MAX_ALERT_ID_LENGTH = 24 + 1 + 80;
+const ALERT_ID = new RegExp(
+  `^(?=.{26,${MAX_ALERT_ID_LENGTH}}$)\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z~[a-z]+(?::[a-z0-9-]+)*$`,
+);
+/**
+ * `<windowStart>~<seriesId>` (deterministic, `alertId` in `shared/domain/alert.ts`), e.g.
+ * `2026-11-30T06:00:00.000Z~kw:kertajati`: at most {@link MAX_ALERT_ID_LENGTH} characters, `windowStart`
+ * a real UTC instant. One `invalid_format` issue otherwise; the message never repeats the id.
+ */
 export const AlertIdParamSchema = z
   .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z~[a-z]+(:[a-z0-9-]+)*$/,
-    'an alert id: <windowStart>~<seriesId>',
+  .regex(ALERT_ID, `an alert id: <windowStart>~<seriesId>, at most ${MAX_ALERT_ID_LENGTH} characters`)
+  .refine(
+    (v) => {
+      const start = v.slice(0, 24);
+      const ms = Date.parse(start);
+      return !ALERT_ID.test(v) || (Number.isFinite(ms) && new Date(ms).toISOString() === start);
+    },
+    { message: 'the alert id does not start with a real UTC instant', params: { code: 'invalid_format' } },
   );
 
 /** Longest analyst note (acknowledgement or label correction), UTF-16 code units, before cleaning. */
 export const MAX_NOTE_LENGTH = 2_000;
+/** Removed characters named one by one in a {@link noteNotice}; the rest are counted. */
+export const MAX_REMOVED_NAMED = 5;
+
+/**
+ * A note is free text, so it is cleaned, not refused (`normalizeText`: NFC, white space collapsed, and
+ * hidden characters removed — controls such as NUL, bidi embeddings/overrides/isolates U+202A–U+202E and
+ * U+2066–U+2069, zero-width space, soft hyphen, BOM, lone surrogates); identity-like values (ids in the
+ * path and query, key names) are refused instead. So that the cleaning is never silent, this names
+ * every hidden character the cleaning removed, by code point and 1-based character (code point)
+ * position in the note as sent. White space collapsed to one space is not reported.
+ * The set is read from `normalizeText` itself (a character is hidden when it is not white space and
+ * cleans to nothing), so the notice cannot drift from what is stored.
+ * @returns a notice `{ path, code: 'characters_removed', message }`, or undefined when nothing hidden was removed.
+ */
+export function noteNotice(note: string, path = 'body.note'): ApiIssue | undefined {
+  const removed: string[] = [];
+  let count = 0;
+  let position = 0;
+  for (const char of note) {
+    position++;
+    if (/^\s$/u.test(char) || normalizeText(char) !== '') continue;
+    count++;
+    if (removed.length < MAX_REMOVED_NAMED) removed.push(`${codePointOf(char)} at character ${position}`);
+  }
+  if (count === 0) return undefined;
+  const more = count > removed.length ? ` and ${count - removed.length} more` : '';
+  return {
+    path,
+    code: 'characters_removed',
+    message: `removed ${count} hidden character${count === 1 ? '' : 's'} (control, text-direction or zero-width; not stored): ${removed.join(', ')}${more}`,
+  };
+}
+
+/** `U+202E` for a character (its first code point). */
+function codePointOf(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
 
 export const AckBodySchema = z.strictObject({
   note: z
@@ -243,6 +324,9 @@ export const LabelBodySchema = z.strictObject({
 });
 
 // Responses.
+
+/** Something the API changed in the input without refusing it (today: hidden characters removed from a note). */
+export const NoticeSchema = z.object({ path: z.string(), code: z.string(), message: z.string() });
 
 export const ErrorResponseSchema = z.object({
   error: z.string(),
@@ -273,6 +357,10 @@ export const MentionDetailSchema = z.object({
 export const LabelResponseSchema = z.object({
   label: AnalystLabelSchema,
   modelLabel: SentimentLabelSchema,
+  notices: z
+    .array(NoticeSchema)
+    .optional()
+    .describe('Present when the note was cleaned (characters_removed)'),
 });
 
 const CountsSchema = z.object({
@@ -306,7 +394,13 @@ export const TrendsResponseSchema = z.object({
 
 export const StoredAlertSchema = AlertSchema.extend({ publishedAt: IsoUtcSchema.optional() });
 export const AlertsResponseSchema = z.object({ items: z.array(StoredAlertSchema), ...RangeSchema });
-export const AckResponseSchema = z.object({ alert: StoredAlertSchema });
+export const AckResponseSchema = z.object({
+  alert: StoredAlertSchema,
+  notices: z
+    .array(NoticeSchema)
+    .optional()
+    .describe('Present when the note was cleaned (characters_removed)'),
+});
 export const AlreadyAcknowledgedSchema = ErrorResponseSchema.extend({
   acknowledgement: AcknowledgementSchema,
 });

@@ -627,7 +627,7 @@ describe('alerts', () => {
     expect(body<{ acknowledgement: { by: string } }>(again).acknowledgement.by).toBe('humas-ana');
   });
 
-  it('acknowledges alerts with the ids the detector writes (neg:/share: series, topics), cleaning the note', async () => {
+  it('acknowledges alerts with the ids the detector writes (neg:/share: series, topics), cleaning the note and saying so', async () => {
     const detectorId = '2026-11-29T08:00:00.000Z~share:topic:bandara';
     await store.putAlert(testAlert('2026-11-29T08:00:00.000Z', 'share:topic:bandara'));
     const result = await call({
@@ -638,9 +638,17 @@ describe('alerts', () => {
     });
     expect(result.statusCode, String(result.body)).toBe(200);
     expect((await store.getAlert(detectorId))?.acknowledgement?.note).toBe('Sudah ditangani terbalik');
+    // 'Sudah' is characters 1–5, NUL the 6th; ' ditangani ' 7–17, U+202E the 18th.
+    expect(body(result)['notices']).toEqual([
+      {
+        path: 'body.note',
+        code: 'characters_removed',
+        message: expect.stringContaining('U+0000 at character 6, U+202E at character 18'),
+      },
+    ]);
   });
 
-  it('answers 404 for an unknown or malformed alert id', async () => {
+  it('answers 404 for an unknown alert id and 400 for a malformed one', async () => {
     const unknown = await call({
       method: 'POST',
       path: `/v1/alerts/${encodeURIComponent('2026-11-01T00:00:00.000Z~kw:majalengka')}/ack`,
@@ -648,7 +656,10 @@ describe('alerts', () => {
     });
     expect(unknown.statusCode).toBe(404);
     const malformed = await call({ method: 'POST', path: '/v1/alerts/nonsense/ack', principal: ANALYST });
-    expect(malformed.statusCode).toBe(404);
+    expect(malformed.statusCode).toBe(400);
+    expect(body<{ issues: { path: string; code: string }[] }>(malformed).issues).toEqual([
+      expect.objectContaining({ path: 'path.id', code: 'invalid_format' }),
+    ]);
   });
 });
 
