@@ -34,7 +34,7 @@
  * below that the bucket is stepped again with the count, and the detector's guard suppresses the alert.
  */
 import { type Alert, alertId, type NarrativeBuilder } from '#shared/domain/alert.ts';
-import { renderAlert } from '#shared/domain/alert-render.ts';
+import { groupAlerts, renderAlert } from '#shared/domain/alert-render.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
 import { authorKey } from '#shared/domain/narratives/index.ts';
@@ -110,6 +110,20 @@ export interface DetectResult {
   readonly unsaved: readonly string[];
   /** Late mentions added to detection in this run, per detector that had any. */
   readonly late: readonly LateAdded[];
+  /** Spikes held back by the distinct-authors guard (`alerts.minDistinctAuthors`), so silence is explained. */
+  readonly suppressed: readonly SuppressedSpike[];
+}
+
+/** A spike the detector found but did not alert on: its window had too few distinct authors. */
+export interface SuppressedSpike {
+  /** `neg:<series>` or `share:<series>`. */
+  readonly detectorId: string;
+  readonly kind: 'volume' | 'share';
+  /** The window, UTC ISO-8601, end exclusive. */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly distinctAuthors: number;
+  readonly minDistinctAuthors: number;
 }
 
 /** Mentions stored after their hour was stepped, added to the newest hour a detector stepped in this run. */
@@ -178,6 +192,7 @@ async function stepDetector(
 ): Promise<{
   stepped: number;
   raised: Raised[];
+  suppressed: SuppressedSpike[];
   /** Mentions the detector counted in an hour (epoch ms) when it stepped it, late ones included. */
   asSeen: (hourMs: number) => number;
   late: LateAdded | null;
@@ -220,6 +235,7 @@ async function stepDetector(
     return hourMs === firstMs ? base + delta.total : base;
   };
   const raised: Raised[] = [];
+  const suppressed: SuppressedSpike[] = [];
   let stepped = 0;
   for (const c of fresh) {
     const t = Date.parse(c.hour);
@@ -240,6 +256,14 @@ async function stepDetector(
           minDistinctAuthors: params.minDistinctAuthors,
         });
         deps.metrics.count('AlertsSuppressed', 1);
+        suppressed.push({
+          detectorId,
+          kind,
+          windowStart: new Date(alert.windowStartMs).toISOString(),
+          windowEnd: new Date(t + HOUR_MS).toISOString(),
+          distinctAuthors: authors,
+          minDistinctAuthors: params.minDistinctAuthors,
+        });
         result = stepSeries(state, { ...obs, distinctAuthors: authors }, params);
       }
     }
@@ -255,6 +279,7 @@ async function stepDetector(
   return {
     stepped,
     raised,
+    suppressed,
     asSeen,
     late:
       delta.total > 0 && firstMs !== null && delta.fromMs !== null
@@ -375,6 +400,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
   let skippedFrom = Number.POSITIVE_INFINITY;
   const skippedSeries: string[] = [];
   const late: LateAdded[] = [];
+  const suppressed: SuppressedSpike[] = [];
   for (const s of series) {
     const clock = await seriesClock(deps.store, s.id);
     const start = catchUpStart(clock, lastClosedStart);
@@ -431,6 +457,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       distinctAuthors,
     );
     stepped += volume.stepped + share.stepped;
+    suppressed.push(...volume.suppressed, ...share.suppressed);
     for (const l of [volume.late, share.late]) if (l) late.push(l);
     for (const r of [...volume.raised, ...share.raised]) {
       // As the detector saw the window: counters now would count late mentions of window hours twice.
@@ -509,40 +536,47 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
 
   let published = 0;
   const failed: { alertId: string; error: string }[] = [];
-  for (const alert of toPublish.values()) {
-    const label =
-      config.keywords.find((k) => k.id === alert.keyword)?.label ??
-      (alert.topic
-        ? (config.topics.find((t) => t.id === alert.topic)?.label ?? alert.topic)
-        : 'Semua sebutan');
+  const labelOf = (alert: Alert): string =>
+    config.keywords.find((k) => k.id === alert.keyword)?.label ??
+    (alert.topic ? (config.topics.find((t) => t.id === alert.topic)?.label ?? alert.topic) : 'Semua sebutan');
+  // One message per event: alerts whose windows overlap go out together, under the primary (highest
+  // severity, broadest scope), so one story does not wake the team four times.
+  for (const [primary, ...related] of groupAlerts([...toPublish.values()])) {
+    if (!primary) continue;
+    const group = [primary, ...related];
     try {
       await deps.publisher.publish(
-        alert,
-        renderAlert(alert, {
-          keywordLabel: label,
+        primary,
+        renderAlert(primary, {
+          keywordLabel: labelOf(primary),
           timeZone: config.timeZone,
           regencyName: config.name,
+          related: related.map((alert) => ({ alert, label: labelOf(alert) })),
         }),
+        related,
       );
-      await deps.store.markAlertPublished(alert.id, new Date(deps.clock.now()).toISOString());
-      published++;
-      deps.metrics.count('AlertsDelivered', 1);
+      const at = new Date(deps.clock.now()).toISOString();
+      for (const alert of group) await deps.store.markAlertPublished(alert.id, at);
+      published += group.length;
+      deps.metrics.count('AlertsDelivered', group.length);
       deps.log.info('Alert published', {
-        alertId: alert.id,
-        keyword: alert.keyword,
-        kind: alert.kind,
-        severity: alert.severity,
+        alertId: primary.id,
+        keyword: primary.keyword,
+        kind: primary.kind,
+        severity: primary.severity,
+        ...(related.length > 0 ? { related: related.map((a) => a.id) } : {}),
       });
     } catch (error) {
-      failed.push({ alertId: alert.id, error: errorMessage(error) });
+      for (const alert of group) failed.push({ alertId: alert.id, error: errorMessage(error) });
       deps.metrics.count('DeliveryFailures', 1);
       deps.log.error('Alert publishing failed; it stays unpublished and is retried next run', {
-        alertId: alert.id,
+        alertId: primary.id,
+        ...(related.length > 0 ? { related: related.map((a) => a.id) } : {}),
         error: errorMessage(error),
       });
     }
   }
-  return { stepped, alerts, published, failed, skippedHours, unsaved, late };
+  return { stepped, alerts, published, failed, skippedHours, unsaved, late, suppressed };
 }
 
 async function storeAlert(

@@ -11,7 +11,13 @@ import { AlertSchema } from '#shared/domain/alert.ts';
 import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
 
 /** What the detect function publishes for Lambda subscribers (`MessageStructure: json`, key `lambda`). */
-export const AlertMessageSchema = z.object({ alert: AlertSchema, subject: z.string(), text: z.string() });
+export const AlertMessageSchema = z.object({
+  alert: AlertSchema,
+  subject: z.string(),
+  text: z.string(),
+  /** Other alerts of the same event, delivered in this message (their text is in `text`). */
+  related: z.array(AlertSchema).optional(),
+});
 export type AlertMessage = z.infer<typeof AlertMessageSchema>;
 
 /** Delivery settings, kept in Secrets Manager (JSON). */
@@ -158,6 +164,7 @@ export async function deliverAlert(message: AlertMessage, deps: NotifyDeps): Pro
       alert,
       subject: message.subject,
       text: message.text,
+      ...(message.related && message.related.length > 0 ? { related: message.related } : {}),
     });
     const headers: Record<string, string> = hook.secret
       ? { 'x-pantau-signature': `sha256=${createHmac('sha256', hook.secret).update(body).digest('hex')}` }

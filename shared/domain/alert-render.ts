@@ -34,19 +34,94 @@ const SEVERITY: Readonly<Record<Alert['severity'], string>> = {
   kritis: 'KRITIS',
 };
 
+const SEVERITY_RANK: Readonly<Record<Alert['severity'], number>> = { sedang: 0, tinggi: 1, kritis: 2 };
+
+/** All mentions first, then keywords, then topics: the broadest scope speaks for an event. */
+function breadth(a: Alert): number {
+  return a.topic ? 2 : a.keyword ? 1 : 0;
+}
+
+/** Primary first: highest severity, then broadest scope, volume before share, then id (deterministic). */
+function primaryFirst(a: Alert, b: Alert): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    breadth(a) - breadth(b) ||
+    (a.kind === b.kind ? 0 : a.kind === 'volume' ? -1 : 1) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
 /**
- * Subject (≤ 100 ASCII characters, as SNS requires) and body of an alert.
+ * Group alerts whose windows overlap in time (`[windowStart, windowEnd)`, transitively): one event raises
+ * alerts in several scopes at once (all mentions, a keyword, two topics), and the team should get one
+ * message for it, not four. Groups are ordered by window start; within a group the primary comes first
+ * (highest severity, then the broadest scope: all mentions, keyword, topic; volume before share; id).
+ * @param alerts - Any alerts; windows are UTC ISO-8601 strings as `toISOString()` writes them.
+ */
+export function groupAlerts<A extends Alert>(alerts: readonly A[]): A[][] {
+  const sorted = [...alerts].sort((a, b) =>
+    a.windowStart < b.windowStart
+      ? -1
+      : a.windowStart > b.windowStart
+        ? 1
+        : a.id < b.id
+          ? -1
+          : a.id > b.id
+            ? 1
+            : 0,
+  );
+  const groups: A[][] = [];
+  let current: A[] = [];
+  let end = '';
+  for (const a of sorted) {
+    if (current.length > 0 && a.windowStart < end) {
+      current.push(a);
+      if (a.windowEnd > end) end = a.windowEnd;
+    } else {
+      if (current.length > 0) groups.push(current);
+      current = [a];
+      end = a.windowEnd;
+    }
+  }
+  if (current.length > 0) groups.push(current);
+  return groups.map((g) => g.sort(primaryFirst));
+}
+
+/** One line for an alert delivered inside another's message. */
+function relatedLine(alert: Alert, label: string, timeZone: string): string {
+  const scope = alert.topic ? 'Topik' : alert.keyword ? 'Kata kunci' : 'Cakupan';
+  const numbers =
+    alert.kind === 'share'
+      ? `porsi negatif ${(alert.observedShare * 100).toFixed(0)}% (biasanya ${(alert.expectedShare * 100).toFixed(0)}%) dari ${alert.total} sebutan`
+      : `sebutan negatif ${alert.observed} (perkiraan normal ${decimal(alert.expected)})`;
+  const terms = alert.narratives.flatMap((n) => n.topTerms).slice(0, 5);
+  const late = alert.late ? `; termasuk ${alert.late.mentions} sebutan terlambat` : '';
+  return `• ${scope}: ${label} — ${numbers}${late}, ${when(alert.windowStart, timeZone)} s.d. ${when(alert.windowEnd, timeZone)}; tingkat ${alert.severity}${terms.length > 0 ? `; narasi: ${terms.join(', ')}` : ''}; ID: ${alert.id}`;
+}
+
+/**
+ * Subject (≤ 100 ASCII characters, as SNS requires) and body of an alert; with `related`, the other alerts
+ * of the same event ({@link groupAlerts}) are listed in the same message, one line each, and the subject
+ * counts them.
  * @param keywordLabel display label of the alert's keyword or topic (e.g. `Bandara Kertajati`), or of all mentions.
  */
 export function renderAlert(
   alert: Alert,
-  options: { keywordLabel: string; timeZone: string; regencyName: string },
+  options: {
+    keywordLabel: string;
+    timeZone: string;
+    regencyName: string;
+    related?: readonly { readonly alert: Alert; readonly label: string }[];
+  },
 ): { subject: string; text: string } {
   const kind = alert.kind === 'share' ? 'porsi sentimen negatif' : 'jumlah sebutan negatif';
-  const subject = `[Pantau ${SEVERITY[alert.severity]}] Lonjakan negatif: ${options.keywordLabel}`
+  const related = options.related ?? [];
+  const more = related.length > 0 ? ` (+${related.length} cakupan lain)` : '';
+  const head = `[Pantau ${SEVERITY[alert.severity]}] Lonjakan negatif: ${options.keywordLabel}`
     .normalize('NFKD')
-    .replace(/[^\x20-\x7E]/g, '')
-    .slice(0, 99);
+    .replace(/[^\x20-\x7E]/g, '');
+  // The count of related scopes survives a long label: the label is cut, not the count.
+  const subject = `${head.slice(0, 99 - more.length)}${more}`;
   const lines = [
     `Peringatan lonjakan ${kind} — ${options.regencyName}`,
     `${alert.topic ? 'Topik' : alert.keyword ? 'Kata kunci' : 'Cakupan'}: ${options.keywordLabel}`,
@@ -72,9 +147,19 @@ export function renderAlert(
     });
     lines.push('');
   }
+  if (related.length > 0) {
+    lines.push(
+      'Peristiwa yang sama juga melonjak pada cakupan lain (dikirim dalam pesan ini, tidak terpisah):',
+    );
+    for (const r of related) lines.push(relatedLine(r.alert, r.label, options.timeZone));
+    lines.push('');
+  }
   lines.push(
     `ID peringatan: ${alert.id}`,
-    'Tandai sudah ditangani lewat dasbor Pantau atau API (POST /v1/alerts/{id}/ack).',
+    ...(related.length > 0 ? [`ID peringatan terkait: ${related.map((r) => r.alert.id).join(', ')}`] : []),
+    related.length > 0
+      ? 'Tandai sudah ditangani lewat dasbor Pantau atau API (POST /v1/alerts/{id}/ack), untuk setiap ID.'
+      : 'Tandai sudah ditangani lewat dasbor Pantau atau API (POST /v1/alerts/{id}/ack).',
   );
   return { subject, text: lines.join('\n') };
 }

@@ -34,9 +34,20 @@ export class SnsAlertPublisher implements AlertPublisher {
 
   /**
    * Publishes with `MessageStructure: json`: e-mail subscribers get the Indonesian text, Lambda/HTTP
-   * subscribers (Telegram, webhooks) get the alert as JSON.
+   * subscribers (Telegram, webhooks) get `{alert, subject, text, related?}` as JSON (`related`: the other
+   * alerts of the same event, delivered in this one message).
    */
-  async publish(alert: Alert, rendered: { subject: string; text: string }): Promise<void> {
+  async publish(
+    alert: Alert,
+    rendered: { subject: string; text: string },
+    related: readonly Alert[] = [],
+  ): Promise<void> {
+    const machine = JSON.stringify({
+      alert,
+      subject: rendered.subject,
+      text: rendered.text,
+      ...(related.length > 0 ? { related } : {}),
+    });
     await this.client.send(
       new PublishCommand({
         TopicArn: this.topicArn,
@@ -45,8 +56,8 @@ export class SnsAlertPublisher implements AlertPublisher {
         Message: JSON.stringify({
           default: snsMessage(rendered.text),
           email: snsMessage(rendered.text),
-          lambda: JSON.stringify({ alert, subject: rendered.subject, text: rendered.text }),
-          https: JSON.stringify({ alert, subject: rendered.subject, text: rendered.text }),
+          lambda: machine,
+          https: machine,
         }),
       }),
     );

@@ -53,15 +53,22 @@ function syntheticCounts(series: string, from: string, to: string): HourlyCount[
   return out;
 }
 
+/** Records each message, and each alert delivered (an alert delivered inside another's message shares its text). */
 class RecordingPublisher implements AlertPublisher {
+  readonly messages: { alert: Alert; related: readonly Alert[]; subject: string; text: string }[] = [];
   readonly sent: { alert: Alert; subject: string; text: string }[] = [];
   failNext = false;
-  async publish(alert: Alert, rendered: { subject: string; text: string }): Promise<void> {
+  async publish(
+    alert: Alert,
+    rendered: { subject: string; text: string },
+    related: readonly Alert[] = [],
+  ): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('SNS unavailable');
     }
-    this.sent.push({ alert, ...rendered });
+    this.messages.push({ alert, related, ...rendered });
+    for (const a of [alert, ...related]) this.sent.push({ alert: a, ...rendered });
   }
 }
 
@@ -173,8 +180,14 @@ describe('detect handler', () => {
     expect(publisher.sent.find((s) => s.alert.topic === 'bandara')?.text).toContain(
       'Topik: Bandara Kertajati',
     );
-    expect(publisher.sent.map((s) => s.alert.id)).toEqual(result.alerts.map((a) => a.id));
-    expect(publisher.sent[0]?.subject).toContain('Lonjakan negatif');
+    expect(publisher.sent.map((s) => s.alert.id).sort()).toEqual(result.alerts.map((a) => a.id).sort());
+    // One event, one message: the alerts' windows overlap, so they go out together under the primary.
+    expect(result.alerts.length).toBeGreaterThan(1);
+    expect(publisher.messages).toHaveLength(1);
+    const message = publisher.messages[0];
+    expect(message?.subject).toContain('Lonjakan negatif');
+    expect(message?.subject).toContain(`(+${result.alerts.length - 1} cakupan lain)`);
+    for (const a of message?.related ?? []) expect(message?.text).toContain(`ID: ${a.id}`);
     expect(publisher.sent.find((s) => s.alert.keyword === 'kertajati')?.text).toContain(
       'Kata kunci: Bandara Kertajati',
     );
@@ -202,15 +215,17 @@ describe('detect handler', () => {
     const { handler, publisher, real, clock, log } = await setup();
     publisher.failNext = true;
     const first = await handler({}, lambdaContext());
-    expect(first.failed).toHaveLength(1);
+    // The one message of the event failed: every alert in it stays unpublished.
+    expect(first.failed.map((f) => f.alertId).sort()).toEqual(first.alerts.map((a) => a.id).sort());
     const failedId = first.failed[0]?.alertId ?? '';
     expect((await real.getAlert(failedId))?.publishedAt).toBeUndefined();
-    expect(log.find('Alert publishing failed').map((e) => e.context['alertId'])).toEqual([failedId]);
+    expect(log.find('Alert publishing failed')).toHaveLength(1);
 
     clock.at += 15 * 60_000;
     const second = await handler({}, lambdaContext());
     expect(second.stepped).toBe(0);
-    expect(second.published).toBe(1);
+    expect(second.published).toBe(first.alerts.length);
+    expect(publisher.messages).toHaveLength(1);
     expect(publisher.sent.filter((s) => s.alert.id === failedId)).toHaveLength(1);
     expect((await real.getAlert(failedId))?.publishedAt).toBe('2026-11-30T10:35:00.000Z');
 
@@ -232,6 +247,16 @@ describe('detect handler', () => {
         minDistinctAuthors: 2,
       }),
     );
+    // The run's result names the held-back spike too, with its window, so callers can say why it was silent.
+    expect(suppressed.suppressed).toContainEqual({
+      detectorId: 'neg:kw:kertajati',
+      kind: 'volume',
+      windowStart: expect.any(String),
+      windowEnd: '2026-11-30T10:00:00.000Z',
+      distinctAuthors: 1,
+      minDistinctAuthors: 2,
+    });
+    expect(suppressed.suppressed.length).toBe(one.metrics.sum('AlertsSuppressed'));
 
     // Four articles without authors from one outlet are one author; from two outlets, two.
     const outlet = (i: number) => ({ author: {}, outlet: i < 2 ? 'radarcirebon.disway.id' : 'kompas.com' });

@@ -118,6 +118,24 @@ describe('notify handler', () => {
     );
   });
 
+  it('passes the other alerts of the same event to webhooks as `related`', async () => {
+    const related = [{ ...alert, id: `${alert.windowStart}~all`, seriesId: 'all' }];
+    const secret = 'another-long-shared-secret';
+    const { handler } = setup({ webhooks: [{ name: 'grouped', url: `${server.url}/hook/ok`, secret }] });
+    await handler(snsEvent({ ...message, related }), lambdaContext());
+    // The signature covers the exact body, so it proves what was sent.
+    const body = JSON.stringify({
+      type: 'pantau.alert',
+      alert,
+      subject: message.subject,
+      text: message.text,
+      related,
+    });
+    expect(server.hitsFor('/hook/ok').at(-1)?.headers['x-pantau-signature']).toBe(
+      `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    );
+  });
+
   it('fails the invocation when a channel keeps failing, and on retry sends only to that channel', async () => {
     webhookDown = true;
     const { handler, log } = setup({
