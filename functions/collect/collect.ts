@@ -6,6 +6,7 @@
  * source's id.
  */
 import pLimit from 'p-limit';
+import { DEFAULT_TIME_ZONE, EARLIEST_PUBLICATION_DATE, earliestPublicationMs } from '#shared/domain/dates.ts';
 import type { TextMatcher } from '#shared/domain/keywords.ts';
 import { type Mention, MentionSchema, mentionId } from '#shared/domain/mention.ts';
 import { STORY_KEYED_KINDS, sameStoryTime, storyKey } from '#shared/domain/story.ts';
@@ -41,6 +42,8 @@ export interface CollectDeps {
   readonly metrics: MetricSink;
   /** Sources polled at once. @default 4 */
   readonly concurrency?: number;
+  /** The regency's zone: its 00:00 on 2000-01-01 is the earliest publication date kept. @default DEFAULT_TIME_ZONE */
+  readonly timeZone?: string;
 }
 
 /** What one source's poll produced. */
@@ -79,20 +82,25 @@ export interface CollectReport {
 }
 
 type Normalised =
-  | { ok: true; mention: Mention; storyKey?: string }
+  /** `dateOutOfRange`: the item's date was before the floor and fetch time was used instead. */
+  | { ok: true; mention: Mention; storyKey?: string; dateOutOfRange?: true }
   | { ok: false; reason: string }
   | { ok: 'unmatched' };
 
 /**
  * Turn one source item into a `Mention` (or say why not), with its story key when the source is news
  * (`rss`, `google-news`) and the item has an outlet host and a title of at least 4 words.
- * @param fetchedAt UTC ISO-8601 of the poll; used as `publishedAt` (flagged estimated) when the item has no date.
+ * @param fetchedAt UTC ISO-8601 of the poll; used as `publishedAt` (flagged estimated) when the item has no
+ *   date, or a date before 00:00 of 2000-01-01 in `options.timeZone` (then `dateOutOfRange` is set: no API
+ *   query could reach such a date, and a live source's item was seen now, so the poll is its upper bound).
+ * @param options.timeZone @default DEFAULT_TIME_ZONE
  */
 export function normaliseItem(
   item: SourceItem,
   source: Pick<MentionSource, 'id' | 'kind' | 'query' | 'keywords'>,
   matcher: Pick<TextMatcher, 'match'>,
   fetchedAt: string,
+  options: { readonly timeZone?: string } = {},
 ): Normalised {
   let url: string;
   try {
@@ -112,6 +120,10 @@ export function normaliseItem(
     matchedKeywords = [...source.keywords];
     matchedBy = 'query';
   }
+  const dateOutOfRange =
+    item.publishedAt !== undefined &&
+    Date.parse(item.publishedAt) < earliestPublicationMs(options.timeZone ?? DEFAULT_TIME_ZONE);
+  const publishedAt = dateOutOfRange ? undefined : item.publishedAt;
   const candidate = {
     id: mentionId(url),
     source: source.id,
@@ -122,8 +134,8 @@ export function normaliseItem(
     ...(title ? { title } : {}),
     text,
     lang: item.lang ?? 'und',
-    publishedAt: item.publishedAt ?? fetchedAt,
-    publishedAtEstimated: item.publishedAt === undefined || item.publishedAtEstimated === true,
+    publishedAt: publishedAt ?? fetchedAt,
+    publishedAtEstimated: publishedAt === undefined || item.publishedAtEstimated === true,
     fetchedAt,
     matchedKeywords,
     matchedBy,
@@ -140,7 +152,12 @@ export function normaliseItem(
   const key = STORY_KEYED_KINDS.has(source.kind)
     ? storyKey({ outletDomain: item.outletDomain, title })
     : undefined;
-  return { ok: true, mention: parsed.data, ...(key ? { storyKey: key } : {}) };
+  return {
+    ok: true,
+    mention: parsed.data,
+    ...(key ? { storyKey: key } : {}),
+    ...(dateOutOfRange ? { dateOutOfRange: true } : {}),
+  };
 }
 
 /** What sources of one run share: what has been claimed so far, and what was handed on. */
@@ -261,6 +278,7 @@ async function collectSource(
   if (claimAfter) await claimAfter;
   let unmatched = 0;
   let duplicate = 0;
+  let tooEarly = 0;
   const storyDuplicate = (mention: Mention, first: StoryClaim, seen: 'this run' | 'earlier poll') =>
     deps.log.debug('Duplicate story', {
       source: source.id,
@@ -272,7 +290,22 @@ async function collectSource(
     });
   const fresh: Fresh[] = [];
   for (const item of fetched.items) {
-    const result = normaliseItem(item, source, deps.matcher, at);
+    const result = normaliseItem(
+      item,
+      source,
+      deps.matcher,
+      at,
+      deps.timeZone === undefined ? {} : { timeZone: deps.timeZone },
+    );
+    if (result.ok === true && result.dateOutOfRange) {
+      tooEarly++;
+      deps.log.warn('Source item date out of range', {
+        source: source.id,
+        url: item.url,
+        publishedAt: item.publishedAt,
+        reason: 'date-out-of-range',
+      });
+    }
     if (result.ok === 'unmatched') unmatched++;
     else if (!result.ok) {
       rejected++;
@@ -346,6 +379,14 @@ async function collectSource(
     consecutiveFailures: 0,
   };
   await deps.store.putSourceState(state);
+  const warnings = [
+    ...(fetched.warnings ?? []),
+    ...(tooEarly > 0
+      ? [
+          `${tooEarly} item${tooEarly === 1 ? '' : 's'} dated before ${EARLIEST_PUBLICATION_DATE} (date-out-of-range): stored at fetch time, flagged estimated`,
+        ]
+      : []),
+  ];
   const report: SourceReport = {
     sourceId: source.id,
     ok: true,
@@ -355,7 +396,7 @@ async function collectSource(
     unmatched,
     rejected,
     enqueueFailed: sent.failed.length,
-    ...(fetched.warnings && fetched.warnings.length > 0 ? { warnings: fetched.warnings } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(fetched.budget ? { budget: fetched.budget } : {}),
   };
   await deps.store.recordSourceRun({

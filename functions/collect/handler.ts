@@ -38,6 +38,7 @@ export const handler = createHandler({
   store: new DynamoStore({ client: dynamoClient(env.DYNAMODB_ENDPOINT), tableName: env.TABLE_NAME }),
   queue: new SqsMentionQueue({ client: sqsClient(), queueUrl: env.QUEUE_URL }),
   clock: systemClock,
+  timeZone: config.timeZone,
   log,
   metrics: powertoolsMetricSink(new Metrics({ namespace: 'Pantau', serviceName: 'pantau' })),
 });

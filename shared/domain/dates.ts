@@ -48,8 +48,50 @@ export interface ParseDateOptions {
   readonly timeZone?: string;
 }
 
-const MIN_YEAR = 1970;
-const MAX_YEAR = 2199;
+/**
+ * Years the parser reads: any four-digit year. Whether a date is plausible for a publication is a separate
+ * question ({@link publicationDateProblem}), so that a source can say "out of range" rather than "unreadable".
+ */
+const MIN_YEAR = 1000;
+const MAX_YEAR = 9999;
+
+/**
+ * The earliest publication date Pantau keeps, as a local calendar day: 00:00 of it in the regency's zone
+ * (WIB: 1999-12-31T17:00:00Z) is also the earliest instant the API lets a query name
+ * (`INSTANT_BOUNDS` in `shared/domain/api/schemas.ts`), so every stored mention can be read back.
+ */
+export const EARLIEST_PUBLICATION_DATE = '2000-01-01';
+
+/** Why a parsed publication date cannot be used as given. */
+export type PublicationDateProblem = 'too-early' | 'future';
+
+/**
+ * Epoch ms of 00:00 on {@link EARLIEST_PUBLICATION_DATE} in `timeZone`.
+ * @example earliestPublicationMs('Asia/Jakarta') // Date.parse('1999-12-31T17:00:00.000Z')
+ * @throws {RangeError} when `timeZone` is not a valid IANA zone.
+ */
+export function earliestPublicationMs(timeZone: string = DEFAULT_TIME_ZONE): number {
+  formatterFor(timeZone);
+  const [y, m, d] = EARLIEST_PUBLICATION_DATE.split('-').map(Number);
+  return localToEpoch(Date.UTC(y ?? 2000, (m ?? 1) - 1, d ?? 1), timeZone);
+}
+
+/**
+ * Is a parsed publication instant usable? `too-early`: before 00:00 of {@link EARLIEST_PUBLICATION_DATE}
+ * in `timeZone` (no query could reach it); `future`: more than `toleranceMs` after `nowMs` (see
+ * {@link FUTURE_TOLERANCE_MS}); `undefined`: fine.
+ * @param epochMs the instant, epoch ms. @param context.nowMs fetch time, epoch ms.
+ * @param context.timeZone the regency's zone. @default DEFAULT_TIME_ZONE
+ * @param context.toleranceMs @default FUTURE_TOLERANCE_MS
+ */
+export function publicationDateProblem(
+  epochMs: number,
+  context: { nowMs: number; timeZone?: string; toleranceMs?: number },
+): PublicationDateProblem | undefined {
+  if (epochMs < earliestPublicationMs(context.timeZone)) return 'too-early';
+  if (isImplausiblyFuture(epochMs, context.nowMs, context.toleranceMs)) return 'future';
+  return undefined;
+}
 
 /** Zone abbreviations → minutes east of UTC. RFC 822 §5.1 names plus Indonesia's three zones. */
 const NAMED_ZONES: Readonly<Record<string, number>> = {
@@ -386,8 +428,9 @@ function toParsed(fields: Fields, timeZone: string): ParsedDate | undefined {
 
 /**
  * Parse a publication date in any of the forms listed in this module's header.
- * Day names are ignored (feeds get them wrong); impossible dates (`31 Feb`), years outside 1970–2199,
- * and any unrecognised word make the parse fail rather than guess.
+ * Day names are ignored (feeds get them wrong); impossible dates (`31 Feb`), years that are not four
+ * digits (1000–9999), and any unrecognised word make the parse fail rather than guess. A readable date
+ * may still be implausible (before 2000, in the future): see {@link publicationDateProblem}.
  * @param input - Date text as the source gave it.
  * @returns The parsed date, or `undefined` when missing or unparseable (the caller then uses fetch time
  *   and flags it as estimated).

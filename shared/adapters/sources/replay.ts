@@ -5,15 +5,27 @@
  * A bad line is reported in `rejected` with its line number and the reason, never dropped silently and
  * never failing the poll; only an unreadable file fails it.
  *
- * Dates are taken as given (no future check): a replay file is deliberate input, possibly synthetic.
+ * Dates (`docs/replay.md`): a date before 2000-01-01 (local) rejects the line (`date-out-of-range`: no API
+ * query could reach it); a date more than five minutes after the poll keeps the line without its date
+ * (collect stores it at fetch time, flagged estimated) and says so in `warnings`, as feeds do.
+ *
+ * Keywords: a replay source is a feed unless its config lists `keywords` — that declares the file to be
+ * the results of a search for them, and collect tags lines that name none with them (`matchedBy: query`).
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ReplaySourceSchema } from '#shared/domain/config.ts';
-import { DEFAULT_TIME_ZONE, parseDate } from '#shared/domain/dates.ts';
+import {
+  DEFAULT_TIME_ZONE,
+  EARLIEST_PUBLICATION_DATE,
+  FUTURE_TOLERANCE_MS,
+  parseDate,
+  publicationDateProblem,
+} from '#shared/domain/dates.ts';
 import { cleanText } from '#shared/domain/text.ts';
 import { InvalidUrlError, parseHttpUrl, siteOf } from '#shared/domain/url.ts';
+import { type Clock, systemClock } from '#shared/ports/clock.ts';
 import type {
   FetchContext,
   MentionSource,
@@ -58,32 +70,56 @@ export type ReplayLine = z.infer<typeof ReplayLineSchema>;
 export interface ParsedReplay {
   readonly items: SourceItem[];
   readonly rejected: Rejection[];
+  /** Lines kept with a change the operator should know of (today: future dates dropped). */
+  readonly warnings: string[];
 }
 
 const MAX_LINE_LENGTH = 1_000_000;
+/** Line numbers listed in one warning; the rest are counted. */
+const MAX_LINES_NAMED = 10;
 
 /**
  * Parse JSON Lines text into items. Rejection reasons: `invalid-json`, `invalid-line` (schema),
- * `invalid-url`, `invalid-date`, `no-text`, `line-too-long`; each `detail` starts with `line N:`.
+ * `invalid-url`, `invalid-date` (unreadable), `date-out-of-range` (before {@link EARLIEST_PUBLICATION_DATE}
+ * local), `no-text`, `line-too-long`; each `detail` starts with `line N:`. A date more than
+ * {@link FUTURE_TOLERANCE_MS} after `nowMs` is dropped from its item (the line is kept) and named in one
+ * warning.
  * @param text - File content.
- * @param options.timeZone - Zone assumed for zone-less dates. @default DEFAULT_TIME_ZONE
+ * @param options.timeZone - Zone assumed for zone-less dates and of the 2000-01-01 floor. @default DEFAULT_TIME_ZONE
+ * @param options.nowMs - Poll time, epoch ms, for the future check. @default Date.now()
  */
-export function parseReplayLines(text: string, options: { timeZone?: string } = {}): ParsedReplay {
-  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+export function parseReplayLines(
+  text: string,
+  options: { timeZone?: string; nowMs?: number } = {},
+): ParsedReplay {
+  const context = { timeZone: options.timeZone ?? DEFAULT_TIME_ZONE, nowMs: options.nowMs ?? Date.now() };
   const items: SourceItem[] = [];
   const rejected: Rejection[] = [];
+  const future: number[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
-    const result = parseLine(line, timeZone);
+    const result = parseLine(line, context);
     if ('reason' in result)
       rejected.push({ reason: result.reason, detail: `line ${index + 1}: ${result.why}` });
-    else items.push(result);
+    else {
+      items.push(result.item);
+      if (result.future) future.push(index + 1);
+    }
   });
-  return { items, rejected };
+  return { items, rejected, warnings: future.length > 0 ? [futureWarning(future)] : [] };
 }
 
-function parseLine(line: string, timeZone: string): SourceItem | { reason: string; why: string } {
+function futureWarning(lines: readonly number[]): string {
+  const named = lines.slice(0, MAX_LINES_NAMED).join(', ');
+  const more = lines.length > MAX_LINES_NAMED ? ` and ${lines.length - MAX_LINES_NAMED} more` : '';
+  return `${lines.length} line${lines.length === 1 ? '' : 's'} dated more than ${FUTURE_TOLERANCE_MS / 60_000} minutes after the poll (line${lines.length === 1 ? '' : 's'} ${named}${more}): kept without the date, so stored at fetch time and flagged estimated`;
+}
+
+type LineResult = { item: SourceItem; future: boolean } | { reason: string; why: string };
+
+function parseLine(line: string, context: { timeZone: string; nowMs: number }): LineResult {
+  const { timeZone } = context;
   if (line.length > MAX_LINE_LENGTH) return { reason: 'line-too-long', why: `${line.length} characters` };
   let json: unknown;
   try {
@@ -107,25 +143,33 @@ function parseLine(line: string, timeZone: string): SourceItem | { reason: strin
   const body = cleanText(fields.text ?? fields.excerpt);
   if (title === '' && body === '') return { reason: 'no-text', why: 'neither title nor text/excerpt' };
   let date: { publishedAt: string; publishedAtEstimated: boolean } | undefined;
+  let future = false;
   if (fields.publishedAt !== undefined && fields.publishedAt.trim() !== '') {
+    const shown = JSON.stringify(fields.publishedAt.slice(0, 60));
     const parsedDate = parseDate(fields.publishedAt, { timeZone });
-    if (!parsedDate)
+    if (!parsedDate) return { reason: 'invalid-date', why: `publishedAt ${shown}` };
+    const problem = publicationDateProblem(parsedDate.epochMs, context);
+    if (problem === 'too-early')
       return {
-        reason: 'invalid-date',
-        why: `publishedAt ${JSON.stringify(fields.publishedAt.slice(0, 60))}`,
+        reason: 'date-out-of-range',
+        why: `publishedAt ${shown} is before ${EARLIEST_PUBLICATION_DATE} (00:00 ${timeZone}), the earliest date Pantau keeps and the API can query`,
       };
-    date = { publishedAt: parsedDate.iso, publishedAtEstimated: parsedDate.estimated };
+    future = problem === 'future';
+    if (!future) date = { publishedAt: parsedDate.iso, publishedAtEstimated: parsedDate.estimated };
   }
   const outlet = cleanText(fields.source, { maxLength: 200 }) || siteOf(url);
   const lang = primaryLanguage(fields.lang);
   return {
-    url,
-    text: body,
-    author: {},
-    outlet,
-    ...(title ? { title } : {}),
-    ...(date ?? {}),
-    ...(lang ? { lang } : {}),
+    item: {
+      url,
+      text: body,
+      author: {},
+      outlet,
+      ...(title ? { title } : {}),
+      ...(date ?? {}),
+      ...(lang ? { lang } : {}),
+    },
+    future,
   };
 }
 
@@ -135,6 +179,30 @@ export interface ReplaySourceDeps {
   readonly baseDir?: string;
   /** @default DEFAULT_TIME_ZONE */
   readonly timeZone?: string;
+  /** Poll time for the future-date check. @default systemClock */
+  readonly clock?: Clock;
+}
+
+/**
+ * The source config for replaying one file outside the regency config (`npm start -- --replay FILE`).
+ * Without `searchKeywords` the file is a feed: a line counts for the keywords its own text names, and a
+ * line naming none is `unmatched`. With them, the caller declares the file to be the results of a search
+ * for those keyword ids, and lines naming none are tagged with them (`matchedBy: query`), as Google News
+ * results are.
+ * @param path - The file; resolved against the working directory when relative.
+ */
+export function replayFileSource(
+  path: string,
+  options: { readonly searchKeywords?: readonly string[] } = {},
+): ReplaySourceConfig {
+  return {
+    id: 'replay',
+    kind: 'replay',
+    path: isAbsolute(path) ? path : resolve(path),
+    enabled: true,
+    everyMinutes: 15,
+    keywords: [...(options.searchKeywords ?? [])],
+  };
 }
 
 /**
@@ -166,7 +234,15 @@ export function createReplaySource(config: ReplaySourceConfig, deps: ReplaySourc
         );
       }
       if (context.signal?.aborted) throw new SourceAbortedError(config.id, { cause: context.signal.reason });
-      return parseReplayLines(text, deps.timeZone === undefined ? {} : { timeZone: deps.timeZone });
+      const parsed = parseReplayLines(text, {
+        nowMs: (deps.clock ?? systemClock).now(),
+        ...(deps.timeZone === undefined ? {} : { timeZone: deps.timeZone }),
+      });
+      return {
+        items: parsed.items,
+        rejected: parsed.rejected,
+        ...(parsed.warnings.length > 0 ? { warnings: parsed.warnings } : {}),
+      };
     },
   };
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  EARLIEST_PUBLICATION_DATE,
+  earliestPublicationMs,
   FUTURE_TOLERANCE_MS,
   isImplausiblyFuture,
   parseDate,
+  publicationDateProblem,
   resolvePublishedAt,
 } from '#shared/domain/dates.ts';
 
@@ -89,7 +92,7 @@ describe('parseDate', () => {
     ['2026-11-30T10:61:00Z'],
     ['Mon, 30 Foo 2026 10:00 WIB'],
     ['30 Nov 2026 14:05 XYZ'],
-    ['1890-01-01'],
+    ['0999-01-01'],
     ['2026'],
     ['12345'],
   ])('returns undefined for %s', (input) => {
@@ -130,5 +133,39 @@ describe('future dates', () => {
       publishedAt: '2025-06-16T05:00:00.000Z',
       publishedAtEstimated: true,
     });
+  });
+});
+
+describe('publication date range (before 2000-01-01 local, or in the future)', () => {
+  const now = Date.parse('2026-12-01T00:00:00.000Z');
+
+  it('reads any four-digit year, so range and readability are separate questions', () => {
+    // (Zone-less 1900 dates would use Batavia mean time, +07:07:12, so this one carries its offset.)
+    expect(parseDate('1900-01-01T12:00:00+07:00')?.iso).toBe('1900-01-01T05:00:00.000Z');
+    expect(parseDate('2999-01-01')?.iso).toBe('2999-01-01T05:00:00.000Z');
+  });
+
+  it('the floor is 00:00 of 2000-01-01 in the regency zone (WIB = UTC+7 → 1999-12-31T17:00Z)', () => {
+    expect(EARLIEST_PUBLICATION_DATE).toBe('2000-01-01');
+    expect(new Date(earliestPublicationMs('Asia/Jakarta')).toISOString()).toBe('1999-12-31T17:00:00.000Z');
+    expect(new Date(earliestPublicationMs('UTC')).toISOString()).toBe('2000-01-01T00:00:00.000Z');
+    expect(new Date(earliestPublicationMs('Asia/Jayapura')).toISOString()).toBe('1999-12-31T15:00:00.000Z');
+  });
+
+  it.each([
+    ['1900-01-01', 'too-early'],
+    ['1999-12-31', 'too-early'],
+    ['1999-12-31T23:59:59+07:00', 'too-early'],
+    ['2000-01-01T00:00:00+07:00', undefined],
+    ['2000-01-01', undefined],
+    ['2026-12-01T00:05:00Z', undefined],
+    ['2026-12-01T00:05:01Z', 'future'],
+    ['2999-01-01', 'future'],
+  ])('%s → %s', (text, problem) => {
+    const parsed = parseDate(text);
+    expect(parsed).toBeDefined();
+    expect(
+      publicationDateProblem(parsed?.epochMs ?? Number.NaN, { nowMs: now, timeZone: 'Asia/Jakarta' }),
+    ).toBe(problem);
   });
 });

@@ -1,10 +1,18 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSource } from '#shared/adapters/sources/factory.ts';
-import { parseReplayLines, ReplayFileError } from '#shared/adapters/sources/replay.ts';
+import {
+  createReplaySource,
+  parseReplayLines,
+  ReplayFileError,
+  replayFileSource,
+} from '#shared/adapters/sources/replay.ts';
 import { ReplaySourceSchema } from '#shared/domain/config.ts';
 import { IsoUtcSchema } from '#shared/domain/mention.ts';
+import { fixedClock } from '#shared/ports/clock.ts';
 
 const replay = (path: string, baseDir?: string) =>
   createSource(
@@ -75,6 +83,79 @@ describe('replay of a small file with bad lines', () => {
     const text =
       '\uFEFF{"url":"https://a.example/1","title":"A"}\r\n{"url":"https://a.example/2","title":"B"}\r\n';
     expect(parseReplayLines(text).items.map((i) => i.title)).toEqual(['A', 'B']);
+  });
+});
+
+describe('replay dates: one range with the API (from 2000-01-01 local) and the feeds (no future)', () => {
+  const NOW = Date.parse('2026-11-30T07:00:00.000Z');
+  const line = (n: number, publishedAt: string) =>
+    JSON.stringify({ url: `https://ex.id/${n}`, title: `Berita Majalengka ${n}`, publishedAt });
+
+  it('rejects dates before 2000-01-01 WIB as date-out-of-range, not invalid-date', () => {
+    const text = [
+      line(1, '1900-01-01'),
+      line(2, '1999-12-31'),
+      // 23:59 WIB on 31 December 1999 is 16:59Z, a minute before the floor (17:00Z).
+      line(3, '1999-12-31T23:59:00+07:00'),
+      line(4, '2000-01-01T00:00:00+07:00'),
+      line(5, '2000-01-01'),
+      line(6, 'kemarin'),
+    ].join('\n');
+    const { items, rejected } = parseReplayLines(text, { nowMs: NOW });
+    expect(rejected.map((r) => [r.reason, r.detail?.split(':')[0]])).toEqual([
+      ['date-out-of-range', 'line 1'],
+      ['date-out-of-range', 'line 2'],
+      ['date-out-of-range', 'line 3'],
+      ['invalid-date', 'line 6'],
+    ]);
+    expect(rejected[0]?.detail).toContain('before 2000-01-01 (00:00 Asia/Jakarta)');
+    expect(items.map((i) => i.publishedAt)).toEqual(['1999-12-31T17:00:00.000Z', '2000-01-01T05:00:00.000Z']);
+  });
+
+  it('keeps a line dated after the poll without its date, and names it in a warning', () => {
+    const text = [
+      line(1, '2026-11-30T07:05:00Z'),
+      line(2, '2026-11-30T07:05:01Z'),
+      line(3, '2999-01-01'),
+    ].join('\n');
+    const { items, rejected, warnings } = parseReplayLines(text, { nowMs: NOW });
+    expect(rejected).toEqual([]);
+    expect(items.map((i) => i.publishedAt)).toEqual(['2026-11-30T07:05:00.000Z', undefined, undefined]);
+    expect(warnings).toEqual([
+      '2 lines dated more than 5 minutes after the poll (lines 2, 3): kept without the date, so stored at fetch time and flagged estimated',
+    ]);
+  });
+
+  it('the source checks against its clock and passes the warning on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'replay-future-'));
+    const path = join(dir, 'future.jsonl');
+    await writeFile(path, `${line(1, '2026-12-01')}\n`);
+    const source = createReplaySource(replayFileSource(path), { clock: fixedClock(NOW) });
+    const result = await source.fetch({});
+    expect(result.items[0]?.publishedAt).toBeUndefined();
+    expect(result.warnings?.[0]).toMatch(/^1 line dated .* \(line 1\)/);
+    const later = createReplaySource(replayFileSource(path), { clock: fixedClock(Date.parse('2026-12-02')) });
+    expect((await later.fetch({})).items[0]?.publishedAt).toBe('2026-12-01T05:00:00.000Z');
+    await rm(dir, { recursive: true });
+  });
+});
+
+describe('replayFileSource: a feed unless declared the results of a search', () => {
+  it('declares no keywords by default, and the given ones on request', () => {
+    expect(replayFileSource('/tmp/x.jsonl')).toEqual({
+      id: 'replay',
+      kind: 'replay',
+      path: '/tmp/x.jsonl',
+      enabled: true,
+      everyMinutes: 15,
+      keywords: [],
+    });
+    expect(replayFileSource('x.jsonl', { searchKeywords: ['majalengka'] })).toMatchObject({
+      path: resolve('x.jsonl'),
+      keywords: ['majalengka'],
+    });
+    expect(ReplaySourceSchema.parse(replayFileSource('x.jsonl'))).toEqual(replayFileSource('x.jsonl'));
+    expect(createReplaySource(replayFileSource('x.jsonl')).keywords).toEqual([]);
   });
 });
 
