@@ -123,6 +123,8 @@ export function createSource(config: SourceConfig, deps: SourceFactoryDeps = {})
       return createReplaySource(config, {
         ...(deps.baseDir ? { baseDir: deps.baseDir } : {}),
         ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
+        // The run's clock, so a replay's future-date check agrees with the rest of the run.
+        ...(deps.clock ? { clock: deps.clock } : {}),
       });
     default: {
       const unknown: never = config;

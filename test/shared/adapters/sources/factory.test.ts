@@ -1,8 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSource } from '#shared/adapters/sources/factory.ts';
 import { GoogleNewsConfigError } from '#shared/adapters/sources/google-news.ts';
 import type { HttpClient } from '#shared/adapters/sources/http.ts';
 import { SourceConfigSchema } from '#shared/domain/config.ts';
+import { fixedClock } from '#shared/ports/clock.ts';
 
 describe('createSource', () => {
   it.each([
@@ -20,6 +24,22 @@ describe('createSource', () => {
     expect(source.kind).toBe(kind);
     expect(source.query).toBe(query);
     expect(source.keywords).toEqual(kind === 'google-news' ? ['majalengka'] : []);
+  });
+
+  it('gives a replay source the run clock, so its future-date check agrees with the run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'factory-replay-'));
+    const path = join(dir, 'r.jsonl');
+    await writeFile(
+      path,
+      `${JSON.stringify({ url: 'https://ex.id/a', title: 'A', publishedAt: '2026-12-01T05:00:00Z' })}\n`,
+    );
+    const config = SourceConfigSchema.parse({ id: 'replay-x', kind: 'replay', path });
+    // The run is on 30 November: a 1 December line is in its future and loses its date.
+    const before = createSource(config, { clock: fixedClock(Date.parse('2026-11-30T10:00:00Z')) });
+    expect((await before.fetch({})).items[0]?.publishedAt).toBeUndefined();
+    const after = createSource(config, { clock: fixedClock(Date.parse('2026-12-02T00:00:00Z')) });
+    expect((await after.fetch({})).items[0]?.publishedAt).toBe('2026-12-01T05:00:00.000Z');
+    await rm(dir, { recursive: true });
   });
 
   it('uses an injected HTTP client', async () => {
