@@ -16,6 +16,16 @@ export class ReplayFileMissingError extends Error {
   override readonly name = 'ReplayFileMissingError';
 }
 
+/** `--config` (or `check-config`'s file) names nothing, or a folder. */
+export class ConfigFileMissingError extends Error {
+  override readonly name = 'ConfigFileMissingError';
+}
+
+/** `label --by` holds a character that would garble or disguise the name (the API key name rule). */
+export class AnalystNameError extends Error {
+  override readonly name = 'AnalystNameError';
+}
+
 /** A command that reads an existing store was pointed at a folder holding none (a mistyped --data-dir). */
 export class DataFolderMissingError extends Error {
   override readonly name = 'DataFolderMissingError';
@@ -50,6 +60,8 @@ export interface CliErrorReport {
 
 const USER_ERRORS = [
   ConfigError,
+  ConfigFileMissingError,
+  AnalystNameError,
   ReplayFileMissingError,
   DataFolderInUseError,
   DataFolderMissingError,

@@ -26,9 +26,15 @@ import { createLocalCredentialProvider } from '#shared/adapters/local/credential
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
 import { FileAlertPublisher, FileDigestSink } from '#shared/adapters/local/file-publishers.ts';
 import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-queue.ts';
+import { QueueJournal } from '#shared/adapters/local/queue-journal.ts';
 import { createSource } from '#shared/adapters/sources/factory.ts';
 import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
-import { parseRegencyConfig, type RegencyConfig, type SourceConfig } from '#shared/domain/config.ts';
+import {
+  ConfigError,
+  parseRegencyConfig,
+  type RegencyConfig,
+  type SourceConfig,
+} from '#shared/domain/config.ts';
 import type { Digest } from '#shared/domain/digest.ts';
 import { createKeywordMatcher } from '#shared/domain/keywords.ts';
 import { detectLanguage } from '#shared/domain/language.ts';
@@ -39,7 +45,8 @@ import { localDate, localDayRange, previousLocalDate } from '#shared/domain/time
 import { createTopicMatcher } from '#shared/domain/topics.ts';
 import { type Log, MemoryMetricSink } from '#shared/observability.ts';
 import { type Clock, fixedClock, systemClock } from '#shared/ports/clock.ts';
-import { DataFolderMissingError, ReplayFileMissingError } from './errors.ts';
+import { ConfigFileMissingError, DataFolderMissingError, ReplayFileMissingError } from './errors.ts';
+import { plural } from './summary.ts';
 
 export { ReplayFileMissingError };
 
@@ -79,7 +86,14 @@ export interface RunSummary {
     readonly code: string;
     readonly reason: string;
   }[];
+  /** Distinct mentions classified in this run (resumed ones included; each counted once). */
   readonly classified: number;
+  /**
+   * Mentions an interrupted run had handed to the local queue but not finished, re-sent before collecting
+   * (see {@link PENDING_QUEUE_FILE}); `alreadyStored` of them (or of repeats) had reached the store before
+   * the interruption, and were not counted again.
+   */
+  readonly resumed: { readonly pending: number; readonly alreadyStored: number };
   /** Labels of the mentions classified in this run. */
   readonly sentiment: Record<SentimentLabel, number>;
   /** Poison messages kept as rejected, and messages dead-lettered after repeated failures. */
@@ -88,6 +102,11 @@ export interface RunSummary {
   /** Where dead-lettered message bodies were appended (JSON Lines), when there were any. */
   readonly deadLetterFile?: string;
   readonly alerts: number;
+  /**
+   * Spikes the detector found but did not alert on, with why (today: too few distinct authors in the
+   * window, `alerts.minDistinctAuthors`), so a held-back spike is not read as calm.
+   */
+  readonly heldBack: readonly HeldBackSpike[];
   /** What spike detection did and did not check in this run. */
   readonly detection: DetectionReport;
   readonly digest: string;
@@ -97,6 +116,24 @@ export interface RunSummary {
   readonly dataDir: string;
   readonly allSourcesFailed: boolean;
 }
+
+/** A spike found and not alerted on. Times are UTC ISO-8601; the window end is exclusive. */
+export interface HeldBackSpike {
+  /** `neg:<series>` or `share:<series>`. */
+  readonly detectorId: string;
+  readonly kind: 'volume' | 'share';
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly reason: 'too few distinct authors';
+  readonly distinctAuthors: number;
+  readonly minDistinctAuthors: number;
+}
+
+/**
+ * The local queue's journal in the data folder (JSON Lines): mentions handed to the queue and not yet
+ * classified. Present only while a run is classifying, or after one was interrupted.
+ */
+export const PENDING_QUEUE_FILE = 'pending-mentions.jsonl';
 
 /**
  * What the detect runs of `npm start` covered. The detector is causal: it steps each closed hour once, in
@@ -132,13 +169,20 @@ export interface DetectionReport {
   readonly skippedHours: number;
 }
 
-/** Read and validate a regency config file. @throws {ConfigError} naming each bad field. */
+/**
+ * Read and validate a regency config file (UTF-8; a leading byte-order mark, as Windows Notepad writes, is
+ * ignored).
+ * @throws {ConfigFileMissingError} when `path` does not exist or is a folder.
+ * @throws {ConfigError} for a file that cannot be read, is not JSON, or has bad fields (each one named).
+ */
 export async function loadConfigFile(path: string): Promise<RegencyConfig> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new ConfigFileMissingError(`config file not found: ${path}`);
+  if (info.isDirectory()) throw new ConfigFileMissingError(`config file ${path} is a folder, not a file`);
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
   } catch (error) {
-    const { ConfigError } = await import('#shared/domain/config.ts');
     throw new ConfigError(
       path,
       [{ path: '', message: error instanceof Error ? error.message : String(error) }],
@@ -172,7 +216,7 @@ export async function openLocalStore(
   dataDir: string,
   retentionDays = 90,
 ): Promise<{ db: EmbeddedDynamo; store: DynamoStore }> {
-  const db = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb') });
+  const db = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), shownAs: resolve(dataDir) });
   return { db, store: new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays }) };
 }
 
@@ -233,12 +277,31 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
         ...(options.googleNewsBaseUrl ? { googleNewsBaseUrl: options.googleNewsBaseUrl } : {}),
         retry: { retries: 1 },
         credentials: createLocalCredentialProvider(),
-        onRetry: (e) => options.log.warn('Retrying source request', { ...e }),
+        // A retry that then succeeds is routine; one that fails ends in the source's FAILED line.
+        onRetry: (e) => options.log.debug('Retrying source request', { ...e }),
       }),
     );
 
+    // Interrupted runs: SQS would still hold what they handed over; here the journal does. Re-send it first.
+    const journal = new QueueJournal(join(dataDir, PENDING_QUEUE_FILE));
+    const recovered = journal.recover();
+    if (recovered.unreadableLines > 0)
+      options.log.warn('Skipped unreadable lines of the queue journal (a write cut short)', {
+        file: journal.path,
+        lines: recovered.unreadableLines,
+      });
     const dlq = new InProcessQueue({ name: 'mentions-dlq' });
-    const queue = new InProcessQueue({ name: 'mentions', deadLetterQueue: dlq, maxReceiveCount: 5 });
+    const queue = new InProcessQueue({
+      name: 'mentions',
+      deadLetterQueue: dlq,
+      maxReceiveCount: 5,
+      journal,
+    });
+    const resumedPending = queue.restore(recovered.pending);
+    if (resumedPending > 0)
+      options.progress(
+        `Resuming ${plural(resumedPending, 'pending mention')} from an interrupted run (handed over, not yet classified)…`,
+      );
 
     options.progress(`Collecting from ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
     const collect = createCollectHandler({
@@ -247,7 +310,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       store,
       queue,
       clock,
-      log: options.log,
+      log: quietSourceLog(options.log),
       metrics,
     });
     const collected = await collect({}, localContext('pantau-collect', 15 * 60_000));
@@ -263,14 +326,21 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
 
     const topics = createTopicMatcher(config.topics);
     const sentiment: Record<SentimentLabel, number> = { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 };
-    let classified = 0;
+    // By mention id: a resumed mention may also be collected again (if the run stopped before collect
+    // marked it queued), and the store counts it once, so the summary does too.
+    const classifiedIds = new Set<string>();
+    let alreadyStored = 0;
+    let storedNew = 0;
     const classify = createClassifyHandler({
       store: {
         putRejected: (m) => store.putRejected(m),
         putMention: async (m: ScoredMention) => {
           const result = await store.putMention(m);
+          if (result.status === 'new') storedNew++;
+          if (classifiedIds.has(result.stored.id)) return result;
+          classifiedIds.add(result.stored.id);
+          if (result.status === 'duplicate') alreadyStored++;
           sentiment[result.stored.sentiment.label]++;
-          classified++;
           return result;
         },
       },
@@ -293,6 +363,8 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     const deadLetters = dlq.bodies();
     const deadLetterFile = deadLetters.length > 0 ? join(dataDir, 'dead-letter.jsonl') : undefined;
     if (deadLetterFile) await appendFile(deadLetterFile, `${deadLetters.join('\n')}\n`);
+    // Only now are dead letters safe on disk: the journal kept them pending until here.
+    journal.compact(queue.pending());
 
     const replayed = options.replay
       ? await replayedHours(options.replay, config.timeZone, clock.now())
@@ -309,9 +381,8 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       : [clock.now()];
     const clockBefore = await seriesClock(store, 'all');
     // Only a run that stored something new can have added late mentions (a re-run of the same replay has none).
-    const storedNew = collected.sources.some((r) => r.ok && r.new > 0);
     const lateHours =
-      clockBefore === null || !storedNew
+      clockBefore === null || storedNew === 0
         ? []
         : (replayed?.hours.filter((h) => h <= clockBefore && h > clockBefore - LATE_WINDOW_MS) ?? []);
     let alertable = alertableHours(ticks, clockBefore);
@@ -336,6 +407,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     }
     const publisher = new FileAlertPublisher(join(dataDir, 'alerts'), (text) => options.progress(text));
     const alertIds = new Set<string>();
+    const heldBack = new Map<string, HeldBackSpike>();
     let skippedHours = 0;
     let lateMentions = 0;
     let lateAddedTo: string | undefined;
@@ -351,6 +423,8 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       });
       const detected = await detect({}, localContext('pantau-detect', 60_000));
       for (const a of detected.alerts) alertIds.add(a.id);
+      for (const h of detected.suppressed)
+        heldBack.set(`${h.detectorId}|${h.windowStart}`, { ...h, reason: 'too few distinct authors' });
       skippedHours = Math.max(skippedHours, detected.skippedHours);
       const late =
         detected.late.find((l) => l.detectorId === 'share:all') ??
@@ -416,12 +490,14 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       sources: collected.sources,
       failedSources,
       skippedSources,
-      classified,
+      classified: classifiedIds.size,
+      resumed: { pending: resumedPending, alreadyStored },
       sentiment,
       rejectedMessages: metrics.sum('MessagesRejected'),
       deadLettered: drained.deadLettered,
       ...(deadLetterFile ? { deadLetterFile } : {}),
       alerts: alertIds.size,
+      heldBack: [...heldBack.values()],
       detection,
       digest: join(dataDir, 'digests', `${digestDate}.md`),
       digestDate,
@@ -437,6 +513,26 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
 }
 
 const HOUR_MS = 3_600_000;
+
+/** Collect's log lines that the progress line and the summary already report, one line per source. */
+const REPORTED_ELSEWHERE = new Set(['Source failed', 'Source skipped']);
+
+/**
+ * The log for collect in `npm start`: a failed or skipped source is shown once as its progress line and
+ * again in the summary, so its log line moves to debug (printed with `-v`) instead of adding a third.
+ */
+export function quietSourceLog(log: Log): Log {
+  type Write = (message: string, ...extra: unknown[]) => void;
+  const call =
+    (level: keyof Log): Write =>
+    (message, ...extra) =>
+      (log[level] as Write)(message, ...extra);
+  const demote =
+    (level: 'warn' | 'error'): Write =>
+    (message, ...extra) =>
+      call(REPORTED_ELSEWHERE.has(message) ? 'debug' : level)(message, ...extra);
+  return { debug: call('debug'), info: call('info'), warn: demote('warn'), error: demote('error') } as Log;
+}
 
 /**
  * The distinct UTC hours (epoch ms, ascending) of a replay file's dated items up to `nowMs`, and the local

@@ -1,5 +1,5 @@
 /** Text the CLI prints for people: the run summary and counted nouns. */
-import type { DetectionReport, RunSummary } from './local-runtime.ts';
+import type { DetectionReport, HeldBackSpike, RunSummary } from './local-runtime.ts';
 
 /** `n word`, with the plural for any n but 1: `plural(1, 'correction')` → `1 correction`. */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
@@ -24,6 +24,10 @@ export function formatSummary(s: RunSummary): string[] {
     else if (r.skipped) out(`    ${r.sourceId}: skipped (${r.skipped.code})`);
     else out(`    ${r.sourceId}: failed (see below)`);
   }
+  if (s.resumed.pending > 0)
+    out(
+      `  resumed ${plural(s.resumed.pending, 'pending mention')} from an interrupted run${s.resumed.alreadyStored > 0 ? ` (${s.resumed.alreadyStored} of them already stored before it stopped, counted once)` : ''}`,
+    );
   out(
     `  classified: ${s.classified} (${Object.entries(s.sentiment)
       .map(([k, v]) => `${k.toLowerCase()} ${v}`)
@@ -34,6 +38,7 @@ export function formatSummary(s: RunSummary): string[] {
   if (s.rejectedMessages > 0 || s.deadLettered > 0)
     out(`  rejected messages: ${s.rejectedMessages}, dead-lettered: ${s.deadLettered}`);
   out(`  alerts raised: ${s.alerts}`);
+  for (const line of heldBackLines(s.heldBack)) out(line);
   for (const line of detectionLines(s.detection)) out(line);
   out(`  digest (${s.digestDate}): ${s.digest}`);
   if (s.digestChecked && s.digestChecked.checked < s.digestChecked.hours)
@@ -65,6 +70,54 @@ export function formatSummary(s: RunSummary): string[] {
     out('To run on real Majalengka mentions offline, replay a JSON Lines file:');
     out('  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl');
   }
+  return lines;
+}
+
+/** Held-back events named one by one at most this many times; the rest are counted. */
+const MAX_HELD_BACK_LINES = 5;
+/** Series named per held-back event at most this many times. */
+const MAX_SERIES_NAMED = 3;
+
+/**
+ * Held-back spike windows grouped into events: windows that overlap in time are one event (one story is
+ * seen by the all-mentions series, its keywords and topics, by both tests), as alerts are grouped into one
+ * message. Events oldest first.
+ */
+export function heldBackEvents(
+  heldBack: readonly HeldBackSpike[],
+): { from: string; to: string; spikes: HeldBackSpike[] }[] {
+  const events: { from: string; to: string; spikes: HeldBackSpike[] }[] = [];
+  for (const h of [...heldBack].sort((a, b) => a.windowStart.localeCompare(b.windowStart))) {
+    const last = events[events.length - 1];
+    if (last && h.windowStart < last.to) {
+      last.spikes.push(h);
+      if (h.windowEnd > last.to) last.to = h.windowEnd;
+    } else events.push({ from: h.windowStart, to: h.windowEnd, spikes: [h] });
+  }
+  return events;
+}
+
+/**
+ * Spikes found but not alerted on, so a held-back spike is not read as calm: one headline counting events
+ * (overlapping windows, see {@link heldBackEvents}) with the reason, e.g.
+ * `spikes held back: 1 (too few distinct authors: 1 < 2)`, then one line per event. Nothing when none.
+ */
+export function heldBackLines(heldBack: readonly HeldBackSpike[]): string[] {
+  if (heldBack.length === 0) return [];
+  const events = heldBackEvents(heldBack);
+  const why = [...new Set(heldBack.map((h) => `${h.distinctAuthors} < ${h.minDistinctAuthors}`))].join(', ');
+  const lines = [`  spikes held back: ${events.length} (too few distinct authors: ${why})`];
+  for (const e of events.slice(0, MAX_HELD_BACK_LINES)) {
+    const series = [...new Set(e.spikes.map((h) => h.detectorId.replace(/^(neg|share):/, '')))];
+    const named = series.slice(0, MAX_SERIES_NAMED).join(', ');
+    const more = series.length > MAX_SERIES_NAMED ? ` and ${series.length - MAX_SERIES_NAMED} more` : '';
+    const authors = Math.max(...e.spikes.map((h) => h.distinctAuthors));
+    lines.push(
+      `    ${hourLabel(e.from)} to ${hourLabel(e.to)}: ${plural(authors, 'distinct author')} (alerts need ${e.spikes[0]?.minDistinctAuthors ?? 0}); ${plural(series.length, 'series', 'series')}: ${named}${more}`,
+    );
+  }
+  if (events.length > MAX_HELD_BACK_LINES)
+    lines.push(`    and ${events.length - MAX_HELD_BACK_LINES} more (--json lists every window)`);
   return lines;
 }
 

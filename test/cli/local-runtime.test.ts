@@ -5,9 +5,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
+import { ConfigError } from '#shared/domain/config.ts';
 import { silentLog } from '#shared/observability.ts';
 import { fixedClock } from '#shared/ports/clock.ts';
-import { openLocalStore, ReplayFileMissingError, runLocal } from '../../cli/local-runtime.ts';
+import { ConfigFileMissingError } from '../../cli/errors.ts';
+import {
+  loadConfigFile,
+  openLocalStore,
+  PENDING_QUEUE_FILE,
+  quietSourceLog,
+  ReplayFileMissingError,
+  runLocal,
+} from '../../cli/local-runtime.ts';
+import { heldBackEvents } from '../../cli/summary.ts';
+import { RecordingLog } from '../helpers/log.ts';
 
 const REAL_REPLAY = '../shared/data/replay/majalengka-real/mentions.jsonl';
 const SMALL_REPLAY = 'test/fixtures/feeds/replay-small.jsonl';
@@ -37,6 +48,26 @@ async function countAll(dataDir: string, replay: string): Promise<number> {
     await db.close();
   }
 }
+
+describe('loadConfigFile', () => {
+  it('reads a config saved with a UTF-8 byte-order mark (Windows Notepad)', async () => {
+    const path = join(dir, 'bom.json');
+    await writeFile(path, `\uFEFF${await readFile('config/majalengka.json', 'utf8')}`);
+    expect((await loadConfigFile(path)).timeZone).toBe('Asia/Jakarta');
+  });
+
+  it('names a missing file and a folder plainly, and still names bad JSON as a config error', async () => {
+    const missing = join(dir, 'nope.json');
+    await expect(loadConfigFile(missing)).rejects.toThrow(
+      new ConfigFileMissingError(`config file not found: ${missing}`),
+    );
+    await expect(loadConfigFile(dir)).rejects.toThrow(`config file ${dir} is a folder, not a file`);
+    await expect(loadConfigFile(dir)).rejects.toBeInstanceOf(ConfigFileMissingError);
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, '{"name": ');
+    await expect(loadConfigFile(broken)).rejects.toBeInstanceOf(ConfigError);
+  });
+});
 
 describe('local runtime (npm start)', () => {
   it('runs a full cycle on a replay file, keeps bad lines out with reasons, and a second run adds nothing', async () => {
@@ -99,6 +130,24 @@ describe('local runtime (npm start)', () => {
     expect(existsSync(summary.digest)).toBe(true);
   });
 
+  it('logs a failed or skipped source at debug only (its progress line and the summary report it)', () => {
+    const log = new RecordingLog();
+    const quiet = quietSourceLog(log);
+    quiet.error('Source failed', { source: 'rss-offline' });
+    quiet.warn('Source skipped', { source: 'x' });
+    quiet.error('Queue refused a mention; it will be retried on the next poll', { source: 'rss' });
+    quiet.warn('Source item rejected', { source: 'rss' });
+    quiet.info('Source collected', { source: 'rss' });
+    expect(log.entries.map((e) => `${e.level} ${e.message}`)).toEqual([
+      'debug Source failed',
+      'debug Source skipped',
+      'error Queue refused a mention; it will be retried on the next poll',
+      'warn Source item rejected',
+      'info Source collected',
+    ]);
+    expect(log.entries[0]?.context).toEqual({ source: 'rss-offline' });
+  });
+
   it('refuses a missing replay file and a data folder another process holds, with named errors', async () => {
     await expect(
       runLocal({
@@ -114,6 +163,79 @@ describe('local runtime (npm start)', () => {
     // PID 1 is always alive: the folder looks held by another process.
     await writeFile(join(held, 'dynamodb', 'pantau.pid'), '1');
     await expect(openLocalStore(held)).rejects.toBeInstanceOf(DataFolderInUseError);
+    // Whichever process holds it (another npm start as often as serve), the message does not guess.
+    await expect(openLocalStore(held)).rejects.toThrow(
+      `another Pantau process (npm start or pantau serve; process 1) is using ${held}: wait for it or stop it, or use another --data-dir`,
+    );
+  });
+
+  describe('an interrupted run loses no mention', () => {
+    /** A progress callback that throws at the first line starting with `at`, as Ctrl+C would stop the run there. */
+    const stopAt = (at: string) => (line: string) => {
+      if (line.startsWith(at)) throw new Error(`interrupted at: ${line}`);
+    };
+    const small = (dataDir: string, progress: (l: string) => void = () => {}) =>
+      runLocal({
+        configPath: 'config/majalengka.json',
+        dataDir,
+        replay: SMALL_REPLAY,
+        progress,
+        log: silentLog,
+      });
+
+    it('re-sends what collect handed over before classification, and counts each mention once', async () => {
+      const dataDir = join(dir, 'interrupted');
+      await expect(small(dataDir, stopAt('Classifying'))).rejects.toThrow('interrupted at: Classifying 4');
+      // Collect marked all four as queued: without the journal they would now be duplicates, never classified.
+      expect(await countAll(dataDir, SMALL_REPLAY)).toBe(0);
+      expect((await readFile(join(dataDir, PENDING_QUEUE_FILE), 'utf8')).trim().split('\n')).toHaveLength(4);
+      const saved = await readFile(join(dataDir, PENDING_QUEUE_FILE), 'utf8');
+
+      const progress: string[] = [];
+      const resumed = await small(dataDir, (l) => progress.push(l));
+      expect(resumed.mentions).toMatchObject({ fetched: 4, new: 0, duplicate: 4 });
+      expect(resumed.resumed).toEqual({ pending: 4, alreadyStored: 0 });
+      expect(resumed.classified).toBe(4);
+      expect(Object.values(resumed.sentiment).reduce((a, b) => a + b, 0)).toBe(4);
+      expect(progress[0]).toBe(
+        'Resuming 4 pending mentions from an interrupted run (handed over, not yet classified)…',
+      );
+      expect(await countAll(dataDir, SMALL_REPLAY)).toBe(4);
+      expect(existsSync(join(dataDir, PENDING_QUEUE_FILE))).toBe(false);
+      expect(await readFile(resumed.digest, 'utf8')).toContain('Ringkasan Harian Pantau');
+
+      // A kill after the store had them but before the queue deleted them: re-sent, stored and counted once.
+      await writeFile(join(dataDir, PENDING_QUEUE_FILE), saved);
+      const again = await small(dataDir);
+      expect(again.resumed).toEqual({ pending: 4, alreadyStored: 4 });
+      expect(again.classified).toBe(4);
+      expect(await countAll(dataDir, SMALL_REPLAY)).toBe(4);
+      expect(existsSync(join(dataDir, PENDING_QUEUE_FILE))).toBe(false);
+    });
+
+    it('resumes only the messages a run stopped mid-classification had not finished', async () => {
+      // 105 mentions: the progress line after the 10th batch of 10 ("  100/105") is where the run stops.
+      const replay = join(dir, 'many.jsonl');
+      const lines = Array.from({ length: 105 }, (_, i) =>
+        JSON.stringify({
+          source: `portal${i % 7}.example`,
+          url: `https://portal${i % 7}.example/berita/${i}`,
+          publishedAt: `2024-03-05T${String(1 + (i % 20)).padStart(2, '0')}:00:00+07:00`,
+          title: `Pembangunan jalan desa di Majalengka tahap ${i} selesai dikerjakan`,
+          lang: 'id',
+        }),
+      );
+      await writeFile(replay, `${lines.join('\n')}\n`);
+      const dataDir = join(dir, 'interrupted-mid');
+      const run = (progress: (l: string) => void) =>
+        runLocal({ configPath: 'config/majalengka.json', dataDir, replay, progress, log: silentLog });
+      await expect(run(stopAt('  100/105'))).rejects.toThrow('interrupted at:   100/105');
+      expect(await countAll(dataDir, replay)).toBe(100);
+      const resumed = await run(() => {});
+      expect(resumed.resumed).toEqual({ pending: 5, alreadyStored: 0 });
+      expect(resumed.classified).toBe(5);
+      expect(await countAll(dataDir, replay)).toBe(105);
+    });
   });
 
   it.skipIf(!existsSync(REAL_REPLAY))(
@@ -209,6 +331,34 @@ describe('local runtime (npm start)', () => {
         'Not detecting spikes for 2026-11-10: the detector has already stepped every hour through 2026-11-30 17:00 UTC, and it never goes back',
       );
       expect(progress.some((l) => l.startsWith('Detecting spikes'))).toBe(false);
+    });
+
+    it('reports a spike the distinct-authors guard held back, instead of a silent "alerts raised: 0"', async () => {
+      // The same ten headlines, all from one outlet: one distinct author, below minDistinctAuthors 2.
+      const oneOutlet = join(dir, 'one-outlet-burst.jsonl');
+      const lines = (await readFile(replay, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/outlet\d\.example/g, 'outlet0.example'));
+      await writeFile(oneOutlet, `${lines.join('\n')}\n`);
+      const held = await run(join(dir, 'held-back'), { replay: oneOutlet, digestDate: '2026-11-10' });
+      expect(held.alerts).toBe(0);
+      expect(held.heldBack.length).toBeGreaterThan(0);
+      for (const h of held.heldBack)
+        expect(h).toMatchObject({
+          reason: 'too few distinct authors',
+          distinctAuthors: 1,
+          minDistinctAuthors: 2,
+        });
+      // Every held-back window covers the burst (03:00–04:59 UTC), and together they are one story.
+      for (const h of held.heldBack) {
+        expect(h.windowStart <= '2026-11-10T04:00:00.000Z').toBe(true);
+        expect(h.windowEnd >= '2026-11-10T05:00:00.000Z').toBe(true);
+      }
+      expect(heldBackEvents(held.heldBack)).toHaveLength(1);
+      expect(held.heldBack.map((h) => h.detectorId)).toEqual(
+        expect.arrayContaining(['neg:all', 'share:all']),
+      );
     });
 
     it('tests replayed mentions within 24 hours of the clock as late mentions at the next hour the detector steps', async () => {

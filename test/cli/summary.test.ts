@@ -29,10 +29,12 @@ function summary(sources: SourceReport[], allSourcesFailed: boolean): RunSummary
       .filter((s) => s.skipped)
       .map((s) => ({ sourceId: s.sourceId, code: s.skipped?.code ?? '', reason: s.error ?? '' })),
     classified: 0,
+    resumed: { pending: 0, alreadyStored: 0 },
     sentiment: { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 },
     rejectedMessages: 0,
     deadLettered: 0,
     alerts: 0,
+    heldBack: [],
     detection: {
       clockBefore: null,
       clockAfter: null,
@@ -101,6 +103,63 @@ describe("formatSummary: the digest day's detection coverage", () => {
       summary([], false),
     ])
       expect(formatSummary(s).join('\n')).not.toContain(line);
+  });
+});
+
+describe('formatSummary: spikes held back and resumed mentions', () => {
+  const spike = {
+    detectorId: 'share:all',
+    kind: 'share',
+    windowStart: '2026-11-10T03:00:00.000Z',
+    windowEnd: '2026-11-10T05:00:00.000Z',
+    reason: 'too few distinct authors',
+    distinctAuthors: 1,
+    minDistinctAuthors: 2,
+  } as const;
+
+  it('reports a spike held back by the distinct-authors guard beside "alerts raised: 0", with the reason', () => {
+    const lines = formatSummary({ ...summary([], false), heldBack: [spike] });
+    const at = lines.indexOf('  alerts raised: 0');
+    expect(at).toBeGreaterThan(-1);
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      '  spikes held back: 1 (too few distinct authors: 1 < 2)',
+      '    2026-11-10 03:00 UTC to 2026-11-10 05:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
+    ]);
+    expect(formatSummary(summary([], false)).join('\n')).not.toContain('held back');
+  });
+
+  it('counts overlapping windows of one story (several series, both tests) as one held-back spike', () => {
+    const story = [
+      spike,
+      { ...spike, detectorId: 'neg:all', kind: 'volume' as const, windowStart: '2026-11-10T02:00:00.000Z' },
+      { ...spike, detectorId: 'neg:kw:majalengka', kind: 'volume' as const },
+      { ...spike, detectorId: 'share:topic:bencana', windowEnd: '2026-11-10T17:00:00.000Z' },
+      { ...spike, detectorId: 'neg:topic:jalan', kind: 'volume' as const, distinctAuthors: 0 },
+    ];
+    // A second story later that day: its window starts after the first ends (17:00).
+    const later = {
+      ...spike,
+      windowStart: '2026-11-10T20:00:00.000Z',
+      windowEnd: '2026-11-10T22:00:00.000Z',
+    };
+    const lines = formatSummary({ ...summary([], false), heldBack: [...story, later] });
+    expect(lines).toContain('  spikes held back: 2 (too few distinct authors: 1 < 2, 0 < 2)');
+    expect(lines).toContain(
+      '    2026-11-10 02:00 UTC to 2026-11-10 17:00 UTC: 1 distinct author (alerts need 2); 4 series: all, kw:majalengka, topic:bencana and 1 more',
+    );
+    expect(lines).toContain(
+      '    2026-11-10 20:00 UTC to 2026-11-10 22:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
+    );
+  });
+
+  it('says when it resumed pending mentions of an interrupted run, and how many were already stored', () => {
+    const resumed = formatSummary({ ...summary([], false), resumed: { pending: 110, alreadyStored: 40 } });
+    expect(resumed).toContain(
+      '  resumed 110 pending mentions from an interrupted run (40 of them already stored before it stopped, counted once)',
+    );
+    const one = formatSummary({ ...summary([], false), resumed: { pending: 1, alreadyStored: 0 } });
+    expect(one).toContain('  resumed 1 pending mention from an interrupted run');
+    expect(formatSummary(summary([], false)).join('\n')).not.toContain('resumed');
   });
 });
 

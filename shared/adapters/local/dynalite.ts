@@ -21,7 +21,7 @@ export interface EmbeddedDynamo {
   close(): Promise<void>;
 }
 
-/** Another live process (e.g. `pantau serve`) has the embedded store in this folder open. */
+/** Another live Pantau process (`npm start`, `pantau serve` …) has the embedded store in this folder open. */
 export class DataFolderInUseError extends Error {
   override readonly name = 'DataFolderInUseError';
 }
@@ -31,14 +31,14 @@ export class DataFolderInUseError extends Error {
  * folder and dynalite crashes the second one with an unhandled "Database is closed"; this turns that into
  * a clear error. A stale owner file (its process is gone) is taken over.
  */
-function claimFolder(path: string): () => void {
+function claimFolder(path: string, shownAs: string): () => void {
   const owner = join(path, 'pantau.pid');
   try {
     const pid = Number.parseInt(readFileSync(owner, 'utf8'), 10);
     if (pid && pid !== process.pid) {
       process.kill(pid, 0);
       throw new DataFolderInUseError(
-        `the data folder ${path} is in use by process ${pid} (is \`pantau serve\` running?): stop it first, or use another --data-dir`,
+        `another Pantau process (npm start or pantau serve; process ${pid}) is using ${shownAs}: wait for it or stop it, or use another --data-dir`,
       );
     }
   } catch (error) {
@@ -51,13 +51,16 @@ function claimFolder(path: string): () => void {
 /**
  * Start dynalite on a free loopback port and make sure the table exists.
  * @param options.path folder for the LevelDB files; omitted → in memory.
+ * @param options.shownAs the folder named when another process holds it (the user's data folder).
+ *   @default options.path
+ * @throws {DataFolderInUseError} when a live process holds `path`.
  */
 export async function startEmbeddedDynamo(
-  options: { path?: string; tableName?: string } = {},
+  options: { path?: string; tableName?: string; shownAs?: string } = {},
 ): Promise<EmbeddedDynamo> {
   const tableName = options.tableName ?? 'pantau';
   if (options.path) mkdirSync(options.path, { recursive: true });
-  const release = options.path ? claimFolder(options.path) : () => {};
+  const release = options.path ? claimFolder(options.path, options.shownAs ?? options.path) : () => {};
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -4,13 +4,15 @@
  * batches of up to 10, visibility timeout, `ApproximateReceiveCount`, delete by receipt handle (a stale
  * handle does nothing), partial batch failures, and moving a message to the DLQ when it is received more
  * than `maxReceiveCount` times. Time is virtual: {@link InProcessQueue.advance} skips ahead instead of
- * sleeping through a visibility timeout.
+ * sleeping through a visibility timeout. With a {@link QueueJournalWriter} it also writes every message it
+ * is handed to disk before accepting it, and every delete, so an interrupted run can re-send what it held.
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Mention } from '#shared/domain/mention.ts';
 import type { EnqueueResult, MentionQueue } from '#shared/ports/mention-queue.ts';
 import { encodeMention } from '../aws/sqs-queue.ts';
+import { type PendingMessage, QueueJournalError, type QueueJournalWriter } from './queue-journal.ts';
 
 interface StoredMessage {
   readonly messageId: string;
@@ -41,6 +43,12 @@ export interface InProcessQueueOptions {
   readonly deadLetterQueue?: InProcessQueue;
   /** Virtual start time, epoch ms. @default Date.now() */
   readonly startMs?: number;
+  /**
+   * Where sends and deletes are recorded durably (SQS keeps messages across a crash; this lets the local
+   * queue do the same). Messages moved to the DLQ stay pending in it until the caller compacts.
+   * @default none (memory only)
+   */
+  readonly journal?: QueueJournalWriter;
 }
 
 export class InProcessQueue implements MentionQueue {
@@ -49,6 +57,7 @@ export class InProcessQueue implements MentionQueue {
   readonly #visibilityMs: number;
   readonly #maxReceiveCount: number;
   readonly #dlq: InProcessQueue | undefined;
+  readonly #journal: QueueJournalWriter | undefined;
   #now: number;
 
   constructor(options: InProcessQueueOptions = {}) {
@@ -57,6 +66,7 @@ export class InProcessQueue implements MentionQueue {
     this.#maxReceiveCount = options.maxReceiveCount ?? 5;
     this.#dlq = options.deadLetterQueue;
     this.#now = options.startMs ?? Date.now();
+    this.#journal = options.journal;
   }
 
   /** The dead-letter queue, if any. */
@@ -80,23 +90,60 @@ export class InProcessQueue implements MentionQueue {
     this.#dlq?.advance(ms);
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   * With a journal, the mentions are written to it (fsync'd) first; when that fails none is accepted and
+   * every one comes back in `failed`, so collect neither marks them queued nor advances past them.
+   */
   async send(mentions: readonly Mention[]): Promise<EnqueueResult> {
-    for (const m of mentions) this.sendRaw(encodeMention(m));
+    const messages = mentions.map((m) => ({ messageId: randomUUID(), body: encodeMention(m) }));
+    try {
+      this.#journal?.recordSent(messages);
+    } catch (error) {
+      if (!(error instanceof QueueJournalError)) throw error;
+      const reason = `${error.message}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`;
+      return { sent: [], failed: mentions.map((m) => ({ id: m.id, error: reason })) };
+    }
+    for (const m of messages) this.#hold(m);
     return { sent: mentions.map((m) => m.id), failed: [] };
   }
 
-  /** Enqueue any body (tests use it for poison messages). @returns the message id. */
+  /**
+   * Enqueue any body (tests use it for poison messages); journalled like {@link send}.
+   * @returns the message id.
+   * @throws {QueueJournalError} when the journal cannot be written.
+   */
   sendRaw(body: string): string {
-    const messageId = randomUUID();
-    this.#messages.set(messageId, {
-      messageId,
-      body,
+    const message = { messageId: randomUUID(), body };
+    this.#journal?.recordSent([message]);
+    this.#hold(message);
+    return message.messageId;
+  }
+
+  /**
+   * Put back messages an interrupted run left in the journal, under their old ids, without writing them to
+   * the journal again (they are still in it). @returns how many were restored.
+   */
+  restore(messages: readonly PendingMessage[]): number {
+    for (const m of messages) this.#hold(m);
+    return messages.length;
+  }
+
+  /** Messages held (visible or in flight), oldest first: what a journal must keep. */
+  pending(): PendingMessage[] {
+    return [...this.#messages.values()]
+      .sort((a, b) => a.sentAt - b.sentAt)
+      .map((m) => ({ messageId: m.messageId, body: m.body }));
+  }
+
+  #hold(message: PendingMessage): void {
+    this.#messages.set(message.messageId, {
+      messageId: message.messageId,
+      body: message.body,
       sentAt: this.#now,
       receiveCount: 0,
       visibleAt: this.#now,
     });
-    return messageId;
   }
 
   /**
@@ -136,6 +183,7 @@ export class InProcessQueue implements MentionQueue {
     for (const message of this.#messages.values()) {
       if (message.receiptHandle === receiptHandle) {
         this.#messages.delete(message.messageId);
+        this.#journal?.recordDeleted(message.messageId);
         return true;
       }
     }
