@@ -1,5 +1,6 @@
 /**
- * `pantau serve`: the API handler of `functions/api` over HTTP on 127.0.0.1, plus the dashboard's static
+ * `pantau serve`: the API handler of `functions/api` over HTTP on 127.0.0.1 (or `--host`, with a warning
+ * when that is not a loopback address), plus the dashboard's static
  * files, on the embedded store. Each Node request becomes an API Gateway v2 event (repeated query
  * parameters joined with commas, as API Gateway does), the shared access check runs in-process where
  * the Lambda authoriser runs on AWS, and a per-key token bucket stands in for API Gateway throttling.
@@ -9,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP, type Socket } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -102,6 +103,25 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
         });
       else res.destroy();
     });
+  });
+
+  // Requests Node refuses before any handler runs (a 100 KB query string overflows the header limit) would
+  // get its bare 431/400 with an empty body; answer JSON like every other error instead.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'request header fields too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'request timeout']
+          : [400, 'Bad Request', 'bad request'];
+    const body = JSON.stringify({ error: message });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -221,6 +241,40 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
         server.close(() => done());
       }),
   };
+}
+
+/**
+ * True when `host` can only be reached from this machine: `localhost`, 127.0.0.0/8, `::1` (also written
+ * out in full) or an IPv4-mapped loopback (`::ffff:127.0.0.1`). Anything else — `0.0.0.0`, `::`, a LAN
+ * address, a host name — may be reachable from the network.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) {
+    // The URL parser writes IPv6 in its shortest form: `0:0:0:0:0:0:0:1` → `::1`, a mapped 127.x → `::ffff:7fxx:…`.
+    let short: string;
+    try {
+      short = new URL(`http://[${h}]`).hostname;
+    } catch {
+      return false; // a zone id (`fe80::1%eth0`) is a link address, never loopback
+    }
+    return short === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(short);
+  }
+  return false;
+}
+
+/**
+ * The warning `serve` prints when it listens on an address other machines may reach, or undefined for a
+ * loopback address (see {@link isLoopbackHost}).
+ */
+export function exposedHostWarning(host: string): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  return `warning: --host ${host} is not a loopback address: the API and dashboard can be reached from the network, over plain HTTP (no TLS), and the API key is the only protection. Use --host 127.0.0.1 unless other machines must connect.`;
 }
 
 /** Why `listen` failed, in words a user can act on. */
@@ -350,6 +404,8 @@ export interface ServeOptions {
   readonly port: number;
   readonly host: string;
   readonly verbose: boolean;
+  /** Where the warning for a non-loopback `--host` goes. @default stderr */
+  readonly warn?: (line: string) => void;
   /** Resolves when the server should stop (tests). @default SIGINT or SIGTERM */
   readonly stop?: Promise<void>;
 }
@@ -393,6 +449,8 @@ export async function serveCommand(
         });
         firstKey = created.token;
       }
+      const exposed = exposedHostWarning(options.host);
+      if (exposed) (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(exposed);
       out(`Pantau API and dashboard: ${server.url}/`);
       out(`  API: ${server.url}/v1/health · OpenAPI: ${server.url}/v1/openapi.json`);
       out(`  data folder: ${dataDir}`);

@@ -1,14 +1,23 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
-import { serveCommand } from '../../cli/commands/serve.ts';
+import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
+import { startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
+import { MemoryMetricSink, silentLog } from '#shared/observability.ts';
+import { systemClock } from '#shared/ports/clock.ts';
+import {
+  exposedHostWarning,
+  isLoopbackHost,
+  serveCommand,
+  startLocalApiServer,
+} from '../../cli/commands/serve.ts';
 import { DataFolderMissingError, ServerListenError } from '../../cli/errors.ts';
-import { openLocalStore } from '../../cli/local-runtime.ts';
+import { loadConfigFile, openLocalStore } from '../../cli/local-runtime.ts';
 
 let dir: string;
 let blocker: Server;
@@ -74,5 +83,104 @@ describe('serveCommand', () => {
     expect(out[0]).toMatch(/^Pantau API and dashboard: http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(out).toContain('Created a local admin API key (shown once; only its hash is stored):');
     expect(await keyCount(dataDir)).toBe(1);
+  });
+});
+
+describe('serve --host', () => {
+  it('tells loopback addresses from ones the network may reach', () => {
+    for (const host of [
+      '127.0.0.1',
+      '127.5.6.7',
+      'localhost',
+      'LOCALHOST',
+      '::1',
+      '[::1]',
+      '0:0:0:0:0:0:0:1',
+      '::ffff:127.0.0.1',
+    ])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '192.168.1.10',
+      '10.0.0.1',
+      '::ffff:10.0.0.1',
+      'fe80::1',
+      'fe80::1%eth0',
+      'pantau.example',
+      '128.0.0.1',
+    ])
+      expect(isLoopbackHost(host), host).toBe(false);
+  });
+
+  it('warns on stderr when listening beyond loopback, and says nothing on 127.0.0.1', async () => {
+    expect(exposedHostWarning('127.0.0.1')).toBeUndefined();
+    const dataDir = join(dir, 'exposed');
+    await (await openLocalStore(dataDir)).db.close();
+    const warnings: string[] = [];
+    const out: string[] = [];
+    let stop = () => {};
+    const stopped = new Promise<void>((done) => {
+      stop = done;
+    });
+    await serveCommand(
+      { ...base, host: '0.0.0.0', dataDir, port: 0, stop: stopped, warn: (l) => warnings.push(l) },
+      (l) => {
+        out.push(l);
+        if (l === 'Press Ctrl+C to stop.') stop();
+      },
+    );
+    expect(warnings).toEqual([
+      'warning: --host 0.0.0.0 is not a loopback address: the API and dashboard can be reached from the network, over plain HTTP (no TLS), and the API key is the only protection. Use --host 127.0.0.1 unless other machines must connect.',
+    ]);
+    expect(out[0]).toMatch(/^Pantau API and dashboard: http:\/\/0\.0\.0\.0:\d+\/$/);
+  });
+});
+
+describe('requests Node refuses before the handler', () => {
+  /** One raw HTTP/1.1 exchange: what the server wrote back before closing. */
+  function rawExchange(port: number, request: string): Promise<string> {
+    return new Promise((done, fail) => {
+      const socket = connect(port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('error', fail);
+      socket.on('close', () => done(Buffer.concat(chunks).toString('utf8')));
+      socket.write(request);
+    });
+  }
+
+  it('answers a ~100 KB query string with 431 and a JSON error body, not an empty one', async () => {
+    const db = await startEmbeddedDynamo({ tableName: 'serve-431' });
+    const server = await startLocalApiServer({
+      deps: {
+        store: new DynamoStore({ client: db.client, tableName: 'serve-431' }),
+        config: await loadConfigFile('config/majalengka.json'),
+        cursorKey: Buffer.alloc(32, 1),
+        clock: systemClock,
+        log: silentLog,
+        metrics: new MemoryMetricSink(),
+      },
+      keys: { getKey: async () => undefined },
+      port: 0,
+    });
+    try {
+      const port = Number(new URL(server.url).port);
+      const response = await rawExchange(
+        port,
+        `GET /v1/mentions?q=${'a'.repeat(100_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      );
+      const [head = '', body] = response.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+      expect(head.toLowerCase()).toContain('content-type: application/json');
+      expect(JSON.parse(body ?? '')).toEqual({ error: 'request header fields too large' });
+      // A request line that is not HTTP at all: 400, also JSON.
+      const garbage = await rawExchange(port, 'NOT HTTP\r\n\r\n');
+      expect(garbage.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+      expect(JSON.parse(garbage.split('\r\n\r\n')[1] ?? '')).toEqual({ error: 'bad request' });
+    } finally {
+      await server.close();
+      await db.close();
+    }
   });
 });
