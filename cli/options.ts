@@ -4,7 +4,10 @@
  * `error: option '--x <v>' argument 'v' is invalid. <reason>` and the CLI exits 2.
  */
 import { InvalidArgumentError } from 'commander';
+import { printableApiKeyName } from '#shared/domain/api/auth.ts';
 import { LabelBodySchema, MAX_NOTE_LENGTH } from '#shared/domain/api/schemas.ts';
+import { normalizeText } from '#shared/domain/text.ts';
+import { AnalystNameError } from './errors.ts';
 
 /** Earliest digest day `--date` accepts: the replay data starts in 2010, nothing Pantau holds is older. */
 export const EARLIEST_DIGEST_DATE = '2000-01-01';
@@ -110,4 +113,35 @@ export function shortenQuotedValues(message: string): string {
           .replace(/[\uD800-\uDBFF]$/, '')}…' (${value.length.toLocaleString('en')} characters)`
       : whole,
   );
+}
+
+/** Longest `label --by`, UTF-16 code units. */
+export const MAX_ANALYST_NAME_LENGTH = 200;
+
+/**
+ * `label --by`: who made the correction, checked by the API key name rule (`api-key create --name`):
+ * surrounding white space is trimmed, and a control, format (bidi overrides such as U+202E, zero-width),
+ * separator, private-use or unassigned character is refused rather than silently dropped, so
+ * `evil\u202Eadmin` cannot be stored as `eviladmin`. The message names the character, never echoes it.
+ * @returns The name to store (NFC, inner white space runs as one space).
+ * @throws {AnalystNameError} when it is empty, longer than {@link MAX_ANALYST_NAME_LENGTH} or holds such a
+ *   character.
+ */
+export function parseAnalystName(value: string): string {
+  const trimmed = value.normalize('NFC').trim();
+  const chars = [...trimmed];
+  // The API key name check escapes exactly the forbidden characters: one it changes is forbidden.
+  const at = chars.findIndex((c) => printableApiKeyName(c) !== c);
+  if (at >= 0) {
+    const code = (chars[at]?.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+    throw new AnalystNameError(
+      `label --by contains U+${code} at character ${at + 1}: control, format and text-direction characters are not allowed (as in API key names)`,
+    );
+  }
+  if (trimmed.length === 0) throw new AnalystNameError('label --by is empty: name the analyst');
+  if (trimmed.length > MAX_ANALYST_NAME_LENGTH)
+    throw new AnalystNameError(
+      `label --by is ${trimmed.length.toLocaleString('en')} characters long; at most ${MAX_ANALYST_NAME_LENGTH}`,
+    );
+  return normalizeText(trimmed, MAX_ANALYST_NAME_LENGTH);
 }

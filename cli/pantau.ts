@@ -7,11 +7,11 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MAX_TEXT_LENGTH, type SentimentLabel, SentimentLabelSchema } from '#shared/domain/mention.ts';
-import { normalizeText } from '#shared/domain/text.ts';
 import { cliErrorReport } from './errors.ts';
 import { loadConfigFile, runLocal } from './local-runtime.ts';
 import { cliLog } from './log.ts';
 import {
+  parseAnalystName,
   parseDigestDate,
   parseIsoDate,
   parseNote,
@@ -139,11 +139,12 @@ program
       return parsed.data;
     }),
   )
-  .requiredOption('--by <analyst>', 'who makes the correction (e-mail or name)', (v: string) => {
-    const by = normalizeText(v, 200);
-    if (by.length === 0) throw new InvalidArgumentError('name the analyst (1–200 characters)');
-    return by;
-  })
+  // parseAnalystName throws a named error (not commander's), whose message never echoes the bad value.
+  .requiredOption(
+    '--by <analyst>',
+    'who makes the correction (e-mail or name, 1–200 characters)',
+    parseAnalystName,
+  )
   .option('--note <text>', 'why (at most 2,000 characters, as in the API)', parseNote)
   .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
   .action(
@@ -189,9 +190,15 @@ program
 
 program
   .command('serve')
-  .description("serve the HTTP API and the analysts' dashboard from the embedded store (127.0.0.1)")
+  .description(
+    "serve the HTTP API and the analysts' dashboard from the embedded store (on 127.0.0.1 unless --host)",
+  )
   .option('--port <n>', 'port, 0–65535 (0 = any free port)', parsePort, 8787)
-  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option(
+    '--host <address>',
+    'address to listen on; anything but loopback (e.g. 0.0.0.0) opens the API to the network over plain HTTP, with a warning',
+    '127.0.0.1',
+  )
   .option('--config <file>', 'regency config file', DEFAULT_CONFIG)
   .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
   .option('-v, --verbose', 'log every request to stderr')

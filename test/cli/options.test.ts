@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { AnalystNameError } from '../../cli/errors.ts';
 import {
   latestDayAnywhere,
   MAX_NOTE_LENGTH,
+  parseAnalystName,
   parseDigestDate,
   parseIsoDate,
   parseNote,
@@ -85,5 +87,27 @@ describe('shortenQuotedValues (usage errors)', () => {
     expect(shortenQuotedValues(short)).toBe(short);
     const emoji = `'${'a'.repeat(59)}😀${'b'.repeat(10)}'`;
     expect(shortenQuotedValues(emoji)).toBe(`'${'a'.repeat(59)}…' (71 characters)`);
+  });
+});
+
+describe('parseAnalystName (label --by)', () => {
+  it('refuses control, format and text-direction characters by code point and position, never dropping them', () => {
+    expect(() => parseAnalystName('evil\u202Eadmin')).toThrow(
+      new AnalystNameError(
+        'label --by contains U+202E at character 5: control, format and text-direction characters are not allowed (as in API key names)',
+      ),
+    );
+    expect(() => parseAnalystName('ana\u200Bsari')).toThrow('contains U+200B at character 4');
+    expect(() => parseAnalystName('ana\nsari')).toThrow('contains U+000A at character 4');
+    // Counted in characters, not UTF-16 units: the emoji before it is one character.
+    expect(() => parseAnalystName('😀\u2066x')).toThrow('contains U+2066 at character 2');
+  });
+
+  it('keeps an ordinary name (trimmed, inner blanks as one space) and bounds its length', () => {
+    expect(parseAnalystName('  analis@majalengkakab.go.id ')).toBe('analis@majalengkakab.go.id');
+    expect(parseAnalystName('Siti  Nurhaliza')).toBe('Siti Nurhaliza');
+    expect(parseAnalystName('x'.repeat(200))).toHaveLength(200);
+    expect(() => parseAnalystName('x'.repeat(201))).toThrow('label --by is 201 characters long; at most 200');
+    expect(() => parseAnalystName('   ')).toThrow(AnalystNameError);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,39 @@ describe('pantau CLI exit codes', () => {
       `--data-dir ${typo} does not exist: run \`npm start\` first to create one, or pass the right --data-dir\n`,
     );
     expect(existsSync(typo)).toBe(false);
+  });
+
+  it('refuses hidden characters in label --by with one named line (as api-key create --name), exit 2', () => {
+    const run = pantau([
+      'label',
+      'a'.repeat(32),
+      'POSITIVE',
+      '--by',
+      'evil\u202Eadmin',
+      '--data-dir',
+      join(dir, 'never'),
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'label --by contains U+202E at character 5: control, format and text-direction characters are not allowed (as in API key names)\n',
+    );
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+
+  it('reads a config with a byte-order mark, and names a missing config or a folder in one line, exit 2', async () => {
+    const bom = join(dir, 'bom.json');
+    await writeFile(bom, `\uFEFF${await readFile('config/majalengka.json', 'utf8')}`);
+    const ok = pantau(['check-config', bom]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^.*bom\.json: Kabupaten Majalengka, \d+ keywords/);
+    const missing = pantau(['check-config', join(dir, 'nope.json')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`config file not found: ${join(dir, 'nope.json')}\n`);
+    const folder = join(dir, 'a-folder');
+    await mkdir(folder);
+    const isFolder = pantau(['run', '--config', folder, '--data-dir', join(dir, 'never')]);
+    expect(isFolder.status).toBe(2);
+    expect(isFolder.stderr).toBe(`config file ${folder} is a folder, not a file\n`);
   });
 
   it('says "no input lines" on stderr for empty stdin to classify, and exits 0', () => {
