@@ -5,10 +5,11 @@
  */
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MAX_TEXT_LENGTH, type SentimentLabel, SentimentLabelSchema } from '#shared/domain/mention.ts';
 import { cliErrorReport } from './errors.ts';
-import { loadConfigFile, runLocal } from './local-runtime.ts';
+import { loadConfigFile, PENDING_QUEUE_FILE, runLocal } from './local-runtime.ts';
 import { cliLog } from './log.ts';
 import {
   parseAnalystName,
@@ -74,6 +75,15 @@ program
       verbose?: boolean;
     }) => {
       const progress = opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+      // Ctrl+C ends the run as kill -9 would (the queue journal keeps what was handed over); say so.
+      const interrupted = (signal: NodeJS.Signals) => {
+        process.stderr.write(
+          `\nStopped (${signal}). Mentions handed over but not yet classified stay in ${join(resolve(opts.dataDir), PENDING_QUEUE_FILE)}; the next run on this --data-dir resumes them.\n`,
+        );
+        process.exit(130);
+      };
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
       const summary = await runLocal({
         configPath: opts.config,
         dataDir: opts.dataDir,
