@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { createHandler as createClassifyHandler } from '#functions/classify/app.ts';
 import { createHandler as createCollectHandler } from '#functions/collect/app.ts';
@@ -28,7 +28,7 @@ import { FileAlertPublisher, FileDigestSink } from '#shared/adapters/local/file-
 import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-queue.ts';
 import { QueueJournal } from '#shared/adapters/local/queue-journal.ts';
 import { createSource } from '#shared/adapters/sources/factory.ts';
-import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
+import { parseReplayLines, replayFileSource } from '#shared/adapters/sources/replay.ts';
 import {
   ConfigError,
   parseRegencyConfig,
@@ -57,6 +57,12 @@ export interface RunOptions {
   readonly dataDir: string;
   /** JSON Lines file to replay instead of the configured network sources. */
   readonly replay?: string;
+  /**
+   * How replayed lines count for keywords: `search` (default: the file holds results of a search for the
+   * regency, so a line naming no keyword counts for its first keyword, `matchedBy: query`, as Google News
+   * results do) or `text` (a feed: such a line is unmatched and not stored). `docs/replay.md`.
+   */
+  readonly replayMatch?: 'search' | 'text';
   /** Local date of the digest; default: the newest replayed day, or yesterday (in the regency zone). */
   readonly digestDate?: string;
   /** Progress lines (stderr). */
@@ -258,15 +264,12 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     const metrics = new MemoryMetricSink();
     const sourceConfigs: SourceConfig[] = options.replay
       ? [
-          {
-            id: 'replay',
-            kind: 'replay',
-            path: isAbsolute(options.replay) ? options.replay : resolve(options.replay),
-            enabled: true,
-            everyMinutes: 15,
-            // Replay files come from a search for the regency: attribute unmatched items to its keyword.
-            keywords: [config.keywords[0]?.id ?? 'majalengka'],
-          },
+          replayFileSource(
+            options.replay,
+            (options.replayMatch ?? 'search') === 'search'
+              ? { searchKeywords: [config.keywords[0]?.id ?? 'majalengka'] }
+              : {},
+          ),
         ]
       : config.sources.filter((s) => s.enabled);
     const sources = sourceConfigs.map((s) =>

@@ -50,6 +50,14 @@ program
   .command('run', { isDefault: true })
   .description('one full cycle on the embedded store: collect → classify → detect → digest')
   .option('--replay <file>', 'replay a JSON Lines file of mentions instead of polling the configured sources')
+  .addOption(
+    new Option(
+      '--replay-match <mode>',
+      "how replayed lines count for keywords: 'search' = the file holds results of a search for the regency, lines naming no keyword count for its first keyword (matchedBy query); 'text' = like a feed, such lines are unmatched and not stored",
+    )
+      .choices(['search', 'text'])
+      .default('search'),
+  )
   .option('--config <file>', 'regency config file', DEFAULT_CONFIG)
   .option('--data-dir <dir>', 'where the embedded store, digests and alerts live', DEFAULT_DATA_DIR)
   .option(
@@ -67,6 +75,7 @@ program
   .action(
     async (opts: {
       replay?: string;
+      replayMatch: 'search' | 'text';
       config: string;
       dataDir: string;
       date?: string;
@@ -87,7 +96,7 @@ program
       const summary = await runLocal({
         configPath: opts.config,
         dataDir: opts.dataDir,
-        ...(opts.replay ? { replay: opts.replay } : {}),
+        ...(opts.replay ? { replay: opts.replay, replayMatch: opts.replayMatch } : {}),
         ...(opts.date ? { digestDate: opts.date } : {}),
         ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
         progress,

@@ -20,7 +20,10 @@ export function formatSummary(s: RunSummary): string[] {
     `  mentions: ${s.mentions.fetched} fetched, ${s.mentions.new} new, ${s.mentions.duplicate} duplicate, ${s.mentions.unmatched} unmatched, ${s.mentions.rejected} rejected`,
   );
   for (const r of s.sources) {
-    if (r.ok) out(`    ${r.sourceId}: ${r.fetched} fetched, ${r.new} new, ${r.duplicate} duplicate`);
+    if (r.ok)
+      out(
+        `    ${r.sourceId}: ${r.fetched} fetched, ${r.new} new${r.byQuery ? ` (${r.byQuery} counted for the search keyword: their text names none)` : ''}, ${r.duplicate} duplicate`,
+      );
     else if (r.skipped) out(`    ${r.sourceId}: skipped (${r.skipped.code})`);
     else out(`    ${r.sourceId}: failed (see below)`);
   }

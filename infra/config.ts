@@ -235,7 +235,8 @@ export function loadRegencyConfig(regency: string, root: string = REPO_ROOT): Re
   const file = join(root, 'config', `${regency}.json`);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    // A leading byte-order mark (Windows Notepad) is not JSON; the CLI's loader drops it too.
+    raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (cause) {
     throw new InfraConfigError(`Cannot read regency config ${file}`, [], { cause });
   }

@@ -61,6 +61,11 @@ export interface SourceReport {
   readonly duplicate: number;
   /** Items that matched no keyword (feeds carry unrelated news). */
   readonly unmatched: number;
+  /**
+   * Of the new mentions, those whose text names no keyword and that count for the source's search
+   * keywords (`matchedBy: query`, search sources only); absent when none.
+   */
+  readonly byQuery?: number;
   /** Items that could not be normalised (bad URL, no text…), each logged with its reason. */
   readonly rejected: number;
   /** New mentions the queue did not accept; they are retried on the next poll. */
@@ -354,6 +359,7 @@ async function collectSource(
     await deps.store.markQueued([...sentIds], deps.clock.now(), stories);
   }
   run.queued.push(...handedOn);
+  const byQuery = handedOn.filter((m) => m.matchedBy === 'query').length;
   for (const f of sent.failed) {
     run.claimed.delete(f.id);
     // Release the story too, so another copy (or this one, next poll) can still carry it.
@@ -394,6 +400,7 @@ async function collectSource(
     new: handedOn.length,
     duplicate,
     unmatched,
+    ...(byQuery > 0 ? { byQuery } : {}),
     rejected,
     enqueueFailed: sent.failed.length,
     ...(warnings.length > 0 ? { warnings } : {}),

@@ -17,7 +17,7 @@ import {
   ReplayFileMissingError,
   runLocal,
 } from '../../cli/local-runtime.ts';
-import { heldBackEvents } from '../../cli/summary.ts';
+import { formatSummary, heldBackEvents } from '../../cli/summary.ts';
 import { RecordingLog } from '../helpers/log.ts';
 
 const REAL_REPLAY = '../shared/data/replay/majalengka-real/mentions.jsonl';
@@ -101,6 +101,41 @@ describe('local runtime (npm start)', () => {
     expect(second.mentions).toMatchObject({ fetched: 4, new: 0, duplicate: 4 });
     expect(second.classified).toBe(0);
     expect(await countAll(dataDir, SMALL_REPLAY)).toBe(4);
+  });
+
+  it('counts a replayed line that names no keyword for the search keyword by default, and as unmatched with replayMatch text', async () => {
+    const replay = join(dir, 'keywords.jsonl');
+    await writeFile(
+      replay,
+      [
+        { url: 'https://ex.id/a', title: 'Jalan rusak di Majalengka', publishedAt: '2024-03-05T03:00:00Z' },
+        {
+          url: 'https://ex.id/b',
+          title: 'Berita tanpa kata kunci sama sekali',
+          publishedAt: '2024-03-05T04:00:00Z',
+        },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const run = (dataDir: string, replayMatch?: 'search' | 'text') =>
+      runLocal({
+        configPath: 'config/majalengka.json',
+        dataDir: join(dir, dataDir),
+        replay,
+        ...(replayMatch ? { replayMatch } : {}),
+        progress: () => {},
+        log: silentLog,
+      });
+    const search = await run('kw-search');
+    expect(search.mentions).toMatchObject({ fetched: 2, new: 2, unmatched: 0 });
+    expect(search.sources[0]?.byQuery).toBe(1);
+    expect(formatSummary(search).join('\n')).toContain(
+      'replay: 2 fetched, 2 new (1 counted for the search keyword: their text names none), 0 duplicate',
+    );
+    const text = await run('kw-text', 'text');
+    expect(text.mentions).toMatchObject({ fetched: 2, new: 1, unmatched: 1 });
+    expect(text.sources[0]?.byQuery).toBeUndefined();
   });
 
   it('says plainly that every source failed when none can be reached, and keeps skipped sources apart', async () => {

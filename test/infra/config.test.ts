@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   InfraConfigError,
@@ -71,6 +74,17 @@ describe('loadRegencyConfig', () => {
     const regency = loadRegencyConfig('majalengka');
     expect(regency.timeZone).toBe('Asia/Jakarta');
     expect(regency.sources.length).toBeGreaterThan(0);
+  });
+
+  it('reads a config file saved with a UTF-8 byte-order mark (Windows Notepad)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'infra-bom-'));
+    mkdirSync(join(root, 'config'));
+    writeFileSync(
+      join(root, 'config', 'majalengka.json'),
+      `\uFEFF${readFileSync('config/majalengka.json', 'utf8')}`,
+    );
+    expect(loadRegencyConfig('majalengka', root).timeZone).toBe('Asia/Jakarta');
+    rmSync(root, { recursive: true });
   });
 
   it('fails with InfraConfigError for a regency without a file', () => {
