@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { clustersFromLists, clusterWords } from '#shared/domain/sentiment/clusters.ts';
+import { clustersFromLists, clusterWords, learnWordClusters } from '#shared/domain/sentiment/clusters.ts';
 import {
   DEFAULT_DATA_DIR,
   type LabelledText,
@@ -21,9 +21,17 @@ import {
   readNusax,
   readSmsa,
 } from './sentiment-data.ts';
+import { DEFAULT_CLUSTER_SEED, loadTrainingData } from './sentiment-pipeline.ts';
+
+/** Words whose clusters `--show-clusters` prints: pairs of opposite polarity and a service word. */
+const SHOWN = ['bagus', 'jelek', 'enak', 'mahal', 'murah', 'kecewa', 'puas', 'pelayanan'];
 
 const { values } = parseArgs({
-  options: { data: { type: 'string', default: DEFAULT_DATA_DIR }, file: { type: 'string' } },
+  options: {
+    data: { type: 'string', default: DEFAULT_DATA_DIR },
+    file: { type: 'string' },
+    'show-clusters': { type: 'string', default: '0' },
+  },
 });
 
 if (values.file !== undefined) {
@@ -96,3 +104,17 @@ console.log('sentiment-clusters-report: words of the de-duplicated out-of-fold N
   distinctUnseen: unseen.size,
 });
 console.log('sentiment-clusters-report: unseen words', [...unseen.keys()].sort().join(' '));
+
+const shown = Number(values['show-clusters']);
+if (shown > 0) {
+  const texts = loadTrainingData(dir).clusterTexts ?? [];
+  const clusters = learnWordClusters(texts, { clusters: shown, seed: DEFAULT_CLUSTER_SEED });
+  console.log(
+    `sentiment-clusters-report: ${shown} clusters from ${texts.length} texts, ${clusters.index.size} words`,
+  );
+  for (const word of SHOWN) {
+    const id = clusters.index.get(word);
+    const members = id === undefined ? [] : clusters.lists[id]!.split(' ');
+    console.log(`  ${word}: cluster ${id ?? '-'} (${members.length} words) ${members.join(' ')}`);
+  }
+}

@@ -14,7 +14,7 @@
  * `--clusters k` adds the word-cluster block (fourth attempt, `docs/model-card.md`), with clusters learnt
  * in each fold from unlabelled training text only: SmSA train, IndoLEM train0 and the NusaX *train*
  * rows outside the held-out fold (NusaX valid rows and the held-out fold's texts never shape them).
- * `--cluster-bigram` adds the cluster-bigram block. One seed per fold; 2–6 minutes per run on a shared
+ * `--cluster-bigram` adds the cluster-bigram block. One seed per fold; 1–5 minutes per run on a shared
  * 2-core machine. Exits 0 with a message when the data is absent.
  */
 import { existsSync } from 'node:fs';
