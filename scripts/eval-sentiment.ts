@@ -34,7 +34,7 @@ import {
 } from './lib/sentiment-data.ts';
 import { createPeer, type PeerVerdict } from './lib/sentiment-peer.ts';
 
-const SHIPPED_MODEL = 'models/sentiment-id-2026.11.3.json';
+const SHIPPED_MODEL = 'models/sentiment-id-2026.12.1.json';
 const DEFAULT_DATA = '../shared/data';
 
 /** `--help` text. */
@@ -319,7 +319,7 @@ async function runEvaluation(
   const nusaxJav = readNusax(sentimentDir, 'javanese', 'test');
 
   // Labelled Majalengka headlines (media-monitoring tonality; `scripts/data/…labels.jsonl`): the dev split
-  // fitted the news decision of 2026.11.3, the test split is held out. Texts come from the replay file.
+  // fits the news decision (since 2026.11.3), the test split is held out. Texts come from the replay file.
   const headlineTexts = join(values.data, 'replay', 'majalengka-real', 'mentions.jsonl');
   const headlineSets: { key: string; title: string; rows: LabelledText[]; binary: boolean }[] = [];
   if (existsSync(headlineTexts) && existsSync(DEFAULT_HEADLINE_LABELS)) {

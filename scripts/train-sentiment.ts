@@ -2,7 +2,7 @@
  * Train Pantau's embedded sentiment model and write `models/sentiment-id-<version>.json`.
  *
  *   npm run train:sentiment -- --data ../shared/data/sentiment [--feedback feedback.jsonl]
- *     [--version 2026.11.3] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
+ *     [--version 2026.12.1] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
  *     [--headlines scripts/data/majalengka-headlines.labels.jsonl] [--headline-texts <replay.jsonl>] [--no-news]
  *     [--dry-run] [--force]
  *
@@ -23,7 +23,7 @@ import {
   trainModel,
 } from './lib/sentiment-pipeline.ts';
 
-const DEFAULT_VERSION = '2026.11.3';
+const DEFAULT_VERSION = '2026.12.1';
 
 /** `--help` text. */
 export const TRAIN_HELP = `Usage: npm run train:sentiment -- [options]

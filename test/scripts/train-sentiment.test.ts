@@ -9,7 +9,7 @@ describe('train:sentiment arguments', () => {
       data: DEFAULT_DATA_DIR,
       dataGiven: false,
       feedback: undefined,
-      version: '2026.11.3',
+      version: '2026.12.1',
       seed: DEFAULT_TRAIN_OPTIONS.seed,
       indolemWeight: DEFAULT_INDOLEM_WEIGHT,
       out: 'models',

@@ -3,6 +3,11 @@
  * InSet, SentiStrength-ID and the colloquial "kamus alay" carry no licence). It is not used as a
  * classifier on its own: each hit becomes a `lex:pos` / `lex:neg` feature whose weight the model
  * learns, so evaluative words missing from the training data (other domains) still carry signal.
+ *
+ * The news decision also adds a fixed prior per hit, so an entry must be evaluative in news too: the award,
+ * achievement, praise and enjoyment words of 2026.12.1 (`penghargaan` … `asri`) leave out words that are
+ * neutral or two-sided in headlines (`piala` of Piala Dunia, `rekor kasus`, `lolos` "escaped", `menawan`
+ * "hold captive", `terpilih` in election coverage). See docs/model-card.md, "Fifth attempt".
  */
 
 const INDONESIAN_POSITIVE = `
@@ -14,6 +19,8 @@ sejahtera bahagia gembira syukur alhamdulillah top oke ok sip cinta terpercaya p
 berkualitas unggul inovatif transparan tanggap sigap responsif solutif membanggakan kompak harmonis
 damai tertib meriah menarik seru lucu sehat pulih membaik tumbuh untung hemat gratis berprestasi
 menang diresmikan peresmian pesona keindahan optimistis optimis
+penghargaan anugerah medali trofi adipura raih meraih diraih menjuarai dinobatkan menyabet mengharumkan
+gemilang dipuji pujian mengapresiasi diapresiasi menikmati dinikmati memukau memesona mempesona asri
 `;
 
 const INDONESIAN_NEGATIVE = `

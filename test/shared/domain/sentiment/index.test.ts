@@ -57,6 +57,13 @@ describe('loadEmbeddedModel', () => {
     expect(model.classify('tuangeunana ngeunah pisan, tempatna beresih', 'su').label).toBe('POSITIVE');
   });
 
+  it('reads an award headline as positive news (issue 3: it was NEUTRAL before penghargaan/raih were in the lexicon)', () => {
+    const model = loadEmbeddedModel();
+    const result = model.classify('Bupati Majalengka Raih Penghargaan Nasional', 'id', 'news');
+    expect(result.label).toBe('POSITIVE');
+    expect(result.scores.Positive).toBeGreaterThan(result.scores.Neutral);
+  });
+
   it('reports no score below MIN_REPORTED_SCORE for a long, strongly worded text (they were 1e-140 and broke storage)', () => {
     const model = loadEmbeddedModel();
     // 80 repeats ≈ 4,500 characters: before the floor, Positive came out near 1.9e-140 and Neutral 5e-189.

@@ -14,7 +14,7 @@ import {
   TokenCache,
   toDatasetClass,
 } from '#shared/domain/sentiment/model.ts';
-import weights from '../../../../models/sentiment-id-2026.11.3.json' with { type: 'json' };
+import weights from '../../../../models/sentiment-id-2026.12.1.json' with { type: 'json' };
 import {
   DEFAULT_HEADLINE_LABELS,
   readHeadlines,
