@@ -540,8 +540,16 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     config.keywords.find((k) => k.id === alert.keyword)?.label ??
     (alert.topic ? (config.topics.find((t) => t.id === alert.topic)?.label ?? alert.topic) : 'Semua sebutan');
   // One message per event: alerts whose windows overlap go out together, under the primary (highest
-  // severity, broadest scope), so one story does not wake the team four times.
-  for (const [primary, ...related] of groupAlerts([...toPublish.values()])) {
+  // severity, broadest scope), so one story does not wake the team four times. Alerts of the last 24 hours
+  // already delivered join the grouping, so an alert that overlaps an event told in an earlier run goes
+  // out as its follow-up ("Lanjutan"), naming the alerts already sent.
+  const delivered = new Map<string, Alert & { publishedAt?: string }>();
+  for (const alert of recent)
+    if (alert.publishedAt && !toPublish.has(alert.id)) delivered.set(alert.id, alert);
+  for (const event of groupAlerts([...toPublish.values(), ...delivered.values()])) {
+    const pending = event.filter((a) => toPublish.has(a.id));
+    const earlier = event.filter((a) => !toPublish.has(a.id));
+    const [primary, ...related] = pending;
     if (!primary) continue;
     const group = [primary, ...related];
     try {
@@ -552,6 +560,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
           timeZone: config.timeZone,
           regencyName: config.name,
           related: related.map((alert) => ({ alert, label: labelOf(alert) })),
+          earlier: earlier.map((alert) => ({ alert, label: labelOf(alert) })),
         }),
         related,
       );

@@ -112,18 +112,35 @@ export function renderAlert(
     timeZone: string;
     regencyName: string;
     related?: readonly { readonly alert: Alert; readonly label: string }[];
+    /**
+     * Alerts of the same event already delivered in an earlier message: this message is then a follow-up
+     * ("Lanjutan"), naming them, so the team reads it as the same story growing, not a new one.
+     */
+    earlier?: readonly { readonly alert: Alert; readonly label: string }[];
   },
 ): { subject: string; text: string } {
   const kind = alert.kind === 'share' ? 'porsi sentimen negatif' : 'jumlah sebutan negatif';
   const related = options.related ?? [];
   const more = related.length > 0 ? ` (+${related.length} cakupan lain)` : '';
-  const head = `[Pantau ${SEVERITY[alert.severity]}] Lonjakan negatif: ${options.keywordLabel}`
+  const earlier = options.earlier ?? [];
+  const what = earlier.length > 0 ? 'Lanjutan lonjakan negatif' : 'Lonjakan negatif';
+  const head = `[Pantau ${SEVERITY[alert.severity]}] ${what}: ${options.keywordLabel}`
     .normalize('NFKD')
     .replace(/[^\x20-\x7E]/g, '');
   // The count of related scopes survives a long label: the label is cut, not the count.
   const subject = `${head.slice(0, 99 - more.length)}${more}`;
   const lines = [
     `Peringatan lonjakan ${kind} — ${options.regencyName}`,
+    ...(earlier.length > 0
+      ? [
+          `Lanjutan dari peristiwa yang sudah diperingatkan: ${earlier
+            .map(
+              (e) =>
+                `${e.alert.topic ? 'topik ' : e.alert.keyword ? 'kata kunci ' : ''}${e.label} (ID ${e.alert.id})`,
+            )
+            .join('; ')}.`,
+        ]
+      : []),
     `${alert.topic ? 'Topik' : alert.keyword ? 'Kata kunci' : 'Cakupan'}: ${options.keywordLabel}`,
     `Jendela waktu: ${when(alert.windowStart, options.timeZone)} s.d. ${when(alert.windowEnd, options.timeZone)}`,
     `Sebutan negatif: ${alert.observed} (perkiraan normal ${decimal(alert.expected)})`,

@@ -17,13 +17,22 @@ export class FileAlertPublisher implements AlertPublisher {
     private readonly write: (text: string) => void = () => {},
   ) {}
 
-  async publish(alert: Alert, rendered: { subject: string; text: string }): Promise<void> {
+  /**
+   * Appends one line per message to `<dir>/alerts.jsonl`: the primary alert's fields, the message's
+   * `subject` and `text`, and `related` (the other alerts of the event delivered in it), so the file holds
+   * what e-mail and webhooks would have received.
+   */
+  async publish(
+    alert: Alert,
+    rendered: { subject: string; text: string },
+    related: readonly Alert[] = [],
+  ): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await appendFile(
       join(this.dir, 'alerts.jsonl'),
-      `${JSON.stringify({ ...alert, subject: rendered.subject })}\n`,
+      `${JSON.stringify({ ...alert, subject: rendered.subject, text: rendered.text, ...(related.length > 0 ? { related } : {}) })}\n`,
     );
-    this.published.push(alert);
+    this.published.push(alert, ...related);
     this.write(`\n${rendered.subject}\n${rendered.text}\n`);
   }
 }

@@ -13,6 +13,7 @@ import type { AlertPublisher } from '#shared/ports/publishers.ts';
 import { lambdaContext } from '../../helpers/lambda.ts';
 import { RecordingLog } from '../../helpers/log.ts';
 import { scoredMention } from '../../helpers/mentions.ts';
+import { testAlert } from '../api/helpers.ts';
 
 const HOUR = 3_600_000;
 const config = parseRegencyConfig({
@@ -199,6 +200,27 @@ describe('detect handler', () => {
       'NEGATIVE',
     ]);
     expect(volume[0]?.distinctAuthors).toBe(4);
+  });
+
+  it('sends an alert that overlaps an event already told in an earlier run as its follow-up, naming what was sent', async () => {
+    const { handler, publisher, real } = await setup();
+    // An earlier run delivered a share alert on all mentions for 08:00–10:00 UTC (the burst's hour included).
+    const earlier = testAlert('2026-11-30T08:00:00.000Z', 'share:all', {
+      kind: 'share',
+      windowEnd: '2026-11-30T10:00:00.000Z',
+    });
+    await real.putAlert(earlier);
+    await real.markAlertPublished(earlier.id, '2026-11-30T09:05:00.000Z');
+    const result = await handler({}, lambdaContext());
+    expect(result.alerts.length).toBeGreaterThan(0);
+    expect(publisher.messages).toHaveLength(1);
+    const message = publisher.messages[0];
+    expect(message?.subject).toContain('Lanjutan lonjakan negatif');
+    expect(message?.text).toContain(
+      `Lanjutan dari peristiwa yang sudah diperingatkan: Semua sebutan (ID ${earlier.id}).`,
+    );
+    // The earlier alert is not sent again.
+    expect(publisher.sent.some((s) => s.alert.id === earlier.id)).toBe(false);
   });
 
   it('is idempotent: a re-run in the same quarter-hour neither steps nor sends again', async () => {
