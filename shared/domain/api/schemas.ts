@@ -284,7 +284,9 @@ export function noteNotice(note: string, path = 'body.note'): ApiIssue | undefin
   let position = 0;
   for (const char of note) {
     position++;
-    if (/^\s$/u.test(char) || normalizeText(char) !== '') continue;
+    // White space that cleaning collapses is not hidden; U+FEFF (a byte-order mark) counts as \s in
+    // JavaScript but is an invisible format character, so it is reported.
+    if ((char !== '\uFEFF' && /^\s$/u.test(char)) || normalizeText(char) !== '') continue;
     count++;
     if (removed.length < MAX_REMOVED_NAMED) removed.push(`${codePointOf(char)} at character ${position}`);
   }

@@ -201,4 +201,13 @@ describe('hidden characters in notes: cleaned, and the response says which', () 
     expect(seven?.message).toMatch(/^removed 7 hidden characters .*U\+0005 at character 5 and 2 more$/);
     expect(noteNotice('Sudah ditangani, é')).toBeUndefined();
   });
+
+  it('noteNotice names a byte-order mark (JavaScript counts U+FEFF as white space; cleaning removes it)', () => {
+    // QA: "ok\u202Edone\u200B\u0007x\u00ADy\uFEFFz" named four of its five hidden characters.
+    expect(noteNotice('ok\u202Edone\u200B\u0007x\u00ADy\uFEFFz')?.message).toBe(
+      'removed 5 hidden characters (control, text-direction or zero-width; not stored): U+202E at character 3, U+200B at character 8, U+0007 at character 9, U+00AD at character 11, U+FEFF at character 13',
+    );
+    // Ordinary white space is collapsed, not reported.
+    expect(noteNotice('a \t\n b')).toBeUndefined();
+  });
 });
