@@ -51,7 +51,7 @@ import { zoneOffsetMinutes } from '#shared/domain/time.ts';
 import { RejectedWriteError } from '#shared/errors.ts';
 import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { AlertStore, DetectionRun, MentionStore } from '#shared/ports/mention-store.ts';
+import type { AlertStore, DetectionRun, HeldBackSpike, MentionStore } from '#shared/ports/mention-store.ts';
 import type { AlertPublisher } from '#shared/ports/publishers.ts';
 import { type HourTally, LATE_WINDOW_MS, type LateDelta, lateDelta, nextSeen, parseSeen } from './late.ts';
 
@@ -115,16 +115,7 @@ export interface DetectResult {
 }
 
 /** A spike the detector found but did not alert on: its window had too few distinct authors. */
-export interface SuppressedSpike {
-  /** `neg:<series>` or `share:<series>`. */
-  readonly detectorId: string;
-  readonly kind: 'volume' | 'share';
-  /** The window, UTC ISO-8601, end exclusive. */
-  readonly windowStart: string;
-  readonly windowEnd: string;
-  readonly distinctAuthors: number;
-  readonly minDistinctAuthors: number;
-}
+export type SuppressedSpike = HeldBackSpike;
 
 /** Mentions stored after their hour was stepped, added to the newest hour a detector stepped in this run. */
 export interface LateAdded {
@@ -401,6 +392,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
   const skippedSeries: string[] = [];
   const late: LateAdded[] = [];
   const suppressed: SuppressedSpike[] = [];
+  let runRecord: DetectionRun | undefined;
   for (const s of series) {
     const clock = await seriesClock(deps.store, s.id);
     const start = catchUpStart(clock, lastClosedStart);
@@ -502,11 +494,17 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     }
     // Recorded as soon as the all-mentions series is saved, so a run cut short later still counts its hours.
     if (s.id === 'all') {
-      await deps.store.recordDetectionRun(
-        detectionRun(now, start, clock, lastClosedStart, saved === 2 && volume.stepped > 0),
-      );
+      runRecord = detectionRun(now, start, clock, lastClosedStart, saved === 2 && volume.stepped > 0);
+      await deps.store.recordDetectionRun(runRecord);
     }
   }
+  // Held-back spikes go into the same record (same key: idempotent), so the digest can say the day was not
+  // quiet, only unalerted.
+  if (suppressed.length > 0)
+    await deps.store.recordDetectionRun({
+      ...(runRecord ?? { at: new Date(now).toISOString() }),
+      heldBack: suppressed,
+    });
 
   if (late.length > 0) {
     deps.log.info('Late mentions added to detection', { late });

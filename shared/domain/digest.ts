@@ -137,6 +137,19 @@ export interface Digest {
     readonly checked: number;
     /** Maximal spans of unchecked hours, oldest first: `[start, end)`, UTC ISO-8601. */
     readonly unchecked: readonly { readonly start: string; readonly end: string }[];
+    /**
+     * Spikes found but not alerted on (too few distinct authors) whose window overlaps the day, merged
+     * into events where windows overlap, oldest first.
+     */
+    readonly heldBack?: readonly {
+      readonly start: string;
+      readonly end: string;
+      /** Who the scopes are for people: "semua sebutan", keyword labels, "topik …". */
+      readonly scopes: readonly string[];
+      /** The most distinct authors any of its windows had, and the minimum the config asks for. */
+      readonly distinctAuthors: number;
+      readonly minDistinctAuthors: number;
+    }[];
   };
   /** Sources with at least one failed poll that day: silence is not calm. */
   readonly failedSources: readonly {
@@ -172,7 +185,17 @@ export interface DigestInput {
    * Detect runs from the day's start until the digest is built, each with the hours it checked (`[from, to)`,
    * UTC ISO-8601 hour starts). Omit only where detection coverage is not known (no `detection` then).
    */
-  readonly detectionRuns?: readonly { readonly checked?: { readonly from: string; readonly to: string } }[];
+  readonly detectionRuns?: readonly {
+    readonly checked?: { readonly from: string; readonly to: string };
+    /** Spikes held back by the distinct-authors guard in that run. */
+    readonly heldBack?: readonly {
+      readonly detectorId: string;
+      readonly windowStart: string;
+      readonly windowEnd: string;
+      readonly distinctAuthors: number;
+      readonly minDistinctAuthors: number;
+    }[];
+  }[];
   /** Items per list. @default 5 */
   readonly listSize?: number;
 }
@@ -246,6 +269,56 @@ function detectionCoverage(
     h = end;
   }
   return { hours, checked: checked.filter(Boolean).length, unchecked };
+}
+
+/** `neg:kw:kertajati` → the keyword's label; `share:topic:x` → "topik <label>"; `neg:all` → "semua sebutan". */
+function scopeOf(
+  detectorId: string,
+  keywords: ReadonlyMap<string, { readonly label: string }>,
+  topics: ReadonlyMap<string, { readonly label: string }>,
+): string {
+  const series = detectorId.replace(/^(neg|share):/, '');
+  if (series.startsWith('kw:')) return keywords.get(series.slice(3))?.label ?? series.slice(3);
+  if (series.startsWith('topic:')) return `topik ${topics.get(series.slice(6))?.label ?? series.slice(6)}`;
+  return 'semua sebutan';
+}
+
+/** Held-back spikes of the runs whose window overlaps `range`, merged into events (overlapping windows). */
+function heldBackEvents(
+  range: { readonly start: string; readonly end: string },
+  runs: NonNullable<DigestInput['detectionRuns']>,
+  scope: (detectorId: string) => string,
+): Pick<NonNullable<Digest['detection']>, 'heldBack'> {
+  const spikes = runs
+    .flatMap((r) => r.heldBack ?? [])
+    .filter((h) => h.windowStart < range.end && h.windowEnd > range.start)
+    .sort((a, b) => (a.windowStart < b.windowStart ? -1 : a.windowStart > b.windowStart ? 1 : 0));
+  if (spikes.length === 0) return {};
+  const events: {
+    start: string;
+    end: string;
+    scopes: string[];
+    distinctAuthors: number;
+    minDistinctAuthors: number;
+  }[] = [];
+  for (const h of spikes) {
+    const last = events.at(-1);
+    if (last && h.windowStart < last.end) {
+      if (h.windowEnd > last.end) last.end = h.windowEnd;
+      if (!last.scopes.includes(scope(h.detectorId))) last.scopes.push(scope(h.detectorId));
+      last.distinctAuthors = Math.max(last.distinctAuthors, h.distinctAuthors);
+      last.minDistinctAuthors = Math.max(last.minDistinctAuthors, h.minDistinctAuthors);
+    } else {
+      events.push({
+        start: h.windowStart,
+        end: h.windowEnd,
+        scopes: [scope(h.detectorId)],
+        distinctAuthors: h.distinctAuthors,
+        minDistinctAuthors: h.minDistinctAuthors,
+      });
+    }
+  }
+  return { heldBack: events };
 }
 
 /** Compute the digest's numbers and lists. Lists are sorted with ties broken by id (deterministic). */
@@ -385,7 +458,16 @@ export function buildDigest(input: DigestInput): Digest {
         .map(([sourceId, code]) => ({ sourceId, code }))
         .sort((a, b) => (a.sourceId < b.sourceId ? -1 : 1)),
     },
-    ...(input.detectionRuns ? { detection: detectionCoverage(input.range, input.detectionRuns) } : {}),
+    ...(input.detectionRuns
+      ? {
+          detection: {
+            ...detectionCoverage(input.range, input.detectionRuns),
+            ...heldBackEvents(input.range, input.detectionRuns, (detectorId) =>
+              scopeOf(detectorId, keywordInfo, topicInfo),
+            ),
+          },
+        }
+      : {}),
     failedSources: [...failures.entries()]
       .filter(([, f]) => f.failures > 0)
       .map(([sourceId, f]) => ({ sourceId, ...f }))
@@ -617,6 +699,16 @@ function detectionGap(d: Digest): string | undefined {
 }
 
 /**
+ * One line per spike held back by the distinct-authors guard: the day was not quiet, only unalerted.
+ */
+function heldBackLines(d: Digest): string[] {
+  return (d.detection?.heldBack ?? []).map(
+    (h) =>
+      `Lonjakan tidak diperingatkan, ${fmtWindow({ windowStart: h.start, windowEnd: h.end }, d.timeZone)} (${h.scopes.join(', ')}): hanya ${h.distinctAuthors} penulis/media berbeda, kurang dari batas ${h.minDistinctAuthors}; periksa apakah satu akun atau satu media membanjiri percakapan.`,
+  );
+}
+
+/**
  * The line for a day without alerts: plain when every hour was checked, qualified when some were not, and
  * none when no hour was (the gap line says it all).
  */
@@ -672,6 +764,7 @@ export function renderDigestText(d: Digest): string {
   if (gap) lines.push(`  PERHATIAN: ${gap}`);
   const none = noAlerts(d);
   if (none) lines.push(`  (${none.replace(/\.$/, '').toLowerCase()})`);
+  for (const h of heldBackLines(d)) lines.push(`  - ${h}`);
   for (const a of d.alerts) {
     lines.push(
       `  - ${a.scope}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${a.acknowledgedBy}` : 'belum ditangani'}`,
@@ -743,6 +836,7 @@ export function renderDigestMarkdown(d: Digest): string {
   if (gap) md.push(`**Perhatian:** ${gap}`, '');
   const none = noAlerts(d);
   if (none) md.push(`_${none}_`);
+  for (const h of heldBackLines(d)) md.push(`- ${escapeMarkdown(h)}`);
   for (const a of d.alerts) {
     md.push(
       `- **${esc(a.scope)}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${esc(a.acknowledgedBy)}` : '**belum ditangani**'}`,
@@ -831,7 +925,10 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
             (a) =>
               `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
-          .join('')}</ul>`);
+          .join('')}</ul>`) +
+    heldBackLines(d)
+      .map((h) => `<p style="font:14px Arial,sans-serif;color:#8d6e00;margin:6px 0 0">${e(h)}</p>`)
+      .join('');
   const problem = (text: string) => `<li style="font:14px Arial,sans-serif;color:#c62828">${text}</li>`;
   const failed =
     d.collection.runs === 0

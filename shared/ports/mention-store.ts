@@ -99,6 +99,20 @@ export interface DetectionRun {
   readonly learnt?: HourSpan;
   /** Hours skipped without stepping (the series was more than 28 days behind). */
   readonly skipped?: HourSpan;
+  /** Spikes the run found but did not alert on (too few distinct authors), any series; absent when none. */
+  readonly heldBack?: readonly HeldBackSpike[];
+}
+
+/** A spike the detector found but did not alert on: its window had too few distinct authors. */
+export interface HeldBackSpike {
+  /** `neg:<series>` or `share:<series>` (series `all`, `kw:<id>`, `topic:<id>`). */
+  readonly detectorId: string;
+  readonly kind: 'volume' | 'share';
+  /** The window, UTC ISO-8601, end exclusive. */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly distinctAuthors: number;
+  readonly minDistinctAuthors: number;
 }
 
 /** A message the classifier could not accept (poison): kept with its reason, never retried. */

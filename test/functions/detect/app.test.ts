@@ -279,6 +279,10 @@ describe('detect handler', () => {
       minDistinctAuthors: 2,
     });
     expect(suppressed.suppressed.length).toBe(one.metrics.sum('AlertsSuppressed'));
+    // …and the run's record keeps them, for the digest ("not quiet, only unalerted").
+    const [record] = await one.real.listDetectionRuns('2026-11-30T10:00:00.000Z', '2026-11-30T11:00:00.000Z');
+    expect(record?.heldBack).toEqual(suppressed.suppressed);
+    expect(record?.checked).toEqual({ from: '2026-11-30T07:00:00.000Z', to: '2026-11-30T10:00:00.000Z' });
 
     // Four articles without authors from one outlet are one author; from two outlets, two.
     const outlet = (i: number) => ({ author: {}, outlet: i < 2 ? 'radarcirebon.disway.id' : 'kompas.com' });

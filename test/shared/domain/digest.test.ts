@@ -203,6 +203,47 @@ describe('digest spike-detection coverage', () => {
     for (const out of [md, text, html]) expect(out.toLowerCase()).not.toContain('tidak ada peringatan');
   });
 
+  it('names spikes held back by the distinct-authors guard, merged per event, with their scopes', () => {
+    const held = (detectorId: string, windowStart: string, windowEnd: string, distinctAuthors: number) => ({
+      detectorId,
+      kind: 'volume' as const,
+      windowStart,
+      windowEnd,
+      distinctAuthors,
+      minDistinctAuthors: 2,
+    });
+    const runs = [
+      ...hourly('2026-11-28T17:00:00.000Z', 24),
+      {
+        heldBack: [
+          // 15.00–16.00 WIB on all mentions and the keyword, and the share test 14.00–16.00 WIB: one event.
+          held('neg:all', '2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z', 1),
+          held('neg:kw:majalengka', '2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z', 1),
+          held('share:all', '2026-11-29T07:00:00.000Z', '2026-11-29T09:00:00.000Z', 1),
+          // The day before: not this digest's.
+          held('neg:all', '2026-11-28T10:00:00.000Z', '2026-11-28T11:00:00.000Z', 1),
+        ],
+      },
+    ];
+    const { d, md, text, html } = allRenderings(input({ detectionRuns: runs }));
+    expect(d.detection?.heldBack).toEqual([
+      {
+        start: '2026-11-29T07:00:00.000Z',
+        end: '2026-11-29T09:00:00.000Z',
+        scopes: ['semua sebutan', 'Majalengka'],
+        distinctAuthors: 1,
+        minDistinctAuthors: 2,
+      },
+    ]);
+    const line =
+      'Lonjakan tidak diperingatkan, pukul 14.00–16.00 WIB (semua sebutan, Majalengka): hanya 1 penulis/media berbeda, kurang dari batas 2; periksa apakah satu akun atau satu media membanjiri percakapan.';
+    expect(text).toContain(line);
+    expect(html).toContain(line);
+    expect(section(md, 'Peringatan lonjakan')).toContain(
+      'Lonjakan tidak diperingatkan, pukul 14.00–16.00 WIB',
+    );
+  });
+
   it('leaves coverage out when the caller does not know it', () => {
     const { d, md } = allRenderings(input());
     expect(d.detection).toBeUndefined();
