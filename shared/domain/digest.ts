@@ -833,7 +833,12 @@ export function renderDigestMarkdown(d: Digest): string {
   list('Paling banyak interaksi', d.mostEngaged);
   md.push('## Peringatan lonjakan', '');
   const gap = detectionGap(d);
-  if (gap) md.push(`**Perhatian:** ${gap}`, '');
+  // A blank line only when something follows it in the section (Markdown needs it between paragraphs).
+  if (gap)
+    md.push(
+      `**Perhatian:** ${gap}`,
+      ...(d.alerts.length > 0 || noAlerts(d) || heldBackLines(d).length > 0 ? [''] : []),
+    );
   const none = noAlerts(d);
   if (none) md.push(`_${none}_`);
   for (const h of heldBackLines(d)) md.push(`- ${escapeMarkdown(h)}`);
