@@ -641,7 +641,7 @@ const NO_COLLECTION =
   'Tidak ada pengumpulan yang tercatat pada hari ini — data hari ini mungkin tidak lengkap.';
 /** No run that day, yet mentions of it: collected later (a replay, a late feed); still maybe incomplete. */
 const COLLECTED_LATER =
-  'Tidak ada pengumpulan yang tercatat pada hari ini; sebutan hari ini dikumpulkan kemudian (misalnya lewat pemutaran ulang), jadi datanya mungkin tidak lengkap.';
+  'Tidak ada pengumpulan yang tercatat pada hari ini; sebutan hari ini dikumpulkan kemudian (misalnya diimpor dari arsip), jadi datanya mungkin tidak lengkap.';
 
 /** The no-run notice that fits the day. */
 function noCollection(d: Digest): string {

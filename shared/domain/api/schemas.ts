@@ -87,10 +87,16 @@ function once<O extends z.core.$ZodType<unknown, string>>(out: O) {
 
 const KeywordIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a keyword id: lowercase letters, digits, dashes');
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,39}$/,
+    'a keyword id: 1–40 lowercase letters, digits or dashes, starting with a letter or digit',
+  );
 const TopicIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a topic id: lowercase letters, digits, dashes');
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,39}$/,
+    'a topic id: 1–40 lowercase letters, digits or dashes, starting with a letter or digit',
+  );
 const SourceIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a source id: lowercase letters, digits, dashes');

@@ -55,6 +55,22 @@ afterAll(async () => {
   await db.close();
 });
 
+describe('id query parameters', () => {
+  it('says the length limit when a keyword or topic id is too long', async () => {
+    for (const name of ['keyword', 'topic']) {
+      const result = await call({ path: '/v1/mentions', query: `${name}=${'a'.repeat(200)}` });
+      expect(result.statusCode).toBe(400);
+      expect(issuesOf(result)).toEqual([
+        {
+          path: `query.${name}`,
+          code: 'invalid_format',
+          message: `a ${name} id: 1–40 lowercase letters, digits or dashes, starting with a letter or digit`,
+        },
+      ]);
+    }
+  });
+});
+
 describe('integer query parameters', () => {
   it.each([
     ['99999999999999999999', 'too_big'],

@@ -89,7 +89,7 @@ describe('digest source health', () => {
       );
       expect(out).not.toContain(NO_COLLECTION);
     }
-    expect(html).toContain('dikumpulkan kemudian (misalnya lewat pemutaran ulang)');
+    expect(html).toContain('dikumpulkan kemudian (misalnya diimpor dari arsip)');
   });
 
   it('says "all collected" only when every enabled source ran and none failed', () => {
