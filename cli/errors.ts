@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
+import { QueueJournalPathError } from '#shared/adapters/local/queue-journal.ts';
 import { ApiKeyNameError } from '#shared/domain/api/auth.ts';
 import { ConfigError } from '#shared/domain/config.ts';
 import { NotFoundError } from '#shared/errors.ts';
@@ -71,6 +72,7 @@ const USER_ERRORS = [
   OutputFileError,
   ApiKeyNameError,
   NotFoundError,
+  QueueJournalPathError,
 ] as const;
 
 /**

@@ -101,8 +101,8 @@ export class InProcessQueue implements MentionQueue {
       this.#journal?.recordSent(messages);
     } catch (error) {
       if (!(error instanceof QueueJournalError)) throw error;
-      const reason = `${error.message}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`;
-      return { sent: [], failed: mentions.map((m) => ({ id: m.id, error: reason })) };
+      // The journal's message already says why (folder, permission, disk full …).
+      return { sent: [], failed: mentions.map((m) => ({ id: m.id, error: error.message })) };
     }
     for (const m of messages) this.#hold(m);
     return { sent: mentions.map((m) => m.id), failed: [] };

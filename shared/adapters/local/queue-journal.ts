@@ -18,6 +18,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { z } from 'zod';
@@ -43,9 +44,27 @@ export interface JournalRecovery {
   readonly unreadableLines: number;
 }
 
-/** The journal file could not be read or written (no permission, disk full …). */
+/** The journal file could not be read or written (no permission, disk full …); the message says why. */
 export class QueueJournalError extends Error {
-  override readonly name = 'QueueJournalError';
+  override readonly name: string = 'QueueJournalError';
+}
+
+/**
+ * The journal's path names something that is not a regular file (a folder, a device …): nothing can be
+ * journalled there, and the user has to move it away. Checked before a run creates anything.
+ */
+export class QueueJournalPathError extends QueueJournalError {
+  override readonly name = 'QueueJournalPathError';
+}
+
+/** Why a file operation failed, in words: `it is a folder, not a file`, `permission denied`, or Node's message. */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the disk';
+  if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** How the in-process queue records what it holds. */
@@ -65,16 +84,34 @@ export class QueueJournal implements QueueJournalWriter {
   }
 
   /**
-   * Read the messages an interrupted run left pending, and rewrite the file with only those (dropping
-   * finished pairs and torn lines, so later appends start on a clean line). No file → nothing pending.
-   * @throws {QueueJournalError} when the file exists but cannot be read or rewritten.
+   * Check that the journal can live at its path: absent, or a regular file. Touches nothing, so a run can
+   * call it before it creates its data folder.
+   * @throws {QueueJournalPathError} when the path is a folder or another non-file, naming which.
    */
-  recover(): JournalRecovery {
+  assertUsable(): void {
+    const info = statSync(this.path, { throwIfNoEntry: false });
+    if (!info || info.isFile()) return;
+    const what = info.isDirectory() ? 'a folder' : 'not a regular file';
+    throw new QueueJournalPathError(
+      `the queue journal ${this.path} is ${what}, not a file: move it away (or use another --data-dir)`,
+    );
+  }
+
+  /**
+   * Read the messages still pending without changing the file (e.g. to tell the user, on Ctrl+C, what a
+   * re-run will resume). No file → nothing pending.
+   * @throws {QueueJournalError} when the file exists but cannot be read, with the reason.
+   */
+  read(): JournalRecovery {
     let text: string;
     try {
       text = existsSync(this.path) ? readFileSync(this.path, 'utf8') : '';
     } catch (error) {
-      throw new QueueJournalError(`cannot read the queue journal ${this.path}`, { cause: error });
+      const Err =
+        (error as NodeJS.ErrnoException).code === 'EISDIR' ? QueueJournalPathError : QueueJournalError;
+      throw new Err(`cannot read the queue journal ${this.path}: ${fileErrorReason(error)}`, {
+        cause: error,
+      });
     }
     const sent = new Map<string, string>();
     let unreadableLines = 0;
@@ -91,9 +128,20 @@ export class QueueJournal implements QueueJournalWriter {
       else if (parsed.data.op === 'send') sent.set(parsed.data.id, parsed.data.body);
       else sent.delete(parsed.data.id);
     }
-    const pending = [...sent].map(([messageId, body]) => ({ messageId, body }));
-    this.compact(pending);
-    return { pending, unreadableLines };
+    return { pending: [...sent].map(([messageId, body]) => ({ messageId, body })), unreadableLines };
+  }
+
+  /**
+   * Read the messages an interrupted run left pending, and rewrite the file with only those (dropping
+   * finished pairs and torn lines, so later appends start on a clean line). No file → nothing pending.
+   * @throws {QueueJournalPathError} when the path is a folder.
+   * @throws {QueueJournalError} when the file exists but cannot be read or rewritten, with the reason.
+   */
+  recover(): JournalRecovery {
+    this.assertUsable();
+    const recovered = this.read();
+    this.compact(recovered.pending);
+    return recovered;
   }
 
   /** @inheritdoc */
@@ -135,7 +183,12 @@ export class QueueJournal implements QueueJournalWriter {
       }
       renameSync(tmp, this.path);
     } catch (error) {
-      throw new QueueJournalError(`cannot rewrite the queue journal ${this.path}`, { cause: error });
+      throw new QueueJournalError(
+        `cannot rewrite the queue journal ${this.path}: ${fileErrorReason(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -149,7 +202,9 @@ export class QueueJournal implements QueueJournalWriter {
         closeSync(fd);
       }
     } catch (error) {
-      throw new QueueJournalError(`cannot write the queue journal ${this.path}`, { cause: error });
+      throw new QueueJournalError(`cannot write the queue journal ${this.path}: ${fileErrorReason(error)}`, {
+        cause: error,
+      });
     }
   }
 }

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-queue.ts';
-import { QueueJournal } from '#shared/adapters/local/queue-journal.ts';
+import {
+  QueueJournal,
+  QueueJournalError,
+  QueueJournalPathError,
+} from '#shared/adapters/local/queue-journal.ts';
 import { scoredMention } from '../../../helpers/mentions.ts';
 
 const context = { getRemainingTimeInMillis: () => 30_000 } as Context;
@@ -109,7 +113,7 @@ describe('QueueJournal with the in-process queue', () => {
     const result = await queue.send([mention]);
     expect(result.sent).toEqual([]);
     expect(result.failed).toEqual([
-      { id: mention.id, error: expect.stringContaining('cannot write the queue journal') },
+      { id: mention.id, error: `cannot write the queue journal ${path}: it is a folder, not a file` },
     ]);
     expect(queue.size).toBe(0);
   });
@@ -118,5 +122,40 @@ describe('QueueJournal with the in-process queue', () => {
     const path = join(dir, 'none.jsonl');
     expect(new QueueJournal(path).recover()).toEqual({ pending: [], unreadableLines: 0 });
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('names a folder at the journal path as such, before reading anything (QA: "cannot read", no reason)', async () => {
+    const path = join(dir, 'folder.jsonl');
+    await mkdir(path);
+    const journal = new QueueJournal(path);
+    const expected = `the queue journal ${path} is a folder, not a file: move it away (or use another --data-dir)`;
+    expect(() => journal.assertUsable()).toThrow(new QueueJournalPathError(expected));
+    expect(() => journal.recover()).toThrow(expected);
+    // Reading it directly still says why, and is a path error too.
+    let error: unknown;
+    try {
+      journal.read();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(QueueJournalPathError);
+    expect(error).toBeInstanceOf(QueueJournalError);
+    expect((error as Error).message).toBe(
+      `cannot read the queue journal ${path}: it is a folder, not a file`,
+    );
+    expect(() => new QueueJournal(join(dir, 'absent.jsonl')).assertUsable()).not.toThrow();
+  });
+
+  it('reads what is pending without rewriting the file (for the Ctrl+C message)', async () => {
+    const path = join(dir, 'peek.jsonl');
+    const journal = new QueueJournal(path);
+    journal.recordSent([
+      { messageId: 'a', body: 'A' },
+      { messageId: 'b', body: 'B' },
+    ]);
+    journal.recordDeleted('a');
+    const before = await readFile(path, 'utf8');
+    expect(journal.read()).toEqual({ pending: [{ messageId: 'b', body: 'B' }], unreadableLines: 0 });
+    expect(await readFile(path, 'utf8')).toBe(before);
   });
 });
