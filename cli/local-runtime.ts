@@ -45,6 +45,7 @@ import { localDate, localDayRange, previousLocalDate } from '#shared/domain/time
 import { createTopicMatcher } from '#shared/domain/topics.ts';
 import { type Log, MemoryMetricSink } from '#shared/observability.ts';
 import { type Clock, fixedClock, systemClock } from '#shared/ports/clock.ts';
+import type { AlertPublisher } from '#shared/ports/publishers.ts';
 import { ConfigFileMissingError, DataFolderMissingError, ReplayFileMissingError } from './errors.ts';
 import { plural } from './summary.ts';
 
@@ -107,7 +108,13 @@ export interface RunSummary {
   readonly deadLettered: number;
   /** Where dead-lettered message bodies were appended (JSON Lines), when there were any. */
   readonly deadLetterFile?: string;
+  /** Alerts this run's detection raised (an alert is stored once, by id; a re-run may raise it again). */
   readonly alerts: number;
+  /**
+   * Alerts delivered (to `<data-dir>/alerts/alerts.jsonl` and the console) in this run: `total`, and of those
+   * `fromEarlierRuns`, raised by an earlier run that stopped (or failed to deliver) before sending them.
+   */
+  readonly alertsDelivered: { readonly total: number; readonly fromEarlierRuns: number };
   /**
    * Spikes the detector found but did not alert on, with why (today: too few distinct authors in the
    * window, `alerts.minDistinctAuthors`), so a held-back spike is not read as calm.
@@ -157,10 +164,20 @@ export interface DetectionReport {
   readonly replayHours: number;
   /** Of those, the hours this run could raise an alert for. */
   readonly replayHoursChecked: number;
-  /** Of those, the hours at or before `clockBefore`: never stepped again in this data folder. */
+  /**
+   * Mentions this run stored that the store did not hold before (resumed ones included). 0 on a re-run of
+   * the same replay: nothing is new to spike detection, whatever the detector's clock says.
+   */
+  readonly storedNew: number;
+  /** Of the replayed hours, those holding a mention this run stored. */
+  readonly replayHoursNew: number;
+  /**
+   * Of the hours holding a mention this run stored, those at or before `clockBefore`: never stepped again
+   * in this data folder.
+   */
   readonly replayHoursBeforeClock: number;
   /**
-   * Of the hours at or before `clockBefore`, those within 24 hours of it: their new mentions are late
+   * Of those hours at or before `clockBefore`, the ones within 24 hours of it: their new mentions are late
    * mentions, tested at the next hour the detector steps (this run's, or the next run's when it stepped none).
    */
   readonly replayHoursLate: number;
@@ -173,15 +190,22 @@ export interface DetectionReport {
   readonly checkedTo?: string;
   /** Closed hours skipped because the detector was more than 28 days behind (not checked). */
   readonly skippedHours: number;
+  /**
+   * True when detect ran hour by hour through a past digest day (`--replay` or `--date`), false for one
+   * live run (which checks only the closed hours just before it).
+   */
+  readonly historic: boolean;
 }
 
 /**
  * Read and validate a regency config file (UTF-8; a leading byte-order mark, as Windows Notepad writes, is
  * ignored).
- * @throws {ConfigFileMissingError} when `path` does not exist or is a folder.
+ * @throws {ConfigFileMissingError} when `path` is empty, does not exist or is a folder.
  * @throws {ConfigError} for a file that cannot be read, is not JSON, or has bad fields (each one named).
  */
 export async function loadConfigFile(path: string): Promise<RegencyConfig> {
+  // An unset variable (`--config "$CONFIG"`) arrives as '' and would read as "not found: " with no path.
+  if (path.trim() === '') throw new ConfigFileMissingError('--config needs a file path (it was empty)');
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new ConfigFileMissingError(`config file not found: ${path}`);
   if (info.isDirectory()) throw new ConfigFileMissingError(`config file ${path} is a folder, not a file`);
@@ -259,6 +283,9 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     }
   }
   const dataDir = resolve(options.dataDir);
+  // Checked before the store creates anything in the folder: a journal path that is a folder is the user's to fix.
+  const journal = new QueueJournal(join(dataDir, PENDING_QUEUE_FILE));
+  journal.assertUsable();
   const { db, store } = await openLocalStore(dataDir, config.retention.rawTextDays);
   try {
     const metrics = new MemoryMetricSink();
@@ -286,7 +313,6 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     );
 
     // Interrupted runs: SQS would still hold what they handed over; here the journal does. Re-send it first.
-    const journal = new QueueJournal(join(dataDir, PENDING_QUEUE_FILE));
     const recovered = journal.recover();
     if (recovered.unreadableLines > 0)
       options.log.warn('Skipped unreadable lines of the queue journal (a write cut short)', {
@@ -334,12 +360,17 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     const classifiedIds = new Set<string>();
     let alreadyStored = 0;
     let storedNew = 0;
+    // Hours (epoch ms) of the mentions this run stored: only those can be new to spike detection.
+    const storedHours = new Set<number>();
     const classify = createClassifyHandler({
       store: {
         putRejected: (m) => store.putRejected(m),
         putMention: async (m: ScoredMention) => {
           const result = await store.putMention(m);
-          if (result.status === 'new') storedNew++;
+          if (result.status === 'new') {
+            storedNew++;
+            storedHours.add(Math.floor(Date.parse(result.stored.publishedAt) / HOUR_MS) * HOUR_MS);
+          }
           if (classifiedIds.has(result.stored.id)) return result;
           classifiedIds.add(result.stored.id);
           if (result.status === 'duplicate') alreadyStored++;
@@ -384,10 +415,11 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       : [clock.now()];
     const clockBefore = await seriesClock(store, 'all');
     // Only a run that stored something new can have added late mentions (a re-run of the same replay has none).
+    const newReplayHours = replayed?.hours.filter((h) => storedHours.has(h)) ?? [];
     const lateHours =
-      clockBefore === null || storedNew === 0
+      clockBefore === null
         ? []
-        : (replayed?.hours.filter((h) => h <= clockBefore && h > clockBefore - LATE_WINDOW_MS) ?? []);
+        : newReplayHours.filter((h) => h <= clockBefore && h > clockBefore - LATE_WINDOW_MS);
     let alertable = alertableHours(ticks, clockBefore);
     if (historic && alertable.length === 0 && clockBefore !== null && lateHours.length > 0) {
       // The day is behind the clock, but its late mentions are tested at the next hour the detector steps:
@@ -408,7 +440,16 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
         historic ? `Detecting spikes through ${digestDate}, hour by hour…` : 'Detecting spikes…',
       );
     }
-    const publisher = new FileAlertPublisher(join(dataDir, 'alerts'), (text) => options.progress(text));
+    const files = new FileAlertPublisher(join(dataDir, 'alerts'), (text) => options.progress(text));
+    // Detect delivers every undelivered alert of the last 24 hours, also those an interrupted (or failed)
+    // earlier run stored: note which went out, so the summary can tell them from this run's own.
+    const deliveredIds = new Set<string>();
+    const publisher: AlertPublisher = {
+      publish: async (alert, rendered, related = []) => {
+        await files.publish(alert, rendered, related);
+        for (const a of [alert, ...related]) deliveredIds.add(a.id);
+      },
+    };
     const alertIds = new Set<string>();
     const heldBack = new Map<string, HeldBackSpike>();
     let skippedHours = 0;
@@ -444,8 +485,11 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       clockAfter: clockAfter === null ? null : new Date(clockAfter).toISOString(),
       replayHours: replayed?.hours.length ?? 0,
       replayHoursChecked: replayed?.hours.filter((h) => alertableSet.has(h)).length ?? 0,
+      storedNew,
+      replayHoursNew: newReplayHours.length,
       replayHoursBeforeClock:
-        clockBefore === null ? 0 : (replayed?.hours.filter((h) => h <= clockBefore).length ?? 0),
+        clockBefore === null ? 0 : newReplayHours.filter((h) => h <= clockBefore).length,
+      historic,
       replayHoursLate: lateHours.length,
       lateMentions,
       ...(lateAddedTo ? { lateAddedTo } : {}),
@@ -500,6 +544,10 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       deadLettered: drained.deadLettered,
       ...(deadLetterFile ? { deadLetterFile } : {}),
       alerts: alertIds.size,
+      alertsDelivered: {
+        total: deliveredIds.size,
+        fromEarlierRuns: [...deliveredIds].filter((id) => !alertIds.has(id)).length,
+      },
       heldBack: [...heldBack.values()],
       detection,
       digest: join(dataDir, 'digests', `${digestDate}.md`),

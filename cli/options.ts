@@ -145,3 +145,30 @@ export function parseAnalystName(value: string): string {
     );
   return normalizeText(trimmed, MAX_ANALYST_NAME_LENGTH);
 }
+
+/**
+ * `serve --host <address>`: refuses an empty or blank value, which Node would read as "listen on every
+ * interface" (an unset `$HOST` in `--host "$HOST"` would quietly open the API to the network).
+ * @returns The address, trimmed.
+ * @throws {InvalidArgumentError} for an empty or blank value.
+ */
+export function parseHost(value: string): string {
+  const host = value.trim();
+  if (host === '')
+    throw new InvalidArgumentError(
+      '--host needs an address (it was empty; an empty host would listen on every interface), e.g. 127.0.0.1',
+    );
+  return host;
+}
+
+/**
+ * A path option that must not be empty (`--config ""`, `--data-dir ""`, as an unset variable gives):
+ * `nonEmptyPath('--config', 'a file path')` refuses '' with `--config needs a file path`.
+ * @throws {InvalidArgumentError} for an empty or blank value.
+ */
+export function nonEmptyPath(option: string, what: string): (value: string) => string {
+  return (value) => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${option} needs ${what} (it was empty)`);
+    return value;
+  };
+}

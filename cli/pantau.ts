@@ -9,11 +9,14 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MAX_TEXT_LENGTH, type SentimentLabel, SentimentLabelSchema } from '#shared/domain/mention.ts';
 import { cliErrorReport } from './errors.ts';
+import { interruptNotice, signalExitCode } from './interrupt.ts';
 import { loadConfigFile, PENDING_QUEUE_FILE, runLocal } from './local-runtime.ts';
 import { cliLog } from './log.ts';
 import {
+  nonEmptyPath,
   parseAnalystName,
   parseDigestDate,
+  parseHost,
   parseIsoDate,
   parseNote,
   parsePort,
@@ -24,6 +27,8 @@ import { formatSummary, plural } from './summary.ts';
 
 const DEFAULT_CONFIG = 'config/majalengka.json';
 const DEFAULT_DATA_DIR = '.pantau';
+const CONFIG_PATH = nonEmptyPath('--config', 'a file path');
+const DATA_DIR_PATH = nonEmptyPath('--data-dir', 'a folder path');
 
 /**
  * Last resort: an error no command caught (e.g. the embedded store failing after an aborted handler)
@@ -49,7 +54,11 @@ const program = new Command()
 program
   .command('run', { isDefault: true })
   .description('one full cycle on the embedded store: collect → classify → detect → digest')
-  .option('--replay <file>', 'replay a JSON Lines file of mentions instead of polling the configured sources')
+  .option(
+    '--replay <file>',
+    'replay a JSON Lines file of mentions instead of polling the configured sources',
+    nonEmptyPath('--replay', 'a file path'),
+  )
   .addOption(
     new Option(
       '--replay-match <mode>',
@@ -58,8 +67,13 @@ program
       .choices(['search', 'text'])
       .default('search'),
   )
-  .option('--config <file>', 'regency config file', DEFAULT_CONFIG)
-  .option('--data-dir <dir>', 'where the embedded store, digests and alerts live', DEFAULT_DATA_DIR)
+  .option('--config <file>', 'regency config file', CONFIG_PATH, DEFAULT_CONFIG)
+  .option(
+    '--data-dir <dir>',
+    'where the embedded store, digests and alerts live',
+    DATA_DIR_PATH,
+    DEFAULT_DATA_DIR,
+  )
   .option(
     '--date <yyyy-mm-dd>',
     'local day of the digest, 2000-01-01 to today (default: last replayed day, else yesterday)',
@@ -73,23 +87,34 @@ program
   .option('--json', 'print the summary as one JSON object on stdout')
   .option('-v, --verbose', 'log every step to stderr')
   .action(
-    async (opts: {
-      replay?: string;
-      replayMatch: 'search' | 'text';
-      config: string;
-      dataDir: string;
-      date?: string;
-      timeout?: number;
-      json?: boolean;
-      verbose?: boolean;
-    }) => {
-      const progress = opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
-      // Ctrl+C ends the run as kill -9 would (the queue journal keeps what was handed over); say so.
-      const interrupted = (signal: NodeJS.Signals) => {
-        process.stderr.write(
-          `\nStopped (${signal}). Mentions handed over but not yet classified stay in ${join(resolve(opts.dataDir), PENDING_QUEUE_FILE)}; the next run on this --data-dir resumes them.\n`,
+    async (
+      opts: {
+        replay?: string;
+        replayMatch: 'search' | 'text';
+        config: string;
+        dataDir: string;
+        date?: string;
+        timeout?: number;
+        json?: boolean;
+        verbose?: boolean;
+      },
+      command: Command,
+    ) => {
+      if (!opts.replay && command.getOptionValueSource('replayMatch') === 'cli')
+        command.error(
+          'error: --replay-match needs --replay (it says how replayed lines count for keywords)',
+          {
+            exitCode: 2,
+            code: 'pantau.replayMatchWithoutReplay',
+          },
         );
-        process.exit(130);
+      const progress = opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+      // Ctrl+C ends the run as kill -9 would (the queue journal keeps what was handed over); say what is left.
+      const interrupted = (signal: 'SIGINT' | 'SIGTERM') => {
+        process.stderr.write(
+          `\n${interruptNotice(signal, join(resolve(opts.dataDir), PENDING_QUEUE_FILE))}\n`,
+        );
+        process.exit(signalExitCode(signal));
       };
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
@@ -165,7 +190,7 @@ program
     parseAnalystName,
   )
   .option('--note <text>', 'why (at most 2,000 characters, as in the API)', parseNote)
-  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
   .action(
     async (
       mentionId: string,
@@ -186,7 +211,7 @@ program
   .option('--from <yyyy-mm-dd>', 'first day (UTC)', parseIsoDate, '2000-01-01')
   .option('--to <yyyy-mm-dd>', 'day after the last (UTC)', parseIsoDate, '2100-01-01')
   .option('--out <file>', 'write to a file instead of stdout')
-  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
   .action(async (opts: { from: string; to: string; out?: string; dataDir: string }) => {
     const { exportLabelsCommand } = await import('./commands/labels.ts');
     await exportLabelsCommand(
@@ -199,7 +224,7 @@ program
 program
   .command('check-config')
   .description('validate a regency config file and print what it configures')
-  .argument('[file]', 'config file', DEFAULT_CONFIG)
+  .argument('[file]', 'config file', nonEmptyPath('check-config', 'a file path'), DEFAULT_CONFIG)
   .action(async (file: string) => {
     const config = await loadConfigFile(file);
     process.stdout.write(
@@ -216,10 +241,11 @@ program
   .option(
     '--host <address>',
     'address to listen on; anything but loopback (e.g. 0.0.0.0) opens the API to the network over plain HTTP, with a warning',
+    parseHost,
     '127.0.0.1',
   )
-  .option('--config <file>', 'regency config file', DEFAULT_CONFIG)
-  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .option('--config <file>', 'regency config file', CONFIG_PATH, DEFAULT_CONFIG)
+  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
   .option('-v, --verbose', 'log every request to stderr')
   .action(
     async (opts: { port: number; host: string; config: string; dataDir: string; verbose?: boolean }) => {
@@ -246,7 +272,7 @@ apiKeys
       .choices(['read', 'analyst', 'admin'])
       .default('read'),
   )
-  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
   .action(async (opts: { name: string; scope: 'read' | 'analyst' | 'admin'; dataDir: string }) => {
     const { createApiKeyCommand } = await import('./commands/api-keys.ts');
     await createApiKeyCommand(opts, (line) => process.stdout.write(`${line}\n`));
@@ -254,7 +280,7 @@ apiKeys
 apiKeys
   .command('list')
   .description('list keys (id, scope, name, created, revoked)')
-  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
   .action(async (opts: { dataDir: string }) => {
     const { listApiKeysCommand } = await import('./commands/api-keys.ts');
     await listApiKeysCommand(opts, (line) => process.stdout.write(`${line}\n`));
@@ -263,7 +289,7 @@ apiKeys
   .command('revoke')
   .description('revoke a key for good')
   .argument('<keyId>', 'the key id (16 hex characters, see `api-key list`)')
-  .option('--data-dir <dir>', 'the embedded store folder', DEFAULT_DATA_DIR)
+  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
   .action(async (keyId: string, opts: { dataDir: string }) => {
     const { revokeApiKeyCommand } = await import('./commands/api-keys.ts');
     await revokeApiKeyCommand({ keyId, dataDir: opts.dataDir }, (line) => process.stdout.write(`${line}\n`));

@@ -40,14 +40,12 @@ export function formatSummary(s: RunSummary): string[] {
     out(`  dead-lettered messages kept in ${s.deadLetterFile} (see -v for why they failed)`);
   if (s.rejectedMessages > 0 || s.deadLettered > 0)
     out(`  rejected messages: ${s.rejectedMessages}, dead-lettered: ${s.deadLettered}`);
-  out(`  alerts raised: ${s.alerts}`);
+  out(alertsLine(s));
   for (const line of heldBackLines(s.heldBack)) out(line);
-  for (const line of detectionLines(s.detection)) out(line);
+  for (const line of detectionLines(s.detection, s.mentions)) out(line);
   out(`  digest (${s.digestDate}): ${s.digest}`);
-  if (s.digestChecked && s.digestChecked.checked < s.digestChecked.hours)
-    out(
-      `    spike detection checked ${s.digestChecked.checked} of its ${s.digestChecked.hours} hours (the digest names the others): one live run checks only the 3 closed hours before it; deployed, the 15-minute schedule checks every hour`,
-    );
+  const digestLine = digestCoverageLine(s);
+  if (digestLine) out(digestLine);
   out(`  data folder: ${s.dataDir}`);
   if (s.failedSources.length > 0) {
     out();
@@ -71,9 +69,49 @@ export function formatSummary(s: RunSummary): string[] {
       );
     else out('Every source failed, so nothing new was collected (no network?).');
     out('To run on real Majalengka mentions offline, replay a JSON Lines file:');
-    out('  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl');
+    out(`  ${REPLAY_COMMAND}`);
   }
   return lines;
+}
+
+/** The README's replay command: a fresh data folder, so the detector's clock cannot have passed the replay. */
+export const REPLAY_COMMAND =
+  'npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl --data-dir .pantau-replay';
+
+/**
+ * `alerts raised: N`, and when this run also delivered alerts an earlier run raised but never sent (it
+ * was stopped, or delivery failed), how many; alerts raised and not delivered are said to be retried. So
+ * after a kill, the re-run's `alerts raised: 1` is not read as "one alert" when three went out.
+ */
+export function alertsLine(s: Pick<RunSummary, 'alerts' | 'alertsDelivered'>): string {
+  const { total, fromEarlierRuns } = s.alertsDelivered;
+  const ownDelivered = total - fromEarlierRuns;
+  const parts = [`  alerts raised: ${s.alerts}`];
+  if (fromEarlierRuns > 0)
+    parts.push(
+      `also delivered ${plural(fromEarlierRuns, 'alert')} an earlier run raised but had not sent (it was stopped, or delivery failed)`,
+    );
+  if (ownDelivered < s.alerts)
+    parts.push(
+      `${s.alerts - ownDelivered} not delivered (kept, and sent by the next run within 24 hours; -v says why)`,
+    );
+  return parts.join('; ');
+}
+
+/**
+ * The line under the digest path when spike detection did not check all of the digest day's hours, with
+ * the cause: for a replay or `--date` run the detector's clock had already passed them (it never goes
+ * back); for a live run, one run checks only the closed hours just before it. Undefined when every hour
+ * was checked or coverage is unknown.
+ */
+export function digestCoverageLine(s: RunSummary): string | undefined {
+  const c = s.digestChecked;
+  if (!c || c.checked >= c.hours) return undefined;
+  const head = `    spike detection checked ${c.checked} of its ${c.hours} hours (the digest names the others)`;
+  if (!s.detection.historic)
+    return `${head}: one live run checks only the 3 closed hours before it; deployed, the 15-minute schedule checks every hour`;
+  if (!s.detection.clockBefore) return head;
+  return `${head}: the detector's clock (${hourLabel(s.detection.clockBefore)}) had already passed ${c.checked === 0 ? 'the day' : 'the others'} before this run, and it never goes back. To check the day, replay into a fresh --data-dir with --date ${s.digestDate}`;
 }
 
 /** Held-back events named one by one at most this many times; the rest are counted. */
@@ -136,9 +174,21 @@ function hourLabel(iso: string): string {
  * hour it steps (said when that happened, or that it is still to come), and older ones, never tested; and
  * hours skipped because the detector was more than 28 days behind. Nothing for an ordinary live run.
  */
-export function detectionLines(d: DetectionReport): string[] {
+export function detectionLines(d: DetectionReport, mentions?: RunSummary['mentions']): string[] {
   const lines: string[] = [];
-  if (d.replayHours > 0) {
+  if (d.replayHours > 0 && d.storedNew === 0) {
+    // A re-run of the same replay (or one after a run stopped in detect or digest): the run that stored
+    // the mentions reported on them; this one can only have stepped hours the detector had not reached.
+    const why =
+      !mentions || mentions.duplicate === mentions.fetched
+        ? 'every replayed mention was already stored'
+        : `no replayed mention was new to the store: ${mentions.duplicate} already stored, ${mentions.unmatched} unmatched, ${mentions.rejected} rejected`;
+    lines.push(
+      d.replayHoursChecked > 0 && d.checkedFrom && d.checkedTo
+        ? `  spike detection: no new mention (${why}); it stepped ${plural(d.replayHoursChecked, 'replayed hour')} it had not reached yet (alerts possible for ${hourLabel(d.checkedFrom)} to ${hourLabel(d.checkedTo)})`
+        : `  spike detection: nothing new to check (${why})`,
+    );
+  } else if (d.replayHours > 0) {
     const history = d.replayHours - d.replayHoursChecked - d.replayHoursBeforeClock > 0;
     const range =
       d.checkedFrom && d.checkedTo
@@ -166,7 +216,7 @@ export function detectionLines(d: DetectionReport): string[] {
   const old = d.replayHoursBeforeClock - d.replayHoursLate;
   if (old > 0 && d.clockBefore) {
     lines.push(
-      `  not checked for spikes: ${plural(old, 'replayed hour')} at least 24 hours before the detector's clock (${hourLabel(d.clockBefore)}); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).`,
+      `  not checked for spikes: ${plural(old, 'replayed hour')} holding mentions this run stored, at least 24 hours before the detector's clock (${hourLabel(d.clockBefore)}); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).`,
     );
   }
   if (d.skippedHours > 0) {

@@ -226,6 +226,11 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
   }
 
   const host = options.host ?? '127.0.0.1';
+  // Node reads '' as "every interface": an unset $HOST must not open the API to the network.
+  if (host.trim() === '')
+    throw new ServerListenError(
+      'pantau serve: --host is empty: give an address to listen on, e.g. 127.0.0.1',
+    );
   const port = options.port ?? 8787;
   await new Promise<void>((done, fail) => {
     server.once('error', (error: NodeJS.ErrnoException) => fail(listenError(error, host, port)));
@@ -233,7 +238,7 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
   });
   const bound = server.address() as AddressInfo;
   return {
-    url: `http://${bound.address}:${bound.port}`,
+    url: httpUrl(bound.address, bound.port),
     server,
     close: () =>
       new Promise<void>((done) => {
@@ -241,6 +246,19 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
         server.close(() => done());
       }),
   };
+}
+
+/**
+ * `http://<host>:<port>` with an IPv6 address in brackets (`http://[::1]:8787`, RFC 3986 §3.2.2) and a zone
+ * id's `%` escaped (`[fe80::1%25eth0]`, RFC 6874), so the URL can be opened as printed.
+ */
+export function httpUrl(host: string, port: number): string {
+  return `http://${hostForUrl(host)}:${port}`;
+}
+
+/** A host as it goes into a URL or a `host:port` pair: IPv6 addresses in brackets. */
+function hostForUrl(host: string): string {
+  return isIP(host.replace(/%.*$/, '')) === 6 ? `[${host.replace('%', '%25')}]` : host;
 }
 
 /**
@@ -279,7 +297,7 @@ export function exposedHostWarning(host: string): string | undefined {
 
 /** Why `listen` failed, in words a user can act on. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): ServerListenError {
-  const where = `${host}:${port}`;
+  const where = `${hostForUrl(host)}:${port}`;
   const why =
     error.code === 'EADDRINUSE'
       ? `${where} is already in use (another \`pantau serve\`?): stop it, or pass another --port (0 = any free port)`

@@ -17,7 +17,7 @@ import {
   ReplayFileMissingError,
   runLocal,
 } from '../../cli/local-runtime.ts';
-import { formatSummary, heldBackEvents } from '../../cli/summary.ts';
+import { detectionLines, formatSummary, heldBackEvents, plural } from '../../cli/summary.ts';
 import { RecordingLog } from '../helpers/log.ts';
 
 const REAL_REPLAY = '../shared/data/replay/majalengka-real/mentions.jsonl';
@@ -101,6 +101,13 @@ describe('local runtime (npm start)', () => {
     expect(second.mentions).toMatchObject({ fetched: 4, new: 0, duplicate: 4 });
     expect(second.classified).toBe(0);
     expect(await countAll(dataDir, SMALL_REPLAY)).toBe(4);
+    // The first run checked or learnt the replayed hours; the second stored nothing, so nothing is unchecked.
+    expect(second.detection).toMatchObject({ storedNew: 0, replayHoursNew: 0, replayHoursBeforeClock: 0 });
+    const text = formatSummary(second).join('\n');
+    expect(text).toContain(
+      'spike detection: nothing new to check (every replayed mention was already stored)',
+    );
+    expect(text).not.toMatch(/not checked for spikes|replayed hours checked for spikes/);
   });
 
   it('counts a replayed line that names no keyword for the search keyword by default, and as unmatched with replayMatch text', async () => {
@@ -356,6 +363,9 @@ describe('local runtime (npm start)', () => {
         clockAfter: '2026-11-30T17:00:00.000Z',
         replayHours: 2,
         replayHoursChecked: 0,
+        storedNew: 10,
+        replayHoursNew: 2,
+        historic: true,
         replayHoursBeforeClock: 2,
         replayHoursLate: 0,
         lateMentions: 0,
@@ -366,6 +376,78 @@ describe('local runtime (npm start)', () => {
         'Not detecting spikes for 2026-11-10: the detector has already stepped every hour through 2026-11-30 17:00 UTC, and it never goes back',
       );
       expect(progress.some((l) => l.startsWith('Detecting spikes'))).toBe(false);
+      // The digest day's hours went unchecked because the live run's clock had passed them, not because
+      // "one live run checks only the 3 closed hours before it".
+      expect(late.digestChecked).toEqual({ checked: 0, hours: 24 });
+      const text = formatSummary(late).join('\n');
+      expect(text).toContain(
+        "spike detection checked 0 of its 24 hours (the digest names the others): the detector's clock (2026-11-30 17:00 UTC) had already passed the day before this run",
+      );
+      expect(text).not.toContain('one live run');
+    });
+
+    it('after a run stopped before detection, the re-run checks the day and says no mention was new', async () => {
+      const dataDir = join(dir, 'stopped-before-detect');
+      const stop = (line: string) => {
+        if (line.startsWith('Detecting spikes')) throw new Error('stopped');
+      };
+      await expect(
+        runLocal({
+          configPath: offlineConfig,
+          dataDir,
+          replay,
+          digestDate: '2026-11-10',
+          clock: fixedClock(NOW),
+          progress: stop,
+          log: silentLog,
+        }),
+      ).rejects.toThrow('stopped');
+      const rerun = await run(dataDir, { replay, digestDate: '2026-11-10' });
+      expect(rerun.mentions).toMatchObject({ new: 0, duplicate: 10 });
+      // Both replayed hours (03:00 and 04:00 UTC) are stepped now, in the alert range of the day.
+      expect(rerun.detection).toMatchObject({
+        clockBefore: null,
+        storedNew: 0,
+        replayHours: 2,
+        replayHoursChecked: 2,
+        replayHoursBeforeClock: 0,
+      });
+      expect(detectionLines(rerun.detection, rerun.mentions)[0]).toMatch(
+        /^ {2}spike detection: no new mention \(every replayed mention was already stored\); it stepped 2 replayed hours it had not reached yet/,
+      );
+    });
+
+    it('counts alerts a stopped run raised and the next run delivered, as an uninterrupted run counts them', async () => {
+      const whole = await run(join(dir, 'alerts-whole'), { replay, digestDate: '2026-11-10' });
+      expect(whole.alerts).toBeGreaterThan(0);
+      expect(whole.alertsDelivered).toEqual({ total: whole.alerts, fromEarlierRuns: 0 });
+
+      // As kill -9 right after "Spike alert raised": the alert's text is the first progress output of
+      // delivery, so failing from there on stores the alerts undelivered, then stops the run.
+      const dataDir = join(dir, 'alerts-killed');
+      let dead = false;
+      await expect(
+        runLocal({
+          configPath: offlineConfig,
+          dataDir,
+          replay,
+          digestDate: '2026-11-10',
+          clock: fixedClock(NOW),
+          progress: (line) => {
+            if (dead || line.startsWith('\n')) {
+              dead = true;
+              throw new Error('killed');
+            }
+          },
+          log: silentLog,
+        }),
+      ).rejects.toThrow('killed');
+      const rerun = await run(dataDir, { replay, digestDate: '2026-11-10' });
+      expect(rerun.alerts).toBe(0);
+      expect(rerun.alertsDelivered).toEqual({ total: whole.alerts, fromEarlierRuns: whole.alerts });
+      expect(formatSummary(rerun)).toContain(
+        `  alerts raised: 0; also delivered ${plural(whole.alerts, 'alert')} an earlier run raised but had not sent (it was stopped, or delivery failed)`,
+      );
     });
 
     it('reports a spike the distinct-authors guard held back, instead of a silent "alerts raised: 0"', async () => {
@@ -428,6 +510,9 @@ describe('local runtime (npm start)', () => {
         clockAfter: '2026-11-30T18:00:00.000Z',
         replayHours: 2,
         replayHoursChecked: 0,
+        storedNew: 10,
+        replayHoursNew: 2,
+        historic: true,
         replayHoursBeforeClock: 2,
         replayHoursLate: 2,
         lateMentions: 10,

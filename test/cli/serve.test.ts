@@ -12,6 +12,7 @@ import { MemoryMetricSink, silentLog } from '#shared/observability.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import {
   exposedHostWarning,
+  httpUrl,
   isLoopbackHost,
   serveCommand,
   startLocalApiServer,
@@ -182,5 +183,54 @@ describe('requests Node refuses before the handler', () => {
       await server.close();
       await db.close();
     }
+  });
+});
+
+describe('serve --host: empty values and IPv6 URLs (second QA pass)', () => {
+  it('refuses an empty or blank host (an unset $HOST) instead of listening on every interface', async () => {
+    for (const host of ['', '  ']) {
+      const error = await startLocalApiServer({
+        deps: {} as never,
+        keys: {} as never,
+        host,
+        port: 0,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServerListenError);
+      expect((error as Error).message).toBe(
+        'pantau serve: --host is empty: give an address to listen on, e.g. 127.0.0.1',
+      );
+    }
+  });
+
+  it('puts IPv6 addresses in brackets, and escapes a zone id', () => {
+    expect(httpUrl('::1', 18960)).toBe('http://[::1]:18960');
+    expect(httpUrl('fe80::1%eth0', 80)).toBe('http://[fe80::1%25eth0]:80');
+    expect(httpUrl('127.0.0.1', 18960)).toBe('http://127.0.0.1:18960');
+    expect(httpUrl('localhost', 8787)).toBe('http://localhost:8787');
+    expect(new URL(`${httpUrl('::1', 18960)}/v1/health`).port).toBe('18960');
+  });
+
+  it('prints a bracketed URL and #key= link when listening on ::1', async (ctx) => {
+    const probe = createServer();
+    const ipv6 = await new Promise<boolean>((done) => {
+      probe.once('error', () => done(false));
+      probe.listen(0, '::1', () => probe.close(() => done(true)));
+    });
+    if (!ipv6) ctx.skip('no IPv6 loopback on this machine');
+    const dataDir = join(dir, 'ipv6');
+    await (await openLocalStore(dataDir)).db.close();
+    const out: string[] = [];
+    let stop = () => {};
+    const stopped = new Promise<void>((done) => {
+      stop = done;
+    });
+    await serveCommand({ ...base, host: '::1', dataDir, port: 0, stop: stopped }, (l) => {
+      out.push(l);
+      if (l === 'Press Ctrl+C to stop.') stop();
+    });
+    expect(out[0]).toMatch(/^Pantau API and dashboard: http:\/\/\[::1\]:\d+\/$/);
+    expect(out.find((l) => l.startsWith('Open the dashboard'))).toMatch(
+      /^Open the dashboard signed in: http:\/\/\[::1\]:\d+\/#key=/,
+    );
   });
 });

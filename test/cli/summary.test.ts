@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceReport } from '#functions/collect/collect.ts';
 import type { RunSummary } from '../../cli/local-runtime.ts';
-import { detectionLines, formatSummary, plural } from '../../cli/summary.ts';
+import {
+  alertsLine,
+  detectionLines,
+  digestCoverageLine,
+  formatSummary,
+  plural,
+  REPLAY_COMMAND,
+} from '../../cli/summary.ts';
 
 const counts = { fetched: 0, new: 0, duplicate: 0, unmatched: 0, rejected: 0 };
 
@@ -34,16 +41,20 @@ function summary(sources: SourceReport[], allSourcesFailed: boolean): RunSummary
     rejectedMessages: 0,
     deadLettered: 0,
     alerts: 0,
+    alertsDelivered: { total: 0, fromEarlierRuns: 0 },
     heldBack: [],
     detection: {
       clockBefore: null,
       clockAfter: null,
       replayHours: 0,
       replayHoursChecked: 0,
+      storedNew: 0,
+      replayHoursNew: 0,
       replayHoursBeforeClock: 0,
       replayHoursLate: 0,
       lateMentions: 0,
       skippedHours: 0,
+      historic: false,
     },
     digest: '/tmp/x/digests/2026-11-29.md',
     digestDate: '2026-11-29',
@@ -172,15 +183,19 @@ describe('plural', () => {
 });
 
 describe('detectionLines', () => {
+  // A replay run that stored new mentions (the cases below set which replayed hours they fall in).
   const none = {
     clockBefore: null,
     clockAfter: null,
     replayHours: 0,
     replayHoursChecked: 0,
+    storedNew: 12,
+    replayHoursNew: 0,
     replayHoursBeforeClock: 0,
     replayHoursLate: 0,
     lateMentions: 0,
     skippedHours: 0,
+    historic: true,
   };
   const clock = '2026-11-30T17:00:00.000Z';
 
@@ -194,11 +209,12 @@ describe('detectionLines', () => {
       clockBefore: clock,
       clockAfter: clock,
       replayHours: 37,
+      replayHoursNew: 37,
       replayHoursBeforeClock: 37,
     });
     expect(lines).toEqual([
       '  replayed hours checked for spikes: 0 of 37',
-      "  not checked for spikes: 37 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).",
+      "  not checked for spikes: 37 replayed hours holding mentions this run stored, at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).",
     ]);
   });
 
@@ -223,7 +239,7 @@ describe('detectionLines', () => {
     ).toEqual([
       '  replayed hours checked for spikes: 0 of 5 (alerts possible for 2026-11-30 18:00 UTC to 2026-11-30 18:00 UTC)',
       "  tested as late mentions: 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it; 10 late mentions added to 2026-11-30 18:00 UTC and tested there",
-      "  not checked for spikes: 3 replayed hours at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).",
+      "  not checked for spikes: 3 replayed hours holding mentions this run stored, at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).",
     ]);
     // Added to an hour outside the alert range (an old --date): learnt, not "tested there".
     expect(
@@ -263,5 +279,103 @@ describe('detectionLines', () => {
       '  replayed hours checked for spikes: 2 of 98 (alerts possible for 2026-11-09 14:00 UTC to 2026-11-10 16:00 UTC; earlier replayed hours are history, learnt but not alerted on)',
       '  not checked for spikes: 1 hour skipped; the detector was more than 28 days behind, so it resumed 14 days before the last closed hour',
     ]);
+  });
+});
+
+describe('detectionLines: a run that stored nothing new (QA: a re-run said its replay was not checked)', () => {
+  const rerun = {
+    clockBefore: '2026-02-12T16:00:00.000Z',
+    clockAfter: '2026-02-12T16:00:00.000Z',
+    replayHours: 105,
+    replayHoursChecked: 0,
+    storedNew: 0,
+    replayHoursNew: 0,
+    replayHoursBeforeClock: 0,
+    replayHoursLate: 0,
+    lateMentions: 0,
+    skippedHours: 0,
+    historic: true,
+  };
+  const mentions = { fetched: 110, new: 0, duplicate: 110, unmatched: 0, rejected: 0 };
+
+  it('says there was nothing new to check, and never that the replayed hours went unchecked', () => {
+    const lines = detectionLines(rerun, mentions);
+    expect(lines).toEqual([
+      '  spike detection: nothing new to check (every replayed mention was already stored)',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/not checked|fresh --data-dir|0 of 105/);
+  });
+
+  it('names the hours it still stepped after a run stopped in detect, and why none were new', () => {
+    expect(
+      detectionLines(
+        {
+          ...rerun,
+          clockBefore: '2026-02-12T09:00:00.000Z',
+          replayHoursChecked: 1,
+          checkedFrom: '2026-02-12T10:00:00.000Z',
+          checkedTo: '2026-02-12T16:00:00.000Z',
+        },
+        mentions,
+      ),
+    ).toEqual([
+      '  spike detection: no new mention (every replayed mention was already stored); it stepped 1 replayed hour it had not reached yet (alerts possible for 2026-02-12 10:00 UTC to 2026-02-12 16:00 UTC)',
+    ]);
+  });
+
+  it('does not claim the mentions were stored when the replay had only unmatched or rejected lines', () => {
+    expect(detectionLines(rerun, { fetched: 4, new: 0, duplicate: 1, unmatched: 2, rejected: 1 })).toEqual([
+      '  spike detection: nothing new to check (no replayed mention was new to the store: 1 already stored, 2 unmatched, 1 rejected)',
+    ]);
+  });
+});
+
+describe('digestCoverageLine: why digest hours went unchecked', () => {
+  const base = { ...summary([], false), digestDate: '2026-11-10', digestChecked: { checked: 0, hours: 24 } };
+
+  it('blames the detector clock (and advises a fresh --data-dir) for a replay or --date run', () => {
+    const line = digestCoverageLine({
+      ...base,
+      detection: { ...base.detection, historic: true, clockBefore: '2026-11-30T17:00:00.000Z' },
+    });
+    expect(line).toBe(
+      "    spike detection checked 0 of its 24 hours (the digest names the others): the detector's clock (2026-11-30 17:00 UTC) had already passed the day before this run, and it never goes back. To check the day, replay into a fresh --data-dir with --date 2026-11-10",
+    );
+    expect(line).not.toContain('live run');
+  });
+
+  it('keeps the live-run reason for a live run', () => {
+    const line = digestCoverageLine({ ...base, digestChecked: { checked: 3, hours: 24 } });
+    expect(line).toBe(
+      '    spike detection checked 3 of its 24 hours (the digest names the others): one live run checks only the 3 closed hours before it; deployed, the 15-minute schedule checks every hour',
+    );
+  });
+});
+
+describe('alertsLine: alerts raised and delivered (QA: "alerts raised: 1" after a kill where 3 went out)', () => {
+  it('is the plain count when this run delivered exactly what it raised', () => {
+    expect(alertsLine({ alerts: 3, alertsDelivered: { total: 3, fromEarlierRuns: 0 } })).toBe(
+      '  alerts raised: 3',
+    );
+  });
+  it('counts alerts an earlier, stopped run raised and this run delivered', () => {
+    expect(alertsLine({ alerts: 1, alertsDelivered: { total: 3, fromEarlierRuns: 2 } })).toBe(
+      '  alerts raised: 1; also delivered 2 alerts an earlier run raised but had not sent (it was stopped, or delivery failed)',
+    );
+  });
+  it('says when raised alerts were not delivered', () => {
+    expect(alertsLine({ alerts: 2, alertsDelivered: { total: 0, fromEarlierRuns: 0 } })).toBe(
+      '  alerts raised: 2; 2 not delivered (kept, and sent by the next run within 24 hours; -v says why)',
+    );
+  });
+});
+
+describe('formatSummary: the replay hint after every source failed', () => {
+  it("prints the README's command, with a fresh --data-dir", () => {
+    const lines = formatSummary(summary([failed('rss')], true));
+    expect(lines).toContain(
+      '  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl --data-dir .pantau-replay',
+    );
+    expect(REPLAY_COMMAND).toContain('--data-dir .pantau-replay');
   });
 });
