@@ -128,7 +128,9 @@ export const MAX_ANALYST_NAME_LENGTH = 200;
  *   character.
  */
 export function parseAnalystName(value: string): string {
-  const trimmed = value.normalize('NFC').trim();
+  // Trim Unicode white space only: String#trim also drops U+FEFF (a byte-order mark), which is a format
+  // character and must be refused like the others, not silently removed.
+  const trimmed = value.normalize('NFC').replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
   const chars = [...trimmed];
   // The API key name check escapes exactly the forbidden characters: one it changes is forbidden.
   const at = chars.findIndex((c) => printableApiKeyName(c) !== c);

@@ -101,6 +101,8 @@ describe('parseAnalystName (label --by)', () => {
     expect(() => parseAnalystName('ana\nsari')).toThrow('contains U+000A at character 4');
     // Counted in characters, not UTF-16 units: the emoji before it is one character.
     expect(() => parseAnalystName('😀\u2066x')).toThrow('contains U+2066 at character 2');
+    // A leading byte-order mark is refused too (String#trim would have dropped it silently; QA).
+    expect(() => parseAnalystName('\uFEFFanalis@x.id')).toThrow('contains U+FEFF at character 1');
   });
 
   it('keeps an ordinary name (trimmed, inner blanks as one space) and bounds its length', () => {
