@@ -165,6 +165,11 @@ export interface DetectionReport {
   /** Of those, the hours this run could raise an alert for. */
   readonly replayHoursChecked: number;
   /**
+   * Of those, the hours after the last hour this run stepped (a `--date` before the replayed data): not
+   * stepped at all, neither checked nor learnt. Absent when none.
+   */
+  readonly replayHoursAfter?: number;
+  /**
    * Mentions this run stored that the store did not hold before (resumed ones included). 0 on a re-run of
    * the same replay: nothing is new to spike detection, whatever the detector's clock says.
    */
@@ -271,7 +276,8 @@ export async function openExistingStore(
 
 /**
  * Run one full local cycle. Never throws for a source's failure.
- * @throws {ConfigError} for a bad config; {@link ReplayFileMissingError} when `--replay` is not a file.
+ * @throws {ConfigError} for a bad config; {@link ReplayFileMissingError} when `--replay` is not a file;
+ * {@link DataFolderMissingError} when `--data-dir` is a file or lies under one.
  */
 export async function runLocal(options: RunOptions): Promise<RunSummary> {
   const clock = options.clock ?? systemClock;
@@ -283,6 +289,13 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     }
   }
   const dataDir = resolve(options.dataDir);
+  // A data folder that is a file (or lies under one) is the user's to fix: say so before anything is created.
+  const dirProblem = await stat(dataDir).then(
+    (info) => (info.isDirectory() ? undefined : 'is a file, not a folder'),
+    (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOTDIR' ? 'lies under a file, not a folder' : undefined,
+  );
+  if (dirProblem) throw new DataFolderMissingError(`--data-dir ${dataDir} ${dirProblem}: pass a folder`);
   // Checked before the store creates anything in the folder: a journal path that is a folder is the user's to fix.
   const journal = new QueueJournal(join(dataDir, PENDING_QUEUE_FILE));
   journal.assertUsable();
@@ -480,11 +493,14 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
     }
     const clockAfter = await seriesClock(store, 'all');
     const alertableSet = new Set(alertable);
+    // Replayed hours after the newest hour the detector reached: a --date before the data steps none of them.
+    const afterCount = clockAfter === null ? 0 : (replayed?.hours.filter((h) => h > clockAfter).length ?? 0);
     const detection: DetectionReport = {
       clockBefore: clockBefore === null ? null : new Date(clockBefore).toISOString(),
       clockAfter: clockAfter === null ? null : new Date(clockAfter).toISOString(),
       replayHours: replayed?.hours.length ?? 0,
       replayHoursChecked: replayed?.hours.filter((h) => alertableSet.has(h)).length ?? 0,
+      ...(afterCount > 0 ? { replayHoursAfter: afterCount } : {}),
       storedNew,
       replayHoursNew: newReplayHours.length,
       replayHoursBeforeClock:

@@ -127,13 +127,17 @@ const MAX_SERIES_NAMED = 3;
 export function heldBackEvents(
   heldBack: readonly HeldBackSpike[],
 ): { from: string; to: string; spikes: HeldBackSpike[] }[] {
+  // Merged where the tested windows overlap; shown from the first hour a spike was found in (the hour its
+  // window ends with), as the digest does, not from a 3-hour window's start.
+  const foundIn = (h: HeldBackSpike) => new Date(Date.parse(h.windowEnd) - 3_600_000).toISOString();
   const events: { from: string; to: string; spikes: HeldBackSpike[] }[] = [];
   for (const h of [...heldBack].sort((a, b) => a.windowStart.localeCompare(b.windowStart))) {
     const last = events[events.length - 1];
     if (last && h.windowStart < last.to) {
       last.spikes.push(h);
       if (h.windowEnd > last.to) last.to = h.windowEnd;
-    } else events.push({ from: h.windowStart, to: h.windowEnd, spikes: [h] });
+      if (foundIn(h) < last.from) last.from = foundIn(h);
+    } else events.push({ from: foundIn(h), to: h.windowEnd, spikes: [h] });
   }
   return events;
 }
@@ -189,10 +193,11 @@ export function detectionLines(d: DetectionReport, mentions?: RunSummary['mentio
         : `  spike detection: nothing new to check (${why})`,
     );
   } else if (d.replayHours > 0) {
-    const history = d.replayHours - d.replayHoursChecked - d.replayHoursBeforeClock > 0;
+    const after = d.replayHoursAfter ?? 0;
+    const history = d.replayHours - d.replayHoursChecked - d.replayHoursBeforeClock - after > 0;
     const range =
       d.checkedFrom && d.checkedTo
-        ? ` (alerts possible for ${hourLabel(d.checkedFrom)} to ${hourLabel(d.checkedTo)}${history ? '; earlier replayed hours are history, learnt but not alerted on' : ''})`
+        ? ` (alerts possible for ${hourLabel(d.checkedFrom)} to ${hourLabel(d.checkedTo)}${history ? '; earlier replayed hours are history, learnt but not alerted on' : ''}${after > 0 ? `; ${plural(after, 'replayed hour')} after it not stepped (choose a later --date)` : ''})`
         : '';
     lines.push(`  replayed hours checked for spikes: ${d.replayHoursChecked} of ${d.replayHours}${range}`);
   }

@@ -139,7 +139,7 @@ export interface Digest {
     readonly unchecked: readonly { readonly start: string; readonly end: string }[];
     /**
      * Spikes found but not alerted on (too few distinct authors) whose window overlaps the day, merged
-     * into events where windows overlap, oldest first.
+     * into events where windows overlap, oldest first; `start` is the first hour a spike was found in.
      */
     readonly heldBack?: readonly {
       readonly start: string;
@@ -283,7 +283,11 @@ function scopeOf(
   return 'semua sebutan';
 }
 
-/** Held-back spikes of the runs whose window overlaps `range`, merged into events (overlapping windows). */
+/**
+ * Held-back spikes of the runs whose window overlaps `range`, merged into events where their tested windows
+ * overlap. An event is shown from the first hour a spike was found in (a window ends with that hour) to
+ * the end of its last window: a 3-hour window test would otherwise start it hours before the burst.
+ */
 function heldBackEvents(
   range: { readonly start: string; readonly end: string },
   runs: NonNullable<DigestInput['detectionRuns']>,
@@ -294,6 +298,7 @@ function heldBackEvents(
     .filter((h) => h.windowStart < range.end && h.windowEnd > range.start)
     .sort((a, b) => (a.windowStart < b.windowStart ? -1 : a.windowStart > b.windowStart ? 1 : 0));
   if (spikes.length === 0) return {};
+  const foundIn = (windowEnd: string) => new Date(Date.parse(windowEnd) - HOUR_MS).toISOString();
   const events: {
     start: string;
     end: string;
@@ -301,16 +306,20 @@ function heldBackEvents(
     distinctAuthors: number;
     minDistinctAuthors: number;
   }[] = [];
+  let windowsEnd = '';
   for (const h of spikes) {
     const last = events.at(-1);
-    if (last && h.windowStart < last.end) {
+    if (last && h.windowStart < windowsEnd) {
+      if (h.windowEnd > windowsEnd) windowsEnd = h.windowEnd;
       if (h.windowEnd > last.end) last.end = h.windowEnd;
+      if (foundIn(h.windowEnd) < last.start) last.start = foundIn(h.windowEnd);
       if (!last.scopes.includes(scope(h.detectorId))) last.scopes.push(scope(h.detectorId));
       last.distinctAuthors = Math.max(last.distinctAuthors, h.distinctAuthors);
       last.minDistinctAuthors = Math.max(last.minDistinctAuthors, h.minDistinctAuthors);
     } else {
+      windowsEnd = h.windowEnd;
       events.push({
-        start: h.windowStart,
+        start: foundIn(h.windowEnd),
         end: h.windowEnd,
         scopes: [scope(h.detectorId)],
         distinctAuthors: h.distinctAuthors,

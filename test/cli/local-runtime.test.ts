@@ -8,7 +8,7 @@ import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
 import { ConfigError } from '#shared/domain/config.ts';
 import { silentLog } from '#shared/observability.ts';
 import { fixedClock } from '#shared/ports/clock.ts';
-import { ConfigFileMissingError } from '../../cli/errors.ts';
+import { ConfigFileMissingError, DataFolderMissingError } from '../../cli/errors.ts';
 import {
   loadConfigFile,
   openLocalStore,
@@ -209,6 +209,26 @@ describe('local runtime (npm start)', () => {
     await expect(openLocalStore(held)).rejects.toThrow(
       `another Pantau process (npm start or pantau serve; process 1) is using ${held}: wait for it or stop it, or use another --data-dir`,
     );
+  });
+
+  it('refuses a --data-dir that is a file, or lies under one, before creating anything', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'x');
+    for (const [dataDir, why] of [
+      [file, 'is a file, not a folder'],
+      [join(file, 'sub'), 'lies under a file, not a folder'],
+    ] as const) {
+      await expect(
+        runLocal({
+          configPath: 'config/majalengka.json',
+          dataDir,
+          replay: SMALL_REPLAY,
+          progress: () => {},
+          log: silentLog,
+        }),
+      ).rejects.toThrow(new DataFolderMissingError(`--data-dir ${dataDir} ${why}: pass a folder`));
+    }
+    expect(await readFile(file, 'utf8')).toBe('x');
   });
 
   describe('an interrupted run loses no mention', () => {

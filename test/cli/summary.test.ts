@@ -6,6 +6,7 @@ import {
   detectionLines,
   digestCoverageLine,
   formatSummary,
+  heldBackEvents,
   plural,
   REPLAY_COMMAND,
 } from '../../cli/summary.ts';
@@ -134,7 +135,7 @@ describe('formatSummary: spikes held back and resumed mentions', () => {
     expect(at).toBeGreaterThan(-1);
     expect(lines.slice(at + 1, at + 3)).toEqual([
       '  spikes held back: 1 (too few distinct authors: 1 < 2)',
-      '    2026-11-10 03:00 UTC to 2026-11-10 05:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
+      '    2026-11-10 04:00 UTC to 2026-11-10 05:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
     ]);
     expect(formatSummary(summary([], false)).join('\n')).not.toContain('held back');
   });
@@ -147,7 +148,8 @@ describe('formatSummary: spikes held back and resumed mentions', () => {
       { ...spike, detectorId: 'share:topic:bencana', windowEnd: '2026-11-10T17:00:00.000Z' },
       { ...spike, detectorId: 'neg:topic:jalan', kind: 'volume' as const, distinctAuthors: 0 },
     ];
-    // A second story later that day: its window starts after the first ends (17:00).
+    // A second story later that day: its window starts after the first ends (17:00). Events are shown from
+    // the first hour a spike was found in (the hour its window ends with).
     const later = {
       ...spike,
       windowStart: '2026-11-10T20:00:00.000Z',
@@ -156,10 +158,10 @@ describe('formatSummary: spikes held back and resumed mentions', () => {
     const lines = formatSummary({ ...summary([], false), heldBack: [...story, later] });
     expect(lines).toContain('  spikes held back: 2 (too few distinct authors: 1 < 2, 0 < 2)');
     expect(lines).toContain(
-      '    2026-11-10 02:00 UTC to 2026-11-10 17:00 UTC: 1 distinct author (alerts need 2); 4 series: all, kw:majalengka, topic:bencana and 1 more',
+      '    2026-11-10 04:00 UTC to 2026-11-10 17:00 UTC: 1 distinct author (alerts need 2); 4 series: all, kw:majalengka, topic:bencana and 1 more',
     );
     expect(lines).toContain(
-      '    2026-11-10 20:00 UTC to 2026-11-10 22:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
+      '    2026-11-10 21:00 UTC to 2026-11-10 22:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
     );
   });
 
@@ -377,5 +379,31 @@ describe('formatSummary: the replay hint after every source failed', () => {
       '  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl --data-dir .pantau-replay',
     );
     expect(REPLAY_COMMAND).toContain('--data-dir .pantau-replay');
+  });
+});
+
+describe('heldBackEvents', () => {
+  it('merges overlapping windows and starts an event at the first hour a spike was found in', () => {
+    const held = (detectorId: string, windowStart: string, windowEnd: string) => ({
+      detectorId,
+      kind: 'volume' as const,
+      windowStart,
+      windowEnd,
+      reason: 'too few distinct authors' as const,
+      distinctAuthors: 1,
+      minDistinctAuthors: 2,
+    });
+    // A burst in the 03:00 UTC hour: the 3-hour test holds it back at 03:00 (window 01–04), 04:00 (02–05) and
+    // 05:00 (03–06); a separate one at 12:00.
+    const events = heldBackEvents([
+      held('neg:all', '2026-10-28T02:00:00.000Z', '2026-10-28T05:00:00.000Z'),
+      held('neg:all', '2026-10-28T01:00:00.000Z', '2026-10-28T04:00:00.000Z'),
+      held('share:all', '2026-10-28T03:00:00.000Z', '2026-10-28T06:00:00.000Z'),
+      held('neg:all', '2026-10-28T12:00:00.000Z', '2026-10-28T13:00:00.000Z'),
+    ]);
+    expect(events.map((e) => [e.from, e.to, e.spikes.length])).toEqual([
+      ['2026-10-28T03:00:00.000Z', '2026-10-28T06:00:00.000Z', 3],
+      ['2026-10-28T12:00:00.000Z', '2026-10-28T13:00:00.000Z', 1],
+    ]);
   });
 });

@@ -216,10 +216,12 @@ describe('digest spike-detection coverage', () => {
       ...hourly('2026-11-28T17:00:00.000Z', 24),
       {
         heldBack: [
-          // 15.00–16.00 WIB on all mentions and the keyword, and the share test 14.00–16.00 WIB: one event.
-          held('neg:all', '2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z', 1),
+          // One burst found in the 08:00 UTC hour (15.00 WIB): the 3-hour test on all mentions holds it back at
+          // 08:00 (window 06–09) and again at 09:00 (window 07–10), the keyword's hour test at 08:00. One event,
+          // shown from the hour it was found in (not the 3-hour window's start) to its last window's end.
+          held('neg:all', '2026-11-29T06:00:00.000Z', '2026-11-29T09:00:00.000Z', 1),
+          held('neg:all', '2026-11-29T07:00:00.000Z', '2026-11-29T10:00:00.000Z', 1),
           held('neg:kw:majalengka', '2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z', 1),
-          held('share:all', '2026-11-29T07:00:00.000Z', '2026-11-29T09:00:00.000Z', 1),
           // The day before: not this digest's.
           held('neg:all', '2026-11-28T10:00:00.000Z', '2026-11-28T11:00:00.000Z', 1),
         ],
@@ -228,19 +230,19 @@ describe('digest spike-detection coverage', () => {
     const { d, md, text, html } = allRenderings(input({ detectionRuns: runs }));
     expect(d.detection?.heldBack).toEqual([
       {
-        start: '2026-11-29T07:00:00.000Z',
-        end: '2026-11-29T09:00:00.000Z',
+        start: '2026-11-29T08:00:00.000Z',
+        end: '2026-11-29T10:00:00.000Z',
         scopes: ['semua sebutan', 'Majalengka'],
         distinctAuthors: 1,
         minDistinctAuthors: 2,
       },
     ]);
     const line =
-      'Lonjakan tidak diperingatkan, pukul 14.00–16.00 WIB (semua sebutan, Majalengka): hanya 1 penulis/media berbeda, kurang dari batas 2; periksa apakah satu akun atau satu media membanjiri percakapan.';
+      'Lonjakan tidak diperingatkan, pukul 15.00–17.00 WIB (semua sebutan, Majalengka): hanya 1 penulis/media berbeda, kurang dari batas 2; periksa apakah satu akun atau satu media membanjiri percakapan.';
     expect(text).toContain(line);
     expect(html).toContain(line);
     expect(section(md, 'Peringatan lonjakan')).toContain(
-      'Lonjakan tidak diperingatkan, pukul 14.00–16.00 WIB',
+      'Lonjakan tidak diperingatkan, pukul 15.00–17.00 WIB',
     );
   });
 
