@@ -205,6 +205,21 @@ describe('detectionLines', () => {
     expect(detectionLines({ ...none, clockBefore: clock, clockAfter: clock })).toEqual([]);
   });
 
+  it('says replayed hours after a --date before the data were not stepped, instead of calling them history', () => {
+    const lines = detectionLines({
+      ...none,
+      clockAfter: '2000-01-01T16:00:00.000Z',
+      replayHours: 105,
+      replayHoursNew: 105,
+      replayHoursAfter: 105,
+      checkedFrom: '1999-12-31T14:00:00.000Z',
+      checkedTo: '2000-01-01T16:00:00.000Z',
+    });
+    expect(lines).toEqual([
+      '  replayed hours checked for spikes: 0 of 105 (alerts possible for 1999-12-31 14:00 UTC to 2000-01-01 16:00 UTC; 105 replayed hours after it not stepped (choose a later --date))',
+    ]);
+  });
+
   it('counts replayed hours the detector could not check because its clock had passed them by 24 hours or more', () => {
     const lines = detectionLines({
       ...none,
