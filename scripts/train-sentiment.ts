@@ -16,7 +16,6 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR, DEFAULT_HEADLINE_LABELS, SentimentDataError } from './lib/sentiment-data.ts';
 import {
-  DEFAULT_BAG_SIZE,
   DEFAULT_INDOLEM_WEIGHT,
   DEFAULT_TRAIN_OPTIONS,
   loadTrainingData,
@@ -42,10 +41,6 @@ Options:
                             default ${DEFAULT_HEADLINE_LABELS}
   --headline-texts <file>   the headlines' texts, default <data>/../replay/majalengka-real/mentions.jsonl
   --no-news                 no news decision (every text read by the general rules, as up to 2026.11.2)
-  --clusters <k>            add word-cluster features (k clusters learnt from the training text; the fourth
-                            attempt in docs/model-card.md, not adopted: the embedded inference path refuses
-                            such a file, so use it with --dry-run to read the valid figures), default 0 (none)
-  --cluster-bigram          with --clusters, add cluster-bigram features too
   --out <dir>               output folder, default models
   --dry-run                 train and print the size and sha256, write nothing
   --force                   overwrite an existing version file
@@ -71,9 +66,6 @@ export interface TrainCli {
   nusaTranslation: boolean;
   /** Labelled headlines for the news decision, or undefined for `--no-news`. */
   headlines: { labels: string; texts: string } | undefined;
-  /** Word clusters k for the cluster features (0 = none). */
-  clusters: number;
-  clusterBigram: boolean;
   dryRun: boolean;
   force: boolean;
 }
@@ -89,8 +81,6 @@ const ARG_OPTIONS = {
   headlines: { type: 'string', default: DEFAULT_HEADLINE_LABELS },
   'headline-texts': { type: 'string' },
   'no-news': { type: 'boolean', default: false },
-  clusters: { type: 'string', default: '0' },
-  'cluster-bigram': { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -109,8 +99,8 @@ function parseOrThrow(args: readonly string[]) {
  * system: see {@link main} for the folder and file checks.
  * @returns the options, or `'help'` for `--help`/`-h`.
  * @throws TrainUsageError for an unknown option, a missing value, a positional argument, a `--version`
- * not like 2026.11.2, a `--seed` that is not an integer in 0..2^32−1, an `--indolem-weight` that is not a
- * number ≥ 0, a `--clusters` that is not an integer 0..4096, or `--cluster-bigram` without `--clusters`.
+ * not like 2026.11.2, a `--seed` that is not an integer in 0..2^32−1, or an `--indolem-weight` that is not a
+ * number ≥ 0.
  */
 export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
   const values = parseOrThrow(args);
@@ -126,13 +116,6 @@ export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
   const seed = Number(values.seed);
   if (!/^\d+$/.test(values.seed) || seed > 0xffff_ffff) {
     throw new TrainUsageError(`--seed must be an integer 0..4294967295, got ${values.seed}`);
-  }
-  const clusters = Number(values.clusters);
-  if (!/^\d+$/.test(values.clusters) || clusters > 4096) {
-    throw new TrainUsageError(`--clusters must be an integer 0..4096, got ${values.clusters}`);
-  }
-  if (values['cluster-bigram'] && clusters === 0) {
-    throw new TrainUsageError('--cluster-bigram needs --clusters <k> above 0');
   }
   for (const name of ['data', 'feedback', 'out', 'headlines', 'headline-texts'] as const) {
     if (values[name] === '') throw new TrainUsageError(`--${name} needs a path`);
@@ -154,8 +137,6 @@ export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
           texts:
             values['headline-texts'] ?? join(dirname(data), 'replay', 'majalengka-real', 'mentions.jsonl'),
         },
-    clusters,
-    clusterBigram: values['cluster-bigram'],
     dryRun: values['dry-run'],
     force: values.force,
   };
@@ -208,21 +189,9 @@ function train(args: readonly string[]): void {
     indolemWeight: cli.indolemWeight,
     headlines: cli.headlines,
   });
-  const features = {
-    ...DEFAULT_TRAIN_OPTIONS.features,
-    ...(cli.clusters > 0 ? { cluster: 1 } : {}),
-    ...(cli.clusterBigram ? { clusterBigram: 1 } : {}),
-  };
-  const options = { ...DEFAULT_TRAIN_OPTIONS, features, seed: cli.seed };
+  const options = { ...DEFAULT_TRAIN_OPTIONS, seed: cli.seed };
   console.log(`train:sentiment: ${data.train.length} training texts`, data.counts);
-  const result = trainModel(
-    data,
-    cli.version,
-    options,
-    () => performance.now(),
-    DEFAULT_BAG_SIZE,
-    cli.clusters,
-  );
+  const result = trainModel(data, cli.version, options, () => performance.now());
   const json = `${JSON.stringify(result.file)}\n`;
   const sha256 = createHash('sha256').update(json).digest('hex');
   console.log(`train:sentiment: trained in ${Math.round(result.trainMs)} ms; decision`, result.file.decision);

@@ -7,19 +7,14 @@
  * are not near-duplicated in SmSA train/valid. Test splits are never read.
  *
  *   npx tsx scripts/lib/sentiment-cv.ts [--balanced] [--nusax-weight 3] [--char-min 3 --char-max 6]
- *     [--blend 0.1,0.2] [--indolem] [--clusters 256 [--cluster-bigram]] [--data ../shared/data/sentiment]
+ *     [--blend 0.1,0.2] [--indolem] [--data ../shared/data/sentiment]
  *
  * `--blend` averages in a second model trained on NusaX rows only, with that weight. `--indolem` trains
- * on IndoLEM train0 too (partial-label loss, weight 1), as the shipped recipe since 2026.11.2 does.
- * `--clusters k` adds the word-cluster block (fourth attempt, `docs/model-card.md`), with clusters learnt
- * in each fold from unlabelled training text only: SmSA train, IndoLEM train0 and the NusaX *train*
- * rows outside the held-out fold (NusaX valid rows and the held-out fold's texts never shape them).
- * `--cluster-bigram` adds the cluster-bigram block. One seed per fold; 1–5 minutes per run on a shared
- * 2-core machine. Exits 0 with a message when the data is absent.
+ * on IndoLEM train0 too (partial-label loss, weight 1), as the shipped recipe since 2026.11.2 does. One
+ * seed per fold; 1–5 minutes per run on a shared 2-core machine. Exits 0 with a message when the data is absent.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { learnWordClusters, type WordClusters } from '#shared/domain/sentiment/clusters.ts';
 import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
 import { classificationReport } from '#shared/domain/sentiment/metrics.ts';
 import {
@@ -47,7 +42,7 @@ import {
   readNusax,
   readSmsa,
 } from './sentiment-data.ts';
-import { DEFAULT_CLUSTER_SEED, DEFAULT_TRAIN_OPTIONS } from './sentiment-pipeline.ts';
+import { DEFAULT_TRAIN_OPTIONS } from './sentiment-pipeline.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,8 +53,6 @@ const { values } = parseArgs({
     'char-max': { type: 'string' },
     blend: { type: 'string', default: '' },
     indolem: { type: 'boolean', default: false },
-    clusters: { type: 'string', default: '0' },
-    'cluster-bigram': { type: 'boolean', default: false },
   },
 });
 if (!existsSync(values.data)) {
@@ -77,11 +70,8 @@ const options: TrainOptions = {
     ...base.features,
     charMin: Number(values['char-min'] ?? base.features.charMin),
     charMax: Number(values['char-max'] ?? base.features.charMax),
-    ...(Number(values.clusters) > 0 ? { cluster: 1 } : {}),
-    ...(Number(values.clusters) > 0 && values['cluster-bigram'] ? { clusterBigram: 1 } : {}),
   },
 };
-const clusterCount = Number(values.clusters);
 const nusaxWeight = Number(values['nusax-weight']);
 const alphas = [0, ...values.blend.split(',').filter(Boolean).map(Number)];
 
@@ -92,8 +82,7 @@ const pool = Object.fromEntries(
   LANGS.map((l) => [l, [...readNusax(dir, l, 'train'), ...readNusax(dir, l, 'valid')]]),
 ) as Record<(typeof LANGS)[number], LabelledText[]>;
 const keep = notNearDuplicated(pool.indonesian, [...smsaTrain, ...smsaValid]);
-const nusaxTrainIds = new Set(LANGS.flatMap((l) => readNusax(dir, l, 'train').map((r) => `${l}/${r.id}`)));
-const indolemTrain = readIndolem(dir, 'train0');
+const indolemTrain = values.indolem ? readIndolem(dir, 'train0') : [];
 
 /** Fold of an id: a fixed string hash, so folds do not depend on row order. */
 function foldOf(id: string): number {
@@ -113,12 +102,7 @@ function mix(a: FloatModel, b: FloatModel, alpha: number): FloatModel {
   const weights = new Float32Array(a.weights.length);
   for (let i = 0; i < weights.length; i++) weights[i] = (1 - alpha) * a.weights[i]! + alpha * b.weights[i]!;
   const bias = Float64Array.from([0, 1, 2], (c) => (1 - alpha) * a.bias[c]! + alpha * b.bias[c]!);
-  return {
-    features: a.features,
-    bias,
-    weights,
-    ...(a.clusters === undefined ? {} : { clusters: a.clusters }),
-  };
+  return { features: a.features, bias, weights };
 }
 
 const oof = alphas.map(() => ({
@@ -130,26 +114,12 @@ for (let f = 0; f < FOLDS; f++) {
   const trainNusax = LANGS.flatMap((l) =>
     pool[l].filter((r) => foldOf(r.id) !== f).map((r) => ({ ...r, weight: nusaxWeight })),
   );
-  let clusters: WordClusters | undefined;
-  if (clusterCount > 0) {
-    const unlabelled = [
-      ...smsaTrain,
-      ...indolemTrain,
-      ...LANGS.flatMap((l) => pool[l].filter((r) => foldOf(r.id) !== f && nusaxTrainIds.has(`${l}/${r.id}`))),
-    ].map((r) => r.text);
-    clusters = learnWordClusters(unlabelled, { clusters: clusterCount, seed: DEFAULT_CLUSTER_SEED });
-    console.error(
-      `sentiment-cv: fold ${f + 1} clusters from ${unlabelled.length} texts, ${clusters.index.size} words`,
-    );
-  }
-  const extra = values.indolem ? indolemTrain : [];
   const main = trainLinear(
-    vectorize([...smsaTrain, ...extra, ...trainNusax], options.features, clusters),
+    vectorize([...smsaTrain, ...indolemTrain, ...trainNusax], options.features),
     options,
-    clusters,
   );
   const second = alphas.some((a) => a > 0)
-    ? trainLinear(vectorize(trainNusax, options.features, clusters), options, clusters)
+    ? trainLinear(vectorize(trainNusax, options.features), options)
     : main;
   alphas.forEach((alpha, k) => {
     const model = mix(main, second, alpha);
@@ -180,8 +150,6 @@ console.log(
     balanced: options.balanced,
     nusaxWeight,
     indolem: values.indolem,
-    clusters: clusterCount,
-    clusterBigram: options.features.clusterBigram ?? 0,
     charMin: options.features.charMin,
     charMax: options.features.charMax,
   },

@@ -2,7 +2,6 @@
  * The training recipe shared by `scripts/train-sentiment.ts` and the tests: which data, which
  * hyper-parameters, and calibration on the valid splits only. Test splits are never read here.
  */
-import { learnWordClusters } from '#shared/domain/sentiment/clusters.ts';
 import type { FeatureConfig } from '#shared/domain/sentiment/features.ts';
 import { lexiconCounts, SparseBuffer } from '#shared/domain/sentiment/features.ts';
 import { classificationReport } from '#shared/domain/sentiment/metrics.ts';
@@ -77,9 +76,6 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
  */
 export const DEFAULT_INDOLEM_WEIGHT = 1;
 
-/** Seed of the word-cluster learning (PPMI-SVD projection and k-means seeding). */
-export const DEFAULT_CLUSTER_SEED = 20261201;
-
 /** Models trained with seeds seed, seed+1, … and averaged (bagging; free at inference). */
 export const DEFAULT_BAG_SIZE = 3;
 
@@ -99,11 +95,6 @@ export interface TrainingData {
   readonly news?: readonly LabelledText[];
   /** The headline `test` split: only reported, never fitted on. */
   readonly newsTest?: readonly LabelledText[];
-  /**
-   * Unlabelled text that word clusters may be learnt from: every training text except
-   * NusaTranslation-Sundanese (it translates IndoLEM test items). Never valid, test or replay text.
-   */
-  readonly clusterTexts?: readonly string[];
   readonly counts: Record<string, number>;
 }
 
@@ -170,16 +161,12 @@ export function loadTrainingData(
   });
   const counts = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.length]));
   for (const v of valid) counts[v.name] = v.rows.length;
-  const clusterTexts = Object.entries(parts)
-    .filter(([name]) => !name.startsWith('nusatranslation'))
-    .flatMap(([, rows]) => rows.map((r) => r.text));
-  if (options.headlines === undefined)
-    return { train: Object.values(parts).flat(), valid, clusterTexts, counts };
+  if (options.headlines === undefined) return { train: Object.values(parts).flat(), valid, counts };
   const news = readHeadlines(options.headlines.labels, options.headlines.texts, 'dev');
   const newsTest = readHeadlines(options.headlines.labels, options.headlines.texts, 'test');
   counts['majalengka-headlines/dev'] = news.length;
   counts['majalengka-headlines/test'] = newsTest.length;
-  return { train: Object.values(parts).flat(), valid, news, newsTest, clusterTexts, counts };
+  return { train: Object.values(parts).flat(), valid, news, newsTest, counts };
 }
 
 export interface TrainResult {
@@ -196,10 +183,6 @@ export interface TrainResult {
  * @param version - Weight-file version, e.g. `2026.11.1`.
  * @param options - Hyper-parameters. @default DEFAULT_TRAIN_OPTIONS
  * @param now - Epoch ms used only for reporting the duration (injectable for determinism checks).
- * @param bagSize - Seeds averaged. @default DEFAULT_BAG_SIZE
- * @param clusterCount - Word clusters k learnt from `data.clusterTexts` (seed {@link DEFAULT_CLUSTER_SEED})
- *   for the cluster blocks, which `options.features.cluster` / `clusterBigram` switch on; 0 = none.
- *   Not adopted (model card, "Fourth attempt"), and the inference path refuses such files. @default 0
  */
 export function trainModel(
   data: TrainingData,
@@ -207,21 +190,11 @@ export function trainModel(
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
   now: () => number = () => 0,
   bagSize: number = DEFAULT_BAG_SIZE,
-  clusterCount = 0,
 ): TrainResult {
   const started = now();
-  const clusters =
-    clusterCount > 0
-      ? learnWordClusters(data.clusterTexts ?? data.train.map((r) => r.text), {
-          clusters: clusterCount,
-          seed: DEFAULT_CLUSTER_SEED,
-        })
-      : undefined;
-  const vectors = vectorize(data.train, options.features, clusters);
+  const vectors = vectorize(data.train, options.features);
   const floatModel = averageModels(
-    Array.from({ length: bagSize }, (_, k) =>
-      trainLinear(vectors, { ...options, seed: options.seed + k }, clusters),
-    ),
+    Array.from({ length: bagSize }, (_, k) => trainLinear(vectors, { ...options, seed: options.seed + k })),
   );
   const neutral = { temperature: 1, classBias: [0, 0, 0], neutralBand: 0, mixedThreshold: 1 };
   const shipped = quantizedModel(floatModel, MODEL_NAME, version, neutral);
@@ -265,7 +238,7 @@ export function trainModel(
   const file = buildWeightFile(floatModel, MODEL_NAME, version, decision, {
     licence: 'CC BY-SA 4.0 (derived from the data sets counted under "data"; see NOTICE)',
     data: data.counts,
-    options: { ...options, features: undefined, bagSize, ...(clusterCount > 0 ? { clusterCount } : {}) },
+    options: { ...options, features: undefined, bagSize },
     validMacroF1,
     recipe: 'npm run train:sentiment -- --data ../shared/data/sentiment',
   });

@@ -18,8 +18,6 @@ describe('train:sentiment arguments', () => {
         labels: DEFAULT_HEADLINE_LABELS,
         texts: '../shared/data/replay/majalengka-real/mentions.jsonl',
       },
-      clusters: 0,
-      clusterBigram: false,
       dryRun: false,
       force: false,
     });
@@ -35,9 +33,6 @@ describe('train:sentiment arguments', () => {
       '--indolem-weight',
       '0.5',
       '--with-nusatranslation',
-      '--clusters',
-      '256',
-      '--cluster-bigram',
       '--dry-run',
     ]);
     expect(cli).toMatchObject({
@@ -48,8 +43,6 @@ describe('train:sentiment arguments', () => {
       seed: 4_294_967_295,
       indolemWeight: 0.5,
       nusaTranslation: true,
-      clusters: 256,
-      clusterBigram: true,
       dryRun: true,
     });
   });
@@ -70,10 +63,6 @@ describe('train:sentiment arguments', () => {
     [['--indolem-weight=-1'], /--indolem-weight must be a number ≥ 0/],
     [['--indolem-weight', 'x'], /--indolem-weight must be a number ≥ 0/],
     [['--data='], /--data needs a path/],
-    [['--clusters=-1'], /--clusters must be an integer 0..4096/],
-    [['--clusters', '4097'], /--clusters must be an integer 0..4096/],
-    [['--clusters', '2.5'], /--clusters must be an integer 0..4096/],
-    [['--cluster-bigram'], /--cluster-bigram needs --clusters/],
   ])('refuses %j', (args, message) => {
     expect(() => parseTrainArgs(args)).toThrow(TrainUsageError);
     expect(() => parseTrainArgs(args)).toThrow(message);

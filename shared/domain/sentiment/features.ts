@@ -22,13 +22,6 @@ export const FeatureConfigSchema = z.object({
   charMax: z.number().int().min(1).max(8),
   /** Scale of the lexicon block (`lex:pos`, `lex:neg`, `lex:event`, counted per hit). */
   lexicon: z.number().min(0),
-  /**
-   * Scale of the word-cluster block: one feature per token that has a cluster (its cluster id, and
-   * whether it is negated). Needs the weight file's cluster lists. @default 0 (absent before 2026.12.1)
-   */
-  cluster: z.number().min(0).optional(),
-  /** Scale of the cluster-bigram block (adjacent tokens' cluster codes; unclustered is a code). @default 0 */
-  clusterBigram: z.number().min(0).optional(),
 });
 export type FeatureConfig = z.infer<typeof FeatureConfigSchema>;
 
@@ -38,8 +31,6 @@ const SEED_WORD = 0x1b873593;
 const SEED_BIGRAM = 0x5bd1e995;
 const SEED_CHAR = 0x27d4eb2f;
 const SEED_LEX = 0x165667b1;
-const SEED_CLUSTER = 0x3c6ef372;
-const SEED_CLUSTER_BIGRAM = 0x7f4a7c15;
 const PLACEHOLDERS: ReadonlySet<string> = new Set(Object.values(PLACEHOLDER));
 /** Words longer than this (URL remains, run-together text) get no character n-grams. */
 const MAX_CHAR_GRAM_WORD = 40;
@@ -185,29 +176,6 @@ export function sumCharGrams(
 }
 
 /**
- * Cluster code of a marked token: 2 × cluster id, + 1 when negated (`neg_` prefix); −1 when its word has
- * no cluster.
- */
-export function clusterCode(token: string, clusters: ReadonlyMap<string, number>): number {
-  const negated = token.startsWith(NEGATED_PREFIX);
-  const id = clusters.get(negated ? token.slice(NEGATED_PREFIX.length) : token);
-  return id === undefined ? -1 : 2 * id + (negated ? 1 : 0);
-}
-
-/** Bucket of the cluster feature of a code from {@link clusterCode} (≥ 0). */
-export function clusterBucket(code: number, hashBits: number): number {
-  return fmix(Math.imul(code + 1, 0x9e3779b1) ^ SEED_CLUSTER) >>> (32 - hashBits);
-}
-
-/** Bucket of the cluster bigram (previous, current) of two codes from {@link clusterCode} (−1 allowed). */
-export function clusterBigramBucket(previous: number, current: number, hashBits: number): number {
-  return (
-    fmix(Math.imul(previous + 2, 0x85ebca6b) ^ Math.imul(current + 2, 0xc2b2ae35) ^ SEED_CLUSTER_BIGRAM) >>>
-    (32 - hashBits)
-  );
-}
-
-/**
  * Bucket of the lexicon feature a token fires (`pos`/`neg` swapped inside a negation scope, `event`
  * kept), or −1 when the token is not in the lexicon.
  */
@@ -264,21 +232,14 @@ export function lexiconCounts(tokens: readonly string[], lang: string): LexiconC
  *
  * @param tokens - Output of `prepareTokens`.
  * @param lang - Routed language (selects Sundanese lexicon entries).
- * Cluster blocks (when `config.cluster` / `config.clusterBigram` > 0 and `clusters` is given): one
- * feature per token whose word has a cluster ({@link clusterCode}), valued `cluster / √(clustered
- * tokens)`; and one per adjacent token pair of cluster codes (unclustered tokens count as code −1),
- * valued `clusterBigram / √(n − 1)`.
- *
  * @param config - Feature settings from the weight file.
  * @param out - Buffer to fill; returned for chaining.
- * @param clusters - Word → cluster id (the weight file's cluster lists); absent → no cluster blocks.
  */
 export function extractFeatures(
   tokens: readonly string[],
   lang: string,
   config: FeatureConfig,
   out: SparseBuffer,
-  clusters?: ReadonlyMap<string, number>,
 ): SparseBuffer {
   out.size = 0;
   const bits = config.hashBits;
@@ -307,22 +268,6 @@ export function extractFeatures(
     for (let t = 0; t < n; t++) {
       const bucket = lexiconBucket(tokens[t]!, lang, bits);
       if (bucket >= 0) out.push(bucket, config.lexicon);
-    }
-  }
-  const clusterScale = config.cluster ?? 0;
-  const clusterBigramScale = config.clusterBigram ?? 0;
-  if (clusters !== undefined && (clusterScale > 0 || clusterBigramScale > 0) && n > 0) {
-    const codes = tokens.map((t) => clusterCode(t, clusters));
-    if (clusterScale > 0) {
-      const start = out.size;
-      for (const code of codes) if (code >= 0) out.push(clusterBucket(code, bits), 1);
-      const count = out.size - start;
-      if (count > 0) out.scaleFrom(start, clusterScale / Math.sqrt(count));
-    }
-    if (clusterBigramScale > 0 && n > 1) {
-      const start = out.size;
-      for (let i = 1; i < n; i++) out.push(clusterBigramBucket(codes[i - 1]!, codes[i]!, bits), 1);
-      out.scaleFrom(start, clusterBigramScale / Math.sqrt(n - 1));
     }
   }
   return out;

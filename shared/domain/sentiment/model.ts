@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import type { Sentiment, SentimentLabel, SentimentScores } from '#shared/domain/mention.ts';
-import type { WordClusters } from './clusters.ts';
 import {
   bigramBucket,
   bigramHash,
@@ -96,11 +95,6 @@ export const WeightFileSchema = z.object({
   scale: z.number().positive(),
   /** Base64 of `2^hashBits × 3` int8 values, row-major by bucket then class. */
   weights: z.string(),
-  /**
-   * Word clusters (since 2026.12.1): entry i holds the words of cluster i, space-separated. Read only
-   * when `features.cluster` or `features.clusterBigram` is above 0.
-   */
-  clusters: z.array(z.string()).optional(),
   /** Free-form facts about how the file was made (data, seed, metrics); not read at inference. */
   provenance: z.record(z.string(), z.unknown()),
 });
@@ -124,8 +118,6 @@ export interface LinearModel {
    */
   readonly weights: Int8Array;
   readonly scale: number;
-  /** Word clusters of the cluster feature blocks, when the file has them. */
-  readonly clusters?: WordClusters;
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -200,15 +192,13 @@ export function encodeBase64(bytes: Uint8Array): string {
  * Validate and decode a weight file into a {@link LinearModel}.
  *
  * @param raw - Parsed JSON of a weight file.
- * @throws {ModelFormatError} when the schema or the weight length does not match (`cause` = zod error),
- * or the file has word-cluster blocks on ({@link assertNoClusterBlocks}).
+ * @throws {ModelFormatError} when the schema or the weight length does not match (`cause` = zod error).
  */
 export function decodeWeightFile(raw: unknown): LinearModel {
   const parsed = WeightFileSchema.safeParse(raw);
   if (!parsed.success)
     throw new ModelFormatError('weight file does not match its schema', { cause: parsed.error });
   const file = parsed.data;
-  assertNoClusterBlocks(file.features);
   const bytes = decodeWeights(file.weights);
   const expected = 2 ** file.features.hashBits * NUM_CLASSES;
   if (bytes.length !== expected) {
@@ -227,33 +217,18 @@ export function decodeWeightFile(raw: unknown): LinearModel {
 }
 
 /**
- * Refuse feature settings with word-cluster blocks on: training computes them (`extractFeatures`), but
- * the embedded inference path ({@link TokenCache}) does not, so such a model would be scored wrongly.
- * Cluster features were measured and not adopted (`docs/model-card.md`, "Fourth attempt").
- *
- * @throws {ModelFormatError} when `cluster` or `clusterBigram` is above 0.
- */
-export function assertNoClusterBlocks(features: z.infer<typeof FeatureConfigSchema>): void {
-  if ((features.cluster ?? 0) > 0 || (features.clusterBigram ?? 0) > 0) {
-    throw new ModelFormatError(
-      'word-cluster features are not computed by the embedded inference path (not adopted; see docs/model-card.md, "Fourth attempt")',
-    );
-  }
-}
-
-/**
  * Raw class logits by the reference feature definition (`extractFeatures`), in {@link CLASSES} order.
  * Used by training and calibration; {@link TokenCache} gives the same numbers faster.
  *
  * @param buffer - Scratch buffer (reused across calls by the caller).
  */
 export function referenceLogits(
-  model: Pick<LinearModel, 'features' | 'bias' | 'weights' | 'scale' | 'clusters'>,
+  model: Pick<LinearModel, 'features' | 'bias' | 'weights' | 'scale'>,
   text: string,
   lang: string,
   buffer: SparseBuffer,
 ): [number, number, number] {
-  extractFeatures(prepareTokens(text, lang), lang, model.features, buffer, model.clusters?.index);
+  extractFeatures(prepareTokens(text, lang), lang, model.features, buffer);
   let neg = model.bias[NEG]!;
   let neu = model.bias[NEU]!;
   let pos = model.bias[POS]!;
@@ -417,9 +392,7 @@ export class TokenCache {
   private readonly hits = new Int32Array(4);
   private readonly bits: number;
   private readonly bigrams: boolean;
-  /** @throws {ModelFormatError} for a model with word-cluster blocks ({@link assertNoClusterBlocks}). */
   constructor(private readonly model: Pick<LinearModel, 'features' | 'bias' | 'weights' | 'scale'>) {
-    assertNoClusterBlocks(model.features);
     this.bits = model.features.hashBits;
     this.bigrams = model.features.bigram > 0;
   }

@@ -8,7 +8,6 @@
  */
 
 import { mulberry32 } from '../random.ts';
-import type { WordClusters } from './clusters.ts';
 import { extractFeatures, type FeatureConfig, type LexiconCounts, SparseBuffer } from './features.ts';
 import { classificationReport } from './metrics.ts';
 import {
@@ -82,8 +81,6 @@ export interface FloatModel {
   readonly features: FeatureConfig;
   readonly bias: Float64Array;
   readonly weights: Float32Array;
-  /** Word clusters the cluster feature blocks were computed with (shipped in the weight file). */
-  readonly clusters?: WordClusters;
 }
 
 export { mulberry32 } from '../random.ts';
@@ -93,13 +90,8 @@ export { mulberry32 } from '../random.ts';
  *
  * @param examples - Labelled texts.
  * @param features - Feature settings.
- * @param clusters - Word clusters for the cluster blocks (see `extractFeatures`).
  */
-export function vectorize(
-  examples: readonly TrainingExample[],
-  features: FeatureConfig,
-  clusters?: WordClusters,
-): Vectorized {
+export function vectorize(examples: readonly TrainingExample[], features: FeatureConfig): Vectorized {
   const buffer = new SparseBuffer();
   const offsets = new Int32Array(examples.length + 1);
   const index: number[] = [];
@@ -109,13 +101,7 @@ export function vectorize(
   const binary = new Uint8Array(examples.length);
   const merged = new Map<number, number>();
   examples.forEach((example, i) => {
-    extractFeatures(
-      prepareTokens(example.text, example.lang),
-      example.lang,
-      features,
-      buffer,
-      clusters?.index,
-    );
+    extractFeatures(prepareTokens(example.text, example.lang), example.lang, features, buffer);
     merged.clear();
     for (let k = 0; k < buffer.size; k++) {
       const b = buffer.index[k]!;
@@ -175,10 +161,9 @@ function nbRatios(data: Vectorized, buckets: number, alpha: number, withBinary: 
  *
  * @param data - Output of {@link vectorize}.
  * @param options - Hyper-parameters and seed.
- * @param clusters - The clusters `data` was vectorised with, carried into the model.
  * @returns Float weights, `2^hashBits × 3`, row-major by bucket then class.
  */
-export function trainLinear(data: Vectorized, options: TrainOptions, clusters?: WordClusters): FloatModel {
+export function trainLinear(data: Vectorized, options: TrainOptions): FloatModel {
   const buckets = 2 ** options.features.hashBits;
   const w = new Float32Array(buckets * NUM_CLASSES);
   const g2 = new Float32Array(buckets * NUM_CLASSES);
@@ -243,7 +228,7 @@ export function trainLinear(data: Vectorized, options: TrainOptions, clusters?: 
     }
   }
   if (r) for (let i = 0; i < w.length; i++) w[i] = w[i]! * r[i]!;
-  return { features: options.features, bias, weights: w, ...(clusters === undefined ? {} : { clusters }) };
+  return { features: options.features, bias, weights: w };
 }
 
 /**
@@ -262,12 +247,7 @@ export function averageModels(models: readonly FloatModel[]): FloatModel {
     for (let i = 0; i < weights.length; i++) weights[i]! += m.weights[i]! / models.length;
     for (let c = 0; c < NUM_CLASSES; c++) bias[c]! += m.bias[c]! / models.length;
   }
-  return {
-    features: first.features,
-    bias,
-    weights,
-    ...(first.clusters === undefined ? {} : { clusters: first.clusters }),
-  };
+  return { features: first.features, bias, weights };
 }
 
 /**
@@ -293,16 +273,7 @@ export function quantizedModel(
 ): LinearModel {
   const { scale, bytes } = quantize(model.weights);
   const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  return {
-    name,
-    version,
-    features: model.features,
-    decision,
-    bias: model.bias,
-    weights,
-    scale,
-    ...(model.clusters === undefined ? {} : { clusters: model.clusters }),
-  };
+  return { name, version, features: model.features, decision, bias: model.bias, weights, scale };
 }
 
 /** Held-out texts for calibration, grouped so each group counts equally (e.g. SmSA valid, NusaX valid). */
@@ -464,7 +435,6 @@ export function buildWeightFile(
     bias: Array.from(model.bias),
     scale,
     weights: encodeBase64(bytes),
-    ...(model.clusters === undefined ? {} : { clusters: [...model.clusters.lists] }),
     provenance,
   };
 }
