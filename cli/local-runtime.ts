@@ -4,6 +4,7 @@
  * model, file publishers. One full cycle: collect → drain the queue through classify → detect → digest.
  * Nothing here is imported by a Lambda entry.
  */
+
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -45,6 +46,7 @@ import { localDate, localDayRange, previousLocalDate } from '#shared/domain/time
 import { createTopicMatcher } from '#shared/domain/topics.ts';
 import { type Log, MemoryMetricSink } from '#shared/observability.ts';
 import { type Clock, fixedClock, systemClock } from '#shared/ports/clock.ts';
+import type { HeldBackSpike as StoredHeldBackSpike } from '#shared/ports/mention-store.ts';
 import type { AlertPublisher } from '#shared/ports/publishers.ts';
 import { ConfigFileMissingError, DataFolderMissingError, ReplayFileMissingError } from './errors.ts';
 import { plural } from './summary.ts';
@@ -130,17 +132,11 @@ export interface RunSummary {
   readonly allSourcesFailed: boolean;
 }
 
-/** A spike found and not alerted on. Times are UTC ISO-8601; the window end is exclusive. */
-export interface HeldBackSpike {
-  /** `neg:<series>` or `share:<series>`. */
-  readonly detectorId: string;
-  readonly kind: 'volume' | 'share';
-  readonly windowStart: string;
-  readonly windowEnd: string;
-  readonly reason: 'too few distinct authors';
-  readonly distinctAuthors: number;
-  readonly minDistinctAuthors: number;
-}
+/**
+ * A spike found and not alerted on (the detect run's `suppressed`, `HeldBackSpike` of the store port),
+ * with the reason spelt out for `--json` readers.
+ */
+export type HeldBackSpike = StoredHeldBackSpike & { readonly reason: 'too few distinct authors' };
 
 /**
  * The local queue's journal in the data folder (JSON Lines): mentions handed to the queue and not yet

@@ -1,4 +1,5 @@
 /** Text the CLI prints for people: the run summary and counted nouns. */
+import { heldBackEvents } from '#shared/domain/windows.ts';
 import type { DetectionReport, HeldBackSpike, RunSummary } from './local-runtime.ts';
 
 /** `n word`, with the plural for any n but 1: `plural(1, 'correction')` → `1 correction`. */
@@ -120,31 +121,8 @@ const MAX_HELD_BACK_LINES = 5;
 const MAX_SERIES_NAMED = 3;
 
 /**
- * Held-back spike windows grouped into events: windows that overlap in time are one event (one story is
- * seen by the all-mentions series, its keywords and topics, by both tests), as alerts are grouped into one
- * message. Events oldest first.
- */
-export function heldBackEvents(
-  heldBack: readonly HeldBackSpike[],
-): { from: string; to: string; spikes: HeldBackSpike[] }[] {
-  // Merged where the tested windows overlap; shown from the first hour a spike was found in (the hour its
-  // window ends with), as the digest does, not from a 3-hour window's start.
-  const foundIn = (h: HeldBackSpike) => new Date(Date.parse(h.windowEnd) - 3_600_000).toISOString();
-  const events: { from: string; to: string; spikes: HeldBackSpike[] }[] = [];
-  for (const h of [...heldBack].sort((a, b) => a.windowStart.localeCompare(b.windowStart))) {
-    const last = events[events.length - 1];
-    if (last && h.windowStart < last.to) {
-      last.spikes.push(h);
-      if (h.windowEnd > last.to) last.to = h.windowEnd;
-      if (foundIn(h) < last.from) last.from = foundIn(h);
-    } else events.push({ from: foundIn(h), to: h.windowEnd, spikes: [h] });
-  }
-  return events;
-}
-
-/**
  * Spikes found but not alerted on, so a held-back spike is not read as calm: one headline counting events
- * (overlapping windows, see {@link heldBackEvents}) with the reason, e.g.
+ * (overlapping windows, `heldBackEvents` in `shared/domain/windows.ts`) with the reason, e.g.
  * `spikes held back: 1 (too few distinct authors: 1 < 2)`, then one line per event. Nothing when none.
  */
 export function heldBackLines(heldBack: readonly HeldBackSpike[]): string[] {

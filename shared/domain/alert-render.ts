@@ -3,6 +3,7 @@
  * escapes for its channel where the channel interprets markup.
  */
 import type { Alert } from './alert.ts';
+import { overlappingGroups } from './windows.ts';
 
 const ZONE_NAMES: Readonly<Record<string, string>> = {
   'Asia/Jakarta': 'WIB',
@@ -59,32 +60,9 @@ function primaryFirst(a: Alert, b: Alert): number {
  * @param alerts - Any alerts; windows are UTC ISO-8601 strings as `toISOString()` writes them.
  */
 export function groupAlerts<A extends Alert>(alerts: readonly A[]): A[][] {
-  const sorted = [...alerts].sort((a, b) =>
-    a.windowStart < b.windowStart
-      ? -1
-      : a.windowStart > b.windowStart
-        ? 1
-        : a.id < b.id
-          ? -1
-          : a.id > b.id
-            ? 1
-            : 0,
+  return overlappingGroups(alerts, (a) => ({ start: a.windowStart, end: a.windowEnd })).map((g) =>
+    g.sort(primaryFirst),
   );
-  const groups: A[][] = [];
-  let current: A[] = [];
-  let end = '';
-  for (const a of sorted) {
-    if (current.length > 0 && a.windowStart < end) {
-      current.push(a);
-      if (a.windowEnd > end) end = a.windowEnd;
-    } else {
-      if (current.length > 0) groups.push(current);
-      current = [a];
-      end = a.windowEnd;
-    }
-  }
-  if (current.length > 0) groups.push(current);
-  return groups.map((g) => g.sort(primaryFirst));
 }
 
 /** One line for an alert delivered inside another's message. */

@@ -6,6 +6,7 @@
 import type { Alert, NarrativeSummary } from './alert.ts';
 import type { RegencyConfig } from './config.ts';
 import { type ScoredMention, SENTIMENT_LABELS, type SentimentLabel } from './mention.ts';
+import { heldBackEvents } from './windows.ts';
 
 export type SentimentCounts = Record<SentimentLabel, number>;
 
@@ -271,63 +272,44 @@ function detectionCoverage(
   return { hours, checked: checked.filter(Boolean).length, unchecked };
 }
 
-/** `neg:kw:kertajati` → the keyword's label; `share:topic:x` → "topik <label>"; `neg:all` → "semua sebutan". */
-function scopeOf(
-  detectorId: string,
+/** Who a scope is for people: the keyword's label, "topik <label>", or "semua sebutan". */
+function scopeLabel(
+  scope: { readonly keyword?: string | undefined; readonly topic?: string | undefined },
   keywords: ReadonlyMap<string, { readonly label: string }>,
   topics: ReadonlyMap<string, { readonly label: string }>,
 ): string {
-  const series = detectorId.replace(/^(neg|share):/, '');
-  if (series.startsWith('kw:')) return keywords.get(series.slice(3))?.label ?? series.slice(3);
-  if (series.startsWith('topic:')) return `topik ${topics.get(series.slice(6))?.label ?? series.slice(6)}`;
+  if (scope.keyword) return keywords.get(scope.keyword)?.label ?? scope.keyword;
+  if (scope.topic) return `topik ${topics.get(scope.topic)?.label ?? scope.topic}`;
   return 'semua sebutan';
 }
 
-/**
- * Held-back spikes of the runs whose window overlaps `range`, merged into events where their tested windows
- * overlap. An event is shown from the first hour a spike was found in (a window ends with that hour) to
- * the end of its last window: a 3-hour window test would otherwise start it hours before the burst.
- */
-function heldBackEvents(
+/** The scope of a detector id: `neg:kw:kertajati` → keyword `kertajati`, `share:topic:x` → topic `x`. */
+function scopeOfDetector(detectorId: string): { keyword?: string; topic?: string } {
+  const series = detectorId.replace(/^(neg|share):/, '');
+  if (series.startsWith('kw:')) return { keyword: series.slice(3) };
+  if (series.startsWith('topic:')) return { topic: series.slice(6) };
+  return {};
+}
+
+/** Held-back spikes of the runs whose window overlaps `range`, as events ({@link heldBackEvents}). */
+function heldBackOfDay(
   range: { readonly start: string; readonly end: string },
   runs: NonNullable<DigestInput['detectionRuns']>,
   scope: (detectorId: string) => string,
 ): Pick<NonNullable<Digest['detection']>, 'heldBack'> {
   const spikes = runs
     .flatMap((r) => r.heldBack ?? [])
-    .filter((h) => h.windowStart < range.end && h.windowEnd > range.start)
-    .sort((a, b) => (a.windowStart < b.windowStart ? -1 : a.windowStart > b.windowStart ? 1 : 0));
+    .filter((h) => h.windowStart < range.end && h.windowEnd > range.start);
   if (spikes.length === 0) return {};
-  const foundIn = (windowEnd: string) => new Date(Date.parse(windowEnd) - HOUR_MS).toISOString();
-  const events: {
-    start: string;
-    end: string;
-    scopes: string[];
-    distinctAuthors: number;
-    minDistinctAuthors: number;
-  }[] = [];
-  let windowsEnd = '';
-  for (const h of spikes) {
-    const last = events.at(-1);
-    if (last && h.windowStart < windowsEnd) {
-      if (h.windowEnd > windowsEnd) windowsEnd = h.windowEnd;
-      if (h.windowEnd > last.end) last.end = h.windowEnd;
-      if (foundIn(h.windowEnd) < last.start) last.start = foundIn(h.windowEnd);
-      if (!last.scopes.includes(scope(h.detectorId))) last.scopes.push(scope(h.detectorId));
-      last.distinctAuthors = Math.max(last.distinctAuthors, h.distinctAuthors);
-      last.minDistinctAuthors = Math.max(last.minDistinctAuthors, h.minDistinctAuthors);
-    } else {
-      windowsEnd = h.windowEnd;
-      events.push({
-        start: foundIn(h.windowEnd),
-        end: h.windowEnd,
-        scopes: [scope(h.detectorId)],
-        distinctAuthors: h.distinctAuthors,
-        minDistinctAuthors: h.minDistinctAuthors,
-      });
-    }
-  }
-  return { heldBack: events };
+  return {
+    heldBack: heldBackEvents(spikes).map((e) => ({
+      start: e.from,
+      end: e.to,
+      scopes: [...new Set(e.spikes.map((h) => scope(h.detectorId)))],
+      distinctAuthors: Math.max(...e.spikes.map((h) => h.distinctAuthors)),
+      minDistinctAuthors: Math.max(...e.spikes.map((h) => h.minDistinctAuthors)),
+    })),
+  };
 }
 
 /** Compute the digest's numbers and lists. Lists are sorted with ties broken by id (deterministic). */
@@ -438,11 +420,7 @@ export function buildDigest(input: DigestInput): Digest {
       id: a.id,
       ...(a.keyword ? { keyword: a.keyword } : {}),
       ...(a.topic ? { topic: a.topic } : {}),
-      scope: a.keyword
-        ? (keywordInfo.get(a.keyword)?.label ?? a.keyword)
-        : a.topic
-          ? `topik ${topicInfo.get(a.topic)?.label ?? a.topic}`
-          : 'semua sebutan',
+      scope: scopeLabel(a, keywordInfo, topicInfo),
       kind: a.kind,
       windowStart: a.windowStart,
       windowEnd: a.windowEnd,
@@ -471,8 +449,8 @@ export function buildDigest(input: DigestInput): Digest {
       ? {
           detection: {
             ...detectionCoverage(input.range, input.detectionRuns),
-            ...heldBackEvents(input.range, input.detectionRuns, (detectorId) =>
-              scopeOf(detectorId, keywordInfo, topicInfo),
+            ...heldBackOfDay(input.range, input.detectionRuns, (detectorId) =>
+              scopeLabel(scopeOfDetector(detectorId), keywordInfo, topicInfo),
             ),
           },
         }

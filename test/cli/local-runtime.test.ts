@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { parseReplayLines } from '#shared/adapters/sources/replay.ts';
 import { ConfigError } from '#shared/domain/config.ts';
+import { heldBackEvents } from '#shared/domain/windows.ts';
 import { silentLog } from '#shared/observability.ts';
 import { fixedClock } from '#shared/ports/clock.ts';
 import { ConfigFileMissingError, DataFolderMissingError } from '../../cli/errors.ts';
@@ -17,7 +18,7 @@ import {
   ReplayFileMissingError,
   runLocal,
 } from '../../cli/local-runtime.ts';
-import { detectionLines, formatSummary, heldBackEvents, plural } from '../../cli/summary.ts';
+import { detectionLines, formatSummary, plural } from '../../cli/summary.ts';
 import { RecordingLog } from '../helpers/log.ts';
 
 const REAL_REPLAY = '../shared/data/replay/majalengka-real/mentions.jsonl';

@@ -6,7 +6,6 @@ import {
   detectionLines,
   digestCoverageLine,
   formatSummary,
-  heldBackEvents,
   plural,
   REPLAY_COMMAND,
 } from '../../cli/summary.ts';
@@ -394,31 +393,5 @@ describe('formatSummary: the replay hint after every source failed', () => {
       '  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl --data-dir .pantau-replay',
     );
     expect(REPLAY_COMMAND).toContain('--data-dir .pantau-replay');
-  });
-});
-
-describe('heldBackEvents', () => {
-  it('merges overlapping windows and starts an event at the first hour a spike was found in', () => {
-    const held = (detectorId: string, windowStart: string, windowEnd: string) => ({
-      detectorId,
-      kind: 'volume' as const,
-      windowStart,
-      windowEnd,
-      reason: 'too few distinct authors' as const,
-      distinctAuthors: 1,
-      minDistinctAuthors: 2,
-    });
-    // A burst in the 03:00 UTC hour: the 3-hour test holds it back at 03:00 (window 01–04), 04:00 (02–05) and
-    // 05:00 (03–06); a separate one at 12:00.
-    const events = heldBackEvents([
-      held('neg:all', '2026-10-28T02:00:00.000Z', '2026-10-28T05:00:00.000Z'),
-      held('neg:all', '2026-10-28T01:00:00.000Z', '2026-10-28T04:00:00.000Z'),
-      held('share:all', '2026-10-28T03:00:00.000Z', '2026-10-28T06:00:00.000Z'),
-      held('neg:all', '2026-10-28T12:00:00.000Z', '2026-10-28T13:00:00.000Z'),
-    ]);
-    expect(events.map((e) => [e.from, e.to, e.spikes.length])).toEqual([
-      ['2026-10-28T03:00:00.000Z', '2026-10-28T06:00:00.000Z', 3],
-      ['2026-10-28T12:00:00.000Z', '2026-10-28T13:00:00.000Z', 1],
-    ]);
   });
 });
