@@ -36,7 +36,6 @@ import {
   type RegencyConfig,
   type SourceConfig,
 } from '#shared/domain/config.ts';
-import type { Digest } from '#shared/domain/digest.ts';
 import { createKeywordMatcher } from '#shared/domain/keywords.ts';
 import { detectLanguage } from '#shared/domain/language.ts';
 import type { ScoredMention, SentimentLabel } from '#shared/domain/mention.ts';
@@ -524,8 +523,8 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       log: options.log,
       metrics,
     });
-    await digest({ date: digestDate, resend: true }, localContext('pantau-digest', 60_000));
-    const coverage = ((await store.getDigest(digestDate))?.data as Digest | undefined)?.detection;
+    const coverage = (await digest({ date: digestDate, resend: true }, localContext('pantau-digest', 60_000)))
+      .detection;
 
     const sum = (f: (r: SourceReport) => number) => collected.sources.reduce((s, r) => s + f(r), 0);
     const skippedSources = collected.sources
@@ -564,7 +563,7 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       detection,
       digest: join(dataDir, 'digests', `${digestDate}.md`),
       digestDate,
-      ...(coverage ? { digestChecked: { checked: coverage.checked, hours: coverage.hours } } : {}),
+      ...(coverage ? { digestChecked: coverage } : {}),
       dataDir,
       // Skipped sources (no credentials, budget spent) were never polled: they neither fail nor succeed.
       allSourcesFailed:

@@ -125,6 +125,8 @@ describe('digest handler', () => {
     const result = await handler()({}, lambdaContext());
     expect(result.date).toBe('2026-11-29');
     expect(result.mentions).toBe(4);
+    // The handler reports the day's detection coverage (15 of 24 hours, from the runs seeded above).
+    expect(result.detection).toEqual({ checked: 15, hours: 24 });
     const stored = await store.getDigest('2026-11-29');
     const digest = stored?.data as Digest;
     expect(digest.range).toEqual({ start: '2026-11-28T17:00:00.000Z', end: '2026-11-29T17:00:00.000Z' });
