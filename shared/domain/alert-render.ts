@@ -53,16 +53,65 @@ function primaryFirst(a: Alert, b: Alert): number {
 }
 
 /**
- * Group alerts whose windows overlap in time (`[windowStart, windowEnd)`, transitively): one event raises
- * alerts in several scopes at once (all mentions, a keyword, two topics), and the team should get one
- * message for it, not four. Groups are ordered by window start; within a group the primary comes first
- * (highest severity, then the broadest scope: all mentions, keyword, topic; volume before share; id).
+ * Whether two alerts can be told apart as different stories: both carry narratives, and the narratives
+ * share no mention and no top term. Anything less (an alert without narratives, one shared post, one
+ * shared rising term) keeps them together: splitting one story into two messages is the costlier mistake,
+ * and without narratives the content is unknown.
+ */
+function differentStories(a: Alert, b: Alert): boolean {
+  if (a.narratives.length === 0 || b.narratives.length === 0) return false;
+  const ids = new Set(a.narratives.flatMap((n) => n.mentionIds));
+  const terms = new Set(a.narratives.flatMap((n) => n.topTerms));
+  return !b.narratives.some(
+    (n) => n.mentionIds.some((id) => ids.has(id)) || n.topTerms.some((t) => terms.has(t)),
+  );
+}
+
+/**
+ * Group alerts into events, one message each: one story raises alerts in several scopes at once (all
+ * mentions, a keyword, two topics), and the team should get one message for it, not four. Alerts belong
+ * to one event when their windows overlap in time (`[windowStart, windowEnd)`) and they are not
+ * {@link differentStories} — two unrelated stories in the same hours (a road collapse and an airport
+ * hoax) go out as two messages; both relations are taken transitively, so an all-mentions alert whose
+ * narratives cover both stories joins them again, as it speaks for both. Events are ordered by their
+ * first window start (events starting together: by their primaries); within an event the primary comes
+ * first (highest severity, then the broadest scope: all mentions, keyword, topic; volume before share; id).
  * @param alerts - Any alerts; windows are UTC ISO-8601 strings as `toISOString()` writes them.
  */
 export function groupAlerts<A extends Alert>(alerts: readonly A[]): A[][] {
-  return overlappingGroups(alerts, (a) => ({ start: a.windowStart, end: a.windowEnd })).map((g) =>
-    g.sort(primaryFirst),
-  );
+  const events: A[][] = [];
+  for (const group of overlappingGroups(alerts, (a) => ({ start: a.windowStart, end: a.windowEnd }))) {
+    // Union-find over the time group: linked when the windows overlap and the stories are not told apart.
+    const parent = group.map((_, i) => i);
+    const root = (i: number): number => {
+      while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+      return i;
+    };
+    for (let i = 0; i < group.length; i++)
+      for (let j = i + 1; j < group.length; j++) {
+        const a = group[i]!;
+        const b = group[j]!;
+        const overlap = a.windowStart < b.windowEnd && b.windowStart < a.windowEnd;
+        if (overlap && !differentStories(a, b)) parent[root(j)] = root(i);
+      }
+    const byRoot = new Map<number, A[]>();
+    group.forEach((a, i) => {
+      const r = root(i);
+      const list = byRoot.get(r);
+      if (list) list.push(a);
+      else byRoot.set(r, [a]);
+    });
+    // Members come in window-start order, so each event's first member holds its first start.
+    const split = [...byRoot.values()].map((event) => ({
+      first: event[0]!.windowStart,
+      event: event.sort(primaryFirst),
+    }));
+    split.sort((x, y) =>
+      x.first < y.first ? -1 : x.first > y.first ? 1 : primaryFirst(x.event[0]!, y.event[0]!),
+    );
+    events.push(...split.map((x) => x.event));
+  }
+  return events;
 }
 
 /** One line for an alert delivered inside another's message. */

@@ -42,6 +42,75 @@ describe('groupAlerts', () => {
   });
 });
 
+describe('groupAlerts: different stories in the same hours', () => {
+  /** An alert whose one narrative holds the given mentions and top terms. */
+  const story = (seriesId: string, mentionIds: string[], topTerms: string[], overrides = {}) => {
+    const base = testAlert('2026-11-30T08:00:00.000Z', seriesId, overrides);
+    return { ...base, narratives: base.narratives.map((n) => ({ ...n, mentionIds, topTerms })) };
+  };
+
+  it('sends two messages when the overlapping alerts share no mention and no top term', () => {
+    const road = story('kw:cigasong', ['m1', 'm2'], ['jalan', 'amblas']);
+    const hoax = story('kw:kertajati', ['m7', 'm8'], ['hoaks', 'bandara', 'ditutup']);
+    expect(groupAlerts([hoax, road]).map((g) => g.map((a) => a.seriesId))).toEqual([
+      ['kw:cigasong'],
+      ['kw:kertajati'],
+    ]);
+  });
+
+  it('keeps them together when one mention or one top term is shared', () => {
+    const road = story('kw:cigasong', ['m1', 'm2'], ['jalan', 'amblas']);
+    const byMention = story('kw:majalengka', ['m2', 'm9'], ['banjir']);
+    const byTerm = story('kw:bupati', ['m5'], ['amblas', 'kapan']);
+    expect(groupAlerts([road, byMention]).length).toBe(1);
+    expect(groupAlerts([road, byTerm]).length).toBe(1);
+  });
+
+  it('keeps an alert without narratives with every alert it overlaps (its content is unknown)', () => {
+    const road = story('kw:cigasong', ['m1'], ['jalan']);
+    const hoax = story('kw:kertajati', ['m7'], ['hoaks']);
+    const bare = { ...testAlert('2026-11-30T08:00:00.000Z', 'kw:rsud'), narratives: [] };
+    // Linked to both, so all three are one event.
+    expect(groupAlerts([road, hoax, bare]).map((g) => g.length)).toEqual([3]);
+  });
+
+  it('joins both stories under an all-mentions alert whose narratives cover both', () => {
+    const road = story('kw:cigasong', ['m1', 'm2'], ['jalan', 'amblas']);
+    const hoax = story('kw:kertajati', ['m7', 'm8'], ['hoaks', 'bandara']);
+    const all = {
+      ...testAlert('2026-11-30T07:00:00.000Z', 'all', { windowEnd: '2026-11-30T09:00:00.000Z' }),
+    };
+    all.narratives = [
+      { ...all.narratives[0]!, id: 'a', mentionIds: ['m1', 'm2'], topTerms: ['amblas'] },
+      { ...all.narratives[0]!, id: 'b', mentionIds: ['m7'], topTerms: ['hoaks'] },
+    ];
+    expect(groupAlerts([road, hoax, all]).map((g) => g.map((a) => a.seriesId))).toEqual([
+      ['all', 'kw:cigasong', 'kw:kertajati'],
+    ]);
+    // Covering only the road story, it joins that one and the hoax goes out alone.
+    all.narratives = [all.narratives[0]!];
+    expect(groupAlerts([road, hoax, all]).map((g) => g.map((a) => a.seriesId))).toEqual([
+      ['all', 'kw:cigasong'],
+      ['kw:kertajati'],
+    ]);
+  });
+
+  it('does not link stories through time alone: windows must overlap pairwise to be linked', () => {
+    // 07–09 and 08–10 overlap, 08–10 and 09:30–10:30 overlap, but 07–09 and 09:30–10:30 do not; the
+    // first and last share terms, the middle one is another story, so three events.
+    const a = story('kw:a', ['m1'], ['jalan'], { windowEnd: '2026-11-30T09:00:00.000Z' });
+    a.windowStart = '2026-11-30T07:00:00.000Z';
+    const b = story('kw:b', ['m5'], ['hoaks'], { windowEnd: '2026-11-30T10:00:00.000Z' });
+    const c = story('kw:c', ['m9'], ['jalan'], { windowEnd: '2026-11-30T10:30:00.000Z' });
+    c.windowStart = '2026-11-30T09:30:00.000Z';
+    expect(groupAlerts([a, b, c]).map((g) => g.map((x) => x.seriesId))).toEqual([
+      ['kw:a'],
+      ['kw:b'],
+      ['kw:c'],
+    ]);
+  });
+});
+
 describe('renderAlert with related alerts', () => {
   it('lists every related alert with its scope, numbers and id, and counts them in the subject', () => {
     const primary = testAlert('2026-11-30T08:00:00.000Z', 'all');
