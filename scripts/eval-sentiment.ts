@@ -20,12 +20,19 @@ import { francAll } from 'franc';
 import { detectLanguage } from '#shared/domain/language.ts';
 import { type EmbeddedModel, embeddedModelFrom } from '#shared/domain/sentiment/index.ts';
 import { type ClassificationReport, classificationReport } from '#shared/domain/sentiment/metrics.ts';
-import { decodeWeightFile, ModelFormatError, toDatasetClass } from '#shared/domain/sentiment/model.ts';
 import {
+  decodeWeightFile,
+  ModelFormatError,
+  type TextGenre,
+  toDatasetClass,
+} from '#shared/domain/sentiment/model.ts';
+import {
+  DEFAULT_GOV_POSTS,
   DEFAULT_HEADLINE_LABELS,
   type LabelledText,
   notInTraining,
   notNearDuplicated,
+  readGovPosts,
   readHeadlines,
   readIndolem,
   readNusax,
@@ -253,8 +260,8 @@ async function runEvaluation(
 
   interface System {
     readonly name: string;
-    /** Verdicts in input order. */
-    run(rows: readonly LabelledText[]): Promise<Verdict[]>;
+    /** Verdicts in input order; `genre` as the pipeline would pass it (the peer has none). */
+    run(rows: readonly LabelledText[], genre?: TextGenre): Promise<Verdict[]>;
   }
 
   // --- Pantau -------------------------------------------------------------------------------------------
@@ -269,14 +276,14 @@ async function runEvaluation(
    * IndoLEM, NEUTRAL → the stronger polarity too (a forced choice: the data has no neutral class).
    * The language is routed by `detectLanguage` with the data set's language as the hint, as in production.
    */
-  function pantauVerdict(text: string, hint: string): Verdict {
-    const s = pantauModel.classify(text, detectLanguage(text, hint).lang);
+  function pantauVerdict(text: string, hint: string, genre?: TextGenre): Verdict {
+    const s = pantauModel.classify(text, detectLanguage(text, hint).lang, genre);
     return { three: toDatasetClass(s, false), two: toDatasetClass(s, true) };
   }
 
   const pantau: System = {
     name: `Pantau ${pantauModel.name} ${pantauModel.version}`,
-    run: async (rows) => rows.map((r) => pantauVerdict(r.text, r.lang)),
+    run: async (rows, genre) => rows.map((r) => pantauVerdict(r.text, r.lang, genre)),
   };
 
   // --- Peer ---------------------------------------------------------------------------------------------
@@ -321,7 +328,14 @@ async function runEvaluation(
   // Labelled Majalengka headlines (media-monitoring tonality; `scripts/data/…labels.jsonl`): the dev split
   // fits the news decision (since 2026.11.3), the test split is held out. Texts come from the replay file.
   const headlineTexts = join(values.data, 'replay', 'majalengka-real', 'mentions.jsonl');
-  const headlineSets: { key: string; title: string; rows: LabelledText[]; binary: boolean }[] = [];
+  type SetSpec = {
+    key: string;
+    title: string;
+    rows: readonly LabelledText[];
+    binary: boolean;
+    genre?: TextGenre;
+  };
+  const headlineSets: SetSpec[] = [];
   if (existsSync(headlineTexts) && existsSync(DEFAULT_HEADLINE_LABELS)) {
     const test = readHeadlines(DEFAULT_HEADLINE_LABELS, headlineTexts, 'test');
     const dev = readHeadlines(DEFAULT_HEADLINE_LABELS, headlineTexts, 'dev');
@@ -341,7 +355,33 @@ async function runEvaluation(
     );
   }
 
-  const SETS: readonly { key: string; title: string; rows: readonly LabelledText[]; binary: boolean }[] = [
+  // Government-topic social posts (written and labelled for Pantau, `scripts/data/gov-posts.jsonl`), read
+  // as the pipeline reads social sources: genre `general`, language routed without a claim.
+  const govSets: SetSpec[] = [];
+  if (existsSync(DEFAULT_GOV_POSTS)) {
+    for (const split of ['test', 'dev'] as const) {
+      const rows = readGovPosts(DEFAULT_GOV_POSTS, split);
+      const agreed = readGovPosts(DEFAULT_GOV_POSTS, split, true);
+      govSets.push(
+        {
+          key: `govPosts${split === 'test' ? 'Test' : 'Dev'}`,
+          title: `Government-topic social posts, ${split === 'test' ? 'held-out test' : 'dev'} split (${rows.length}; written for Pantau, blind labels)`,
+          rows,
+          binary: false,
+          genre: 'general',
+        },
+        {
+          key: `govPosts${split === 'test' ? 'Test' : 'Dev'}Agreed`,
+          title: `Government-topic social posts, ${split} split, ${agreed.length} where writer and labeller agree`,
+          rows: agreed,
+          binary: false,
+          genre: 'general',
+        },
+      );
+    }
+  }
+
+  const SETS: readonly SetSpec[] = [
     { key: 'smsa', title: 'SmSA test', rows: smsaTest, binary: false },
     { key: 'nusaxInd', title: 'NusaX-Indonesian test (all ids)', rows: nusaxInd, binary: false },
     {
@@ -365,6 +405,7 @@ async function runEvaluation(
       binary: false,
     },
     ...headlineSets,
+    ...govSets,
   ];
 
   function round(x: number, digits = 4): number {
@@ -388,7 +429,7 @@ async function runEvaluation(
   async function evaluate(system: System): Promise<Record<SetKey, ReturnType<typeof summary>>> {
     const out = {} as Record<SetKey, ReturnType<typeof summary>>;
     for (const set of SETS) {
-      const verdicts = await system.run(set.rows);
+      const verdicts = await system.run(set.rows, set.genre);
       const labels = set.binary ? TWO : THREE;
       out[set.key] = summary(
         classificationReport(

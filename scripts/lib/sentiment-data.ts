@@ -339,3 +339,63 @@ function safeJson(line: string): unknown {
     return undefined;
   }
 }
+
+/** Government-topic social posts written and labelled for Pantau (texts, labels and provenance in the repo). */
+export const DEFAULT_GOV_POSTS = 'scripts/data/gov-posts.jsonl';
+
+const GovPostSchema = z.strictObject({
+  /** `p001` … `p300`. */
+  id: z.string().regex(/^p\d{3}$/),
+  text: z.string().min(1),
+  /** The writer's description of the language: `id`, `su` or code-mixed `mix`. Not used for routing. */
+  writtenAs: z.enum(['id', 'su', 'mix']),
+  /** Topic tag from the writer (`jalan`, `rsud`, `bijb` …). */
+  kind: z.string().min(1),
+  /** The sentiment the writer intended. */
+  writerLabel: z.enum(['negative', 'neutral', 'positive']),
+  /** The blind labeller's label under the office's tonality convention: the reference label. */
+  label: z.enum(['negative', 'neutral', 'positive']),
+  confidence: z.enum(['clear', 'borderline']),
+  note: z.string().optional(),
+  /** Fixed by the first hex digit of SHA-256(`gov-post:<id>`): < 8 → dev. */
+  split: z.enum(['dev', 'test']),
+});
+
+/** One labelled government-topic social post. */
+export type GovPost = z.infer<typeof GovPostSchema>;
+
+/**
+ * Government-topic social posts of one split (`docs/model-card.md`, "Government-topic social posts"):
+ * 300 posts about Kabupaten Majalengka written for Pantau by one writer (with an intended label) and
+ * labelled blind by a second (the reference `label`, with `confidence`). `lang` is routed by
+ * `detectLanguage(text)` with no source claim, as for a social source that claims none.
+ *
+ * @param agreedOnly - Keep only posts whose writer and labeller agree.
+ * @throws SentimentDataError when the file is missing or a line is malformed.
+ */
+export function readGovPosts(
+  path: string,
+  split: 'dev' | 'test' | 'all',
+  agreedOnly = false,
+): (LabelledText & { post: GovPost })[] {
+  if (!existsSync(path)) throw new SentimentDataError(`${path}: not found`);
+  const out: (LabelledText & { post: GovPost })[] = [];
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      const parsed = GovPostSchema.safeParse(safeJson(line));
+      if (!parsed.success) throw new SentimentDataError(`${path}:${i + 1}: not a government-post line`);
+      const post = parsed.data;
+      if (split !== 'all' && post.split !== split) return;
+      if (agreedOnly && post.writerLabel !== post.label) return;
+      out.push({
+        id: post.id,
+        text: post.text,
+        label: post.label,
+        lang: detectLanguage(post.text).lang,
+        post,
+      });
+    });
+  return out;
+}

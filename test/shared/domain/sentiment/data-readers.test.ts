@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { mentionId } from '#shared/domain/mention.ts';
 import { canonicalUrl } from '#shared/domain/url.ts';
 import {
+  DEFAULT_GOV_POSTS,
   notInTraining,
   notNearDuplicated,
   parseCsv,
   readFeedback,
+  readGovPosts,
   readHeadlines,
   SentimentDataError,
 } from '../../../../scripts/lib/sentiment-data.ts';
@@ -131,5 +134,36 @@ describe('readHeadlines', () => {
     );
     expect(() => readHeadlines(unknown, texts, 'all')).toThrow(/unknown\.jsonl:1: no headline with id f{32}/);
     expect(() => readHeadlines(join(dir, 'absent.jsonl'), texts, 'all')).toThrow(SentimentDataError);
+  });
+});
+
+describe('readGovPosts', () => {
+  it('reads the shipped government-topic posts: unique ids and texts, splits by the hash rule, agreement filter', () => {
+    const all = readGovPosts(DEFAULT_GOV_POSTS, 'all');
+    expect(all.length).toBe(300);
+    expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
+    expect(new Set(all.map((r) => r.text)).size).toBe(all.length);
+    for (const r of all) {
+      const digit = Number.parseInt(
+        createHash('sha256').update(`gov-post:${r.id}`).digest('hex')[0] ?? '',
+        16,
+      );
+      expect(r.post.split).toBe(digit < 8 ? 'dev' : 'test');
+    }
+    const dev = readGovPosts(DEFAULT_GOV_POSTS, 'dev');
+    const test = readGovPosts(DEFAULT_GOV_POSTS, 'test');
+    expect(dev.length + test.length).toBe(all.length);
+    expect(test.every((r) => r.post.split === 'test')).toBe(true);
+    const agreed = readGovPosts(DEFAULT_GOV_POSTS, 'all', true);
+    expect(agreed.length).toBe(all.filter((r) => r.post.writerLabel === r.label).length);
+    expect(agreed.length).toBeLessThan(all.length);
+  });
+
+  it('names the line of a malformed post and a missing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-gov-'));
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, `${JSON.stringify({ id: 'p001', text: 'x', label: 'angry' })}\n`);
+    expect(() => readGovPosts(bad, 'all')).toThrow(`${bad}:1: not a government-post line`);
+    expect(() => readGovPosts(join(dir, 'none.jsonl'), 'all')).toThrow(SentimentDataError);
   });
 });
