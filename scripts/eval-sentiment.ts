@@ -41,7 +41,7 @@ import {
 } from './lib/sentiment-data.ts';
 import { createPeer, type PeerVerdict } from './lib/sentiment-peer.ts';
 
-const SHIPPED_MODEL = 'models/sentiment-id-2026.12.1.json';
+const SHIPPED_MODEL = 'models/sentiment-id-2026.12.2.json';
 const DEFAULT_DATA = '../shared/data';
 
 /** `--help` text. */
@@ -356,7 +356,8 @@ async function runEvaluation(
   }
 
   // Government-topic social posts (written and labelled for Pantau, `scripts/data/gov-posts.jsonl`), read
-  // as the pipeline reads social sources: genre `general`, language routed without a claim.
+  // as the pipeline reads social sources: genre `general`, language routed without a claim. The dev split
+  // trains 2026.12.2 onwards (in-domain weight), the test split is held out.
   const govSets: SetSpec[] = [];
   if (existsSync(DEFAULT_GOV_POSTS)) {
     for (const split of ['test', 'dev'] as const) {
@@ -365,7 +366,10 @@ async function runEvaluation(
       govSets.push(
         {
           key: `govPosts${split === 'test' ? 'Test' : 'Dev'}`,
-          title: `Government-topic social posts, ${split === 'test' ? 'held-out test' : 'dev'} split (${rows.length}; written for Pantau, blind labels)`,
+          title:
+            split === 'test'
+              ? `Government-topic social posts, held-out test split (${rows.length}; written for Pantau, blind labels)`
+              : `Government-topic social posts, dev split (${rows.length}; trained on since 2026.12.2, not a fair test)`,
           rows,
           binary: false,
           genre: 'general',

@@ -2,7 +2,8 @@
  * Train Pantau's embedded sentiment model and write `models/sentiment-id-<version>.json`.
  *
  *   npm run train:sentiment -- --data ../shared/data/sentiment [--feedback feedback.jsonl]
- *     [--version 2026.12.1] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
+ *     [--posts scripts/data/gov-posts.jsonl] [--in-domain-weight 3]
+ *     [--version 2026.12.2] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
  *     [--headlines scripts/data/majalengka-headlines.labels.jsonl] [--headline-texts <replay.jsonl>] [--no-news]
  *     [--dry-run] [--force]
  *
@@ -14,15 +15,21 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATA_DIR, DEFAULT_HEADLINE_LABELS, SentimentDataError } from './lib/sentiment-data.ts';
 import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_GOV_POSTS,
+  DEFAULT_HEADLINE_LABELS,
+  SentimentDataError,
+} from './lib/sentiment-data.ts';
+import {
+  DEFAULT_IN_DOMAIN_WEIGHT,
   DEFAULT_INDOLEM_WEIGHT,
   DEFAULT_TRAIN_OPTIONS,
   loadTrainingData,
   trainModel,
 } from './lib/sentiment-pipeline.ts';
 
-const DEFAULT_VERSION = '2026.12.1';
+const DEFAULT_VERSION = '2026.12.2';
 
 /** `--help` text. */
 export const TRAIN_HELP = `Usage: npm run train:sentiment -- [options]
@@ -33,6 +40,10 @@ Options:
   --data <dir>              the sentiment/ data folder, default ${DEFAULT_DATA_DIR}; when the default is
                             absent the run is skipped (exit 0), a --data folder given but absent is an error
   --feedback <file>         analyst feedback, JSON Lines {"text","label","lang"} (training only)
+  --posts <file>            labelled government-topic social posts; their dev split trains,
+                            default ${DEFAULT_GOV_POSTS}
+  --in-domain-weight <w>    loss weight of the posts' dev split and of --feedback rows, number >= 0
+                            (0 leaves both out), default ${DEFAULT_IN_DOMAIN_WEIGHT}
   --version <v>             model version like 2026.11.2, default ${DEFAULT_VERSION}
   --seed <n>                integer 0..4294967295, default ${DEFAULT_TRAIN_OPTIONS.seed}
   --indolem-weight <w>      loss weight of IndoLEM train0, number >= 0 (0 leaves it out), default ${DEFAULT_INDOLEM_WEIGHT}
@@ -59,6 +70,8 @@ export interface TrainCli {
   data: string;
   dataGiven: boolean;
   feedback: string | undefined;
+  posts: string;
+  inDomainWeight: number;
   version: string;
   seed: number;
   indolemWeight: number;
@@ -73,6 +86,8 @@ export interface TrainCli {
 const ARG_OPTIONS = {
   data: { type: 'string' },
   feedback: { type: 'string' },
+  posts: { type: 'string', default: DEFAULT_GOV_POSTS },
+  'in-domain-weight': { type: 'string', default: String(DEFAULT_IN_DOMAIN_WEIGHT) },
   version: { type: 'string', default: DEFAULT_VERSION },
   'indolem-weight': { type: 'string', default: String(DEFAULT_INDOLEM_WEIGHT) },
   seed: { type: 'string', default: String(DEFAULT_TRAIN_OPTIONS.seed) },
@@ -112,12 +127,16 @@ export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
   if (!/^\d*\.?\d+$/.test(values['indolem-weight']) || !Number.isFinite(indolemWeight)) {
     throw new TrainUsageError(`--indolem-weight must be a number ≥ 0, got ${values['indolem-weight']}`);
   }
+  const inDomainWeight = Number(values['in-domain-weight']);
+  if (!/^\d*\.?\d+$/.test(values['in-domain-weight']) || !Number.isFinite(inDomainWeight)) {
+    throw new TrainUsageError(`--in-domain-weight must be a number ≥ 0, got ${values['in-domain-weight']}`);
+  }
   // mulberry32 takes a 32-bit unsigned seed; anything else would be silently truncated.
   const seed = Number(values.seed);
   if (!/^\d+$/.test(values.seed) || seed > 0xffff_ffff) {
     throw new TrainUsageError(`--seed must be an integer 0..4294967295, got ${values.seed}`);
   }
-  for (const name of ['data', 'feedback', 'out', 'headlines', 'headline-texts'] as const) {
+  for (const name of ['data', 'feedback', 'posts', 'out', 'headlines', 'headline-texts'] as const) {
     if (values[name] === '') throw new TrainUsageError(`--${name} needs a path`);
   }
   const data = values.data ?? DEFAULT_DATA_DIR;
@@ -125,6 +144,8 @@ export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
     data,
     dataGiven: values.data !== undefined,
     feedback: values.feedback,
+    posts: values.posts,
+    inDomainWeight,
     version: values.version,
     seed,
     indolemWeight,
@@ -170,6 +191,9 @@ function train(args: readonly string[]): void {
   if (cli.feedback !== undefined && !existsSync(cli.feedback)) {
     throw new TrainUsageError(`--feedback ${cli.feedback}: no such file`);
   }
+  if (cli.inDomainWeight > 0 && !existsSync(cli.posts)) {
+    throw new TrainUsageError(`--posts ${cli.posts}: no such file (or --in-domain-weight 0)`);
+  }
   if (cli.headlines !== undefined) {
     for (const [flag, path] of [
       ['--headlines', cli.headlines.labels],
@@ -185,6 +209,8 @@ function train(args: readonly string[]): void {
 
   const data = loadTrainingData(cli.data, {
     feedback: cli.feedback,
+    posts: cli.posts,
+    inDomainWeight: cli.inDomainWeight,
     nusaTranslation: cli.nusaTranslation,
     indolemWeight: cli.indolemWeight,
     headlines: cli.headlines,

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_DIR, DEFAULT_HEADLINE_LABELS } from '../../scripts/lib/sentiment-data.ts';
-import { DEFAULT_INDOLEM_WEIGHT, DEFAULT_TRAIN_OPTIONS } from '../../scripts/lib/sentiment-pipeline.ts';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_GOV_POSTS,
+  DEFAULT_HEADLINE_LABELS,
+} from '../../scripts/lib/sentiment-data.ts';
+import {
+  DEFAULT_IN_DOMAIN_WEIGHT,
+  DEFAULT_INDOLEM_WEIGHT,
+  DEFAULT_TRAIN_OPTIONS,
+} from '../../scripts/lib/sentiment-pipeline.ts';
 import { parseTrainArgs, TRAIN_HELP, TrainUsageError } from '../../scripts/train-sentiment.ts';
 
 describe('train:sentiment arguments', () => {
@@ -9,7 +17,9 @@ describe('train:sentiment arguments', () => {
       data: DEFAULT_DATA_DIR,
       dataGiven: false,
       feedback: undefined,
-      version: '2026.12.1',
+      posts: DEFAULT_GOV_POSTS,
+      inDomainWeight: DEFAULT_IN_DOMAIN_WEIGHT,
+      version: '2026.12.2',
       seed: DEFAULT_TRAIN_OPTIONS.seed,
       indolemWeight: DEFAULT_INDOLEM_WEIGHT,
       out: 'models',
@@ -32,6 +42,10 @@ describe('train:sentiment arguments', () => {
       '4294967295',
       '--indolem-weight',
       '0.5',
+      '--posts',
+      'p.jsonl',
+      '--in-domain-weight',
+      '0',
       '--with-nusatranslation',
       '--dry-run',
     ]);
@@ -42,6 +56,8 @@ describe('train:sentiment arguments', () => {
       version: '2026.12.1',
       seed: 4_294_967_295,
       indolemWeight: 0.5,
+      posts: 'p.jsonl',
+      inDomainWeight: 0,
       nusaTranslation: true,
       dryRun: true,
     });
@@ -63,6 +79,8 @@ describe('train:sentiment arguments', () => {
     [['--indolem-weight=-1'], /--indolem-weight must be a number ≥ 0/],
     [['--indolem-weight', 'x'], /--indolem-weight must be a number ≥ 0/],
     [['--data='], /--data needs a path/],
+    [['--in-domain-weight=-3'], /--in-domain-weight must be a number ≥ 0/],
+    [['--posts='], /--posts needs a path/],
   ])('refuses %j', (args, message) => {
     expect(() => parseTrainArgs(args)).toThrow(TrainUsageError);
     expect(() => parseTrainArgs(args)).toThrow(message);

@@ -14,9 +14,11 @@ import {
   TokenCache,
   toDatasetClass,
 } from '#shared/domain/sentiment/model.ts';
-import weights from '../../../../models/sentiment-id-2026.12.1.json' with { type: 'json' };
+import weights from '../../../../models/sentiment-id-2026.12.2.json' with { type: 'json' };
 import {
+  DEFAULT_GOV_POSTS,
   DEFAULT_HEADLINE_LABELS,
+  readGovPosts,
   readHeadlines,
   readNusax,
   readSmsa,
@@ -74,4 +76,28 @@ describe.skipIf(!present)('on the public data', () => {
       expect(news).toBeGreaterThan(general);
     },
   );
+});
+
+// The posts live in the repo, so this check runs without ../shared too.
+describe('on the held-out government-topic posts (scripts/data/gov-posts.jsonl, test split)', () => {
+  it('reads them better than the peer, as the pipeline reads social posts (genre general)', async () => {
+    const rows = readGovPosts(DEFAULT_GOV_POSTS, 'test');
+    const model = loadEmbeddedModel();
+    const peer = await createPeer();
+    const labels = ['negative', 'neutral', 'positive'];
+    const gold = rows.map((r) => r.label);
+    const ours = classificationReport(
+      gold,
+      rows.map((r) => toDatasetClass(model.classify(r.text, r.lang, 'general'), false)),
+      labels,
+    ).macroF1;
+    const votes: string[] = [];
+    for (const r of rows) votes.push((await peer.analyze(r.text)).vote);
+    expect(ours).toBeGreaterThan(classificationReport(gold, votes, labels).macroF1);
+  });
+
+  it('was not trained on the test split: the shipped file counts only the dev split', () => {
+    const dev = readGovPosts(DEFAULT_GOV_POSTS, 'dev').length;
+    expect((weights.provenance.data as Record<string, number>)['gov-posts/dev']).toBe(dev);
+  });
 });
