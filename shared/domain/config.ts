@@ -60,7 +60,9 @@ export function isMetadataHost(hostname: string): boolean {
 /** An http(s) URL a source may fetch: not a link-local or instance-metadata address. */
 const SourceUrlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .refine((u) => !isMetadataHost(new URL(u).hostname), {
+  // Refinements still run after the format check failed (zod 4), so an unparsable URL must not throw here:
+  // it already carries 'must be an http(s) URL', and the other fields' issues are still collected.
+  .refine((u) => !URL.canParse(u) || !isMetadataHost(new URL(u).hostname), {
     error: 'must not point at a link-local or instance-metadata address',
   });
 

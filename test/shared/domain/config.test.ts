@@ -67,6 +67,23 @@ describe('parseRegencyConfig', () => {
     }
   });
 
+  it('names an unparsable URL as a field issue, beside the other bad fields, instead of throwing', () => {
+    for (const url of ['notaurl', 'http:// bad/', 'http://[::1/', 'http://[fe80::1%25eth0]/']) {
+      const issues = issuesOf({
+        ...base,
+        timeZone: 'Asia/Majalengka',
+        sources: [{ id: 'rss-x', kind: 'rss', url }],
+      });
+      expect(issues).toContain('sources.0.url: must be an http(s) URL');
+      expect(issues.some((i) => i.startsWith('timeZone:'))).toBe(true);
+    }
+    const masto = issuesOf({
+      ...base,
+      sources: [{ id: 'masto', kind: 'mastodon', instance: 'http://[::1', hashtags: ['majalengka'] }],
+    });
+    expect(masto).toContain('sources.0.instance: must be an http(s) URL');
+  });
+
   it('refuses feed and instance URLs at link-local or instance-metadata addresses, keeps loopback for local servers', () => {
     for (const url of [
       'http://169.254.169.254/latest/meta-data/',
