@@ -318,7 +318,8 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+/** The request body's bytes, undecoded (the handler checks they are UTF-8); undefined when over the limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -326,19 +327,22 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     if (size > MAX_REQUEST_BYTES) return undefined;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /**
  * A Node request as API Gateway HTTP API (payload 2.0) would hand it to the Lambda: lower-case
- * headers, repeated query parameters joined with commas, cookies split out.
+ * headers, repeated query parameters joined with commas, cookies split out. The body goes in as base64
+ * (`isBase64Encoded`, as API Gateway sends binary payloads), never as a string decoded here: decoding
+ * bytes that are not UTF-8 would turn them into U+FFFD before the handler could refuse them.
+ * @param body the request body's bytes; empty = no body.
  */
 export function toApiEvent(
   req: Pick<IncomingMessage, 'method' | 'socket'>,
   url: URL,
   rawPath: string,
   headers: Readonly<Record<string, string>>,
-  body: string,
+  body: Uint8Array,
   nowMs: number,
 ): APIGatewayProxyEventV2 {
   // Own data properties only: `query['__proto__'] = …` on a plain object would set its prototype and the
@@ -374,8 +378,8 @@ export function toApiEvent(
       time: new Date(nowMs).toUTCString(),
       timeEpoch: nowMs,
     },
-    ...(body ? { body } : {}),
-    isBase64Encoded: false,
+    ...(body.length > 0 ? { body: Buffer.from(body).toString('base64') } : {}),
+    isBase64Encoded: body.length > 0,
   };
 }
 

@@ -36,13 +36,13 @@ import { type ApiResult, badRequest, HttpError, json, text } from './http.ts';
 /** What the API reads and writes. */
 export type ApiStore = Pick<
   MentionStore,
-  'listMentions' | 'getMention' | 'hourlyCounts' | 'putLabel' | 'listLabels'
+  'listMentions' | 'getMention' | 'hourlyCounts' | 'putLabel' | 'listLabels' | 'getSourceState'
 > &
   Pick<AlertStore, 'listAlerts' | 'getAlert' | 'acknowledgeAlert' | 'getDigest'>;
 
 export interface ApiDeps {
   readonly store: ApiStore;
-  readonly config: Pick<RegencyConfig, 'regency' | 'name' | 'timeZone' | 'keywords' | 'topics'>;
+  readonly config: Pick<RegencyConfig, 'regency' | 'name' | 'timeZone' | 'keywords' | 'topics' | 'sources'>;
   /** HMAC key of page cursors, ≥ 32 bytes (Secrets Manager on AWS, a file in the data folder locally). */
   readonly cursorKey: Uint8Array;
   readonly clock: Clock;
@@ -83,15 +83,44 @@ function parseAll<const P extends readonly Part[]>(...parts: P): { [K in keyof P
   return values as { [K in keyof P]: z.infer<P[K][0]> };
 }
 
-/** `from`/`to` resolved to UTC; a bare date is the regency's local midnight (the digest's day). */
+/** Issues of `resolveRange` that are about the span between `from` and `to`, not about one value. */
+const RANGE_CODES: ReadonlySet<string> = new Set(['invalid_range', 'range_too_long']);
+
+/**
+ * `from`/`to` resolved to UTC; a bare date is the regency's local midnight (the digest's day). When `to`
+ * was not given, a range issue says that it defaulted to now and which instant that was: the client
+ * never wrote the `to` the message is about.
+ */
 function range(deps: ApiDeps, input: { from?: string | undefined; to?: string | undefined }, nowMs: number) {
   const resolved = resolveRange(input, nowMs, deps.config.timeZone);
-  if ('issues' in resolved) throw badRequest(resolved.issues);
+  if ('issues' in resolved) {
+    if (input.to !== undefined) throw badRequest(resolved.issues);
+    const now = new Date(nowMs).toISOString();
+    throw badRequest(
+      resolved.issues.map((issue) =>
+        RANGE_CODES.has(issue.code)
+          ? { ...issue, message: `${issue.message} (\`to\` was not given and defaults to now: ${now})` }
+          : issue,
+      ),
+    );
+  }
   return resolved;
 }
 
-function checkKnown(deps: ApiDeps, q: { keyword?: string | undefined; topic?: string | undefined }): void {
+/**
+ * Refuse ids that name nothing, so a typo is a 400 rather than an empty page. Known keyword and topic
+ * ids are the configured ones. A known source id is a configured one (enabled or not) or one this store
+ * has collection state for: the local `--replay` source (`replay`) is not in the regency config, and a
+ * source removed from the config keeps its stored mentions until they expire. The store is asked only
+ * for an id the config lacks (one `GetItem`).
+ * @throws {ValidationError} with one issue per unknown id (`unknown_keyword`, `unknown_topic`, `unknown_source`).
+ */
+async function checkKnown(
+  deps: ApiDeps,
+  q: { keyword?: string | undefined; topic?: string | undefined; source?: string | undefined },
+): Promise<void> {
   const issues: ApiIssue[] = [];
+  // The ids are echoed only after their schema accepted them: 1–40 (sources 1–60) of [a-z0-9-].
   if (q.keyword && !deps.config.keywords.some((k) => k.id === q.keyword))
     issues.push({
       path: 'query.keyword',
@@ -103,6 +132,16 @@ function checkKnown(deps: ApiDeps, q: { keyword?: string | undefined; topic?: st
       path: 'query.topic',
       code: 'unknown_topic',
       message: `no topic '${q.topic}' (see /v1/topics)`,
+    });
+  if (
+    q.source &&
+    !deps.config.sources.some((s) => s.id === q.source) &&
+    !(await deps.store.getSourceState(q.source))
+  )
+    issues.push({
+      path: 'query.source',
+      code: 'unknown_source',
+      message: `no source '${q.source}': not in the regency config and never collected into this store`,
     });
   if (issues.length > 0) throw badRequest(issues);
 }
@@ -129,7 +168,7 @@ function positionOf(m: ScoredMention): string {
  */
 async function listMentions(deps: ApiDeps, request: ApiRequest): Promise<ApiResult> {
   const q = parse(MentionsQuerySchema, request.query, 'query');
-  checkKnown(deps, q);
+  await checkKnown(deps, q);
   const now = deps.clock.now();
   const cursor = q.cursor ? openCursor(q.cursor, deps.cursorKey, now) : undefined;
   const { from, to } = range(deps, { from: q.from ?? cursor?.f, to: q.to ?? cursor?.t }, now);
@@ -223,7 +262,7 @@ async function getTrends(deps: ApiDeps, request: ApiRequest): Promise<ApiResult>
     throw badRequest([
       { path: 'query.topic', code: 'conflicting_parameters', message: 'give keyword or topic, not both' },
     ]);
-  checkKnown(deps, q);
+  await checkKnown(deps, q);
   const timeZone = deps.config.timeZone;
   const requested = range(deps, q, deps.clock.now());
   const { from, to } = alignRange(requested.from, requested.to, q.interval, timeZone);

@@ -11,6 +11,7 @@ import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { PrincipalSchema, scopeAllows } from '#shared/domain/api/auth.ts';
 import { matchRoute } from '#shared/domain/api/routes.ts';
+import { ValidationError } from '#shared/errors.ts';
 import { withMiddleware } from '#shared/middleware.ts';
 import type { MetricSink } from '#shared/observability.ts';
 import { type ApiDeps, type ApiRequest, OPERATIONS } from './api.ts';
@@ -35,13 +36,93 @@ export interface ApiHandlerDeps extends ApiDeps {
   readonly cors?: CorsOptions;
 }
 
+// Fatal: a byte sequence that is not UTF-8 is an error, never U+FFFD. ignoreBOM keeps a leading byte-order
+// mark in the text, so JSON.parse refuses it whether the body arrived as bytes (base64) or as a string.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The one media type bodies are sent as; the charset, when given, must be a label of UTF-8. */
+const JSON_MEDIA_TYPE = 'application/json';
+
+/**
+ * Refuse a body that is not `application/json` in UTF-8 (415). JSON exchanged between systems is UTF-8
+ * (RFC 8259 §8.1) and `application/json` defines no charset parameter; a client declaring another one
+ * (`charset=latin1`) would have its bytes misread, so it is refused rather than decoded. UTF-8 labels
+ * are read as the WHATWG Encoding Standard reads them (`utf-8`, `UTF8`, `"utf-8"` …).
+ * @throws {HttpError} 415, with an `unsupported_charset` issue for a charset other than UTF-8.
+ */
+function checkContentType(header: string | undefined): void {
+  const [mediaType = '', ...params] = (header ?? '').split(';');
+  if (mediaType.trim().toLowerCase() !== JSON_MEDIA_TYPE)
+    throw new HttpError(415, 'send the body as application/json');
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    const label = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+    if (encodingOf(label) === 'utf-8') continue;
+    const message = 'send the body as UTF-8: application/json takes no other charset';
+    throw new HttpError(415, message, {
+      issues: [{ path: 'header.content-type', code: 'unsupported_charset', message }],
+    });
+  }
+}
+
+/** The WHATWG encoding a charset label names (`utf-8` for `UTF8`), or undefined for an unknown label. */
+function encodingOf(label: string): string | undefined {
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 400 of a body that is not UTF-8 (`invalid_utf8`, path `body`). */
+function invalidUtf8(message: string, cause?: unknown): ValidationError {
+  return new ValidationError(
+    'request body is not valid UTF-8',
+    [{ path: 'body', code: 'invalid_utf8', message }],
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/**
+ * The text of a request body. A base64 body (API Gateway's binary payloads; `pantau serve` sends every
+ * body this way) is decoded strictly. A string body was decoded upstream, by API Gateway, which gives
+ * the Lambda no bytes to check: a U+FFFD in it is the mark a lenient decoder leaves for bytes that were
+ * not UTF-8, so it is refused too, as it is in a base64 body, for one rule everywhere. A client that
+ * means the character itself writes the JSON escape `\ufffd`.
+ * @throws {ValidationError} `invalid_utf8`; the message never repeats the bytes.
+ */
+function bodyText(body: string, isBase64Encoded: boolean): string {
+  let text = body;
+  if (isBase64Encoded) {
+    try {
+      text = UTF8.decode(Buffer.from(body, 'base64'));
+    } catch (error) {
+      throw invalidUtf8('request body is not valid UTF-8', error);
+    }
+  }
+  if (text.includes('\uFFFD'))
+    throw invalidUtf8(
+      'request body holds U+FFFD, the character a decoder puts in place of bytes that are not UTF-8: send the text as UTF-8 (write \\ufffd in JSON to mean the character itself)',
+    );
+  return text;
+}
+
+/**
+ * The parsed JSON body, `undefined` when there is none. Checked in this order: size (413, on the bytes
+ * sent), media type and charset (415), UTF-8 (400 `invalid_utf8`), JSON (400 `invalid_json`).
+ */
 function parseBody(event: ApiEvent): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
-    throw new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`);
-  const type = event.headers?.['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'send the body as application/json');
+  const bytes = event.isBase64Encoded
+    ? Buffer.byteLength(event.body, 'base64')
+    : Buffer.byteLength(event.body);
+  if (bytes > MAX_BODY_BYTES) throw new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  checkContentType(event.headers?.['content-type']);
+  const raw = bodyText(event.body, event.isBase64Encoded);
   try {
     return JSON.parse(raw);
   } catch {

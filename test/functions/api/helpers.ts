@@ -74,6 +74,12 @@ export const testConfig = parseRegencyConfig({
     { id: 'infrastruktur', label: 'Infrastruktur & jalan', opd: 'Dinas PUTR', terms: ['jalan'] },
     { id: 'bandara', label: 'Bandara Kertajati', opd: 'Dinas Perhubungan', terms: ['bandara'] },
   ],
+  // The sources the test mentions name (`scoredMention` defaults to rss-test): a `source` filter must
+  // name a configured (or collected) source.
+  sources: [
+    { id: 'rss-test', kind: 'rss', url: 'https://news.example.id/rss' },
+    { id: 'rss-antara', kind: 'rss', url: 'https://antara.example.id/rss' },
+  ],
 });
 
 /** A valid alert for `seriesId` whose window starts at `windowStart`. */

@@ -123,6 +123,43 @@ describe('pantau serve: API over HTTP', () => {
     }
   });
 
+  it('answers 400 invalid_utf8 for a body that is not UTF-8, and stores no label', async () => {
+    const id = scoredMention(1).id;
+    const before = await fetch(`${server.url}/v1/mentions/${id}`, { headers: { 'x-api-key': reader } });
+    const labelsBefore = ((await before.json()) as { labels: unknown[] }).labels;
+    const response = await fetch(`${server.url}/v1/mentions/${id}/label`, {
+      method: 'PUT',
+      headers: { 'x-api-key': analyst, 'content-type': 'application/json' },
+      body: Buffer.concat([
+        Buffer.from('{"label":"NEGATIVE","note":"a'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('b"}'),
+      ]),
+    });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ issues: [{ path: 'body', code: 'invalid_utf8' }] });
+    expect(text).not.toContain('\uFFFD');
+    const after = await fetch(`${server.url}/v1/mentions/${id}`, { headers: { 'x-api-key': reader } });
+    expect(((await after.json()) as { labels: unknown[] }).labels).toEqual(labelsBefore);
+  });
+
+  it('answers 415 for a declared charset other than UTF-8, and reads UTF-8 bytes exactly', async () => {
+    const id = scoredMention(2).id;
+    const put = (contentType: string, bytes: Buffer) =>
+      fetch(`${server.url}/v1/mentions/${id}/label`, {
+        method: 'PUT',
+        headers: { 'x-api-key': analyst, 'content-type': contentType },
+        body: Buffer.concat([Buffer.from('{"label":"NEGATIVE","note":"'), bytes, Buffer.from('"}')]),
+      });
+    const latin1 = await put('application/json; charset=latin1', Buffer.from('caf\xe9', 'latin1'));
+    expect(latin1.status).toBe(415);
+    expect(await latin1.json()).toMatchObject({ issues: [{ code: 'unsupported_charset' }] });
+    const utf8 = await put('application/json; charset=utf-8', Buffer.from('café — 🙂', 'utf8'));
+    expect(utf8.status).toBe(200);
+    expect(await utf8.json()).toMatchObject({ label: { note: 'café — 🙂' } });
+  });
+
   it('joins repeated query parameters with commas, as API Gateway does', async () => {
     const result = await get('/v1/mentions?from=2026-11-29&sentiment=NEGATIVE&sentiment=MIXED', {
       'x-api-key': reader,
