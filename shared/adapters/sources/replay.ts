@@ -3,7 +3,8 @@
  * Format (`docs/replay.md`): one object per line with `url`, `publishedAt`, `source` (outlet domain) and
  * `title` and/or `text`/`excerpt`; optional `lang`; other fields ignored. Blank lines are skipped.
  * A bad line is reported in `rejected` with its line number and the reason, never dropped silently and
- * never failing the poll; only an unreadable file fails it.
+ * never failing the poll; only an unreadable file fails it. The file is read as bytes and each line decoded
+ * strictly, so a line that is not UTF-8 is rejected (`invalid-utf8`) instead of stored with U+FFFD in it.
  *
  * Dates (`docs/replay.md`): a date before 2000-01-01 (local) rejects the line (`date-out-of-range`: no API
  * query could reach it); a date more than five minutes after the poll keeps the line without its date
@@ -39,7 +40,7 @@ import { MAX_TITLE_LENGTH, primaryLanguage, type Rejection } from './feed.ts';
 /** A parsed `replay` source config. */
 export type ReplaySourceConfig = z.infer<typeof ReplaySourceSchema>;
 
-/** The replay file could not be read (missing, unreadable, not UTF-8 text). Not retryable. */
+/** The replay file could not be read (missing, unreadable). Not retryable. */
 export class ReplayFileError extends SourceError {
   override readonly name = 'ReplayFileError';
   constructor(
@@ -75,29 +76,42 @@ export interface ParsedReplay {
 }
 
 const MAX_LINE_LENGTH = 1_000_000;
+/** Strict per line: one bad byte rejects its own line, not the file. The BOM is handled by the caller. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const LF = 0x0a;
+const CR = 0x0d;
 /** Line numbers listed in one warning; the rest are counted. */
 const MAX_LINES_NAMED = 10;
 
 /**
- * Parse JSON Lines text into items. Rejection reasons: `invalid-json`, `invalid-line` (schema),
- * `invalid-url`, `invalid-date` (unreadable), `date-out-of-range` (before {@link EARLIEST_PUBLICATION_DATE}
- * local), `no-text`, `line-too-long`; each `detail` starts with `line N:`. A date more than
- * {@link FUTURE_TOLERANCE_MS} after `nowMs` is dropped from its item (the line is kept) and named in one
- * warning.
- * @param text - File content.
+ * Parse JSON Lines into items. Rejection reasons: `invalid-utf8` (bytes only), `invalid-json`,
+ * `invalid-line` (schema), `invalid-url`, `invalid-date` (unreadable), `date-out-of-range` (before
+ * {@link EARLIEST_PUBLICATION_DATE} local), `no-text`, `line-too-long`; each `detail` starts with `line N:`.
+ * A date more than {@link FUTURE_TOLERANCE_MS} after `nowMs` is dropped from its item (the line is kept)
+ * and named in one warning. Lines end at LF (a CR before it is dropped); a leading BOM is ignored.
+ * @param input - File content: bytes (each line decoded as strict UTF-8, so a line that is not UTF-8 is
+ *   rejected as `invalid-utf8`), or text already decoded (which can no longer tell).
  * @param options.timeZone - Zone assumed for zone-less dates and of the 2000-01-01 floor. @default DEFAULT_TIME_ZONE
  * @param options.nowMs - Poll time, epoch ms, for the future check. @default Date.now()
  */
 export function parseReplayLines(
-  text: string,
+  input: string | Uint8Array,
   options: { timeZone?: string; nowMs?: number } = {},
 ): ParsedReplay {
   const context = { timeZone: options.timeZone ?? DEFAULT_TIME_ZONE, nowMs: options.nowMs ?? Date.now() };
   const items: SourceItem[] = [];
   const rejected: Rejection[] = [];
   const future: number[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  lines.forEach((line, index) => {
+  const lines = typeof input === 'string' ? input.replace(/^\uFEFF/, '').split(/\r?\n/) : byteLines(input);
+  lines.forEach((raw, index) => {
+    const line = typeof raw === 'string' ? raw : decodeLine(raw);
+    if (line === undefined) {
+      rejected.push({
+        reason: 'invalid-utf8',
+        detail: `line ${index + 1}: ${invalidUtf8Why(raw as Uint8Array)}`,
+      });
+      return;
+    }
     if (line.trim() === '') return;
     const result = parseLine(line, context);
     if ('reason' in result)
@@ -108,6 +122,50 @@ export function parseReplayLines(
     }
   });
   return { items, rejected, warnings: future.length > 0 ? [futureWarning(future)] : [] };
+}
+
+/**
+ * The lines of UTF-8 bytes, without their LF or the CR before it, and without a leading BOM. Splitting on
+ * the byte 0x0A is safe: in UTF-8 it only ever encodes LF (every byte of a multi-byte sequence is ≥ 0x80).
+ */
+function byteLines(bytes: Uint8Array): Uint8Array[] {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const lines: Uint8Array[] = [];
+  let from = start;
+  for (let at = bytes.indexOf(LF, from); at !== -1; at = bytes.indexOf(LF, from)) {
+    lines.push(bytes.subarray(from, at > from && bytes[at - 1] === CR ? at - 1 : at));
+    from = at + 1;
+  }
+  lines.push(bytes.subarray(from, bytes.length > from && bytes[bytes.length - 1] === CR ? -1 : undefined));
+  return lines;
+}
+
+/** The line as text, or undefined when it is not valid UTF-8. */
+function decodeLine(bytes: Uint8Array): string | undefined {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a line stops being UTF-8, for the rejection's detail: the byte offset (from 0) of the first
+ * sequence that does not decode, and up to four bytes from there in hex.
+ */
+function invalidUtf8Why(bytes: Uint8Array): string {
+  const lossy = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  // Bytes before the first bad sequence decode and re-encode unchanged, so a prefix's UTF-8 length is its
+  // byte offset; a U+FFFD the file itself holds (EF BF BD) is text, not the fault.
+  let offset = 0;
+  let from = 0;
+  for (let at = lossy.indexOf('\uFFFD'); at !== -1; at = lossy.indexOf('\uFFFD', at + 1)) {
+    offset += Buffer.byteLength(lossy.slice(from, at));
+    from = at;
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) break;
+  }
+  const shown = [...bytes.subarray(offset, offset + 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `not valid UTF-8 at byte ${offset} (${shown})`;
 }
 
 function futureWarning(lines: readonly number[]): string {
@@ -217,12 +275,10 @@ export function createReplaySource(config: ReplaySourceConfig, deps: ReplaySourc
     kind: 'replay',
     keywords: config.keywords,
     async fetch(context: FetchContext): Promise<SourceFetchResult> {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(path, {
-          encoding: 'utf8',
-          ...(context.signal ? { signal: context.signal } : {}),
-        });
+        // Bytes, not 'utf8': decoding the whole file would turn bad bytes into U+FFFD without a word.
+        bytes = await readFile(path, context.signal ? { signal: context.signal } : {});
       } catch (cause) {
         if (context.signal?.aborted) throw new SourceAbortedError(config.id, { cause });
         const code = (cause as { code?: string }).code;
@@ -234,7 +290,7 @@ export function createReplaySource(config: ReplaySourceConfig, deps: ReplaySourc
         );
       }
       if (context.signal?.aborted) throw new SourceAbortedError(config.id, { cause: context.signal.reason });
-      const parsed = parseReplayLines(text, {
+      const parsed = parseReplayLines(bytes, {
         nowMs: (deps.clock ?? systemClock).now(),
         ...(deps.timeZone === undefined ? {} : { timeZone: deps.timeZone }),
       });

@@ -86,6 +86,84 @@ describe('replay of a small file with bad lines', () => {
   });
 });
 
+describe('replay of bytes that are not UTF-8 (QA 5)', () => {
+  const good = (n: number) => Buffer.from(`{"url":"https://ex.id/${n}","title":"Majalengka ${n}"}`);
+  const join0a = (...parts: Buffer[]) =>
+    Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from('\n'), p])));
+
+  it('rejects a line holding invalid UTF-8 as invalid-utf8 and keeps the others, counts adding up', () => {
+    // \xff\xfe never occur in UTF-8: QA's line was stored as "Majalengka \uFFFD\uFFFD bad utf8".
+    const bad = Buffer.concat([
+      Buffer.from('{"url":"https://ex.id/2","text":"Majalengka '),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(' bad utf8"}'),
+    ]);
+    const { items, rejected } = parseReplayLines(join0a(good(1), bad, good(3)));
+    expect(items.map((i) => i.url)).toEqual(['https://ex.id/1', 'https://ex.id/3']);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.reason).toBe('invalid-utf8');
+    // 44 = the length of '{"url":"https://ex.id/2","text":"Majalengka ' (ASCII), where 0xff starts.
+    expect(rejected[0]?.detail).toBe('line 2: not valid UTF-8 at byte 44 (ff fe 20 62)');
+    expect(items.length + rejected.length).toBe(3);
+  });
+
+  it('rejects a truncated multi-byte sequence and a UTF-8-encoded surrogate, and keeps real multi-byte text', () => {
+    const cut = Buffer.concat([
+      Buffer.from('{"url":"https://ex.id/2","title":"Majalengka '),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from('"}'),
+    ]);
+    // CESU-style U+D800 (ED A0 80) is not UTF-8.
+    const surrogate = Buffer.concat([
+      Buffer.from('{"url":"https://ex.id/3","title":"Majalengka '),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from('"}'),
+    ]);
+    const emoji = Buffer.from('{"url":"https://ex.id/4","title":"Majalengka 😡 € ñ مجالنكا"}');
+    const { items, rejected } = parseReplayLines(join0a(good(1), cut, surrogate, emoji));
+    expect(rejected.map((r) => [r.reason, r.detail?.split(':')[0]])).toEqual([
+      ['invalid-utf8', 'line 2'],
+      ['invalid-utf8', 'line 3'],
+    ]);
+    expect(items.map((i) => i.title)).toEqual(['Majalengka 1', 'Majalengka 😡 € ñ مجالنكا']);
+  });
+
+  it('points past a U+FFFD the line really holds to the first byte that is not UTF-8', () => {
+    // "€" is 3 bytes and "\uFFFD" (EF BF BD) 3 more: the stray 0x80 is at 3 + 3 + 1 = 7.
+    const line = Buffer.concat([Buffer.from('€\uFFFD '), Buffer.from([0x80]), Buffer.from('x')]);
+    expect(parseReplayLines(line).rejected[0]?.detail).toBe('line 1: not valid UTF-8 at byte 7 (80 78)');
+  });
+
+  it('accepts a leading BOM and CRLF in bytes as in text, and skips blank lines', () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      good(1),
+      Buffer.from('\r\n\r\n'),
+      good(2),
+      Buffer.from('\r\n'),
+    ]);
+    const { items, rejected } = parseReplayLines(bytes);
+    expect(rejected).toEqual([]);
+    expect(items.map((i) => i.title)).toEqual(['Majalengka 1', 'Majalengka 2']);
+  });
+
+  it('the source reads the file as bytes, so a bad line in a file is named too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'replay-utf8-'));
+    const path = join(dir, 'bad.jsonl');
+    const bad = Buffer.concat([
+      Buffer.from('{"url":"https://ex.id/2","text":"Majalengka '),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    await writeFile(path, join0a(good(1), bad, good(3)));
+    const result = await createReplaySource(replayFileSource(path)).fetch({});
+    expect(result.items).toHaveLength(2);
+    expect(result.rejected.map((r) => r.reason)).toEqual(['invalid-utf8']);
+    expect(result.items.some((i) => `${i.title}${i.text}`.includes('\uFFFD'))).toBe(false);
+    await rm(dir, { recursive: true });
+  });
+});
+
 describe('replay dates: one range with the API (from 2000-01-01 local) and the feeds (no future)', () => {
   const NOW = Date.parse('2026-11-30T07:00:00.000Z');
   const line = (n: number, publishedAt: string) =>
