@@ -41,7 +41,7 @@ import {
 } from './lib/sentiment-data.ts';
 import { createPeer, type PeerVerdict } from './lib/sentiment-peer.ts';
 
-const SHIPPED_MODEL = 'models/sentiment-id-2026.12.2.json';
+const SHIPPED_MODEL = 'models/sentiment-id-2026.12.3.json';
 const DEFAULT_DATA = '../shared/data';
 
 /** `--help` text. */

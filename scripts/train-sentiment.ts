@@ -3,7 +3,7 @@
  *
  *   npm run train:sentiment -- --data ../shared/data/sentiment [--feedback feedback.jsonl]
  *     [--posts scripts/data/gov-posts.jsonl] [--in-domain-weight 3]
- *     [--version 2026.12.2] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
+ *     [--version 2026.12.3] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
  *     [--headlines scripts/data/majalengka-headlines.labels.jsonl] [--headline-texts <replay.jsonl>] [--no-news]
  *     [--dry-run] [--force]
  *
@@ -29,7 +29,7 @@ import {
   trainModel,
 } from './lib/sentiment-pipeline.ts';
 
-const DEFAULT_VERSION = '2026.12.2';
+const DEFAULT_VERSION = '2026.12.3';
 
 /** `--help` text. */
 export const TRAIN_HELP = `Usage: npm run train:sentiment -- [options]

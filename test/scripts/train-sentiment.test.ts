@@ -19,7 +19,7 @@ describe('train:sentiment arguments', () => {
       feedback: undefined,
       posts: DEFAULT_GOV_POSTS,
       inDomainWeight: DEFAULT_IN_DOMAIN_WEIGHT,
-      version: '2026.12.2',
+      version: '2026.12.3',
       seed: DEFAULT_TRAIN_OPTIONS.seed,
       indolemWeight: DEFAULT_INDOLEM_WEIGHT,
       out: 'models',

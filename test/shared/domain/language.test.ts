@@ -119,10 +119,24 @@ describe('detectLanguage and the source hint', () => {
     }
     expect(detectLanguage('Jalan teh ruksak pisan').lang).toBe('su');
     expect(detectLanguage('Dalane rusak, ora diurus').lang).toBe('jv');
-    // Longer unclaimed text keeps the trigram decision.
+    // Longer unclaimed text follows the same rule: `kedah` is a Sundanese cue.
     expect(
       detectLanguage('Jalan di desa kami ruksak parah, pamarentah kedah gancang ngalereskeun').lang,
     ).toBe('su');
+  });
+
+  it('reads longer unclaimed Indonesian as Indonesian even where the trigrams lean Sundanese or Javanese', () => {
+    // QA and the government-topic posts: franc called these `su` or `jv`, and none has a cue word of theirs.
+    for (const text of [
+      'Bupati: Anggaran perbaikan jalan kabupaten tahun depan naik 20 persen',
+      'Dear Dinas PUTR, jalan depan SMPN 1 Sukahaji udah kayak bekas bom. Tolong lah, anak2 tiap hari lewat sini',
+      'Harga cabe di Pasar Cigasong tembus 80rb sekilo. Rakyat kecil makin nangis',
+    ]) {
+      expect(detectLanguage(text), text).toMatchObject({ lang: 'id', route: 'embedded' });
+    }
+    // Sundanese and Javanese with only the cue words added with that rule (NusaX valid sentences).
+    expect(detectLanguage('PSSI boga rencana cadangan bari nungguan Luis Milla').lang).toBe('su');
+    expect(detectLanguage('Macet kaya ngene malah meh nabrak, kudune dalane dijembarke').lang).toBe('jv');
   });
 
   it('does not take colloquial Indonesian words that Sundanese or Javanese share as evidence against the claim', () => {
