@@ -1,4 +1,5 @@
 /** Text the CLI prints for people: the run summary and counted nouns. */
+import { truncateText } from '#shared/domain/text.ts';
 import { heldBackEvents } from '#shared/domain/windows.ts';
 import type { DetectionReport, HeldBackSpike, RunSummary } from './local-runtime.ts';
 
@@ -8,9 +9,11 @@ export function plural(n: number, singular: string, pluralForm = `${singular}s`)
 }
 
 /**
- * The run summary `npm start` prints, as lines (no trailing newlines). A source is `ok`, `skipped
- * (<code>)` (never polled: credentials missing, budget spent) or `failed`; the closing advice speaks only
- * of the sources that were polled, and counts the skipped ones apart.
+ * The run summary `npm start` prints, as lines (no trailing newlines). One line per source: its counts
+ * (as on the headline), `skipped (<code>): <reason>` (never polled: credentials missing, budget spent) or
+ * `failed: <reason>`, the reason shortened by {@link briefSourceError} (its progress line, printed while
+ * running, holds it whole). The closing advice speaks only of the sources that were polled, and counts the
+ * skipped ones apart.
  */
 export function formatSummary(s: RunSummary): string[] {
   const lines: string[] = [];
@@ -21,12 +24,13 @@ export function formatSummary(s: RunSummary): string[] {
     `  mentions: ${s.mentions.fetched} fetched, ${s.mentions.new} new, ${s.mentions.duplicate} duplicate, ${s.mentions.unmatched} unmatched, ${s.mentions.rejected} rejected`,
   );
   for (const r of s.sources) {
+    const why = briefSourceError(r.error ?? 'unknown', r.sourceId);
     if (r.ok)
       out(
-        `    ${r.sourceId}: ${r.fetched} fetched, ${r.new} new${r.byQuery ? ` (${r.byQuery} counted for the search keyword: their text names none)` : ''}, ${r.duplicate} duplicate`,
+        `    ${r.sourceId}: ${r.fetched} fetched, ${r.new} new${r.byQuery ? ` (${r.byQuery} counted for the search keyword: their text names none)` : ''}, ${r.duplicate} duplicate, ${r.unmatched} unmatched, ${r.rejected} rejected`,
       );
-    else if (r.skipped) out(`    ${r.sourceId}: skipped (${r.skipped.code})`);
-    else out(`    ${r.sourceId}: failed (see below)`);
+    else if (r.skipped) out(`    ${r.sourceId}: skipped (${r.skipped.code}): ${why}`);
+    else out(`    ${r.sourceId}: failed: ${why}`);
   }
   if (s.resumed.pending > 0)
     out(
@@ -48,17 +52,7 @@ export function formatSummary(s: RunSummary): string[] {
   const digestLine = digestCoverageLine(s);
   if (digestLine) out(digestLine);
   out(`  data folder: ${s.dataDir}`);
-  if (s.failedSources.length > 0) {
-    out();
-    out(`${plural(s.failedSources.length, 'source')} failed:`);
-    for (const f of s.failedSources) out(`  ${f.sourceId}: ${f.error}`);
-  }
   const skipped = s.skippedSources.length;
-  if (skipped > 0) {
-    out();
-    out(`${plural(skipped, 'source')} skipped (not polled):`);
-    for (const f of s.skippedSources) out(`  ${f.sourceId} [${f.code}]: ${f.reason}`);
-  }
   const nonePolled = s.sources.length > 0 && skipped === s.sources.length;
   if (s.allSourcesFailed || nonePolled) {
     out();
@@ -73,6 +67,27 @@ export function formatSummary(s: RunSummary): string[] {
     out(`  ${REPLAY_COMMAND}`);
   }
   return lines;
+}
+
+/** Longest reason {@link briefSourceError} returns, in UTF-16 units. */
+const MAX_BRIEF_ERROR = 100;
+
+/**
+ * A source's error shortened for its summary line: without the error class and source id it starts with
+ * (`SourceNetworkError: gnews-x: `) or a leading `skipped: `, each URL shown by its host, cut to
+ * {@link MAX_BRIEF_ERROR} characters with `…`. The full text is in the progress line and `--json`.
+ * @example briefSourceError('SourceHttpError: rss-x: HTTP 503 from https://ex.id/feed.xml', 'rss-x') // 'HTTP 503 from ex.id'
+ */
+export function briefSourceError(error: string, sourceId: string): string {
+  let text = error.replace(/^[A-Za-z]*Error: /, '');
+  if (text.startsWith(`${sourceId}: `)) text = text.slice(sourceId.length + 2);
+  text = text
+    .replace(/^skipped: /, '')
+    // A URL ends at white space or at ': ' (the message's next clause); a query may hold ':' itself.
+    .replace(/https?:\/\/\S+?(?=:\s|\s|$)/g, (url) => (URL.canParse(url) ? new URL(url).host : url))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > MAX_BRIEF_ERROR ? `${truncateText(text, MAX_BRIEF_ERROR - 1)}…` : text;
 }
 
 /** The README's replay command: a fresh data folder, so the detector's clock cannot have passed the replay. */

@@ -139,7 +139,7 @@ describe('local runtime (npm start)', () => {
     expect(search.mentions).toMatchObject({ fetched: 2, new: 2, unmatched: 0 });
     expect(search.sources[0]?.byQuery).toBe(1);
     expect(formatSummary(search).join('\n')).toContain(
-      'replay: 2 fetched, 2 new (1 counted for the search keyword: their text names none), 0 duplicate',
+      'replay: 2 fetched, 2 new (1 counted for the search keyword: their text names none), 0 duplicate, 0 unmatched, 0 rejected',
     );
     const text = await run('kw-text', 'text');
     expect(text.mentions).toMatchObject({ fetched: 2, new: 1, unmatched: 1 });
@@ -189,6 +189,90 @@ describe('local runtime (npm start)', () => {
       'info Source collected',
     ]);
     expect(log.entries[0]?.context).toEqual({ source: 'rss-offline' });
+  });
+
+  it('logs the first 20 rejected items one by one and sums up the rest by reason, losing none (QA 5)', () => {
+    const log = new RecordingLog();
+    const quiet = quietSourceLog(log);
+    const reasons = [
+      ...Array<string>(21).fill('invalid-json'),
+      ...Array<string>(3).fill('invalid-utf8'),
+      'no-text',
+    ];
+    for (const [i, reason] of reasons.entries())
+      quiet.warn('Source item rejected', {
+        source: i < 24 ? 'replay' : 'rss',
+        reason,
+        detail: `line ${i + 1}`,
+      });
+    quiet.flushRejections();
+    const warned = log.entries.filter((e) => e.level === 'warn');
+    expect(warned.filter((e) => e.message === 'Source item rejected')).toHaveLength(20);
+    // Lines 21–25 are past the first 20: one invalid-json, three invalid-utf8, one no-text.
+    expect(warned.at(-1)?.message).toBe(
+      '… and 5 more source items rejected: invalid-utf8 3, invalid-json 1, no-text 1 (-v logs each)',
+    );
+    expect(warned.at(-1)?.context).toEqual({ sources: { replay: 4, rss: 1 } });
+    expect(log.entries.filter((e) => e.level === 'debug').map((e) => e.context['detail'])).toEqual([
+      'line 21',
+      'line 22',
+      'line 23',
+      'line 24',
+      'line 25',
+    ]);
+    expect(warned).toHaveLength(21);
+    // Counting starts afresh; and a run with few rejections gets no summary line.
+    quiet.warn('Source item rejected', { source: 'replay', reason: 'no-text' });
+    quiet.flushRejections();
+    expect(log.entries.at(-1)?.message).toBe('Source item rejected');
+  });
+
+  it('replays a binary file with one warning per bad line up to 20, then one summary line (QA 5)', async () => {
+    const replay = join(dir, 'binary.jsonl');
+    // 60 lines: 30 of bytes that are not UTF-8 (0xff never is), 30 of ASCII that is not JSON.
+    const lines = Array.from({ length: 60 }, (_, i) =>
+      i % 2 === 0 ? Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, i]) : Buffer.from(`\u0001junk ${i}`),
+    );
+    await writeFile(replay, Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])));
+    const log = new RecordingLog();
+    const summary = await runLocal({
+      configPath: 'config/majalengka.json',
+      dataDir: join(dir, 'binary'),
+      replay,
+      progress: () => {},
+      log,
+    });
+    expect(summary.mentions).toMatchObject({ fetched: 0, new: 0, rejected: 60 });
+    const warned = log.entries.filter((e) => e.level === 'warn');
+    expect(warned.filter((e) => e.message === 'Source item rejected')).toHaveLength(20);
+    expect(warned.filter((e) => e.message.startsWith('… and 40 more source items rejected: '))).toHaveLength(
+      1,
+    );
+    expect(warned.find((e) => e.message.startsWith('… and'))?.message).toBe(
+      '… and 40 more source items rejected: invalid-json 20, invalid-utf8 20 (-v logs each)',
+    );
+  });
+
+  it('leaves a line that is not UTF-8 out of the replayed hours and the digest day, as the source does', async () => {
+    const replay = join(dir, 'bad-utf8.jsonl');
+    const good =
+      '{"url":"https://ex.id/1","title":"Jalan rusak di Majalengka","publishedAt":"2024-03-05T03:00:00Z"}';
+    const bad = Buffer.concat([
+      Buffer.from('{"url":"https://ex.id/2","title":"Majalengka '),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","publishedAt":"2024-03-09T03:00:00Z"}'),
+    ]);
+    await writeFile(replay, Buffer.concat([Buffer.from(`${good}\n`), bad, Buffer.from('\n')]));
+    const summary = await runLocal({
+      configPath: 'config/majalengka.json',
+      dataDir: join(dir, 'bad-utf8'),
+      replay,
+      progress: () => {},
+      log: silentLog,
+    });
+    expect(summary.mentions).toMatchObject({ fetched: 1, new: 1, rejected: 1 });
+    expect(summary.digestDate).toBe('2024-03-05');
+    expect(summary.detection.replayHours).toBe(1);
   });
 
   it('refuses a missing replay file and a data folder another process holds, with named errors', async () => {

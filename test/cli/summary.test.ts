@@ -3,6 +3,7 @@ import type { SourceReport } from '#functions/collect/collect.ts';
 import type { RunSummary } from '../../cli/local-runtime.ts';
 import {
   alertsLine,
+  briefSourceError,
   detectionLines,
   digestCoverageLine,
   formatSummary,
@@ -66,10 +67,13 @@ function summary(sources: SourceReport[], allSourcesFailed: boolean): RunSummary
 describe('formatSummary', () => {
   it('shows a skipped source as skipped with its code, and says when no source was polled', () => {
     const lines = formatSummary(summary([skipped('bluesky-majalengka'), skipped('x-majalengka')], false));
-    expect(lines).toContain('    bluesky-majalengka: skipped (credentials-missing)');
-    expect(lines).toContain('    x-majalengka: skipped (credentials-missing)');
+    expect(lines).toContain(
+      '    bluesky-majalengka: skipped (credentials-missing): no credentials for bluesky-majalengka',
+    );
+    expect(lines).toContain(
+      '    x-majalengka: skipped (credentials-missing): no credentials for x-majalengka',
+    );
     expect(lines.join('\n')).not.toMatch(/failed/);
-    expect(lines).toContain('2 sources skipped (not polled):');
     expect(lines).toContain('No source was polled (2 sources skipped), so nothing new was collected.');
   });
 
@@ -82,9 +86,7 @@ describe('formatSummary', () => {
       failed('rss-radar'),
     ];
     const lines = formatSummary(summary(sources, true));
-    expect(lines).toContain('    rss-radar: failed (see below)');
-    expect(lines).toContain('1 source failed:');
-    expect(lines).toContain('4 sources skipped (not polled):');
+    expect(lines).toContain('    rss-radar: failed: ECONNREFUSED');
     expect(lines).toContain(
       'Every source that was polled failed (1 of 5; 4 skipped, not polled), so nothing new was collected (no network?).',
     );
@@ -97,8 +99,47 @@ describe('formatSummary', () => {
     );
     const ok = { sourceId: 'rss-ok', ok: true, ...counts, fetched: 3, new: 2, duplicate: 1 } as SourceReport;
     const lines = formatSummary(summary([ok, skipped('x')], false));
-    expect(lines).toContain('    rss-ok: 3 fetched, 2 new, 1 duplicate');
+    expect(lines).toContain('    rss-ok: 3 fetched, 2 new, 1 duplicate, 0 unmatched, 0 rejected');
     expect(lines.join('\n')).not.toMatch(/nothing new was collected/);
+  });
+
+  it("puts a source's unmatched and rejected items on its own line, as on the headline (QA 5)", () => {
+    const replay = {
+      sourceId: 'replay',
+      ok: true,
+      ...counts,
+      fetched: 14,
+      new: 12,
+      duplicate: 2,
+      rejected: 13,
+      byQuery: 1,
+    } as SourceReport;
+    expect(formatSummary(summary([replay], false))).toContain(
+      '    replay: 14 fetched, 12 new (1 counted for the search keyword: their text names none), 2 duplicate, 0 unmatched, 13 rejected',
+    );
+  });
+
+  it('names each failed or skipped source once, briefly, with no second list (QA 5)', () => {
+    const url = 'https://news.google.com/rss/search?q=Majalengka%20when%3A1d&hl=id&gl=ID&ceid=ID:id';
+    const offline = (sourceId: string) =>
+      ({
+        sourceId,
+        ok: false,
+        ...counts,
+        error: `SourceNetworkError: ${sourceId}: network error fetching ${url}: fetch failed (ENOTFOUND)`,
+      }) as SourceReport;
+    const sources = [offline('gnews-majalengka'), offline('gnews-bupati'), skipped('bluesky')];
+    const lines = formatSummary(summary(sources, true));
+    for (const id of ['gnews-majalengka', 'gnews-bupati', 'bluesky'])
+      expect(
+        lines.filter((l) => l.includes(id)),
+        id,
+      ).toHaveLength(1);
+    expect(lines).toContain(
+      '    gnews-majalengka: failed: network error fetching news.google.com: fetch failed (ENOTFOUND)',
+    );
+    expect(lines).toContain('    bluesky: skipped (credentials-missing): no credentials for bluesky');
+    expect(lines.join('\n')).not.toMatch(/see below|sources? failed:|not polled\):/);
   });
 });
 
@@ -393,5 +434,19 @@ describe('formatSummary: the replay hint after every source failed', () => {
       '  npm start -- --replay ../shared/data/replay/majalengka-real/mentions.jsonl --data-dir .pantau-replay',
     );
     expect(REPLAY_COMMAND).toContain('--data-dir .pantau-replay');
+  });
+});
+
+describe('briefSourceError', () => {
+  it("drops the error's class and source id, shows URLs by host, and cuts a long reason", () => {
+    expect(
+      briefSourceError('SourceHttpError: rss-x: HTTP 503 from https://ex.id/feed.xml?a=1', 'rss-x'),
+    ).toBe('HTTP 503 from ex.id');
+    expect(briefSourceError('skipped: daily budget spent (10 of 10 posts on 2026-11-30)', 'x')).toBe(
+      'daily budget spent (10 of 10 posts on 2026-11-30)',
+    );
+    const long = briefSourceError(`FeedParseError: rss-x: ${'kata '.repeat(60)}`, 'rss-x');
+    expect(long).toHaveLength(100);
+    expect(long.endsWith('…')).toBe(true);
   });
 });
