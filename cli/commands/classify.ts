@@ -15,6 +15,8 @@
  *   pipeline stores and scores mention text at that length — and the caller is told how many were cut.
  * - A line that is not valid UTF-8, holds a NUL, or is more than {@link MAX_CONTROL_SHARE} control or
  *   replacement characters (U+FFFD) is binary, not text: it gets an error object and is not scored.
+ * - A line or JSON `text` with no visible character (only white space, zero-width or other
+ *   default-ignorable characters) gets the error an empty JSON `text` gets, `text: empty text`.
  *   Tabs, emoji and every other script are ordinary text.
  */
 import { z } from 'zod';
@@ -69,6 +71,26 @@ export interface ClassifyCounts {
 
 class NotTextError extends Error {
   override readonly name = 'NotTextError';
+}
+
+/** The text has no visible character; its message is the one an empty JSON `text` gets from the schema. */
+class EmptyTextError extends Error {
+  override readonly name = 'EmptyTextError';
+  constructor() {
+    super('text: empty text');
+  }
+}
+
+/**
+ * White space, controls and default-ignorable code points (zero-width space and joiners, word joiner, soft
+ * hyphen, BOM, variation selectors, bidi controls, Hangul fillers): what renders as nothing. Unicode
+ * `Default_Ignorable_Code_Point` (UAX #44) is the standard's list of what a renderer shows as nothing.
+ */
+const INVISIBLE = /[\s\p{Cc}\p{Default_Ignorable_Code_Point}]/gu;
+
+/** Whether `text` has at least one character that renders as something. */
+function hasVisibleText(text: string): boolean {
+  return text.replace(INVISIBLE, '') !== '';
 }
 
 function describe(error: unknown): string {
@@ -174,6 +196,8 @@ export async function classifyCommand(
         ? JsonLineSchema.parse(JSON.parse(line))
         : { text: line, lang: undefined, genre: undefined };
       if (line.startsWith('{')) checkIsText(parsed.text);
+      // Replay rejects such text as no-text; scoring it would label nothing (NEUTRAL, lang und).
+      if (!hasVisibleText(parsed.text)) throw new EmptyTextError();
       const text = truncateText(parsed.text, MAX_TEXT_LENGTH);
       if (text.length < parsed.text.length) cut++;
       const routed = detectLanguage(text, parsed.lang);

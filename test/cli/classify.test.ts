@@ -206,6 +206,31 @@ describe('classifyCommand input rules', () => {
     ]);
   });
 
+  it('answers a line with no visible text like an empty JSON text, keeps numbering, goes on (QA 5)', async () => {
+    const { counts, records } = await runBytes(
+      [
+        Buffer.from('\u200b\u200b\n'),
+        Buffer.from('\n'),
+        Buffer.from('\u2060\u00ad \u200d\ufe0f\n'),
+        Buffer.from('{"text":"\\u200b\\u200c"}\n'),
+        Buffer.from('{"text":""}\n'),
+        Buffer.from('jalan\u200brusak\n'),
+        Buffer.from('\u3164\n'),
+      ],
+      lengthStub,
+    );
+    // Line 2 is blank: skipped, not counted, but numbered. Line 6 has visible text around its zero-width space.
+    expect(counts).toEqual({ lines: 6, errors: 5, cut: 0, comprehendRouted: 0 });
+    expect(records.map((r) => [r['line'], r['error'] ?? 'scored'])).toEqual([
+      [1, 'text: empty text'],
+      [3, 'text: empty text'],
+      [4, 'text: empty text'],
+      [5, 'text: empty text'],
+      [6, 'scored'],
+      [7, 'text: empty text'],
+    ]);
+  });
+
   it('splits lines across chunk boundaries without breaking a multi-byte character', async () => {
     const bytes = Buffer.from('Pelayanan ramah 😊\nJalan rusak parah\n');
     // Cut inside the 4-byte emoji.
