@@ -172,7 +172,7 @@ export function renderAlert(
     `Jendela waktu: ${when(alert.windowStart, options.timeZone)} s.d. ${when(alert.windowEnd, options.timeZone)}`,
     `Sebutan negatif: ${alert.observed} (perkiraan normal ${decimal(alert.expected)})`,
     `Porsi negatif: ${(alert.observedShare * 100).toFixed(0)}% (biasanya ${(alert.expectedShare * 100).toFixed(0)}%) dari ${alert.total} sebutan`,
-    `Tingkat: ${alert.severity}; sumber: ${alert.sources.join(', ') || '-'}; penulis berbeda: ${alert.distinctAuthors}`,
+    `Tingkat: ${alert.severity}; sumber: ${alert.sources.join(', ') || '-'}; penulis/media berbeda: ${alert.distinctAuthors}`,
     ...(alert.late
       ? [
           `Termasuk ${alert.late.mentions} sebutan terlambat (${alert.late.negative} negatif) yang terbit sejak ${when(alert.late.publishedFrom, options.timeZone)} dan baru masuk setelah jamnya diperiksa.`,
@@ -184,7 +184,7 @@ export function renderAlert(
     lines.push('Narasi yang mendorong lonjakan:');
     alert.narratives.slice(0, 3).forEach((n, i) => {
       lines.push(
-        `${i + 1}. ${n.topTerms.slice(0, 5).join(', ') || '(tanpa istilah menonjol)'} — ${n.size} sebutan, ${n.distinctAuthors} penulis${n.coordinated ? ', pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
+        `${i + 1}. ${n.topTerms.slice(0, 5).join(', ') || '(tanpa istilah menonjol)'} — ${n.size} sebutan, ${n.distinctAuthors} penulis/media${n.coordinated ? ', pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
       );
       for (const e of n.examples.slice(0, 2))
         lines.push(`   • ${e.title ?? e.text.slice(0, 120)} — ${e.url}`);

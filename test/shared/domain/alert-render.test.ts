@@ -162,3 +162,13 @@ describe('renderAlert with related alerts', () => {
     expect(out.text).not.toContain('terkait');
   });
 });
+
+describe('renderAlert wording', () => {
+  it('counts authors as "penulis/media", as the digest does (replayed news counts outlets)', () => {
+    const alert = testAlert('2026-11-30T08:00:00.000Z', 'kw:kertajati');
+    const out = renderAlert(alert, { ...options, keywordLabel: 'Bandara Kertajati' });
+    expect(out.text).toContain(`penulis/media berbeda: ${alert.distinctAuthors}`);
+    const n = alert.narratives[0];
+    expect(out.text).toContain(`${n?.size} sebutan, ${n?.distinctAuthors} penulis/media`);
+  });
+});
