@@ -29,9 +29,22 @@ async function withKeys<T>(
   }
 }
 
-/** One line per key; a name from before names were checked shows its forbidden characters escaped. */
-function describe(k: ApiKeyRecord): string {
-  return `${k.keyId}  ${k.scope.padEnd(7)}  ${printableApiKeyName(k.name)}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`;
+/**
+ * Columns a name takes in a terminal, roughly: one per code point, none for a combining mark (`é` written
+ * as `e` + U+0301). East Asian wide characters count as one, so such names may still stand out by a column.
+ */
+function columns(text: string): number {
+  return text.replace(/\p{M}/gu, '').length - (text.match(/[\uD800-\uDBFF]/g)?.length ?? 0);
+}
+
+/**
+ * One line per key: id, scope, name (padded to `nameWidth` columns, so the dates line up under one
+ * another), created, revoked. A name from before names were checked shows its forbidden characters escaped.
+ */
+function describe(k: ApiKeyRecord, nameWidth = 0): string {
+  const name = printableApiKeyName(k.name);
+  const padded = `${name}${' '.repeat(Math.max(0, nameWidth - columns(name)))}`;
+  return `${k.keyId}  ${k.scope.padEnd(7)}  ${padded}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`;
 }
 
 /**
@@ -55,7 +68,8 @@ export async function createApiKeyCommand(
 export async function listApiKeysCommand(opts: { dataDir: string }, out: Out): Promise<void> {
   const list = await withKeys(opts.dataDir, 'existing-store', (keys) => keys.list());
   if (list.length === 0) out('No API keys (pantau serve creates an admin key on first start).');
-  for (const k of list) out(describe(k));
+  const nameWidth = Math.max(0, ...list.map((k) => columns(printableApiKeyName(k.name))));
+  for (const k of list) out(describe(k, nameWidth));
 }
 
 /**

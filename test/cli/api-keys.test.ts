@@ -63,6 +63,19 @@ describe('api-key commands', () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  it('lists keys in columns: names padded to the longest, so the dates line up (QA 5)', async () => {
+    const folder = join(dir, 'columns');
+    // 'Dinas Kesehatan — Budi' is 22 columns; 'Siti Ng\u0303' 7 (no precomposed g̃: the tilde stays combining).
+    for (const name of ['ana', 'Dinas Kesehatan — Budi', 'Siti Ng\u0303'])
+      await createApiKeyCommand({ name, scope: 'read', dataDir: folder }, () => {});
+    const listed: string[] = [];
+    await listApiKeysCommand({ dataDir: folder }, (l) => listed.push(l));
+    expect(listed).toHaveLength(3);
+    // 16 (id) + 2 + 7 (scope) + 2 + 22 (widest name) + 2 = 51 columns before "created".
+    for (const line of listed) expect(line.replace(/\p{M}/gu, '').indexOf('created'), line).toBe(51);
+    expect(listed.find((l) => l.includes(' ana '))).toMatch(/ {2}ana {21}created /);
+  });
+
   it('keeps ordinary names in every script, trimmed', () => {
     expect(checkApiKeyName('  humas-ana ')).toBe('humas-ana');
     expect(checkApiKeyName('Dinas Kominfo — Ana Sutisna')).toBe('Dinas Kominfo — Ana Sutisna');
