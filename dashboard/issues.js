@@ -33,7 +33,12 @@ const BY_CODE = {
     'Kata kunci yang dipilih tidak dikenal (mungkin sudah dihapus dari konfigurasi). Muat ulang halaman.',
   unknown_topic:
     'Topik yang dipilih tidak dikenal (mungkin sudah dihapus dari konfigurasi). Muat ulang halaman.',
+  unknown_source:
+    'Sumber yang dipilih tidak dikenal (tidak ada di konfigurasi dan belum pernah dikumpulkan). Muat ulang halaman.',
   conflicting_parameters: 'Pilih kata kunci atau topik, jangan keduanya sekaligus.',
+  invalid_utf8:
+    'Isi permintaan memuat karakter yang tidak dapat dibaca (bukan UTF-8). Ketik ulang catatannya.',
+  unsupported_charset: 'Isi permintaan harus dikirim dalam UTF-8.',
   invalid_json: 'Isi permintaan tidak dapat dibaca oleh server.',
   cursor_expired:
     'Penanda halaman berikutnya sudah kedaluwarsa (berlaku 15 menit). Muat ulang daftar dengan tombol "Muat ulang".',

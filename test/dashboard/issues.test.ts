@@ -67,6 +67,25 @@ describe('dashboard 400 messages', () => {
     for (const i of raw) expect(shown).not.toContain(i.message);
   });
 
+  it('explains an unknown source and a body that is not UTF-8 in Indonesian, not with the API text', () => {
+    for (const [issue, expected] of [
+      [
+        { path: 'query.source', code: 'unknown_source', message: "no source 'x' (see the config)" },
+        'tidak dikenal',
+      ],
+      [{ path: 'body', code: 'invalid_utf8', message: 'request body is not valid UTF-8' }, 'UTF-8'],
+      [
+        { path: 'header.content-type', code: 'unsupported_charset', message: 'charset must be utf-8' },
+        'UTF-8',
+      ],
+    ] as const) {
+      const shown = issues.describeIssue(issue);
+      expect(shown).toContain(expected);
+      expect(shown).not.toContain(issue.message);
+      expect(shown).not.toBe(issues.describeIssue({ path: 'x', code: 'no_such_code', message: 'm' }));
+    }
+  });
+
   it('explains a bad period and a bad label in the analyst terms', () => {
     const now = Date.parse('2026-11-30T00:00:00Z');
     const backwards = resolveRange({ from: '2026-11-30', to: '2026-11-01' }, now) as { issues: ApiIssue[] };

@@ -100,6 +100,8 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   403: "The key's scope is too weak for this route",
   404: 'Not found',
   409: 'Already acknowledged',
+  413: 'Body too large',
+  415: 'Body not JSON, or a charset other than UTF-8 (`unsupported_charset`)',
   429: 'Too many requests',
   500: 'Internal error (generic body)',
 };
@@ -139,6 +141,7 @@ export function openApiDocument(
     for (const type of doc.alsoText ?? []) okContent[type] = { schema: { type: 'string' } };
     const statuses = [
       ...(doc.query || doc.body || doc.path ? [400] : []),
+      ...(doc.body ? [413, 415] : []),
       ...(route.scope ? [401, 403, 429] : []),
       ...(doc.statuses ?? []),
       500,

@@ -99,7 +99,10 @@ const TopicIdSchema = z
   );
 const SourceIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a source id: lowercase letters, digits, dashes');
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,59}$/,
+    'a source id: 1–60 lowercase letters, digits or dashes, starting with a letter or digit',
+  );
 /**
  * ISO-8601 as the API accepts it: a date `yyyy-mm-dd`, or a date-time to the minute, second or fraction
  * of a second with `Z` or an offset `±hh:mm` (`2026-11-20T00:00Z`, `2026-11-20T07:00:00.5+07:00`).
@@ -199,7 +202,11 @@ export const MentionsQuerySchema = z.strictObject({
     .pipe(z.array(SentimentLabelSchema).min(1).max(4))
     .optional()
     .describe('One or more labels: repeat the parameter or separate with commas (NEGATIVE,MIXED)'),
-  source: once(SourceIdSchema).optional().describe('Only mentions first delivered by this source id'),
+  source: once(SourceIdSchema)
+    .optional()
+    .describe(
+      'Only mentions first delivered by this source id (configured, or collected into this store; an unknown id is a 400 `unknown_source`)',
+    ),
   from,
   to,
   limit: once(integerParam(LIMIT.min, LIMIT.max))
