@@ -198,10 +198,11 @@ export interface DetectionReport {
 }
 
 /**
- * Read and validate a regency config file (UTF-8; a leading byte-order mark, as Windows Notepad writes, is
- * ignored).
+ * Read and validate a regency config file (UTF-8, decoded strictly; a leading byte-order mark, as Windows
+ * Notepad writes, is ignored).
  * @throws {ConfigFileMissingError} when `path` is empty, does not exist or is a folder.
- * @throws {ConfigError} for a file that cannot be read, is not JSON, or has bad fields (each one named).
+ * @throws {ConfigError} for a file that cannot be read, is not UTF-8 or not JSON, or has bad fields (each
+ * one named).
  */
 export async function loadConfigFile(path: string): Promise<RegencyConfig> {
   // An unset variable (`--config "$CONFIG"`) arrives as '' and would read as "not found: " with no path.
@@ -211,7 +212,15 @@ export async function loadConfigFile(path: string): Promise<RegencyConfig> {
   if (info.isDirectory()) throw new ConfigFileMissingError(`config file ${path} is a folder, not a file`);
   let raw: unknown;
   try {
-    raw = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+    // Strict: bytes that are not UTF-8 would become U+FFFD, and a keyword spelt with one never matches.
+    // The decoder drops a leading BOM itself (ignoreBOM: false).
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path));
+    } catch (cause) {
+      throw new Error('not UTF-8 text: save the file as UTF-8', { cause });
+    }
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
       path,

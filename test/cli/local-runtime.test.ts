@@ -57,6 +57,24 @@ describe('loadConfigFile', () => {
     expect((await loadConfigFile(path)).timeZone).toBe('Asia/Jakarta');
   });
 
+  it('refuses a config that is not UTF-8 instead of reading U+FFFD into its names and keywords (QA 5)', async () => {
+    const config = Buffer.from(await readFile('config/majalengka.json'));
+    const at = config.indexOf('Majalengka');
+    // Two bytes that never occur in UTF-8 inside the regency name: read leniently, it became "��jalengka".
+    const path = join(dir, 'latin1.json');
+    await writeFile(
+      path,
+      Buffer.concat([config.subarray(0, at), Buffer.from([0xff, 0xfe]), config.subarray(at + 2)]),
+    );
+    const error = await loadConfigFile(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('not UTF-8 text: save the file as UTF-8');
+    // UTF-16 (what some editors save as "Unicode") starts with FF FE: refused the same way.
+    const utf16 = join(dir, 'utf16.json');
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{}', 'utf16le')]));
+    await expect(loadConfigFile(utf16)).rejects.toThrow('not UTF-8 text');
+  });
+
   it('names a missing file and a folder plainly, and still names bad JSON as a config error', async () => {
     const missing = join(dir, 'nope.json');
     await expect(loadConfigFile(missing)).rejects.toThrow(
