@@ -29,7 +29,7 @@ import {
   type TextGenre,
 } from '#shared/domain/sentiment/index.ts';
 import { headlineShaped } from '#shared/domain/sentiment/text.ts';
-import { truncateText } from '#shared/domain/text.ts';
+import { hasVisibleText, truncateText } from '#shared/domain/text.ts';
 
 const JsonLineSchema = z.object({
   text: z.string().trim().min(1, 'empty text'),
@@ -79,18 +79,6 @@ class EmptyTextError extends Error {
   constructor() {
     super('text: empty text');
   }
-}
-
-/**
- * White space, controls and default-ignorable code points (zero-width space and joiners, word joiner, soft
- * hyphen, BOM, variation selectors, bidi controls, Hangul fillers): what renders as nothing. Unicode
- * `Default_Ignorable_Code_Point` (UAX #44) is the standard's list of what a renderer shows as nothing.
- */
-const INVISIBLE = /[\s\p{Cc}\p{Default_Ignorable_Code_Point}]/gu;
-
-/** Whether `text` has at least one character that renders as something. */
-function hasVisibleText(text: string): boolean {
-  return text.replace(INVISIBLE, '') !== '';
 }
 
 function describe(error: unknown): string {

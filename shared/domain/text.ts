@@ -173,3 +173,18 @@ export function cleanText(input: string | null | undefined, options: CleanTextOp
   const maxLength = options.maxLength ?? MAX_TEXT_LENGTH;
   return options.html ? htmlToText(input, maxLength) : normalizeText(input, maxLength);
 }
+
+/**
+ * White space, controls and default-ignorable code points (zero-width space and joiners, word joiner, soft
+ * hyphen, BOM, variation selectors, bidi controls, Hangul fillers): what renders as nothing. Unicode
+ * `Default_Ignorable_Code_Point` (UAX #44) is the standard's list of what a renderer shows as nothing.
+ */
+const INVISIBLE = /[\s\p{Cc}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * Whether `text` has at least one character that renders as something: one rule for `classify` (an
+ * invisible-only line is an error) and replay (`no-text`), so a title of zero-width joiners is refused by both.
+ */
+export function hasVisibleText(text: string): boolean {
+  return text.replace(INVISIBLE, '') !== '';
+}

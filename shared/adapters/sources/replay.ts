@@ -24,7 +24,7 @@ import {
   parseDate,
   publicationDateProblem,
 } from '#shared/domain/dates.ts';
-import { cleanText } from '#shared/domain/text.ts';
+import { cleanText, hasVisibleText } from '#shared/domain/text.ts';
 import { InvalidUrlError, parseHttpUrl, siteOf } from '#shared/domain/url.ts';
 import { type Clock, systemClock } from '#shared/ports/clock.ts';
 import type {
@@ -199,7 +199,8 @@ function parseLine(line: string, context: { timeZone: string; nowMs: number }): 
   }
   const title = cleanText(fields.title, { maxLength: MAX_TITLE_LENGTH });
   const body = cleanText(fields.text ?? fields.excerpt);
-  if (title === '' && body === '') return { reason: 'no-text', why: 'neither title nor text/excerpt' };
+  if (!hasVisibleText(title) && !hasVisibleText(body))
+    return { reason: 'no-text', why: 'neither title nor text/excerpt has a visible character' };
   let date: { publishedAt: string; publishedAtEstimated: boolean } | undefined;
   let future = false;
   if (fields.publishedAt !== undefined && fields.publishedAt.trim() !== '') {

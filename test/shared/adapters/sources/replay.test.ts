@@ -20,6 +20,16 @@ const replay = (path: string, baseDir?: string) =>
     baseDir ? { baseDir } : {},
   );
 
+describe('replay: text with no visible character', () => {
+  it('rejects a title and text of only zero-width joiners and spaces as no-text, as classify refuses them', () => {
+    const line = (title: string) =>
+      JSON.stringify({ url: 'https://a.example.id/x', title, publishedAt: '2026-01-02' });
+    const parsed = parseReplayLines(`${line('\u200d\u200d \u200d')}\n${line('Majalengka\u200d')}\n`);
+    expect(parsed.rejected.map((r) => r.reason)).toEqual(['no-text']);
+    expect(parsed.items.map((i) => i.url)).toEqual(['https://a.example.id/x']);
+  });
+});
+
 describe('replay of a small file with bad lines', () => {
   it('keeps good lines and reports each bad one with its line number', async () => {
     const result = await replay('test/fixtures/feeds/replay-small.jsonl').fetch({});
