@@ -43,7 +43,13 @@ import { buildNarratives } from '#shared/domain/narratives/index.ts';
 import { loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
 import { localDate, localDayRange, previousLocalDate } from '#shared/domain/time.ts';
 import { createTopicMatcher } from '#shared/domain/topics.ts';
-import { type Log, MemoryMetricSink } from '#shared/observability.ts';
+import {
+  capRejections,
+  type Log,
+  MAX_REJECTIONS_LOGGED,
+  MemoryMetricSink,
+  type RejectionCappedLog,
+} from '#shared/observability.ts';
 import { type Clock, fixedClock, systemClock } from '#shared/ports/clock.ts';
 import type { HeldBackSpike as StoredHeldBackSpike } from '#shared/ports/mention-store.ts';
 import type { AlertPublisher } from '#shared/ports/publishers.ts';
@@ -361,7 +367,6 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       metrics,
     });
     const collected = await collect({}, localContext('pantau-collect', 15 * 60_000));
-    collectLog.flushRejections();
     for (const r of collected.sources) {
       options.progress(
         r.ok
@@ -590,73 +595,32 @@ const HOUR_MS = 3_600_000;
 /** Collect's log lines that the progress line and the summary already report, one line per source. */
 const REPORTED_ELSEWHERE = new Set(['Source failed', 'Source skipped']);
 
-/** Collect's line for each item (a replay line, a feed entry) it could not use, with `reason`. */
-const ITEM_REJECTED = 'Source item rejected';
-
-/** Rejected items logged one by one per run; the rest are counted by reason in one closing warning. */
-export const MAX_REJECTIONS_LOGGED = 20;
-
 /** The log {@link quietSourceLog} returns. */
-export interface SourceLog extends Log {
-  /**
-   * Write one warning counting, by reason, the rejected items not logged one by one (nothing when every
-   * one was), e.g. `… and 1,016 more source items rejected: invalid-json 1,010, no-text 6 (-v logs each)`,
-   * and start counting afresh. Call it once collect has returned.
-   */
-  flushRejections(): void;
-}
+export type SourceLog = RejectionCappedLog;
 
 /**
  * The log for collect in `npm start`: a failed or skipped source is shown once as its progress line and
  * again in the summary, so its log line moves to debug (printed with `-v`) instead of adding a third. Of
- * the rejected items, the first `maxRejectionsLogged` are warnings; later ones move to debug and are
- * counted by reason for {@link SourceLog.flushRejections}, so a binary file gives 21 lines, not one per
- * line of it, and no rejection goes uncounted (the source's `rejected` count is collect's, unchanged).
+ * the rejected items, the first `maxRejectionsLogged` are warnings and the rest are counted by reason in
+ * one closing line ({@link capRejections}, the same cap the collect Lambda applies on AWS), so a binary
+ * file gives 21 lines, not one per line of it, and no rejection goes uncounted.
  * @param maxRejectionsLogged - @default MAX_REJECTIONS_LOGGED
  */
 export function quietSourceLog(log: Log, maxRejectionsLogged = MAX_REJECTIONS_LOGGED): SourceLog {
   type Write = (message: string, ...extra: unknown[]) => void;
-  const call =
-    (level: keyof Log): Write =>
-    (message, ...extra) =>
-      (log[level] as Write)(message, ...extra);
-  let rejections = 0;
-  const unlogged = { byReason: new Map<string, number>(), bySource: new Map<string, number>() };
-  const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   const demote =
     (level: 'warn' | 'error'): Write =>
-    (message, ...extra) => {
-      if (message === ITEM_REJECTED && ++rejections > maxRejectionsLogged) {
-        const context = (extra[0] ?? {}) as { reason?: unknown; source?: unknown };
-        bump(unlogged.byReason, typeof context.reason === 'string' ? context.reason : 'unknown');
-        bump(unlogged.bySource, typeof context.source === 'string' ? context.source : 'unknown');
-        call('debug')(message, ...extra);
-        return;
-      }
-      call(REPORTED_ELSEWHERE.has(message) ? 'debug' : level)(message, ...extra);
-    };
-  return {
-    debug: call('debug'),
-    info: call('info'),
-    warn: demote('warn'),
-    error: demote('error'),
-    flushRejections: () => {
-      const more = rejections - maxRejectionsLogged;
-      if (more > 0) {
-        const byReason = [...unlogged.byReason]
-          .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
-          .map(([reason, n]) => `${reason} ${n.toLocaleString('en')}`)
-          .join(', ');
-        call('warn')(
-          `… and ${more.toLocaleString('en')} more source ${more === 1 ? 'item' : 'items'} rejected: ${byReason} (-v logs each)`,
-          { sources: Object.fromEntries(unlogged.bySource) },
-        );
-      }
-      rejections = 0;
-      unlogged.byReason.clear();
-      unlogged.bySource.clear();
-    },
-  } as SourceLog;
+    (message, ...extra) =>
+      (log[REPORTED_ELSEWHERE.has(message) ? 'debug' : level] as Write)(message, ...extra);
+  return capRejections(
+    {
+      debug: log.debug.bind(log),
+      info: log.info.bind(log),
+      warn: demote('warn'),
+      error: demote('error'),
+    } as Log,
+    { max: maxRejectionsLogged, hint: '-v logs each' },
+  );
 }
 
 /**

@@ -99,6 +99,82 @@ export function createLogger(options: { serviceName?: string; logLevel?: string 
   });
 }
 
+/** Collect's log message for each item (a feed entry, a replay line) it could not use; context has `reason`. */
+export const ITEM_REJECTED = 'Source item rejected';
+
+/** Rejected items logged one by one per collect run; the rest are counted by reason in one closing warning. */
+export const MAX_REJECTIONS_LOGGED = 20;
+
+/** A log that caps {@link ITEM_REJECTED} warnings ({@link capRejections}). */
+export interface RejectionCappedLog extends Log {
+  /**
+   * Write one warning counting, by reason, the rejected items not logged one by one (nothing when every
+   * one was), e.g. `… and 1,016 more source items rejected: invalid-json 1,010, no-text 6 (-v logs each)`,
+   * with `{ sources: { <source id>: n } }`, and start counting afresh. Call it once collect has returned.
+   */
+  flushRejections(): void;
+}
+
+/**
+ * Cap the per-item rejection warnings of a collect run: the first `max` {@link ITEM_REJECTED} lines are
+ * logged as sent; later ones go to debug and are counted by reason and source for
+ * {@link RejectionCappedLog.flushRejections}. A binary or broken feed then writes `max` + 1 warnings, not
+ * one per line of it, and nothing goes uncounted (the `rejected` counts and the `MentionsRejected` metric
+ * are collect's own, unchanged). Every other line passes through.
+ * @param options.max - @default MAX_REJECTIONS_LOGGED
+ * @param options.hint - How to see every rejection, ending the closing warning, e.g. `-v logs each`.
+ */
+export function capRejections(log: Log, options: { max?: number; hint?: string } = {}): RejectionCappedLog {
+  const max = options.max ?? MAX_REJECTIONS_LOGGED;
+  const hint = options.hint ?? 'LOG_LEVEL=DEBUG logs each';
+  type Write = (message: string, ...extra: unknown[]) => void;
+  const call =
+    (level: keyof Log): Write =>
+    (message, ...extra) =>
+      (log[level] as Write)(message, ...extra);
+  let rejections = 0;
+  const byReason = new Map<string, number>();
+  const bySource = new Map<string, number>();
+  const bump = (counts: Map<string, number>, key: unknown) => {
+    const k = typeof key === 'string' ? key : 'unknown';
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  };
+  const capped =
+    (level: 'warn' | 'error'): Write =>
+    (message, ...extra) => {
+      if (message === ITEM_REJECTED && ++rejections > max) {
+        const context = (extra[0] ?? {}) as { reason?: unknown; source?: unknown };
+        bump(byReason, context.reason);
+        bump(bySource, context.source);
+        call('debug')(message, ...extra);
+        return;
+      }
+      call(level)(message, ...extra);
+    };
+  return {
+    debug: call('debug'),
+    info: call('info'),
+    warn: capped('warn'),
+    error: capped('error'),
+    flushRejections: () => {
+      const more = rejections - max;
+      if (more > 0) {
+        const reasons = [...byReason]
+          .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+          .map(([reason, n]) => `${reason} ${n.toLocaleString('en')}`)
+          .join(', ');
+        call('warn')(
+          `… and ${more.toLocaleString('en')} more source ${more === 1 ? 'item' : 'items'} rejected: ${reasons} (${hint})`,
+          { sources: Object.fromEntries(bySource) },
+        );
+      }
+      rejections = 0;
+      byReason.clear();
+      bySource.clear();
+    },
+  } as RejectionCappedLog;
+}
+
 /** A logger that drops everything (CLI quiet mode). */
 export const silentLog: Log = {
   debug: () => {},

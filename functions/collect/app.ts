@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '#shared/errors.ts';
 import { withMiddleware } from '#shared/middleware.ts';
+import { capRejections, type RejectionCappedLog } from '#shared/observability.ts';
 import { type CollectDeps, collectMentions, type SourceReport } from './collect.ts';
 
 /** The Scheduler's input: one source (`{"sourceId": "gnews-majalengka"}`) or every source (`{}`). */
@@ -42,7 +43,16 @@ export function createHandler(deps: CollectDeps) {
         { path: 'sourceId', code: 'unknown_source', message: `no enabled source '${sourceId}'` },
       ]);
     }
-    const report = await collectMentions({ ...deps, sources });
+    // One broken feed must not write a warning per line of it: the first MAX_REJECTIONS_LOGGED rejected
+    // items are logged, the rest summed up by reason (a caller's own capped log, as `npm start` passes, is
+    // used as it is).
+    const log = 'flushRejections' in deps.log ? (deps.log as RejectionCappedLog) : capRejections(deps.log);
+    let report: Awaited<ReturnType<typeof collectMentions>>;
+    try {
+      report = await collectMentions({ ...deps, log, sources });
+    } finally {
+      log.flushRejections();
+    }
     const sum = (f: (r: SourceReport) => number) => report.sources.reduce((s, r) => s + f(r), 0);
     return {
       startedAt: report.startedAt,

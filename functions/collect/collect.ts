@@ -11,7 +11,7 @@ import type { TextMatcher } from '#shared/domain/keywords.ts';
 import { type Mention, MentionSchema, mentionId } from '#shared/domain/mention.ts';
 import { STORY_KEYED_KINDS, sameStoryTime, storyKey } from '#shared/domain/story.ts';
 import { canonicalUrl } from '#shared/domain/url.ts';
-import { errorMessage, type Log, type MetricSink } from '#shared/observability.ts';
+import { errorMessage, ITEM_REJECTED, type Log, type MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MentionQueue } from '#shared/ports/mention-queue.ts';
 import {
@@ -275,7 +275,7 @@ async function collectSource(
 
   let rejected = fetched.rejected.length;
   for (const r of fetched.rejected) {
-    deps.log.warn('Source item rejected', { source: source.id, reason: r.reason, detail: r.detail });
+    deps.log.warn(ITEM_REJECTED, { source: source.id, reason: r.reason, detail: r.detail });
   }
   for (const warning of fetched.warnings ?? []) {
     deps.log.warn('Source warning', { source: source.id, warning });
@@ -314,7 +314,7 @@ async function collectSource(
     if (result.ok === 'unmatched') unmatched++;
     else if (!result.ok) {
       rejected++;
-      deps.log.warn('Source item rejected', { source: source.id, url: item.url, reason: result.reason });
+      deps.log.warn(ITEM_REJECTED, { source: source.id, url: item.url, reason: result.reason });
     } else if (run.claimed.has(result.mention.id)) duplicate++;
     else {
       const { mention, storyKey } = result;

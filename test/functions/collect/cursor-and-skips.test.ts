@@ -188,3 +188,27 @@ describe('collect: source tokens', () => {
     expect(log.entries.some((e) => e.message === 'Source warning')).toBe(true);
   });
 });
+
+describe('collect: a broken feed does not flood the log', () => {
+  it('logs the first 20 rejected items one by one and the rest in one warning by reason; counts unchanged', async () => {
+    const rejected = [
+      ...Array.from({ length: 23 }, (_, i) => ({ reason: 'invalid-json', detail: `line ${i + 1}` })),
+      ...Array.from({ length: 2 }, (_, i) => ({ reason: 'invalid-utf8', detail: `line ${i + 24}` })),
+    ];
+    const broken = scripted('masto-mjl', [{ items: [post(1)], rejected }]);
+    const { handler, log } = await setup([broken]);
+    const result = await handler({}, lambdaContext());
+    expect(result.sources[0]).toMatchObject({ rejected: 25, new: 1 });
+    const warnings = log.entries.filter((e) => e.level === 'warn');
+    expect(warnings.filter((e) => e.message === 'Source item rejected')).toHaveLength(20);
+    const summary = warnings.find((e) => e.message.startsWith('… and'));
+    expect(summary?.message).toBe(
+      '… and 5 more source items rejected: invalid-json 3, invalid-utf8 2 (LOG_LEVEL=DEBUG logs each)',
+    );
+    expect(summary?.context).toEqual({ sources: { 'masto-mjl': 5 } });
+    // Nothing is lost: the other five are at debug level.
+    expect(
+      log.entries.filter((e) => e.level === 'debug' && e.message === 'Source item rejected'),
+    ).toHaveLength(5);
+  });
+});
