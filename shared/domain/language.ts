@@ -91,7 +91,8 @@ const SUNDANESE_CUES: ReadonlySet<string> = new Set(
   ayeuna kamari sae ngeunah seueur loba leutik gede ageung anjeun maneh aing hiji sanes moal acan tacan dugi kanggo
   pikeun sapertos siga kawas ku dieu dinya ditu mun sanajan langkung leuwih kirang rada ngeunaan janten manehna
   anjeunna maranehna bae hoyong hayang kedah meureun nyaeta nyaéta nya sakola imah jalmi jelema batur barudak
-  boga bari teuing sanggeus saacan nepi samentawis sabab`
+  boga bari teuing sanggeus saacan nepi samentawis sabab sadaya sadayana ngiring enjing dinten isukan engke
+  beuki wargi lanceuk`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -102,19 +103,28 @@ const JAVANESE_CUES: ReadonlySet<string> = new Set(
   panjenengan nggih mboten ingkang kula wonten niku mawon lho tenan arep iso isa gawe dadi dhewe dewe kowe koe ndek
   neng sak sampek mung namung mergo amarga amerga utawa dening kang menika punika sanget kaliyan saged badhe sampun
   dereng ngendi endi kene kono kae aja ojo awake enek onok wong bocah omah mangan turu
-  ngene ngono kudune meh nang soko tekan maneh disik dhisik nduwe duwe sawetara ndang`
+  ngene ngono kudune meh nang soko maneh disik dhisik nduwe duwe sawetara ndang`
     .split(/\s+/)
     .filter(Boolean),
 );
 
 /**
  * Sundanese and Javanese cue words that colloquial Indonesian uses too (`teh` tea, `mah`, `sok`, `gede`,
- * `rada`, `nya` and `ku` written apart, `euy`, `lho`, `aja`, `wong`, `gawe`). They still count in the cue
- * shares, but they are not evidence enough to overrule a source's claim of Indonesian.
+ * `rada`, `nya` and `ku` written apart, `euy`, `lho`, `aja`, `wong`, `gawe`, and `mangga`, the mango
+ * Majalengka is known for). They still count in the cue shares, but they are not evidence enough to
+ * overrule a claim of Indonesian, or the implied one of unclaimed text.
  */
 const SHARED_WITH_INDONESIAN: ReadonlySet<string> = new Set(
-  'teh mah sok gede rada nya ku euy lho aja wong gawe'.split(' '),
+  'teh mah sok gede rada nya ku euy lho aja wong gawe mangga'.split(' '),
 );
+
+/**
+ * Cue words that West Java's Indonesian writes capitalised as names, titles and abbreviations: `Kang`,
+ * `Neng` (Kang Dedi, Neng Dina), `Dina`, `Ana` (names), `Ka` (Ka Dinas), `Abdi` (Abdi negara), `ISO`. They
+ * are evidence only in lower case, as the Sundanese and Javanese function words they also are (`ka`, `dina`,
+ * `abdi`). Found by the second QA pass: 9 of 10 short Indonesian posts went to `su`/`jv` on them.
+ */
+const EVIDENCE_ONLY_IN_LOWER_CASE: ReadonlySet<string> = new Set('kang neng dina ana ka abdi iso'.split(' '));
 
 /** Indonesian function words absent from Sundanese and Javanese. */
 const INDONESIAN_CUES: ReadonlySet<string> = new Set(
@@ -245,13 +255,15 @@ function isEmbeddedLanguage(lang: RoutedLanguage): lang is 'id' | 'su' | 'jv' {
 
 /** Share of word tokens in each cue list. */
 function cueShares(text: string): CueShares {
-  const tokens = text.toLowerCase().match(/\p{L}+/gu) ?? [];
+  const written = text.match(/\p{L}+/gu) ?? [];
+  const tokens = written.map((t) => t.toLowerCase());
   const words = { su: 0, jv: 0, id: 0 };
   let su = 0;
   let jv = 0;
   let digraphs = 0;
-  for (const t of tokens) {
-    const shared = SHARED_WITH_INDONESIAN.has(t);
+  for (const [i, t] of tokens.entries()) {
+    const shared =
+      SHARED_WITH_INDONESIAN.has(t) || (EVIDENCE_ONLY_IN_LOWER_CASE.has(t) && written[i]![0] !== t[0]);
     if (SUNDANESE_CUES.has(t)) {
       su++;
       if (!shared) words.su++;

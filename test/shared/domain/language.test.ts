@@ -134,6 +134,20 @@ describe('detectLanguage and the source hint', () => {
     ]) {
       expect(detectLanguage(text), text).toMatchObject({ lang: 'id', route: 'embedded' });
     }
+    // Names, titles and the mango West Java writes in Indonesian are no Sundanese or Javanese evidence
+    // (second QA pass), while the same words in lower case, as function words, still are.
+    for (const text of [
+      'Kang Dedi tinjau longsor di Maja, warga mengungsi',
+      'Neng Dina juara lomba inovasi desa tingkat provinsi',
+      'Panen mangga gedong gincu melimpah, harga anjlok',
+      'Abdi negara wajib disiplin, apel pagi jam tujuh tepat',
+      'Ka Dinas PUTR janji perbaiki jalan rusak bulan depan',
+    ]) {
+      expect(detectLanguage(text), text).toMatchObject({ lang: 'id' });
+      expect(detectLanguage(text, 'id').lang, `${text} (claimed id)`).toBe('id');
+    }
+    expect(detectLanguage('Mangga ka sadaya warga, vaksinasi gratis di puskesmas').lang).toBe('su');
+    expect(detectLanguage('Wargi sadaya, dinten Jumaah aya kerja bakti. Mangga ngiring.').lang).toBe('su');
     // Sundanese and Javanese with only the cue words added with that rule (NusaX valid sentences).
     expect(detectLanguage('PSSI boga rencana cadangan bari nungguan Luis Milla').lang).toBe('su');
     expect(detectLanguage('Macet kaya ngene malah meh nabrak, kudune dalane dijembarke').lang).toBe('jv');
