@@ -73,7 +73,13 @@ function readText(path: string): string {
   if (!existsSync(path)) {
     throw new SentimentDataError(`missing data file ${path} (layout: ../shared/data/README.md, sentiment/)`);
   }
-  return readFileSync(path, 'utf8');
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    // A folder or an unreadable file given as a data file: one message, exit 2, no stack trace.
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new SentimentDataError(`${path}: cannot be read as a file (${code})`, { cause: error });
+  }
 }
 
 const ClassSchema = z.enum(['negative', 'neutral', 'positive']);
@@ -371,7 +377,8 @@ export type GovPost = z.infer<typeof GovPostSchema>;
  * `detectLanguage(text)` with no source claim, as for a social source that claims none.
  *
  * @param agreedOnly - Keep only posts whose writer and labeller agree.
- * @throws SentimentDataError when the file is missing or a line is malformed.
+ * @throws SentimentDataError when the file is missing, unreadable or empty, or a line is malformed (the
+ *   message names the line and why).
  */
 export function readGovPosts(
   path: string,
@@ -380,12 +387,22 @@ export function readGovPosts(
 ): (LabelledText & { post: GovPost })[] {
   if (!existsSync(path)) throw new SentimentDataError(`${path}: not found`);
   const out: (LabelledText & { post: GovPost })[] = [];
-  readFileSync(path, 'utf8')
+  let lines = 0;
+  readText(path)
     .split('\n')
     .forEach((line, i) => {
       if (line.trim() === '') return;
-      const parsed = GovPostSchema.safeParse(safeJson(line));
-      if (!parsed.success) throw new SentimentDataError(`${path}:${i + 1}: not a government-post line`);
+      lines++;
+      const json = safeJson(line);
+      if (json === undefined)
+        throw new SentimentDataError(`${path}:${i + 1}: not a government-post line: not JSON`);
+      const parsed = GovPostSchema.safeParse(json);
+      if (!parsed.success) {
+        const why = parsed.error.issues.map(
+          (issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`,
+        );
+        throw new SentimentDataError(`${path}:${i + 1}: not a government-post line: ${why.join('; ')}`);
+      }
       const post = parsed.data;
       if (split !== 'all' && post.split !== split) return;
       if (agreedOnly && post.writerLabel !== post.label) return;
@@ -397,5 +414,7 @@ export function readGovPosts(
         post,
       });
     });
+  // An empty file would train without its in-domain rows and say nothing.
+  if (lines === 0) throw new SentimentDataError(`${path}: no posts in it`);
   return out;
 }

@@ -164,6 +164,14 @@ describe('readGovPosts', () => {
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, `${JSON.stringify({ id: 'p001', text: 'x', label: 'angry' })}\n`);
     expect(() => readGovPosts(bad, 'all')).toThrow(`${bad}:1: not a government-post line`);
+    // The message says why (second QA pass): the bad label is named.
+    expect(() => readGovPosts(bad, 'all')).toThrow(/label: /);
     expect(() => readGovPosts(join(dir, 'none.jsonl'), 'all')).toThrow(SentimentDataError);
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '\n');
+    expect(() => readGovPosts(empty, 'all')).toThrow(`${empty}: no posts in it`);
+    // A folder is a named data error (exit 2 in train:sentiment), not an EISDIR stack trace; so for feedback.
+    expect(() => readGovPosts(dir, 'all')).toThrow(/cannot be read as a file \(EISDIR\)/);
+    expect(() => readFeedback(dir)).toThrow(SentimentDataError);
   });
 });
