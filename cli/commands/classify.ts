@@ -16,8 +16,9 @@
  * - A line that is not valid UTF-8, holds a NUL, or is more than {@link MAX_CONTROL_SHARE} control or
  *   replacement characters (U+FFFD) is binary, not text: it gets an error object and is not scored.
  * - A line or JSON `text` with no visible character (only white space, zero-width or other
- *   default-ignorable characters) gets the error an empty JSON `text` gets, `text: empty text`.
- *   Tabs, emoji and every other script are ordinary text.
+ *   default-ignorable characters) gets the error an empty JSON `text` gets, `text: empty text`; only an
+ *   empty line (nothing, or a BOM or CR alone) is skipped. Tabs, emoji and every other script are
+ *   ordinary text.
  */
 import { z } from 'zod';
 import { detectLanguage } from '#shared/domain/language.ts';
@@ -135,6 +136,14 @@ function checkIsText(text: string): void {
   }
 }
 
+/** A raw line with no bytes, or only a BOM and/or the CR of a CRLF ending. */
+function isEmptyLine(bytes: Uint8Array): boolean {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let end = bytes.length;
+  if (end > start && bytes[end - 1] === 0x0d) end--;
+  return end <= start;
+}
+
 /** Raw lines of a byte (or string) stream, split on LF, without the LF. */
 async function* rawLines(input: NodeJS.ReadableStream): AsyncGenerator<Uint8Array> {
   let pending: Buffer[] = [];
@@ -176,10 +185,13 @@ export async function classifyCommand(
     let record: string | undefined;
     let counted = false;
     try {
+      // Only an empty line is skipped (a CRLF's CR or a BOM alone counts as empty); a line of blanks
+      // (spaces, tabs, U+00A0, U+3000) is a line with no visible text, an error like an empty JSON text.
+      if (isEmptyLine(bytes)) continue;
       const line = decodeTextLine(bytes);
-      if (line === '') continue;
       lines++;
       counted = true;
+      if (line === '') throw new EmptyTextError();
       const parsed = line.startsWith('{')
         ? JsonLineSchema.parse(JSON.parse(line))
         : { text: line, lang: undefined, genre: undefined };

@@ -231,6 +231,25 @@ describe('classifyCommand input rules', () => {
     ]);
   });
 
+  it('answers a line of blanks (spaces, tab, U+00A0, U+3000) with the same error; only an empty line is skipped (second QA pass)', async () => {
+    const { counts, records } = await runBytes(
+      [
+        Buffer.from('   \n'),
+        Buffer.from('\t\u00a0\u3000\r\n'),
+        Buffer.from('\r\n'),
+        Buffer.from('\ufeff\n'),
+        Buffer.from('jalan rusak\n'),
+      ],
+      lengthStub,
+    );
+    expect(counts).toEqual({ lines: 3, errors: 2, cut: 0, comprehendRouted: 0 });
+    expect(records.map((r) => [r['line'], r['error'] ?? 'scored'])).toEqual([
+      [1, 'text: empty text'],
+      [2, 'text: empty text'],
+      [5, 'scored'],
+    ]);
+  });
+
   it('splits lines across chunk boundaries without breaking a multi-byte character', async () => {
     const bytes = Buffer.from('Pelayanan ramah 😊\nJalan rusak parah\n');
     // Cut inside the 4-byte emoji.
