@@ -64,6 +64,10 @@ const SourceUrlSchema = z
   // it already carries 'must be an http(s) URL', and the other fields' issues are still collected.
   .refine((u) => !URL.canParse(u) || !isMetadataHost(new URL(u).hostname), {
     error: 'must not point at a link-local or instance-metadata address',
+  })
+  // The config is committed and logged; secrets belong in Secrets Manager (`credentials`), not in a URL.
+  .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''), {
+    error: 'must not carry a user name or password (credentials go in Secrets Manager)',
   });
 
 const SourceBaseSchema = z.strictObject({

@@ -84,6 +84,14 @@ describe('parseRegencyConfig', () => {
     expect(masto).toContain('sources.0.instance: must be an http(s) URL');
   });
 
+  it('refuses a source URL that carries a user name or password (second QA pass)', () => {
+    for (const url of ['http://user:pw@example.com/feed', 'https://user@example.com/feed']) {
+      expect(issuesOf({ ...base, sources: [{ id: 'rss-x', kind: 'rss', url }] })).toContain(
+        'sources.0.url: must not carry a user name or password (credentials go in Secrets Manager)',
+      );
+    }
+  });
+
   it('refuses feed and instance URLs at link-local or instance-metadata addresses, keeps loopback for local servers', () => {
     for (const url of [
       'http://169.254.169.254/latest/meta-data/',
