@@ -103,6 +103,8 @@ async function setup(
     burst?: ScoredMention[];
     config?: typeof config;
     putSeriesState?: (real: DynamoStore) => DynamoStore['putSeriesState'];
+    /** Narratives for a window's negative mentions (default: none). */
+    narratives?: (window: readonly ScoredMention[]) => NarrativeSummary[];
   } = {},
 ) {
   const tableName = `detect-${++seq}`;
@@ -146,7 +148,7 @@ async function setup(
     publisher,
     buildNarratives: (window, baseline): NarrativeSummary[] => {
       narrativeCalls.push({ window, baseline });
-      return [];
+      return options.narratives?.(window) ?? [];
     },
     clock,
     log,
@@ -200,6 +202,48 @@ describe('detect handler', () => {
       'NEGATIVE',
     ]);
     expect(volume[0]?.distinctAuthors).toBe(4);
+  });
+
+  it('sends two messages for two unrelated stories in the same hour: their narratives share no mention and no term', async () => {
+    // A second burst, on Jatiwangi (factory lay-offs), in the hour of the Kertajati one (cancelled flights).
+    const layoffs = Array.from({ length: 4 }, (_, i) =>
+      scoredMention(600 + i, {
+        publishedAt: new Date(BURST_HOUR + i * 60_000).toISOString(),
+        matchedKeywords: ['jatiwangi'],
+        label: 'NEGATIVE',
+        title: `PHK massal pabrik Jatiwangi ${i}`,
+        author: { handle: `buruh${i}` },
+      }),
+    );
+    const template = testAlert('2026-11-30T09:00:00.000Z').narratives[0]!;
+    // One narrative per window, named by the first word of its titles: `penerbangan` or `phk`.
+    const narratives = (window: readonly ScoredMention[]): NarrativeSummary[] =>
+      window.length === 0
+        ? []
+        : [
+            {
+              ...template,
+              id: `n-${window[0]?.id}`,
+              mentionIds: window.map((m) => m.id),
+              size: window.length,
+              topTerms: [...new Set(window.map((m) => (m.title ?? '').split(' ')[0]!.toLowerCase()))],
+            },
+          ];
+    const ctx = await setup({ burst: [...burstMentions(), ...layoffs], narratives });
+    ctx.extra.set('kw:jatiwangi', new Map([[BURST_HOUR, 25]]));
+    const result = await ctx.handler({}, lambdaContext());
+    const keywords = new Set(result.alerts.map((a) => a.keyword ?? a.topic));
+    expect(keywords).toEqual(new Set(['kertajati', 'bandara', 'jatiwangi']));
+    // Kertajati and its topic share the same mentions: one event. Jatiwangi is another story: its own message.
+    expect(ctx.publisher.messages).toHaveLength(2);
+    const scopes = ctx.publisher.messages.map((m) =>
+      [m.alert, ...m.related].map((a) => a.keyword ?? a.topic).sort(),
+    );
+    expect(scopes.some((s) => s.every((k) => k === 'jatiwangi'))).toBe(true);
+    expect(
+      scopes.some((s) => s.includes('kertajati') && s.includes('bandara') && !s.includes('jatiwangi')),
+    ).toBe(true);
+    expect(ctx.publisher.messages.every((m) => !m.subject.includes('Lanjutan'))).toBe(true);
   });
 
   it('sends an alert that overlaps an event already told in an earlier run as its follow-up, naming what was sent', async () => {
