@@ -101,11 +101,11 @@ export function groupAlerts<A extends Alert>(alerts: readonly A[]): A[][] {
       if (list) list.push(a);
       else byRoot.set(r, [a]);
     });
-    // Members come in window-start order, so each event's first member holds its first start.
-    const split = [...byRoot.values()].map((event) => ({
-      first: event[0]!.windowStart,
-      event: event.sort(primaryFirst),
-    }));
+    const split = [...byRoot.values()].map((event) => {
+      // Members come in window-start order, so the first holds the event's first start (read before sorting).
+      const first = event[0]!.windowStart;
+      return { first, event: event.sort(primaryFirst) };
+    });
     split.sort((x, y) =>
       x.first < y.first ? -1 : x.first > y.first ? 1 : primaryFirst(x.event[0]!, y.event[0]!),
     );
