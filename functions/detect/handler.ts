@@ -15,7 +15,12 @@ const config = bundledRegencyConfig(env.REGENCY);
 
 export const handler = createHandler({
   config,
-  store: new DynamoStore({ client: dynamoClient(env.DYNAMODB_ENDPOINT), tableName: env.TABLE_NAME }),
+  // Alerts quote example posts: they expire with the raw-text retention, as mentions do.
+  store: new DynamoStore({
+    client: dynamoClient(env.DYNAMODB_ENDPOINT),
+    tableName: env.TABLE_NAME,
+    retentionDays: config.retention.rawTextDays,
+  }),
   publisher: new SnsAlertPublisher(snsClient(), env.ALERT_TOPIC_ARN),
   buildNarratives,
   clock: systemClock,

@@ -11,10 +11,16 @@ import { bundledRegencyConfig } from '#shared/regency.ts';
 import { createHandler } from './app.ts';
 
 const env = parseEnv(DigestEnvSchema);
+const config = bundledRegencyConfig(env.REGENCY);
 
 export const handler = createHandler({
-  config: bundledRegencyConfig(env.REGENCY),
-  store: new DynamoStore({ client: dynamoClient(env.DYNAMODB_ENDPOINT), tableName: env.TABLE_NAME }),
+  config,
+  // Digests quote mention titles: they expire with the raw-text retention, as mentions do.
+  store: new DynamoStore({
+    client: dynamoClient(env.DYNAMODB_ENDPOINT),
+    tableName: env.TABLE_NAME,
+    retentionDays: config.retention.rawTextDays,
+  }),
   sink: new SnsDigestSink(snsClient(), env.DIGEST_TOPIC_ARN),
   buildNarratives,
   clock: systemClock,

@@ -44,7 +44,10 @@ import { daysBetween, keys, monthsBetween, SHARDS, shardOf, utcDay, utcHour } fr
 export interface DynamoStoreOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
-  /** Days a mention's text and author are kept (TTL); counters are kept. @default 90 */
+  /**
+   * Days a mention's text and author are kept (TTL), and the alerts and digests that quote them; counters
+   * are kept. @default 90
+   */
   readonly retentionDays?: number;
   /**
    * Test hook: called after each write step of {@link DynamoStore.putMention} with the step name, so a
@@ -162,12 +165,20 @@ export class DynamoStore implements MentionStore, AlertStore {
     this.#afterWrite = options.afterWrite ?? (() => {});
   }
 
+  /**
+   * TTL (epoch seconds) of an item that quotes mention text: the retention period after `iso`, but never
+   * less than the retention period from now (a replayed or late item is kept for the period, not deleted at
+   * once).
+   */
+  #retentionExpiry(iso: string): number {
+    const days = this.#retentionDays * DAY_SECONDS;
+    return Math.max(epochSeconds(iso) + days, Math.floor(Date.now() / 1000) + days);
+  }
+
   /** @inheritdoc */
   async putMention(scored: ScoredMention): Promise<PutMentionResult> {
     const mention = storableScores(scored);
-    const expiresAt = epochSeconds(mention.publishedAt) + this.#retentionDays * DAY_SECONDS;
-    const expiresAtFromNow = Math.floor(Date.now() / 1000) + this.#retentionDays * DAY_SECONDS;
-    const ttl = Math.max(expiresAt, expiresAtFromNow);
+    const ttl = this.#retentionExpiry(mention.publishedAt);
     const shard = shardOf(mention.id);
     const day = utcDay(mention.publishedAt);
     let stored = mention;
@@ -620,7 +631,13 @@ export class DynamoStore implements MentionStore, AlertStore {
         new PutItemCommand({
           TableName: this.#table,
           Item: marshall(
-            { ...keys.alert(alert.windowStart, alert.seriesId), type: 'alert', data: alert },
+            {
+              ...keys.alert(alert.windowStart, alert.seriesId),
+              type: 'alert',
+              data: alert,
+              // Its narratives quote up to 280 characters of example posts: kept as long as the mentions.
+              expiresAt: this.#retentionExpiry(alert.windowEnd),
+            },
             { removeUndefinedValues: true },
           ),
           ConditionExpression: 'attribute_not_exists(PK)',
@@ -765,6 +782,8 @@ export class DynamoStore implements MentionStore, AlertStore {
             ...keys.digest(digest.date),
             type: 'digest',
             data: { ...digest, data: JSON.stringify(digest.data) },
+            // It quotes mention titles (up to 160 characters): kept as long as the mentions.
+            expiresAt: this.#retentionExpiry(`${digest.date}T00:00:00.000Z`),
           },
           { removeUndefinedValues: true },
         ),

@@ -316,3 +316,46 @@ describe('DynamoStore errors', () => {
     await expect(store.putMention(scoredMention(90))).rejects.toBeInstanceOf(RejectedWriteError);
   });
 });
+
+describe('DynamoStore retention of quoted text', () => {
+  /** The `expiresAt` (epoch seconds) of every item of a type, read raw from the table. */
+  async function expiries(tableName: string, type: string): Promise<number[]> {
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const out = await db.client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#t = :t',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':t': { S: type } },
+      }),
+    );
+    return (out.Items ?? []).map((i) => Number(i['expiresAt']?.N));
+  }
+
+  it('expires alerts and digests, which quote mention text, with the mentions (retention days after their window or day)', async () => {
+    const { ensureTable } = await import('#shared/adapters/local/dynalite.ts');
+    const tableName = `store-test-${++tableSeq}`;
+    await ensureTable(db.client, tableName);
+    const store = new DynamoStore({ client: db.client, tableName, retentionDays: 30 });
+    const { testAlert } = await import('../../../functions/api/helpers.ts');
+    // A window far in the future, so the retention runs from it rather than from now.
+    const alert = testAlert('2030-01-01T08:00:00.000Z');
+    await store.putAlert(alert);
+    await store.putDigest({
+      date: '2030-01-02',
+      generatedAt: '2030-01-03T00:00:00.000Z',
+      markdown: '',
+      html: '',
+      text: '',
+      data: {},
+    });
+    // Hand-computed: 2030-01-01T09:00Z is 1,893,488,400 s; 2030-01-02T00:00Z is 1,893,542,400 s; + 30 days.
+    expect(await expiries(tableName, 'alert')).toEqual([1_893_488_400 + 30 * 86_400]);
+    expect(await expiries(tableName, 'digest')).toEqual([1_893_542_400 + 30 * 86_400]);
+    // An old window (a replay) is kept for the retention period from now, not deleted at once.
+    await store.putAlert(testAlert('2026-02-12T08:00:00.000Z', 'kw:kertajati'));
+    const now = Math.floor(Date.now() / 1000);
+    const old = (await expiries(tableName, 'alert')).find((e) => e < 1_893_488_400);
+    expect(old).toBeGreaterThanOrEqual(now + 30 * 86_400 - 5);
+  });
+});
