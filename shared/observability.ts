@@ -55,7 +55,9 @@ export function powertoolsMetricSink(metrics: Metrics): MetricSink {
       single.addMetric(name, MetricUnit.Count, value);
     },
     flush() {
-      metrics.publishStoredMetrics();
+      // Powertools warns "No application metrics to publish" on an empty flush: the API and the authoriser
+      // count nothing, so that would be one warning per request.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     },
   };
 }
