@@ -8,6 +8,16 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MAX_TEXT_LENGTH, type SentimentLabel, SentimentLabelSchema } from '#shared/domain/mention.ts';
+import {
+  createApiKeyCommand,
+  DeployedTableError,
+  type KeyTarget,
+  listApiKeysCommand,
+  parseEndpoint,
+  parseRegion,
+  parseTableName,
+  revokeApiKeyCommand,
+} from './commands/api-keys.ts';
 import { cliErrorReport } from './errors.ts';
 import { interruptNotice, signalExitCode } from './interrupt.ts';
 import { loadConfigFile, PENDING_QUEUE_FILE, runLocal } from './local-runtime.ts';
@@ -260,40 +270,116 @@ program
     },
   );
 
+/** `api-key` options that choose where the keys live: the local store or a deployed table. */
+interface KeyTargetOptions {
+  dataDir: string;
+  table?: string;
+  region?: string;
+  endpoint?: string;
+}
+
+/** Add `--data-dir` and the deployed-table options to an `api-key` subcommand. */
+function keyTargetOptions(command: Command): Command {
+  return command
+    .option(
+      '--data-dir <dir>',
+      'the embedded store folder (not with --table)',
+      DATA_DIR_PATH,
+      DEFAULT_DATA_DIR,
+    )
+    .option(
+      '--table <name>',
+      "a deployed table (the data stack's TableName output), through the AWS SDK default credentials: profile, SSO, environment",
+      parseTableName,
+    )
+    .option('--region <region>', 'region of --table (default: AWS_REGION or the profile region)', parseRegion)
+    .option('--endpoint <url>', 'DynamoDB endpoint of --table (local DynamoDB, tests)', parseEndpoint);
+}
+
+/**
+ * The keys' home from the options: `--table` (with `--region`, `--endpoint`) or `--data-dir`, never both.
+ * A misuse is a usage error: one line on stderr, exit 2.
+ */
+function keyTarget(opts: KeyTargetOptions, command: Command): KeyTarget {
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  if (opts.table === undefined) {
+    const stray = given('region') ? '--region' : given('endpoint') ? '--endpoint' : undefined;
+    if (stray)
+      command.error(`error: ${stray} needs --table (it says where the deployed table is)`, {
+        exitCode: 2,
+        code: 'pantau.keyOptionWithoutTable',
+      });
+    return { dataDir: opts.dataDir };
+  }
+  if (given('dataDir'))
+    command.error(
+      'error: --table and --data-dir cannot be used together: --table manages the keys of a deployed table, --data-dir those of the local store',
+      { exitCode: 2, code: 'pantau.tableWithDataDir' },
+    );
+  return {
+    table: opts.table,
+    ...(opts.region ? { region: opts.region } : {}),
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+  };
+}
+
+/**
+ * Run an `api-key` command; a deployed table that cannot be used (no credentials, table missing, access
+ * denied …) is one stderr line with its own exit code (`cliErrorReport` does not know that error).
+ */
+async function runKeyCommand(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (!(error instanceof DeployedTableError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error.exitCode;
+  }
+}
+
+const printLine = (line: string) => process.stdout.write(`${line}\n`);
+
 const apiKeys = program
   .command('api-key')
-  .description('manage API keys of the local store (stored hashed; stop `serve` first)');
-apiKeys
-  .command('create')
-  .description('create a key and print its secret once')
-  .requiredOption('--name <name>', 'who holds it (shown on acknowledgements and labels)')
-  .addOption(
-    new Option('--scope <scope>', 'read, analyst (labels, acknowledgements) or admin')
-      .choices(['read', 'analyst', 'admin'])
-      .default('read'),
-  )
-  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
-  .action(async (opts: { name: string; scope: 'read' | 'analyst' | 'admin'; dataDir: string }) => {
-    const { createApiKeyCommand } = await import('./commands/api-keys.ts');
-    await createApiKeyCommand(opts, (line) => process.stdout.write(`${line}\n`));
-  });
-apiKeys
-  .command('list')
-  .description('list keys (id, scope, name, created, revoked)')
-  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
-  .action(async (opts: { dataDir: string }) => {
-    const { listApiKeysCommand } = await import('./commands/api-keys.ts');
-    await listApiKeysCommand(opts, (line) => process.stdout.write(`${line}\n`));
-  });
-apiKeys
-  .command('revoke')
-  .description('revoke a key for good')
-  .argument('<keyId>', 'the key id (16 hex characters, see `api-key list`)')
-  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
-  .action(async (keyId: string, opts: { dataDir: string }) => {
-    const { revokeApiKeyCommand } = await import('./commands/api-keys.ts');
-    await revokeApiKeyCommand({ keyId, dataDir: opts.dataDir }, (line) => process.stdout.write(`${line}\n`));
-  });
+  .description(
+    'manage API keys (stored hashed) of the local store (--data-dir; stop `serve` first) or of a deployed table (--table)',
+  );
+keyTargetOptions(
+  apiKeys
+    .command('create')
+    .description('create a key and print its secret once')
+    .requiredOption('--name <name>', 'who holds it (shown on acknowledgements and labels)')
+    .addOption(
+      new Option('--scope <scope>', 'read, analyst (labels, acknowledgements) or admin')
+        .choices(['read', 'analyst', 'admin'])
+        .default('read'),
+    ),
+).action(
+  async (
+    opts: KeyTargetOptions & { name: string; scope: 'read' | 'analyst' | 'admin' },
+    command: Command,
+  ) => {
+    const target = keyTarget(opts, command);
+    await runKeyCommand(() =>
+      createApiKeyCommand({ name: opts.name, scope: opts.scope, ...target }, printLine),
+    );
+  },
+);
+keyTargetOptions(apiKeys.command('list').description('list keys (id, scope, name, created, revoked)')).action(
+  async (opts: KeyTargetOptions, command: Command) => {
+    const target = keyTarget(opts, command);
+    await runKeyCommand(() => listApiKeysCommand(target, printLine));
+  },
+);
+keyTargetOptions(
+  apiKeys
+    .command('revoke')
+    .description('revoke a key for good (from the next request on)')
+    .argument('<keyId>', 'the key id (16 hex characters, see `api-key list`)'),
+).action(async (keyId: string, opts: KeyTargetOptions, command: Command) => {
+  const target = keyTarget(opts, command);
+  await runKeyCommand(() => revokeApiKeyCommand({ keyId, ...target }, printLine));
+});
 
 program.addOption(new Option('--no-color').hideHelp());
 

@@ -1,8 +1,12 @@
 /**
- * `pantau api-key create|list|revoke`: manage the API keys of the local store. Keys are stored hashed;
- * `create` prints the secret once. The embedded store is single-process: stop `pantau serve` first.
+ * `pantau api-key create|list|revoke`: manage API keys, either in the local store (`--data-dir`) or in a
+ * deployed table (`--table`, through the AWS SDK default credential chain). Both go through the one key
+ * adapter the authoriser reads with (`DynamoApiKeyStore`): keys are stored hashed and `create` prints
+ * the secret once. The embedded store is single-process: stop `pantau serve` first.
  */
 import { resolve } from 'node:path';
+import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { InvalidArgumentError } from 'commander';
 import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
 import {
   type ApiKeyRecord,
@@ -15,15 +19,234 @@ import { openExistingStore, openLocalStore } from '../local-runtime.ts';
 
 type Out = (line: string) => void;
 
-/** `create` may start a new store; `list` and `revoke` need an existing one (a typo must not make one). */
+/** The embedded store of a data folder (`--data-dir`). */
+export interface LocalKeyTarget {
+  readonly dataDir: string;
+}
+
+/** A deployed Pantau table (`--table`), reached with the SDK's default credential chain. */
+export interface TableKeyTarget {
+  /** Table name: the data stack's `TableName` output. */
+  readonly table: string;
+  /** @default the SDK's region (AWS_REGION, the profile's region) */
+  readonly region?: string;
+  /** DynamoDB endpoint URL, for local DynamoDB and tests. @default the region's public endpoint */
+  readonly endpoint?: string;
+}
+
+/** Where the keys live: exactly one of a data folder or a deployed table. */
+export type KeyTarget = LocalKeyTarget | TableKeyTarget;
+
+/**
+ * A deployed table could not be used: no region or credentials, table missing, access denied, DynamoDB
+ * unreachable. The message is one line for stderr; `exitCode` follows the CLI's rule (2 = the caller's
+ * set-up must change, 1 = anything else, such as a network failure or a DynamoDB outage).
+ */
+export class DeployedTableError extends Error {
+  override readonly name = 'DeployedTableError';
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** DynamoDB's own rule for table names. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * `--table`: a DynamoDB table name (3–255 of `A-Z a-z 0-9 _ . -`).
+ * @throws {InvalidArgumentError} otherwise (printed by commander; exit 2).
+ */
+export function parseTableName(value: string): string {
+  if (!TABLE_NAME.test(value))
+    throw new InvalidArgumentError(
+      "expected a DynamoDB table name: 3-255 characters of A-Z, a-z, 0-9, '_', '.', '-' (the data stack's TableName output)",
+    );
+  return value;
+}
+
+/**
+ * `--region`: an AWS region id such as `ap-southeast-3` (any lower-case id, so local DynamoDB's own
+ * names pass too).
+ * @throws {InvalidArgumentError} otherwise.
+ */
+export function parseRegion(value: string): string {
+  if (!/^[a-z][a-z0-9-]{1,39}$/.test(value))
+    throw new InvalidArgumentError('expected an AWS region such as ap-southeast-3');
+  return value;
+}
+
+/**
+ * `--endpoint`: an http(s) URL of a DynamoDB endpoint.
+ * @throws {InvalidArgumentError} otherwise.
+ */
+export function parseEndpoint(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:8000');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:8000');
+  return value;
+}
+
+function isTable(target: KeyTarget): target is TableKeyTarget {
+  return 'table' in target;
+}
+
+/** `--table <name>`, for messages that tell the user the next command to run. */
+function targetFlag(target: KeyTarget): string {
+  return isTable(target) ? ` --table ${target.table}` : '';
+}
+
+/** SDK error names that mean the credentials were found but AWS does not accept them. */
+const REFUSED_CREDENTIALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+]);
+
+/** Node socket error codes of an endpoint that cannot be reached. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * What an AWS failure means for someone running the command, as one line. Errors that are not AWS's
+ * (a refused name, an unknown key id, a malformed record) are returned unchanged.
+ * @param where the table, its region and the endpoint when one was given.
+ */
+export function explainAwsError(
+  error: unknown,
+  where: { readonly table: string; readonly region: string; readonly endpoint?: string },
+): unknown {
+  if (!(error instanceof Error)) return error;
+  const at = `${where.table} in ${where.region}${where.endpoint ? ` at ${where.endpoint}` : ''}`;
+  const detail = oneLine(error.message);
+  if (error.name === 'CredentialsProviderError' || error.name === 'TokenProviderError') {
+    return new DeployedTableError(
+      detail === 'Could not load credentials from any providers'
+        ? 'no AWS credentials found: set AWS_PROFILE (after `aws sso login` for an SSO profile) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
+        : `AWS credentials could not be loaded: ${detail}`,
+      2,
+      { cause: error },
+    );
+  }
+  if (error.name === 'ResourceNotFoundException')
+    return new DeployedTableError(
+      `table ${at} not found: check --table (the data stack's TableName output) and --region`,
+      2,
+      { cause: error },
+    );
+  if (error.name === 'AccessDeniedException')
+    return new DeployedTableError(
+      `access to table ${at} denied: ${detail} (api-key needs dynamodb:GetItem, PutItem, UpdateItem and Query on the table and its GSI1 index)`,
+      2,
+      { cause: error },
+    );
+  if (REFUSED_CREDENTIALS.has(error.name))
+    return new DeployedTableError(
+      `AWS refused the credentials (${error.name}): ${detail} (refresh them, e.g. \`aws sso login\`, or check the profile and --region)`,
+      2,
+      { cause: error },
+    );
+  if (error.name === 'ValidationException')
+    return new DeployedTableError(
+      `table ${at} refused the request: ${detail} (is it the Pantau table? it needs the GSI1 index)`,
+      2,
+      { cause: error },
+    );
+  const code = (error as { code?: unknown }).code;
+  if ((typeof code === 'string' && UNREACHABLE.has(code)) || error.name === 'TimeoutError')
+    return new DeployedTableError(
+      `cannot reach DynamoDB for table ${at}: ${typeof code === 'string' ? code : detail}`,
+      1,
+      { cause: error },
+    );
+  if (error instanceof DynamoDBServiceException)
+    return new DeployedTableError(`DynamoDB failed on table ${at}: ${error.name}: ${detail}`, 1, {
+      cause: error,
+    });
+  return error;
+}
+
+/**
+ * Run `run` against a deployed table with a client of its own, closed afterwards. The region is resolved
+ * before any request, so a missing one is named rather than failing inside the SDK.
+ * @throws {DeployedTableError} for any AWS failure, explained by {@link explainAwsError}.
+ */
+async function withTableKeys<T>(target: TableKeyTarget, run: (keys: DynamoApiKeyStore) => Promise<T>) {
+  const client = new DynamoDBClient({
+    ...(target.region ? { region: target.region } : {}),
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    // Without them an unreachable endpoint (a firewall dropping packets) hangs the command for minutes.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+  });
+  try {
+    let region: string;
+    try {
+      region = await client.config.region();
+    } catch (error) {
+      throw new DeployedTableError(
+        'no AWS region for --table: pass --region (e.g. ap-southeast-3) or set AWS_REGION or the profile region',
+        2,
+        { cause: error },
+      );
+    }
+    try {
+      return { region, result: await run(new DynamoApiKeyStore({ client, tableName: target.table })) };
+    } catch (error) {
+      throw explainAwsError(error, {
+        table: target.table,
+        region,
+        ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      });
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Run `run` on the keys of `target`. For a data folder, `create` may start a new store while `list` and
+ * `revoke` need an existing one (a typo must not make one). `where` names a deployed table in output.
+ */
 async function withKeys<T>(
-  dataDir: string,
+  target: KeyTarget,
   mode: 'create-store' | 'existing-store',
   run: (keys: DynamoApiKeyStore) => Promise<T>,
-): Promise<T> {
-  const { db } = await (mode === 'create-store' ? openLocalStore : openExistingStore)(resolve(dataDir));
+): Promise<{ result: T; where: string }> {
+  if (isTable(target)) {
+    const { region, result } = await withTableKeys(target, run);
+    return { result, where: ` in table ${target.table} (${region})` };
+  }
+  const { db } = await (mode === 'create-store' ? openLocalStore : openExistingStore)(
+    resolve(target.dataDir),
+  );
   try {
-    return await run(new DynamoApiKeyStore({ client: db.client, tableName: db.tableName }));
+    return {
+      result: await run(new DynamoApiKeyStore({ client: db.client, tableName: db.tableName })),
+      where: '',
+    };
   } finally {
     await db.close();
   }
@@ -48,39 +271,58 @@ function describe(k: ApiKeyRecord, nameWidth = 0): string {
 }
 
 /**
- * Create a key and print its secret once.
+ * Create a key and print its secret once (the store keeps only its SHA-256). On a deployed table the
+ * first line names the table and region, so the operator sees which deployment the key works on.
  * @throws {ApiKeyNameError} for a name with control, format or text-direction characters (checked before
  * any store is opened or created), or one an active key already holds.
+ * @throws {DeployedTableError} when the deployed table cannot be used.
  */
 export async function createApiKeyCommand(
-  opts: { name: string; scope: ApiScope; dataDir: string },
+  opts: { name: string; scope: ApiScope } & KeyTarget,
   out: Out,
 ): Promise<void> {
   checkApiKeyName(opts.name);
-  const { token, record } = await withKeys(opts.dataDir, 'create-store', (keys) =>
+  const {
+    result: { token, record },
+    where,
+  } = await withKeys(opts, 'create-store', (keys) =>
     keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() }),
   );
-  out(`Created ${record.scope} key ${record.keyId} for ${record.name}. The secret is shown once:`);
+  out(`Created ${record.scope} key ${record.keyId} for ${record.name}${where}. The secret is shown once:`);
   out(`  ${token}`);
 }
 
-/** List keys (ids, names, scopes; never hashes). @throws {DataFolderMissingError} when there is no store. */
-export async function listApiKeysCommand(opts: { dataDir: string }, out: Out): Promise<void> {
-  const list = await withKeys(opts.dataDir, 'existing-store', (keys) => keys.list());
-  if (list.length === 0) out('No API keys (pantau serve creates an admin key on first start).');
+/**
+ * List keys (ids, names, scopes; never hashes).
+ * @throws {DataFolderMissingError} when the data folder holds no store.
+ * @throws {DeployedTableError} when the deployed table cannot be used.
+ */
+export async function listApiKeysCommand(opts: KeyTarget, out: Out): Promise<void> {
+  const { result: list, where } = await withKeys(opts, 'existing-store', (keys) => keys.list());
+  if (list.length === 0)
+    out(
+      isTable(opts)
+        ? `No API keys${where} (create one with \`api-key create${targetFlag(opts)} --name <name> --scope admin\`).`
+        : 'No API keys (pantau serve creates an admin key on first start).',
+    );
   const nameWidth = Math.max(0, ...list.map((k) => columns(printableApiKeyName(k.name))));
   for (const k of list) out(describe(k, nameWidth));
 }
 
 /**
- * Revoke a key by id (permanent). Idempotent: a key revoked earlier stays revoked from its first time,
- * and the command says so instead of claiming to revoke it now.
- * @throws {DataFolderMissingError} when there is no store; `NotFoundError` for an unknown id.
+ * Revoke a key by id (permanent; the authoriser caches nothing, so it holds from the next request).
+ * Idempotent: a key revoked earlier stays revoked from its first time, and the command says so instead
+ * of claiming to revoke it now.
+ * @throws {DataFolderMissingError} when the data folder holds no store; `NotFoundError` for an unknown id.
+ * @throws {DeployedTableError} when the deployed table cannot be used.
  */
-export async function revokeApiKeyCommand(opts: { keyId: string; dataDir: string }, out: Out): Promise<void> {
-  const { record, already } = await withKeys(opts.dataDir, 'existing-store', async (keys) => {
+export async function revokeApiKeyCommand(opts: { keyId: string } & KeyTarget, out: Out): Promise<void> {
+  const {
+    result: { record, already },
+  } = await withKeys(opts, 'existing-store', async (keys) => {
     const before = await keys.getKey(opts.keyId);
-    if (!before) throw new NotFoundError(`no API key ${opts.keyId} (see \`api-key list\`)`);
+    if (!before)
+      throw new NotFoundError(`no API key ${opts.keyId} (see \`api-key list${targetFlag(opts)}\`)`);
     if (before.revokedAt) return { record: before, already: true };
     return { record: await keys.revoke(opts.keyId, new Date().toISOString()), already: false };
   });
