@@ -5,6 +5,9 @@
  * to `rate(...)`, which starts counting at deployment time.
  */
 
+/** Minutes between detect runs: one run per detector window, so every run steps the hours just closed. */
+export const DETECT_EVERY_MINUTES = 15;
+
 /** Minutes past each quarter hour the detector runs, so mentions collected on the quarter are classified. */
 export const DETECT_OFFSET_MINUTES = 5;
 

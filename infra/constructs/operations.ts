@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import type { StageConfig } from '../config.ts';
+import { DETECT_EVERY_MINUTES } from '../schedule-expressions.ts';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './pantau-function.ts';
 
 /**
@@ -42,9 +43,15 @@ export const PANTAU_METRICS = {
   detectorStateUnsaved: 'DetectorStateUnsaved',
   /** detect: hours a detector too far behind skipped unchecked (the 28-day catch-up cap). */
   detectorHoursSkipped: 'DetectorHoursSkipped',
-  /** notify: alerts delivered to Telegram/webhook. */
+  /**
+   * detect (no extra dimension): alerts published to the SNS alerts topic. notify (per `channel`, `telegram`
+   * or `webhook`): alerts delivered to that channel kind.
+   */
   alertsDelivered: 'AlertsDelivered',
-  /** notify: delivery attempts that failed. */
+  /**
+   * detect (no extra dimension): event messages whose SNS publish (or the mark as published after it) failed;
+   * alarmed. notify (per `channel`): delivery attempts that failed.
+   */
   deliveryFailures: 'DeliveryFailures',
   /** digest: digests built. */
   digestsGenerated: 'DigestsGenerated',
@@ -204,6 +211,19 @@ export class Operations extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    alarm('AlertPublishFailures', {
+      alarmName: 'alert-publish-failing',
+      // Detect catches a failed publish, counts it and returns normally, so detect-errors never sees it. The
+      // metric without `channel` is detect's alone (notify adds `channel`). One period per detect run: while
+      // publishing keeps failing every period has a failure and the alarm stays up instead of flapping.
+      alarmDescription:
+        'Detect could not publish an alert to the SNS alerts topic; it retries each run while the window is under 24 h old (docs/operations.md#alert-publishing-failing)',
+      metric: pantau(PANTAU_METRICS.deliveryFailures, {}, Duration.minutes(DETECT_EVERY_MINUTES)),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     alarm('Api5xx', {
       alarmName: 'api-5xx',
       alarmDescription: 'The API answered 5 or more server errors in 5 min',
@@ -291,21 +311,33 @@ export class Operations extends Construct {
         width: 8,
       }),
     );
+    const byChannel = (metricName: string, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},channel,service} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
+        label,
+        period,
+      });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Alerts raised / delivered / delivery failures',
+        title: 'Alerts raised / published to SNS / publish failures (detect)',
         left: [
           total(PANTAU_METRICS.alertsRaised, 'raised'),
-          total(PANTAU_METRICS.alertsDelivered, 'delivered'),
-          total(PANTAU_METRICS.deliveryFailures, 'delivery failures'),
+          total(PANTAU_METRICS.alertsDelivered, 'published'),
+          total(PANTAU_METRICS.deliveryFailures, 'publish failures'),
         ],
-        width: 12,
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Alerts delivered / delivery failures per channel (notify)',
+        left: [byChannel(PANTAU_METRICS.alertsDelivered, 'delivered')],
+        right: [byChannel(PANTAU_METRICS.deliveryFailures, 'failures')],
+        width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Digests generated / items rejected by collectors',
         left: [total(PANTAU_METRICS.digestsGenerated, 'digests')],
         right: [bySource(PANTAU_METRICS.mentionsRejected, 'rejected items')],
-        width: 12,
+        width: 8,
       }),
     );
     dashboard.addWidgets(

@@ -6,7 +6,12 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RegencyConfig } from '#shared/domain/config.ts';
-import { DETECT_OFFSET_MINUTES, dailyAtExpression, everyMinutesExpression } from '../schedule-expressions.ts';
+import {
+  DETECT_EVERY_MINUTES,
+  DETECT_OFFSET_MINUTES,
+  dailyAtExpression,
+  everyMinutesExpression,
+} from '../schedule-expressions.ts';
 import { MAX_RETENTION, QUEUE_SECURITY } from './durable-queue.ts';
 
 export interface PantauSchedulesProps {
@@ -103,12 +108,12 @@ export class PantauSchedules extends Construct {
     this.collectSchedules = collectSchedules;
     schedule(
       'Detect',
-      everyMinutesExpression(15, DETECT_OFFSET_MINUTES),
+      everyMinutesExpression(DETECT_EVERY_MINUTES, DETECT_OFFSET_MINUTES),
       new ExactLambdaInvoke(props.detect, {
         ...targetProps,
         input: scheduler.ScheduleTargetInput.fromObject({}),
       }),
-      'Detect negative-sentiment spikes every 15 min',
+      `Detect negative-sentiment spikes every ${DETECT_EVERY_MINUTES} min`,
     );
     schedule(
       'Digest',

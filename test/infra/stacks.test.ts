@@ -2,13 +2,17 @@
  * CDK assertion tests of the invariants the pipeline depends on, over the dev app (dashboard off) and the
  * prod app (dashboard on, with a throwaway dashboard folder). Built once per file, without bundling.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TTL_ATTRIBUTE, tableDefinition } from '#shared/adapters/aws/table-definition.ts';
 import { ROUTES } from '#shared/domain/api/routes.ts';
+import { type MetricSink, powertoolsMetricSink } from '#shared/observability.ts';
 import { FUNCTION_NAMES } from '../../infra/config.ts';
+import { MAX_RETENTION, WORK_QUEUE_RETENTION } from '../../infra/constructs/durable-queue.ts';
 import { COMPREHEND_ACTIONS } from '../../infra/constructs/grants.ts';
 import { API_KEY_HEADERS } from '../../infra/constructs/http-api.ts';
+import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from '../../infra/constructs/pantau-function.ts';
 import { SCHEDULE_RETRY_ATTEMPTS } from '../../infra/constructs/schedules.ts';
 import { NOTIFY_RETRY_ATTEMPTS } from '../../infra/stacks/service-stack.ts';
 import {
@@ -34,6 +38,43 @@ beforeAll(() => {
 });
 
 const both = () => [dev, prod] as const;
+
+/**
+ * The dimension sets (`name=value`, sorted) of the EMF lines a Powertools sink, built as the handlers build
+ * theirs, writes to stdout for what `emit` counts: what CloudWatch files the metric under.
+ */
+function emittedDimensions(emit: (sink: MetricSink) => void): { metric: string; dimensions: string[] }[] {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    const sink = powertoolsMetricSink(
+      new Metrics({ namespace: METRICS_NAMESPACE, serviceName: POWERTOOLS_SERVICE_NAME }),
+    );
+    emit(sink);
+    sink.flush();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"_aws"'))
+    .flatMap((line) => {
+      const emf = JSON.parse(line) as Record<string, unknown> & {
+        _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+      };
+      return emf._aws.CloudWatchMetrics.flatMap((d) =>
+        d.Metrics.flatMap((m) =>
+          d.Dimensions.map((names) => ({
+            metric: m.Name,
+            dimensions: names.map((n) => `${n}=${String(emf[n])}`).sort(),
+          })),
+        ),
+      );
+    });
+}
 
 interface FunctionResource {
   id: string;
@@ -129,6 +170,44 @@ describe('SQS → Lambda', () => {
           );
           expect(sslDeny, `${id} has an SSL-only policy`).toBe(true);
         }
+      }
+    }
+  });
+
+  it('keeps work messages 4 days and dead letters the SQS maximum of 14 days', () => {
+    expect(WORK_QUEUE_RETENTION.toSeconds()).toBe(4 * 86_400);
+    expect(MAX_RETENTION.toSeconds()).toBe(14 * 86_400);
+    for (const built of both()) {
+      const queues = resourcesOf(built.dataTemplate, 'AWS::SQS::Queue');
+      const [workId, work] = Object.entries(queues).find(([, q]) => q.Properties['RedrivePolicy']) ?? [];
+      expect(work?.Properties['MessageRetentionPeriod']).toBe(4 * 86_400);
+      const dlqs = Object.entries(queues).filter(([id]) => id !== workId);
+      expect(dlqs).toHaveLength(1);
+      for (const [, q] of dlqs) expect(q.Properties['MessageRetentionPeriod']).toBe(14 * 86_400);
+    }
+  });
+
+  it('outputs the name, URL and ARN of the mentions queue and its DLQ, and the URLs of the service DLQs', () => {
+    for (const built of both()) {
+      const queues = resourcesOf(built.dataTemplate, 'AWS::SQS::Queue');
+      const workId = Object.keys(queues).find((id) => queues[id]?.Properties['RedrivePolicy']);
+      const dlqId = Object.keys(queues).find((id) => id !== workId);
+      for (const [key, id] of [
+        ['MentionsQueue', workId],
+        ['MentionsDeadLetterQueue', dlqId],
+      ]) {
+        built.dataTemplate.hasOutput(`${key}Name`, { Value: { 'Fn::GetAtt': [id, 'QueueName'] } });
+        built.dataTemplate.hasOutput(`${key}Url`, { Value: { Ref: id } });
+        built.dataTemplate.hasOutput(`${key}Arn`, { Value: { 'Fn::GetAtt': [id, 'Arn'] } });
+      }
+      const serviceQueues = resourcesOf(built.serviceTemplate, 'AWS::SQS::Queue');
+      for (const [key, prefix] of [
+        ['NotifyDeadLetterQueueUrl', 'NotifyDeadLetterQueue'],
+        ['SchedulerDeadLetterQueueUrl', 'SchedulesDeadLetterQueue'],
+      ] as const) {
+        const id = Object.keys(serviceQueues).find((q) => q.startsWith(prefix));
+        expect(id, prefix).toBeDefined();
+        built.serviceTemplate.hasOutput(key, { Value: { Ref: id } });
       }
     }
   });
@@ -576,7 +655,59 @@ describe('alarms', () => {
     });
   });
 
-  it('come with a CloudWatch dashboard', () => {
+  it('fire on the first alert detect could not publish: exactly the dimension set detect emits, not notify’s', () => {
+    for (const built of both()) {
+      built.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `pantau-${built.config.stage}-alert-publish-failing`,
+        Namespace: 'Pantau',
+        MetricName: 'DeliveryFailures',
+        Dimensions: [{ Name: 'service', Value: 'pantau' }],
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        // One detect run per period: a run that fails alarms, and the alarm holds while every run fails.
+        Period: 15 * 60,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    // detect counts a failed publish with no dimension of its own; notify adds the channel kind.
+    const detect = emittedDimensions((sink) => sink.count('DeliveryFailures', 1));
+    const notify = emittedDimensions((sink) => sink.count('DeliveryFailures', 1, { channel: 'telegram' }));
+    expect(detect).toEqual([{ metric: 'DeliveryFailures', dimensions: ['service=pantau'] }]);
+    expect(notify).toEqual([
+      { metric: 'DeliveryFailures', dimensions: ['channel=telegram', 'service=pantau'] },
+    ]);
+  });
+
+  it('number 7 functions × 2 + 3 DLQs + 1 per enabled source + 6 others in each stage', () => {
+    for (const built of both()) {
+      const sources = built.regency.sources.filter((s) => s.enabled).length;
+      expect(alarms(built)).toHaveLength(FUNCTION_NAMES.length * 2 + 3 + sources + 6);
+    }
+  });
+
+  it('come with a CloudWatch dashboard that graphs notify’s deliveries per channel', () => {
     dev.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'pantau-dev' });
+    const [, dashboard] = onlyResource(dev.serviceTemplate, 'AWS::CloudWatch::Dashboard');
+    const [, parts] = (dashboard.Properties['DashboardBody'] as { 'Fn::Join': [string, unknown[]] })[
+      'Fn::Join'
+    ];
+    // Tokens (region, queue names, function names) only sit inside JSON strings: any text keeps it valid.
+    const body = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'token')).join('')) as {
+      widgets: { properties: { title?: string; metrics?: unknown[][] } }[];
+    };
+    const expressions = (title: RegExp) =>
+      body.widgets
+        .filter((w) => title.test(w.properties.title ?? ''))
+        .flatMap((w) => w.properties.metrics ?? [])
+        .flatMap((m) =>
+          m.flatMap((x) => (typeof x === 'object' && x && 'expression' in x ? [x.expression] : [])),
+        );
+    expect(expressions(/per channel \(notify\)/)).toEqual(
+      ['AlertsDelivered', 'DeliveryFailures'].map(
+        (metric) => `SEARCH('{Pantau,channel,service} MetricName="${metric}"', 'Sum', 900)`,
+      ),
+    );
   });
 });
