@@ -13,8 +13,18 @@ export interface DurableQueueProps {
 /** SQS-managed encryption and an SSL-only queue policy: what every Pantau queue has. */
 export const QUEUE_SECURITY = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
 
-/** Messages are kept the SQS maximum so a long outage or a slow fix loses nothing. */
+/**
+ * Retention of every dead-letter queue: the SQS maximum, so a slow fix loses nothing there. In a redrive
+ * DLQ it counts from the first enqueue on the work queue (a standard queue's move keeps that timestamp).
+ */
 export const MAX_RETENTION = Duration.days(14);
+
+/**
+ * Retention of a work queue (the SQS default). A message a consumer keeps failing moves to the DLQ long
+ * before that (`maxReceiveCount` × the visibility timeout); only a consumer stopped for 4 days loses
+ * messages here, and `mentions-queue-stalled` alarms once the oldest message is 30 minutes old.
+ */
+export const WORK_QUEUE_RETENTION = Duration.days(4);
 
 /**
  * A work queue and its dead-letter queue, both encrypted (SSE-SQS) and refusing non-TLS requests.
@@ -37,7 +47,7 @@ export class DurableQueue extends Construct {
     this.queue = new sqs.Queue(this, 'Queue', {
       ...QUEUE_SECURITY,
       visibilityTimeout: props.visibilityTimeout,
-      retentionPeriod: Duration.days(4),
+      retentionPeriod: WORK_QUEUE_RETENTION,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
       removalPolicy: props.removalPolicy,
     });

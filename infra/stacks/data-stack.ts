@@ -199,6 +199,16 @@ export class DataStack extends Stack {
     };
 
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    // The runbooks (docs/operations.md) read these with `aws cloudformation describe-stacks`: the queue
+    // names are generated, and `start-message-move-task` needs the DLQ's ARN.
+    for (const [key, queue, description] of [
+      ['MentionsQueue', mentions.queue, 'Mentions work queue (collect → classify)'],
+      ['MentionsDeadLetterQueue', mentions.deadLetterQueue, 'Mentions dead-letter queue'],
+    ] as const) {
+      new CfnOutput(this, `${key}Name`, { value: queue.queueName, description });
+      new CfnOutput(this, `${key}Url`, { value: queue.queueUrl, description });
+      new CfnOutput(this, `${key}Arn`, { value: queue.queueArn, description });
+    }
     new CfnOutput(this, 'AlertsTopicArn', { value: alerts.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: ops.topicArn });
     for (const [name, s] of Object.entries(secrets)) {

@@ -182,6 +182,14 @@ export class ServiceStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'NotifyDeadLetterQueueUrl', {
+      value: notifyDlq.queueUrl,
+      description: 'Alerts notify could not deliver (async failure records and SNS subscription failures)',
+    });
+    new CfnOutput(this, 'SchedulerDeadLetterQueueUrl', {
+      value: this.schedules.deadLetterQueue.queueUrl,
+      description: 'Scheduled runs EventBridge Scheduler could not invoke',
+    });
     if (dashboardSite) new CfnOutput(this, 'DashboardUrl', { value: dashboardSite.origin });
   }
 }
