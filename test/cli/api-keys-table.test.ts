@@ -11,11 +11,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
+import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
 import { checkAccess } from '#shared/domain/api/auth.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import {
@@ -157,6 +157,30 @@ describe('api-key on a deployed table (dynalite by --endpoint)', () => {
         message: `table pantau-nosuch in local at ${db.endpoint} not found: check --table (the data stack's TableName output) and --region`,
       });
     }
+  });
+
+  it('a table without the GSI1 index (not a Pantau table) is one line, exit 2', async () => {
+    await db.client.send(
+      new CreateTableCommand({
+        TableName: 'not-pantau',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }],
+      }),
+    );
+    await ensureTable(db.client, 'not-pantau');
+    const error = await listApiKeysCommand({ ...target, table: 'not-pantau' }, () => {}).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DeployedTableError);
+    expect(error).toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        new RegExp(
+          `^table not-pantau in local at ${db.endpoint} refused the request: .*index.* \\(is it the Pantau table\\? it needs the GSI1 index\\)$`,
+        ),
+      ),
+    });
   });
 
   it('access denied by AWS is one line with the actions the identity needs (exit 2)', async () => {
