@@ -210,6 +210,7 @@ export class DataStack extends Stack {
       new CfnOutput(this, `${key}Arn`, { value: queue.queueArn, description });
     }
     new CfnOutput(this, 'AlertsTopicArn', { value: alerts.topicArn });
+    new CfnOutput(this, 'DigestTopicArn', { value: digest.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: ops.topicArn });
     for (const [name, s] of Object.entries(secrets)) {
       new CfnOutput(this, `${name[0]?.toUpperCase()}${name.slice(1)}SecretArn`, { value: s.secretArn });

@@ -187,7 +187,7 @@ describe('SQS → Lambda', () => {
     }
   });
 
-  it('outputs the name, URL and ARN of the mentions queue and its DLQ, and the URLs of the service DLQs', () => {
+  it('outputs the name, URL and ARN of the mentions queue and its DLQ, the topic ARNs and the service DLQ URLs', () => {
     for (const built of both()) {
       const queues = resourcesOf(built.dataTemplate, 'AWS::SQS::Queue');
       const workId = Object.keys(queues).find((id) => queues[id]?.Properties['RedrivePolicy']);
@@ -200,6 +200,10 @@ describe('SQS → Lambda', () => {
         built.dataTemplate.hasOutput(`${key}Url`, { Value: { Ref: id } });
         built.dataTemplate.hasOutput(`${key}Arn`, { Value: { 'Fn::GetAtt': [id, 'Arn'] } });
       }
+      for (const topic of ['Alerts', 'Digest', 'Ops'])
+        built.dataTemplate.hasOutput(`${topic}TopicArn`, {
+          Value: { Ref: Match.stringLikeRegexp(`^${topic}Topic`) },
+        });
       const serviceQueues = resourcesOf(built.serviceTemplate, 'AWS::SQS::Queue');
       for (const [key, prefix] of [
         ['NotifyDeadLetterQueueUrl', 'NotifyDeadLetterQueue'],
