@@ -8,7 +8,7 @@ import { powertoolsMetricSink } from '#shared/observability.ts';
 describe('powertoolsMetricSink.flush', () => {
   it('publishes only when something was counted, so an invocation that counts nothing logs no warning', () => {
     const metrics = new Metrics({ namespace: 'Pantau', serviceName: 'pantau-test' });
-    const publish = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {});
+    const publish = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
     const sink = powertoolsMetricSink(metrics);
     sink.flush();
     expect(publish).not.toHaveBeenCalled();
