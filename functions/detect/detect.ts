@@ -8,9 +8,12 @@
  * - `neg:<series>` steps the NEGATIVE count as its volume (a surge of negative mentions);
  * - `share:<series>` steps (total, negative) for the negative-share test (the conversation turned sour).
  * Crash safety: each series' alerts are stored (idempotent) before its detector state is saved, series by
- * series, and every run delivers each alert of the last 24 hours not yet marked published, so neither a
- * crash nor a failed delivery loses an alert, a delivered one is never sent twice by Pantau, and a run
- * cut short keeps the progress of the series it finished.
+ * series, and every run delivers each alert of the last 24 hours not yet marked published: a crash loses
+ * no alert, a failed publish is counted (`DeliveryFailures`, alarmed) and retried every run for 24 hours
+ * (after that the alert stays stored unpublished and the operator publishes it by hand:
+ * docs/operations.md, "Alert publishing failing"), and a run cut short keeps the progress of the series it
+ * finished. An alert published whose `publishedAt` write then fails is published again by the next run
+ * (e-mail subscribers see it twice; notify's delivery ledger keeps Telegram and webhooks to one).
  *
  * Catch-up: a series at most {@link MAX_CATCH_UP_MS} behind steps every hour it missed; one further behind
  * (an outage, or a local data folder last run with an old `--date`) resumes {@link WARMUP_HISTORY_MS} before
