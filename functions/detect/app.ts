@@ -1,7 +1,32 @@
+import { z } from 'zod';
+import { AlertIdParamSchema } from '#shared/domain/api/schemas.ts';
+import { ValidationError } from '#shared/errors.ts';
 import { withMiddleware } from '#shared/middleware.ts';
-import { type DetectDeps, type DetectResult, runDetect } from './detect.ts';
+import { type DetectDeps, type DetectResult, redeliverAlerts, runDetect } from './detect.ts';
 
-/** The detect Lambda (scheduled every 15 minutes; the event carries nothing it needs). */
+/**
+ * The detect Lambda's input. The schedule sends `{}` (any other fields of a scheduler event are ignored):
+ * a detection run. `{"redeliver": ["<alertId>", …]}` (1–50 ids) is the operator's: publish those alerts if
+ * they were never published, whatever their age (docs/operations.md, "Alert publishing failing").
+ */
+export const DetectEventSchema = z.looseObject({
+  redeliver: z.array(AlertIdParamSchema).min(1).max(50).optional(),
+});
+
+/**
+ * The detect Lambda: scheduled every 15 minutes for a detection run, or invoked by hand to redeliver
+ * named alerts. Runs on AWS (`handler.ts`), in the local runtime and in tests.
+ * @throws {ValidationError} for an event that is not an object or whose `redeliver` is not 1–50 alert ids.
+ */
 export function createHandler(deps: DetectDeps) {
-  return withMiddleware<unknown, DetectResult>(deps, () => runDetect(deps));
+  return withMiddleware<unknown, DetectResult>(deps, (event) => {
+    const parsed = DetectEventSchema.safeParse(event ?? {});
+    if (!parsed.success) {
+      throw new ValidationError(
+        'invalid detect event',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message })),
+      );
+    }
+    return parsed.data.redeliver ? redeliverAlerts(deps, parsed.data.redeliver) : runDetect(deps);
+  });
 }

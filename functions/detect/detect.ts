@@ -10,8 +10,8 @@
  * Crash safety: each series' alerts are stored (idempotent) before its detector state is saved, series by
  * series, and every run delivers each alert of the last 24 hours not yet marked published: a crash loses
  * no alert, a failed publish is counted (`DeliveryFailures`, alarmed) and retried every run for 24 hours
- * (after that the alert stays stored unpublished and the operator publishes it by hand:
- * docs/operations.md, "Alert publishing failing"), and a run cut short keeps the progress of the series it
+ * (after that the alert stays stored unpublished until the operator invokes detect with
+ * `{"redeliver": [ids]}`, {@link redeliverAlerts}; docs/operations.md, "Alert publishing failing"), and a run cut short keeps the progress of the series it
  * finished. An alert published whose `publishedAt` write then fails is published again by the next run
  * (e-mail subscribers see it twice; notify's delivery ledger keeps Telegram and webhooks to one).
  *
@@ -84,6 +84,7 @@ export interface DetectDeps {
       | 'putSeriesState'
       | 'putAlert'
       | 'markAlertPublished'
+      | 'getAlert'
       | 'listAlerts'
       | 'recordDetectionRun'
     >;
@@ -115,6 +116,13 @@ export interface DetectResult {
   readonly late: readonly LateAdded[];
   /** Spikes held back by the distinct-authors guard (`alerts.minDistinctAuthors`), so silence is explained. */
   readonly suppressed: readonly SuppressedSpike[];
+  /** Only in a redelivery run ({@link redeliverAlerts}): the named alerts not sent, and why. */
+  readonly redelivery?: {
+    /** Already published: not sent again. */
+    readonly alreadyPublished: readonly string[];
+    /** No stored alert with that id. */
+    readonly notFound: readonly string[];
+  };
 }
 
 /** A spike the detector found but did not alert on: its window had too few distinct authors. */
@@ -535,22 +543,37 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
   for (const alert of [...alerts, ...recent])
     if (!alert.publishedAt && !toPublish.has(alert.id)) toPublish.set(alert.id, alert);
 
+  // One message per event: alerts whose windows overlap go out together, under the primary (highest
+  // severity, broadest scope), so one story does not wake the team four times. Alerts of the last 24 hours
+  // already delivered join the grouping, so an alert that overlaps an event told in an earlier run goes
+  // out as its follow-up ("Lanjutan"), naming the alerts already sent.
+  const delivered = recent.filter((alert) => alert.publishedAt && !toPublish.has(alert.id));
+  const { published, failed } = await deliverAlerts(deps, [...toPublish.values()], delivered);
+  return { stepped, alerts, published, failed, skippedHours, unsaved, late, suppressed };
+}
+
+/**
+ * Publish `pending` alerts, one message per event ({@link groupAlerts}), and mark each published. Alerts in
+ * `delivered` (already published) only join the grouping, so a pending alert of the same event goes out as
+ * their follow-up ("Lanjutan"). A failed publish leaves its alerts unpublished, counts `DeliveryFailures`
+ * (alarmed) and is logged with the alert ids.
+ * @returns How many alerts were published, and each failed alert with its error.
+ */
+async function deliverAlerts(
+  deps: DetectDeps,
+  pending: readonly Alert[],
+  delivered: readonly Alert[],
+): Promise<{ published: number; failed: { alertId: string; error: string }[] }> {
+  const { config } = deps;
+  const pendingIds = new Set(pending.map((a) => a.id));
   let published = 0;
   const failed: { alertId: string; error: string }[] = [];
   const labelOf = (alert: Alert): string =>
     config.keywords.find((k) => k.id === alert.keyword)?.label ??
     (alert.topic ? (config.topics.find((t) => t.id === alert.topic)?.label ?? alert.topic) : 'Semua sebutan');
-  // One message per event: alerts whose windows overlap go out together, under the primary (highest
-  // severity, broadest scope), so one story does not wake the team four times. Alerts of the last 24 hours
-  // already delivered join the grouping, so an alert that overlaps an event told in an earlier run goes
-  // out as its follow-up ("Lanjutan"), naming the alerts already sent.
-  const delivered = new Map<string, Alert & { publishedAt?: string }>();
-  for (const alert of recent)
-    if (alert.publishedAt && !toPublish.has(alert.id)) delivered.set(alert.id, alert);
-  for (const event of groupAlerts([...toPublish.values(), ...delivered.values()])) {
-    const pending = event.filter((a) => toPublish.has(a.id));
-    const earlier = event.filter((a) => !toPublish.has(a.id));
-    const [primary, ...related] = pending;
+  for (const event of groupAlerts([...pending, ...delivered])) {
+    const earlier = event.filter((a) => !pendingIds.has(a.id));
+    const [primary, ...related] = event.filter((a) => pendingIds.has(a.id));
     if (!primary) continue;
     const group = [primary, ...related];
     try {
@@ -586,7 +609,41 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       });
     }
   }
-  return { stepped, alerts, published, failed, skippedHours, unsaved, late, suppressed };
+  return { published, failed };
+}
+
+/**
+ * Publish named alerts that were never published, whatever their age: the operator's step after the
+ * automatic retries of the last {@link REDELIVERY_WINDOW_MS} have run out (docs/operations.md, "Alert
+ * publishing failing"). The message is the one detect would have sent (same grouping, same Indonesian
+ * text); an alert already published is not sent again, and no detector steps.
+ * @param ids - Alert ids (`<windowStart>~<seriesId>`), at most 50.
+ * @returns A {@link DetectResult} with nothing stepped: `published`, `failed`, and `redelivery` naming the
+ *   ids not sent.
+ */
+export async function redeliverAlerts(deps: DetectDeps, ids: readonly string[]): Promise<DetectResult> {
+  const pending: Alert[] = [];
+  const alreadyPublished: string[] = [];
+  const notFound: string[] = [];
+  for (const id of new Set(ids)) {
+    const alert = await deps.store.getAlert(id);
+    if (!alert) notFound.push(id);
+    else if (alert.publishedAt) alreadyPublished.push(id);
+    else pending.push(alert);
+  }
+  const { published, failed } = await deliverAlerts(deps, pending, []);
+  deps.log.info('Redelivery run', { published, failed: failed.length, alreadyPublished, notFound });
+  return {
+    stepped: 0,
+    alerts: [],
+    published,
+    failed,
+    skippedHours: 0,
+    unsaved: [],
+    late: [],
+    suppressed: [],
+    redelivery: { alreadyPublished, notFound },
+  };
 }
 
 async function storeAlert(

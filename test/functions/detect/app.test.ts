@@ -134,6 +134,7 @@ async function setup(
     putSeriesState: options.putSeriesState?.(real) ?? real.putSeriesState.bind(real),
     putAlert: real.putAlert.bind(real),
     markAlertPublished: real.markAlertPublished.bind(real),
+    getAlert: real.getAlert.bind(real),
     listAlerts: real.listAlerts.bind(real),
     recordDetectionRun: real.recordDetectionRun.bind(real),
   };
@@ -297,6 +298,41 @@ describe('detect handler', () => {
 
     clock.at += 15 * 60_000;
     expect((await handler({}, lambdaContext())).published).toBe(0);
+  });
+
+  it('redelivers a named alert older than the 24-hour retry window, once, on an operator event', async () => {
+    const { handler, publisher, real } = await setup({ burst: [] });
+    // Raised three days ago; its publish failed and the automatic retries have run out.
+    const stale = testAlert('2026-11-27T08:00:00.000Z', 'kw:kertajati');
+    await real.putAlert(stale);
+    const scheduled = await handler({}, lambdaContext());
+    expect(publisher.sent.some((s) => s.alert.id === stale.id)).toBe(false);
+    expect(scheduled.redelivery).toBeUndefined();
+
+    const unknown = '2026-11-01T00:00:00.000Z~kw:kertajati';
+    const run = await handler({ redeliver: [stale.id, unknown] }, lambdaContext());
+    expect(run).toMatchObject({
+      stepped: 0,
+      published: 1,
+      failed: [],
+      redelivery: { alreadyPublished: [], notFound: [unknown] },
+    });
+    expect(publisher.messages.filter((m) => m.alert.id === stale.id)).toHaveLength(1);
+    // Detect's own Indonesian message, as the scheduled run would have sent it.
+    expect(publisher.messages.at(-1)?.subject).toContain('Lonjakan negatif: Bandara Kertajati');
+    expect((await real.getAlert(stale.id))?.publishedAt).toBeDefined();
+
+    const again = await handler({ redeliver: [stale.id] }, lambdaContext());
+    expect(again).toMatchObject({ published: 0, redelivery: { alreadyPublished: [stale.id], notFound: [] } });
+    expect(publisher.messages.filter((m) => m.alert.id === stale.id)).toHaveLength(1);
+  });
+
+  it('refuses a redeliver event that is not 1-50 alert ids, without stepping or sending', async () => {
+    const { handler, publisher } = await setup();
+    for (const event of [{ redeliver: [] }, { redeliver: ['not-an-id'] }, { redeliver: 'x' }]) {
+      await expect(handler(event, lambdaContext())).rejects.toMatchObject({ name: 'ValidationError' });
+    }
+    expect(publisher.messages).toHaveLength(0);
   });
 
   it('alerts only when the window has minDistinctAuthors distinct authors; news without authors count as their outlet', async () => {
