@@ -20,6 +20,8 @@ export type MetricName =
   | 'MentionsClassified'
   | 'MentionsStored'
   | 'ComprehendUnits'
+  /** Mentions Comprehend throttled past the adapter's retries (they go back to SQS): alarmed when sustained. */
+  | 'ComprehendThrottled'
   | 'MessagesRejected'
   | 'AlertsRaised'
   /** An alert the detector would raise, held back by `minDistinctAuthors`. */

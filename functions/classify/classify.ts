@@ -140,6 +140,8 @@ export async function classifyRecords(
       costUsd: units * 0.0001,
     });
     const byId = new Map(toComprehend.map((d) => [d.id, d]));
+    const throttled = outcomes.filter((o) => !o.ok && o.code === 'THROTTLED').length;
+    if (throttled > 0) deps.metrics.count('ComprehendThrottled', throttled);
     for (const outcome of outcomes) {
       if (outcome.ok) verdicts.set(outcome.id, { sentiment: outcome.sentiment });
       else if (outcome.retryable)

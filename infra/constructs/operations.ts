@@ -55,10 +55,14 @@ export const PANTAU_METRICS = {
   deliveryFailures: 'DeliveryFailures',
   /** digest: digests built. */
   digestsGenerated: 'DigestsGenerated',
+  /** classify: mentions Comprehend throttled past the adapter's retries (back to SQS); alarmed when sustained. */
+  comprehendThrottled: 'ComprehendThrottled',
 } as const;
 
 /** Oldest message age on the mentions queue that means classification has stalled, seconds. */
 export const OLDEST_MESSAGE_ALARM_SECONDS = 30 * 60;
+/** Consecutive 15-minute periods with Comprehend throttling that make it sustained (alarm `comprehend-throttled`). */
+export const COMPREHEND_THROTTLED_PERIODS = 3;
 /** Rejected (poison) messages per hour that mean a producer is broken, not a one-off bad item. */
 export const REJECTED_PER_HOUR_ALARM = 10;
 
@@ -222,6 +226,18 @@ export class Operations extends Construct {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('ComprehendThrottled', {
+      alarmName: 'comprehend-throttled',
+      // A few throttled mentions retry into success by themselves; throttling in three 15-minute periods in
+      // a row is sustained: the queue is slowing down and mentions are on their way to the DLQ.
+      alarmDescription: `Comprehend throttled classify in ${COMPREHEND_THROTTLED_PERIODS} consecutive 15-min periods (docs/operations.md#comprehend-throttled)`,
+      metric: pantau(PANTAU_METRICS.comprehendThrottled, {}, Duration.minutes(15)),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: COMPREHEND_THROTTLED_PERIODS,
+      datapointsToAlarm: COMPREHEND_THROTTLED_PERIODS,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm('Api5xx', {

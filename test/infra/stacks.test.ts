@@ -649,6 +649,19 @@ describe('alarms', () => {
       Threshold: 1,
       Period: 3600,
     });
+    // Comprehend throttling in three 15-minute periods in a row is sustained (classify counts it).
+    dev.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'pantau-dev-comprehend-throttled',
+      Namespace: 'Pantau',
+      MetricName: 'ComprehendThrottled',
+      Dimensions: [{ Name: 'service', Value: 'pantau' }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      Period: 900,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('subscribe the configured e-mail addresses to the ops topic', () => {
@@ -684,10 +697,10 @@ describe('alarms', () => {
     ]);
   });
 
-  it('number 7 functions × 2 + 3 DLQs + 1 per enabled source + 6 others in each stage', () => {
+  it('number 7 functions × 2 + 3 DLQs + 1 per enabled source + 7 others in each stage', () => {
     for (const built of both()) {
       const sources = built.regency.sources.filter((s) => s.enabled).length;
-      expect(alarms(built)).toHaveLength(FUNCTION_NAMES.length * 2 + 3 + sources + 6);
+      expect(alarms(built)).toHaveLength(FUNCTION_NAMES.length * 2 + 3 + sources + 7);
     }
   });
 

@@ -198,7 +198,7 @@ describe('classify handler', () => {
     comprehendMock
       .on(BatchDetectSentimentCommand)
       .rejects(new TooManyRequestsException({ message: 'slow', $metadata: {} }));
-    const { handler, store } = await setup({ comprehend: true });
+    const { handler, store, metrics } = await setup({ comprehend: true });
     const en = mention(20, 'The road is closed', 'en');
     const id = mention(21, 'Jalan ditutup');
     const queue = new InProcessQueue();
@@ -209,6 +209,8 @@ describe('classify handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: enMessage?.messageId }]);
     expect(await store.getMention(en.id)).toBeUndefined();
     expect(await store.getMention(id.id)).toBeDefined();
+    // Counted, so sustained throttling is alarmed (comprehend-throttled), not only visible in logs.
+    expect(metrics.sum('ComprehendThrottled')).toBe(1);
   });
 
   it('fails only the record whose store write failed, logging it with its message id', async () => {
