@@ -42,11 +42,11 @@ Options:
   --feedback <file>         analyst feedback, JSON Lines {"text","label","lang"} (training only)
   --posts <file>            labelled government-topic social posts; their dev split trains,
                             default ${DEFAULT_GOV_POSTS}
-  --in-domain-weight <w>    loss weight of the posts' dev split and of --feedback rows, number >= 0
+  --in-domain-weight <w>    loss weight of the posts' dev split and of --feedback rows, 0 to 100
                             (0 leaves both out), default ${DEFAULT_IN_DOMAIN_WEIGHT}
   --version <v>             model version like 2026.11.2, default ${DEFAULT_VERSION}
   --seed <n>                integer 0..4294967295, default ${DEFAULT_TRAIN_OPTIONS.seed}
-  --indolem-weight <w>      loss weight of IndoLEM train0, number >= 0 (0 leaves it out), default ${DEFAULT_INDOLEM_WEIGHT}
+  --indolem-weight <w>      loss weight of IndoLEM train0, 0 to 100 (0 leaves it out), default ${DEFAULT_INDOLEM_WEIGHT}
   --with-nusatranslation    add NusaTranslation-Sundanese train (leaks IndoLEM test; see docs/model-card.md)
   --headlines <file>        labelled Majalengka headlines that fit the news decision (their dev split),
                             default ${DEFAULT_HEADLINE_LABELS}
@@ -117,20 +117,31 @@ function parseOrThrow(args: readonly string[]) {
  * not like 2026.11.2, a `--seed` that is not an integer in 0..2^32−1, or an `--indolem-weight` that is not a
  * number ≥ 0.
  */
+/** Largest loss weight accepted: far beyond any useful value, and small enough to keep AdaGrad finite. */
+const MAX_LOSS_WEIGHT = 100;
+
+/**
+ * A loss weight given on the command line: a plain decimal number from 0 to {@link MAX_LOSS_WEIGHT}.
+ * @throws TrainUsageError naming the option and the value.
+ */
+function lossWeight(option: string, value: string): number {
+  const weight = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !Number.isFinite(weight) || weight > MAX_LOSS_WEIGHT) {
+    throw new TrainUsageError(
+      `${option} must be a number ≥ 0 and ≤ ${MAX_LOSS_WEIGHT}, written like 3 or 0.5, got ${value}`,
+    );
+  }
+  return weight;
+}
+
 export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
   const values = parseOrThrow(args);
   if (values.help) return 'help';
   if (!/^\d{4}\.\d{1,2}\.\d+$/.test(values.version)) {
     throw new TrainUsageError(`--version must look like 2026.11.2, got ${values.version}`);
   }
-  const indolemWeight = Number(values['indolem-weight']);
-  if (!/^\d*\.?\d+$/.test(values['indolem-weight']) || !Number.isFinite(indolemWeight)) {
-    throw new TrainUsageError(`--indolem-weight must be a number ≥ 0, got ${values['indolem-weight']}`);
-  }
-  const inDomainWeight = Number(values['in-domain-weight']);
-  if (!/^\d*\.?\d+$/.test(values['in-domain-weight']) || !Number.isFinite(inDomainWeight)) {
-    throw new TrainUsageError(`--in-domain-weight must be a number ≥ 0, got ${values['in-domain-weight']}`);
-  }
+  const indolemWeight = lossWeight('--indolem-weight', values['indolem-weight']);
+  const inDomainWeight = lossWeight('--in-domain-weight', values['in-domain-weight']);
   // mulberry32 takes a 32-bit unsigned seed; anything else would be silently truncated.
   const seed = Number(values.seed);
   if (!/^\d+$/.test(values.seed) || seed > 0xffff_ffff) {

@@ -80,6 +80,8 @@ describe('train:sentiment arguments', () => {
     [['--indolem-weight', 'x'], /--indolem-weight must be a number ≥ 0/],
     [['--data='], /--data needs a path/],
     [['--in-domain-weight=-3'], /--in-domain-weight must be a number ≥ 0/],
+    [['--in-domain-weight', '1000000000'], /--in-domain-weight must be a number ≥ 0 and ≤ 100/],
+    [['--indolem-weight', '1e2'], /written like 3 or 0.5, got 1e2/],
     [['--posts='], /--posts needs a path/],
   ])('refuses %j', (args, message) => {
     expect(() => parseTrainArgs(args)).toThrow(TrainUsageError);
