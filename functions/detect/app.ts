@@ -5,11 +5,12 @@ import { withMiddleware } from '#shared/middleware.ts';
 import { type DetectDeps, type DetectResult, redeliverAlerts, runDetect } from './detect.ts';
 
 /**
- * The detect Lambda's input. The schedule sends `{}` (any other fields of a scheduler event are ignored):
- * a detection run. `{"redeliver": ["<alertId>", …]}` (1–50 ids) is the operator's: publish those alerts if
+ * The detect Lambda's input. The schedule sends `{}` (its target input in `infra/constructs/schedules.ts`):
+ * a detection run. Any other field is refused, so a mistyped operator event (`{"Redeliver": …}`) fails
+ * instead of running a detection. `{"redeliver": ["<alertId>", …]}` (1–50 ids) is the operator's: publish those alerts if
  * they were never published, whatever their age (docs/operations.md, "Alert publishing failing").
  */
-export const DetectEventSchema = z.looseObject({
+export const DetectEventSchema = z.strictObject({
   redeliver: z.array(AlertIdParamSchema).min(1).max(50).optional(),
 });
 

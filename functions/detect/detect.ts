@@ -563,6 +563,7 @@ async function deliverAlerts(
   deps: DetectDeps,
   pending: readonly Alert[],
   delivered: readonly Alert[],
+  options: { redelivery?: boolean } = {},
 ): Promise<{ published: number; failed: { alertId: string; error: string }[] }> {
   const { config } = deps;
   const pendingIds = new Set(pending.map((a) => a.id));
@@ -571,11 +572,15 @@ async function deliverAlerts(
   const labelOf = (alert: Alert): string =>
     config.keywords.find((k) => k.id === alert.keyword)?.label ??
     (alert.topic ? (config.topics.find((t) => t.id === alert.topic)?.label ?? alert.topic) : 'Semua sebutan');
+  const retry = options.redelivery
+    ? 'redeliver it again once the cause is fixed'
+    : 'retried each run while its window started under 24 h ago';
   for (const event of groupAlerts([...pending, ...delivered])) {
     const earlier = event.filter((a) => !pendingIds.has(a.id));
     const [primary, ...related] = event.filter((a) => pendingIds.has(a.id));
     if (!primary) continue;
     const group = [primary, ...related];
+    const ids = { alertId: primary.id, ...(related.length > 0 ? { related: related.map((a) => a.id) } : {}) };
     try {
       await deps.publisher.publish(
         primary,
@@ -585,26 +590,37 @@ async function deliverAlerts(
           regencyName: config.name,
           related: related.map((alert) => ({ alert, label: labelOf(alert) })),
           earlier: earlier.map((alert) => ({ alert, label: labelOf(alert) })),
+          ...(options.redelivery ? { delayed: true } : {}),
         }),
         related,
       );
+    } catch (error) {
+      for (const alert of group) failed.push({ alertId: alert.id, error: errorMessage(error) });
+      deps.metrics.count('DeliveryFailures', 1);
+      deps.log.error(`Alert publishing failed; it stays unpublished (${retry})`, {
+        ...ids,
+        error: errorMessage(error),
+      });
+      continue;
+    }
+    // Sent: from here a failure is only the mark, and a later run would send the message again.
+    try {
       const at = new Date(deps.clock.now()).toISOString();
       for (const alert of group) await deps.store.markAlertPublished(alert.id, at);
       published += group.length;
       deps.metrics.count('AlertsDelivered', group.length);
       deps.log.info('Alert published', {
-        alertId: primary.id,
+        ...ids,
         keyword: primary.keyword,
         kind: primary.kind,
         severity: primary.severity,
-        ...(related.length > 0 ? { related: related.map((a) => a.id) } : {}),
       });
     } catch (error) {
-      for (const alert of group) failed.push({ alertId: alert.id, error: errorMessage(error) });
+      const message = `published, but not marked published: ${errorMessage(error)}`;
+      for (const alert of group) failed.push({ alertId: alert.id, error: message });
       deps.metrics.count('DeliveryFailures', 1);
-      deps.log.error('Alert publishing failed; it stays unpublished and is retried next run', {
-        alertId: primary.id,
-        ...(related.length > 0 ? { related: related.map((a) => a.id) } : {}),
+      deps.log.error('Alert published but not marked published; a later run or redelivery sends it again', {
+        ...ids,
         error: errorMessage(error),
       });
     }
@@ -615,8 +631,9 @@ async function deliverAlerts(
 /**
  * Publish named alerts that were never published, whatever their age: the operator's step after the
  * automatic retries of the last {@link REDELIVERY_WINDOW_MS} have run out (docs/operations.md, "Alert
- * publishing failing"). The message is the one detect would have sent (same grouping, same Indonesian
- * text); an alert already published is not sent again, and no detector steps.
+ * publishing failing"). The message is the one detect would have sent (same grouping, and a follow-up
+ * "Lanjutan" of an event already told), marked as delayed ("Pesan tertunda"); an alert already published is
+ * not sent again, and no detector steps.
  * @param ids - Alert ids (`<windowStart>~<seriesId>`), at most 50.
  * @returns A {@link DetectResult} with nothing stepped: `published`, `failed`, and `redelivery` naming the
  *   ids not sent.
@@ -631,7 +648,19 @@ export async function redeliverAlerts(deps: DetectDeps, ids: readonly string[]):
     else if (alert.publishedAt) alreadyPublished.push(id);
     else pending.push(alert);
   }
-  const { published, failed } = await deliverAlerts(deps, pending, []);
+  // Alerts of the same events already published join the grouping, so a pending alert of an event told
+  // before goes out as its follow-up ("Lanjutan"), as a scheduled run would have sent it.
+  const delivered: Alert[] = [];
+  if (pending.length > 0) {
+    const starts = pending.map((a) => Date.parse(a.windowStart));
+    const ends = pending.map((a) => Date.parse(a.windowEnd));
+    const around = await deps.store.listAlerts(
+      new Date(Math.min(...starts) - REDELIVERY_WINDOW_MS).toISOString(),
+      new Date(Math.max(...ends) + HOUR_MS).toISOString(),
+    );
+    for (const alert of around) if (alert.publishedAt) delivered.push(alert);
+  }
+  const { published, failed } = await deliverAlerts(deps, pending, delivered, { redelivery: true });
   deps.log.info('Redelivery run', { published, failed: failed.length, alreadyPublished, notFound });
   return {
     stepped: 0,

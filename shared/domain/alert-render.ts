@@ -144,6 +144,8 @@ export function renderAlert(
      * ("Lanjutan"), naming them, so the team reads it as the same story growing, not a new one.
      */
     earlier?: readonly { readonly alert: Alert; readonly label: string }[];
+    /** Sent late, by an operator's redelivery: the message says so and when the alert was raised. */
+    delayed?: boolean;
   },
 ): { subject: string; text: string } {
   const kind = alert.kind === 'share' ? 'porsi sentimen negatif' : 'jumlah sebutan negatif';
@@ -158,6 +160,11 @@ export function renderAlert(
   const subject = `${head.slice(0, 99 - more.length)}${more}`;
   const lines = [
     `Peringatan lonjakan ${kind} — ${options.regencyName}`,
+    ...(options.delayed
+      ? [
+          `Pesan tertunda: peringatan ini dibuat ${when(alert.createdAt, options.timeZone)} dan baru terkirim sekarang karena pengiriman sebelumnya gagal.`,
+        ]
+      : []),
     ...(earlier.length > 0
       ? [
           `Lanjutan dari peristiwa yang sudah diperingatkan: ${earlier

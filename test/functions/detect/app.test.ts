@@ -327,9 +327,33 @@ describe('detect handler', () => {
     expect(publisher.messages.filter((m) => m.alert.id === stale.id)).toHaveLength(1);
   });
 
-  it('refuses a redeliver event that is not 1-50 alert ids, without stepping or sending', async () => {
+  it('redelivers an alert of an event already told as its delayed follow-up, as a scheduled run would', async () => {
+    const { handler, publisher, real } = await setup({ burst: [] });
+    // The all-mentions alert of 25 November went out; the keyword alert of the same window did not.
+    const told = testAlert('2026-11-25T08:00:00.000Z', 'all');
+    const stale = testAlert('2026-11-25T08:00:00.000Z', 'kw:kertajati');
+    await real.putAlert(told);
+    await real.markAlertPublished(told.id, '2026-11-25T09:05:00.000Z');
+    await real.putAlert(stale);
+    const run = await handler({ redeliver: [told.id, stale.id] }, lambdaContext());
+    expect(run).toMatchObject({ published: 1, redelivery: { alreadyPublished: [told.id], notFound: [] } });
+    const message = publisher.messages.at(-1);
+    expect(message?.alert.id).toBe(stale.id);
+    expect(message?.subject).toContain('Lanjutan lonjakan negatif');
+    expect(message?.text).toContain(
+      `Lanjutan dari peristiwa yang sudah diperingatkan: Semua sebutan (ID ${told.id}).`,
+    );
+    expect(message?.text).toContain('Pesan tertunda: peringatan ini dibuat');
+  });
+
+  it('refuses a redeliver event that is not 1-50 alert ids, or any other field, without stepping or sending', async () => {
     const { handler, publisher } = await setup();
-    for (const event of [{ redeliver: [] }, { redeliver: ['not-an-id'] }, { redeliver: 'x' }]) {
+    for (const event of [
+      { redeliver: [] },
+      { redeliver: ['not-an-id'] },
+      { redeliver: 'x' },
+      { Redeliver: ['2026-11-25T08:00:00.000Z~kw:kertajati'] },
+    ]) {
       await expect(handler(event, lambdaContext())).rejects.toMatchObject({ name: 'ValidationError' });
     }
     expect(publisher.messages).toHaveLength(0);
