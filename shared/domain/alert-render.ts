@@ -53,18 +53,20 @@ function primaryFirst(a: Alert, b: Alert): number {
 }
 
 /**
- * Whether two alerts can be told apart as different stories: both carry narratives, and the narratives
- * share no mention and no top term. Anything less (an alert without narratives, one shared post, one
- * shared rising term) keeps them together: splitting one story into two messages is the costlier mistake,
- * and without narratives the content is unknown.
+ * Whether two alerts can be told apart as different stories: both carry narratives with mentions or top
+ * terms, and they share no mention and no top term. Anything less (an alert of any scope without narratives,
+ * or whose narratives name nothing; one shared post; one shared rising term) keeps them together: splitting
+ * one story into two messages is the costlier mistake, and without narratives the content is unknown.
  */
 function differentStories(a: Alert, b: Alert): boolean {
-  if (a.narratives.length === 0 || b.narratives.length === 0) return false;
   const ids = new Set(a.narratives.flatMap((n) => n.mentionIds));
   const terms = new Set(a.narratives.flatMap((n) => n.topTerms));
-  return !b.narratives.some(
-    (n) => n.mentionIds.some((id) => ids.has(id)) || n.topTerms.some((t) => terms.has(t)),
-  );
+  const otherIds = b.narratives.flatMap((n) => n.mentionIds);
+  const otherTerms = b.narratives.flatMap((n) => n.topTerms);
+  // Narratives with neither mentions nor terms say no more about the content than no narratives.
+  if ((ids.size === 0 && terms.size === 0) || (otherIds.length === 0 && otherTerms.length === 0))
+    return false;
+  return !otherIds.some((id) => ids.has(id)) && !otherTerms.some((t) => terms.has(t));
 }
 
 /**

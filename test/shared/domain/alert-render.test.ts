@@ -74,6 +74,12 @@ describe('groupAlerts: different stories in the same hours', () => {
     expect(groupAlerts([road, hoax, bare]).map((g) => g.length)).toEqual([3]);
   });
 
+  it('keeps an alert whose narratives name no mention and no term with the alerts it overlaps', () => {
+    const road = story('kw:cigasong', ['m1'], ['jalan']);
+    const blank = story('kw:rsud', [], []);
+    expect(groupAlerts([road, blank]).length).toBe(1);
+  });
+
   it('joins both stories under an all-mentions alert whose narratives cover both', () => {
     const road = story('kw:cigasong', ['m1', 'm2'], ['jalan', 'amblas']);
     const hoax = story('kw:kertajati', ['m7', 'm8'], ['hoaks', 'bandara']);
