@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { MAX_TEXT_LENGTH, type SentimentLabel, SentimentLabelSchema } from '#shared/domain/mention.ts';
 import {
   createApiKeyCommand,
-  DeployedTableError,
+  KeyCommandError,
   type KeyTarget,
   listApiKeysCommand,
   parseEndpoint,
@@ -280,20 +280,27 @@ interface KeyTargetOptions {
 
 /** Add `--data-dir` and the deployed-table options to an `api-key` subcommand. */
 function keyTargetOptions(command: Command): Command {
-  return command
-    .option(
-      '--data-dir <dir>',
-      'the embedded store folder (not with --table)',
-      DATA_DIR_PATH,
-      DEFAULT_DATA_DIR,
-    )
-    .option(
-      '--table <name>',
-      "a deployed table (the data stack's TableName output), through the AWS SDK default credentials: profile, SSO, environment",
-      parseTableName,
-    )
-    .option('--region <region>', 'region of --table (default: AWS_REGION or the profile region)', parseRegion)
-    .option('--endpoint <url>', 'DynamoDB endpoint of --table (local DynamoDB, tests)', parseEndpoint);
+  return (
+    command
+      .option(
+        '--data-dir <dir>',
+        'the embedded store folder (not with --table)',
+        DATA_DIR_PATH,
+        DEFAULT_DATA_DIR,
+      )
+      .option(
+        '--table <name>',
+        "a deployed table (the data stack's TableName output), through the AWS SDK default credentials: profile, SSO, environment",
+        parseTableName,
+      )
+      .option(
+        '--region <region>',
+        'region of --table (default: AWS_REGION or the profile region)',
+        parseRegion,
+      )
+      // Checked in keyTarget, not by a commander parser: commander would quote the refused value, password and all.
+      .option('--endpoint <url>', 'DynamoDB endpoint of --table (local DynamoDB, tests)')
+  );
 }
 
 /**
@@ -316,6 +323,16 @@ function keyTarget(opts: KeyTargetOptions, command: Command): KeyTarget {
       'error: --table and --data-dir cannot be used together: --table manages the keys of a deployed table, --data-dir those of the local store',
       { exitCode: 2, code: 'pantau.tableWithDataDir' },
     );
+  if (opts.endpoint !== undefined) {
+    try {
+      parseEndpoint(opts.endpoint);
+    } catch (error) {
+      command.error(`error: --endpoint: ${(error as Error).message}`, {
+        exitCode: 2,
+        code: 'pantau.badEndpoint',
+      });
+    }
+  }
   return {
     table: opts.table,
     ...(opts.region ? { region: opts.region } : {}),
@@ -324,14 +341,15 @@ function keyTarget(opts: KeyTargetOptions, command: Command): KeyTarget {
 }
 
 /**
- * Run an `api-key` command; a deployed table that cannot be used (no credentials, table missing, access
- * denied …) is one stderr line with its own exit code (`cliErrorReport` does not know that error).
+ * Run an `api-key` command; a failure the operator can act on (a deployed table that cannot be used, a
+ * malformed key id or key item …) is one stderr line with its own exit code (`cliErrorReport` does not
+ * know these errors).
  */
 async function runKeyCommand(run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (error) {
-    if (!(error instanceof DeployedTableError)) throw error;
+    if (!(error instanceof KeyCommandError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exitCode = error.exitCode;
   }
