@@ -280,27 +280,20 @@ interface KeyTargetOptions {
 
 /** Add `--data-dir` and the deployed-table options to an `api-key` subcommand. */
 function keyTargetOptions(command: Command): Command {
-  return (
-    command
-      .option(
-        '--data-dir <dir>',
-        'the embedded store folder (not with --table)',
-        DATA_DIR_PATH,
-        DEFAULT_DATA_DIR,
-      )
-      .option(
-        '--table <name>',
-        "a deployed table (the data stack's TableName output), through the AWS SDK default credentials: profile, SSO, environment",
-        parseTableName,
-      )
-      .option(
-        '--region <region>',
-        'region of --table (default: AWS_REGION or the profile region)',
-        parseRegion,
-      )
-      // Checked in keyTarget, not by a commander parser: commander would quote the refused value, password and all.
-      .option('--endpoint <url>', 'DynamoDB endpoint of --table (local DynamoDB, tests)')
-  );
+  return command
+    .option(
+      '--data-dir <dir>',
+      'the embedded store folder (not with --table)',
+      DATA_DIR_PATH,
+      DEFAULT_DATA_DIR,
+    )
+    .option(
+      '--table <name>',
+      "a deployed table (the data stack's TableName output), through the AWS SDK default credentials: profile, SSO, environment",
+      parseTableName,
+    )
+    .option('--region <region>', 'region of --table (default: AWS_REGION or the profile region)', parseRegion)
+    .option('--endpoint <url>', 'DynamoDB endpoint of --table (local DynamoDB, tests)');
 }
 
 /**
@@ -323,6 +316,7 @@ function keyTarget(opts: KeyTargetOptions, command: Command): KeyTarget {
       'error: --table and --data-dir cannot be used together: --table manages the keys of a deployed table, --data-dir those of the local store',
       { exitCode: 2, code: 'pantau.tableWithDataDir' },
     );
+  // Checked here, not by a commander option parser: commander quotes a refused value, password and all.
   if (opts.endpoint !== undefined) {
     try {
       parseEndpoint(opts.endpoint);

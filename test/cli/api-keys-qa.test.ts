@@ -279,4 +279,20 @@ describe('finding 4: a malformed key item in the table', () => {
     await revokeApiKeyCommand({ keyId: BAD_ID, ...target() }, (l) => second.push(l));
     expect(second).toEqual([`Already revoked (nothing changed): ${first[0]?.slice('Revoked: '.length)}`]);
   });
+
+  it('an item whose data is not a map cannot hold a revocation time: revoke says to delete it (exit 2)', async () => {
+    const id = '00000000000000dd';
+    await db.client.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: marshall({ PK: `KEY#${id}`, SK: 'KEY', GSI1PK: 'KEYS', GSI1SK: `2026-01-02#${id}`, data: 'x' }),
+      }),
+    );
+    const error = await revokeApiKeyCommand({ keyId: id, ...target() }, () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedKeyItemError);
+    expect(error).toMatchObject({
+      exitCode: 2,
+      message: `the item of key ${id} is malformed (data) and cannot hold a revocation time: delete the item (the authoriser cannot use the key as it is)`,
+    });
+  });
 });
