@@ -24,7 +24,11 @@ import { createHandler as createDigestHandler } from '#functions/digest/app.ts';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
 import { EmbeddedSentimentAnalyzer } from '#shared/adapters/embedded-sentiment.ts';
 import { createLocalCredentialProvider } from '#shared/adapters/local/credentials.ts';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
+import {
+  deleteExpiredItems,
+  type EmbeddedDynamo,
+  startEmbeddedDynamo,
+} from '#shared/adapters/local/dynalite.ts';
 import { FileAlertPublisher, FileDigestSink } from '#shared/adapters/local/file-publishers.ts';
 import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-queue.ts';
 import { QueueJournal } from '#shared/adapters/local/queue-journal.ts';
@@ -256,13 +260,23 @@ export function localContext(functionName: string, timeoutMs: number): Context {
   };
 }
 
-/** Open the embedded store in `dataDir` (shared by `run`, `serve`, `label` …). */
+/**
+ * Open the embedded store in `dataDir` (shared by `run`, `serve`, `label` …), and delete what its retention
+ * has expired: dynalite has no TTL, so this is where a local folder forgets mention text (and the alerts
+ * and digests quoting it) as DynamoDB would.
+ * @returns The store, and `expired`, how many items were deleted now.
+ */
 export async function openLocalStore(
   dataDir: string,
   retentionDays = 90,
-): Promise<{ db: EmbeddedDynamo; store: DynamoStore }> {
+): Promise<{ db: EmbeddedDynamo; store: DynamoStore; expired: number }> {
   const db = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), shownAs: resolve(dataDir) });
-  return { db, store: new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays }) };
+  const expired = await deleteExpiredItems(db.client, db.tableName, Math.floor(Date.now() / 1000));
+  return {
+    db,
+    store: new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays }),
+    expired,
+  };
 }
 
 /**
@@ -309,7 +323,11 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
   // Checked before the store creates anything in the folder: a journal path that is a folder is the user's to fix.
   const journal = new QueueJournal(join(dataDir, PENDING_QUEUE_FILE));
   journal.assertUsable();
-  const { db, store } = await openLocalStore(dataDir, config.retention.rawTextDays);
+  const { db, store, expired } = await openLocalStore(dataDir, config.retention.rawTextDays);
+  if (expired > 0)
+    options.progress(
+      `Removed ${plural(expired, 'stored item')} past the retention period (mention text ${config.retention.rawTextDays} days; DynamoDB's TTL does this on AWS).`,
+    );
   try {
     const metrics = new MemoryMetricSink();
     const sourceConfigs: SourceConfig[] = options.replay

@@ -6,10 +6,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '../aws/table-definition.ts';
@@ -120,4 +123,43 @@ export async function ensureTable(
     if (Date.now() > deadline) throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Delete the items whose TTL (`expiresAt`, epoch seconds) has passed. DynamoDB's TTL does this on AWS;
+ * dynalite has no TTL, so without it a local data folder would keep mention text, and the alerts and
+ * digests that quote it, forever (docs/data-model.md, "Retention").
+ * @param nowSeconds - Epoch seconds; items with `expiresAt` < this go.
+ * @returns How many items were deleted.
+ */
+export async function deleteExpiredItems(
+  client: DynamoDBClient,
+  tableName: string,
+  nowSeconds: number,
+): Promise<number> {
+  let deleted = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'expiresAt < :now',
+        ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
+        ProjectionExpression: 'PK, SK',
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    const keys = (page.Items ?? []).map((item) => ({ PK: item['PK']!, SK: item['SK']! }));
+    for (let i = 0; i < keys.length; i += 25) {
+      let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      while (requests.length > 0) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
+        const left = out.UnprocessedItems?.[tableName] ?? [];
+        deleted += requests.length - left.length;
+        requests = left as typeof requests;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deleted;
 }
