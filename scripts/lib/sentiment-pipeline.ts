@@ -39,6 +39,7 @@ import {
   readNusaTranslationSun,
   readNusax,
   readSmsa,
+  SentimentDataError,
 } from './sentiment-data.ts';
 
 /** Model name written into every weight file and every Sentiment it produces. */
@@ -156,8 +157,11 @@ export function loadTrainingData(
   if (options.feedback && inDomainWeight > 0)
     parts['feedback'] = readFeedback(options.feedback).map((r) => ({ ...r, weight: inDomainWeight }));
   // Government-topic social posts: only the dev split trains; the test split stays held out.
-  if (options.posts && inDomainWeight > 0)
-    parts['gov-posts/dev'] = readGovPosts(options.posts, 'dev').map((r) => ({
+  const devPosts = options.posts && inDomainWeight > 0 ? readGovPosts(options.posts, 'dev') : [];
+  if (options.posts && inDomainWeight > 0 && devPosts.length === 0)
+    throw new SentimentDataError(`${options.posts}: no post in the dev split (only dev posts train)`);
+  if (devPosts.length > 0)
+    parts['gov-posts/dev'] = devPosts.map((r) => ({
       id: r.id,
       text: r.text,
       label: r.label,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -174,4 +174,23 @@ describe('readGovPosts', () => {
     expect(() => readGovPosts(dir, 'all')).toThrow(/cannot be read as a file \(EISDIR\)/);
     expect(() => readFeedback(dir)).toThrow(SentimentDataError);
   });
+});
+
+describe('loadTrainingData with a posts file', () => {
+  const data = '../shared/data/sentiment';
+  it.skipIf(!existsSync(data))(
+    'refuses a posts file with no dev-split post, which would train without them silently',
+    async () => {
+      const { loadTrainingData } = await import('../../../../scripts/lib/sentiment-pipeline.ts');
+      const dir = mkdtempSync(join(tmpdir(), 'pantau-posts-'));
+      const testOnly = join(dir, 'test-only.jsonl');
+      const post = readGovPosts(DEFAULT_GOV_POSTS, 'test')[0]!.post;
+      writeFileSync(testOnly, `${JSON.stringify(post)}\n`);
+      expect(() => loadTrainingData(data, { posts: testOnly })).toThrow(
+        `${testOnly}: no post in the dev split`,
+      );
+      // Weight 0 leaves the posts out, so their file is not read at all.
+      expect(() => loadTrainingData(data, { posts: testOnly, inDomainWeight: 0 })).not.toThrow();
+    },
+  );
 });
