@@ -3,7 +3,6 @@
  * endpoint holding a password, and a malformed key item in the table. dynalite stands in for the table,
  * loopback servers for endpoints that answer badly; nothing leaves 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -23,6 +22,7 @@ import {
   MalformedKeyItemError,
   revokeApiKeyCommand,
 } from '../../cli/commands/api-keys.ts';
+import { runPantau } from '../helpers/cli-process.ts';
 
 const TABLE = 'pantau-qa-Table9Z';
 const AWS_ENV = {
@@ -48,22 +48,7 @@ afterAll(async () => {
 });
 
 function pantau(args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/pantau.ts', 'api-key', ...args], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: home, ...AWS_ENV },
-      timeout: 30_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return runPantau(['api-key', ...args], home, AWS_ENV);
 }
 
 /** A loopback server answering every request the same way; `hits` counts the requests it got. */

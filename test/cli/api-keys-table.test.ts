@@ -3,7 +3,7 @@
  * same wire API as DynamoDB), through the SDK's default credential chain fed by environment variables.
  * No network and no AWS: failures AWS would answer with are served by a loopback server.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,6 +27,7 @@ import {
   parseTableName,
   revokeApiKeyCommand,
 } from '../../cli/commands/api-keys.ts';
+import { runPantau } from '../helpers/cli-process.ts';
 
 const TABLE = 'pantau-test-Table1A2B';
 /** Credentials dynalite accepts (it checks none), given the way an operator's shell would. */
@@ -55,25 +56,9 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-/** The CLI as a child process. Asynchronous, so dynalite in this process keeps answering it. */
+/** The CLI as a child process (`test/helpers/cli-process.ts`). */
 function pantau(args: string[], env: Record<string, string> = AWS_ENV) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/pantau.ts', ...args], {
-      // Only what is given: no profile or credentials of the machine running the tests leak in.
-      env: { PATH: process.env['PATH'] ?? '', HOME: home, ...env },
-      timeout: 30_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return runPantau(args, home, env);
 }
 
 /** A stand-in for DynamoDB that answers every request with one JSON error, as the real service does. */
