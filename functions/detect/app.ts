@@ -11,7 +11,14 @@ import { type DetectDeps, type DetectResult, redeliverAlerts, runDetect } from '
  * they were never published, whatever their age (docs/operations.md, "Alert publishing failing").
  */
 export const DetectEventSchema = z.strictObject({
-  redeliver: z.array(AlertIdParamSchema).min(1).max(50).optional(),
+  // Duplicates collapse before the limit: 50 distinct ids, however often each is named.
+  redeliver: z
+    .array(AlertIdParamSchema)
+    .min(1)
+    .max(500)
+    .transform((ids) => [...new Set(ids)])
+    .pipe(z.array(z.string()).max(50, 'at most 50 distinct alert ids'))
+    .optional(),
 });
 
 /**

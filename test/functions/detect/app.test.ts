@@ -322,6 +322,9 @@ describe('detect handler', () => {
     expect(publisher.messages.at(-1)?.subject).toContain('Lonjakan negatif: Bandara Kertajati');
     expect((await real.getAlert(stale.id))?.publishedAt).toBeDefined();
 
+    // Ids named twice count once against the limit of 50.
+    const repeated = await handler({ redeliver: Array(60).fill(stale.id) }, lambdaContext());
+    expect(repeated).toMatchObject({ published: 0, redelivery: { alreadyPublished: [stale.id] } });
     const again = await handler({ redeliver: [stale.id] }, lambdaContext());
     expect(again).toMatchObject({ published: 0, redelivery: { alreadyPublished: [stale.id], notFound: [] } });
     expect(publisher.messages.filter((m) => m.alert.id === stale.id)).toHaveLength(1);
@@ -353,6 +356,14 @@ describe('detect handler', () => {
       { redeliver: ['not-an-id'] },
       { redeliver: 'x' },
       { Redeliver: ['2026-11-25T08:00:00.000Z~kw:kertajati'] },
+      // 51 distinct ids.
+      {
+        redeliver: Array.from(
+          { length: 51 },
+          (_, i) =>
+            `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00.000Z~all`,
+        ),
+      },
     ]) {
       await expect(handler(event, lambdaContext())).rejects.toMatchObject({ name: 'ValidationError' });
     }
