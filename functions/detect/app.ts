@@ -7,7 +7,7 @@ import { type DetectDeps, type DetectResult, redeliverAlerts, runDetect } from '
 /**
  * The detect Lambda's input. The schedule sends `{}` (its target input in `infra/constructs/schedules.ts`):
  * a detection run. Any other field is refused, so a mistyped operator event (`{"Redeliver": …}`) fails
- * instead of running a detection. `{"redeliver": ["<alertId>", …]}` (1–50 ids) is the operator's: publish those alerts if
+ * instead of running a detection. `{"redeliver": ["<alertId>", …]}` (1–50 distinct ids) is the operator's: publish those alerts if
  * they were never published, whatever their age (docs/operations.md, "Alert publishing failing").
  */
 export const DetectEventSchema = z.strictObject({
@@ -24,7 +24,7 @@ export const DetectEventSchema = z.strictObject({
 /**
  * The detect Lambda: scheduled every 15 minutes for a detection run, or invoked by hand to redeliver
  * named alerts. Runs on AWS (`handler.ts`), in the local runtime and in tests.
- * @throws {ValidationError} for an event that is not an object or whose `redeliver` is not 1–50 alert ids.
+ * @throws {ValidationError} for an event that is not an object or whose `redeliver` is not 1–50 distinct alert ids.
  */
 export function createHandler(deps: DetectDeps) {
   return withMiddleware<unknown, DetectResult>(deps, (event) => {
