@@ -5,8 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -22,22 +20,15 @@ import {
   MalformedKeyItemError,
   revokeApiKeyCommand,
 } from '../../cli/commands/api-keys.ts';
-import { runPantau } from '../helpers/cli-process.ts';
+import { runPantau, stubTestAwsEnv, TEST_AWS_ENV } from '../helpers/cli-process.ts';
+import { startFixtureServer } from '../helpers/fixture-server.ts';
 
 const TABLE = 'pantau-qa-Table9Z';
-const AWS_ENV = {
-  AWS_ACCESS_KEY_ID: 'AKIDTEST',
-  AWS_SECRET_ACCESS_KEY: 'test-secret',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-
 let db: EmbeddedDynamo;
 let home: string;
 
 beforeAll(async () => {
-  for (const [name, value] of Object.entries(AWS_ENV)) vi.stubEnv(name, value);
-  vi.stubEnv('AWS_PROFILE', undefined);
-  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+  stubTestAwsEnv();
   db = await startEmbeddedDynamo({ tableName: TABLE });
   home = await mkdtemp(join(tmpdir(), 'pantau-keys-qa-'));
 });
@@ -48,23 +39,12 @@ afterAll(async () => {
 });
 
 function pantau(args: string[]) {
-  return runPantau(['api-key', ...args], home, AWS_ENV);
+  return runPantau(['api-key', ...args], home, TEST_AWS_ENV);
 }
 
-/** A loopback server answering every request the same way; `hits` counts the requests it got. */
-async function answering(status: number, contentType: string, body: string) {
-  const state = { hits: 0 };
-  const server: Server = createServer((req, res) => {
-    state.hits += 1;
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(status, { 'content-type': contentType });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, state, close: () => new Promise((resolve) => server.close(resolve)) };
+/** A loopback server answering every request (DynamoDB posts to `/`) the same way. */
+function answering(status: number, contentType: string, body: string) {
+  return startFixtureServer({ '/': { status, headers: { 'content-type': contentType }, body } });
 }
 
 describe('finding 1: an endpoint that does not answer as DynamoDB', () => {
@@ -143,7 +123,7 @@ describe('finding 2: revoke checks the key id before any request', () => {
           if (keyId) expect(message).not.toContain(keyId);
         }
       }
-      expect(server.state.hits).toBe(0);
+      expect(server.hits).toHaveLength(0);
       expect(existsSync(folder)).toBe(false);
     } finally {
       await server.close();

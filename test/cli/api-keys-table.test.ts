@@ -3,12 +3,9 @@
  * same wire API as DynamoDB), through the SDK's default credential chain fed by environment variables.
  * No network and no AWS: failures AWS would answer with are served by a loopback server.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -27,25 +24,16 @@ import {
   parseTableName,
   revokeApiKeyCommand,
 } from '../../cli/commands/api-keys.ts';
-import { runPantau } from '../helpers/cli-process.ts';
+import { runPantau, stubTestAwsEnv, TEST_AWS_ENV } from '../helpers/cli-process.ts';
+import { startFixtureServer } from '../helpers/fixture-server.ts';
 
 const TABLE = 'pantau-test-Table1A2B';
-/** Credentials dynalite accepts (it checks none), given the way an operator's shell would. */
-const AWS_ENV = {
-  AWS_ACCESS_KEY_ID: 'AKIDTEST',
-  AWS_SECRET_ACCESS_KEY: 'test-secret',
-  // The chain's last link asks the EC2 metadata address; tests must not touch the network.
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-
 let db: EmbeddedDynamo;
 let home: string;
 let target: { table: string; region: string; endpoint: string };
 
 beforeAll(async () => {
-  for (const [name, value] of Object.entries(AWS_ENV)) vi.stubEnv(name, value);
-  vi.stubEnv('AWS_PROFILE', undefined);
-  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+  stubTestAwsEnv();
   db = await startEmbeddedDynamo({ tableName: TABLE });
   home = await mkdtemp(join(tmpdir(), 'pantau-keys-table-'));
   target = { table: TABLE, region: 'local', endpoint: db.endpoint };
@@ -57,25 +45,19 @@ afterAll(async () => {
 });
 
 /** The CLI as a child process (`test/helpers/cli-process.ts`). */
-function pantau(args: string[], env: Record<string, string> = AWS_ENV) {
+function pantau(args: string[], env: Readonly<Record<string, string>> = TEST_AWS_ENV) {
   return runPantau(args, home, env);
 }
 
 /** A stand-in for DynamoDB that answers every request with one JSON error, as the real service does. */
-async function failingDynamo(status: number, type: string, message: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: `com.amazon.coral.service#${type}`, Message: message }));
-    });
+function failingDynamo(status: number, type: string, message: string) {
+  return startFixtureServer({
+    '/': {
+      status,
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: JSON.stringify({ __type: `com.amazon.coral.service#${type}`, Message: message }),
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
-function urlOf(server: Server): string {
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe('api-key on a deployed table (dynalite by --endpoint)', () => {
@@ -174,16 +156,16 @@ describe('api-key on a deployed table (dynalite by --endpoint)', () => {
     const server = await failingDynamo(400, 'AccessDeniedException', denial);
     try {
       const error = await listApiKeysCommand(
-        { ...target, table: 'pantau-prod', endpoint: urlOf(server) },
+        { ...target, table: 'pantau-prod', endpoint: server.url },
         () => {},
       ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DeployedTableError);
       expect(error).toMatchObject({
         exitCode: 2,
-        message: `access to table pantau-prod in local at ${urlOf(server)} denied: ${denial} (api-key needs dynamodb:GetItem, PutItem, UpdateItem and Query on the table and its GSI1 index)`,
+        message: `access to table pantau-prod in local at ${server.url} denied: ${denial} (api-key needs dynamodb:GetItem, PutItem, UpdateItem and Query on the table and its GSI1 index)`,
       });
     } finally {
-      server.close();
+      await server.close();
     }
   });
 
@@ -195,12 +177,12 @@ describe('api-key on a deployed table (dynalite by --endpoint)', () => {
     );
     const outage = await failingDynamo(500, 'InternalServerError', 'Internal server error');
     const closed = await failingDynamo(500, 'InternalServerError', '');
-    const closedUrl = urlOf(closed);
-    await new Promise((resolve) => closed.close(resolve));
+    const closedUrl = closed.url;
+    await closed.close();
     try {
       const fail = (endpoint: string) =>
         listApiKeysCommand({ ...target, endpoint }, () => {}).catch((e: unknown) => e as DeployedTableError);
-      expect(await fail(urlOf(refused))).toMatchObject({
+      expect(await fail(refused.url)).toMatchObject({
         exitCode: 2,
         message: expect.stringMatching(
           /^AWS refused the credentials \(UnrecognizedClientException\): The security token included in the request is invalid\. \(refresh them/,
@@ -210,13 +192,13 @@ describe('api-key on a deployed table (dynalite by --endpoint)', () => {
         exitCode: 1,
         message: `cannot reach DynamoDB for table ${TABLE} in local at ${closedUrl}: ECONNREFUSED`,
       });
-      expect(await fail(urlOf(outage))).toMatchObject({
+      expect(await fail(outage.url)).toMatchObject({
         exitCode: 1,
-        message: `DynamoDB failed on table ${TABLE} in local at ${urlOf(outage)}: InternalServerError: Internal server error`,
+        message: `DynamoDB failed on table ${TABLE} in local at ${outage.url}: InternalServerError: Internal server error`,
       });
     } finally {
-      refused.close();
-      outage.close();
+      await refused.close();
+      await outage.close();
     }
   });
 
@@ -288,20 +270,15 @@ describe('pantau api-key --table (the CLI as a process)', () => {
     );
   });
 
-  it('refuses --table with --data-dir, and --region or --endpoint without --table, exit 2, touching nothing; checks the table name', () => {
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'cli/pantau.ts', 'api-key', ...args], {
-        encoding: 'utf8',
-        timeout: 30_000,
-        env: { PATH: process.env['PATH'] ?? '', HOME: home, ...AWS_ENV },
-      });
-    const both = run(['revoke', '0'.repeat(16), '--table', TABLE, '--data-dir', join(home, 'store')]);
+  it('refuses --table with --data-dir, and --region or --endpoint without --table, exit 2, touching nothing; checks the table name', async () => {
+    const run = (args: string[]) => pantau(['api-key', ...args]);
+    const both = await run(['revoke', '0'.repeat(16), '--table', TABLE, '--data-dir', join(home, 'store')]);
     expect(both.status).toBe(2);
     expect(both.stderr.split('\n')[0]).toBe(
       'error: --table and --data-dir cannot be used together: --table manages the keys of a deployed table, --data-dir those of the local store',
     );
     expect(existsSync(join(home, 'store'))).toBe(false);
-    const stray = run(['list', '--endpoint', 'http://127.0.0.1:1']);
+    const stray = await run(['list', '--endpoint', 'http://127.0.0.1:1']);
     expect(stray.status).toBe(2);
     expect(stray.stderr.split('\n')[0]).toBe(
       'error: --endpoint needs --table (it says where the deployed table is)',

@@ -3,6 +3,7 @@
  * dynalite or fake server keeps answering it while it runs.
  */
 import { spawn } from 'node:child_process';
+import { vi } from 'vitest';
 
 /** Exit status and output of one CLI run. */
 export interface CliRun {
@@ -36,4 +37,22 @@ export function runPantau(
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Credentials dynalite accepts (it checks none), given the way an operator's shell would. */
+export const TEST_AWS_ENV: Readonly<Record<string, string>> = {
+  AWS_ACCESS_KEY_ID: 'AKIDTEST',
+  AWS_SECRET_ACCESS_KEY: 'test-secret',
+  // The chain's last link asks the EC2 metadata address; tests must not touch the network.
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+/**
+ * Give this process {@link TEST_AWS_ENV} and no profile or session token of the machine running the tests;
+ * undo with `vi.unstubAllEnvs()`.
+ */
+export function stubTestAwsEnv(): void {
+  for (const [name, value] of Object.entries(TEST_AWS_ENV)) vi.stubEnv(name, value);
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
 }
