@@ -362,7 +362,7 @@ async function runEvaluation(
   if (existsSync(DEFAULT_GOV_POSTS)) {
     for (const split of ['test', 'dev'] as const) {
       const rows = readGovPosts(DEFAULT_GOV_POSTS, split);
-      const agreed = readGovPosts(DEFAULT_GOV_POSTS, split, true);
+      const agreed = rows.filter((r) => r.post.writerLabel === r.label);
       govSets.push(
         {
           key: `govPosts${split === 'test' ? 'Test' : 'Dev'}`,

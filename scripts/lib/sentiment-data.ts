@@ -376,14 +376,12 @@ export type GovPost = z.infer<typeof GovPostSchema>;
  * labelled blind by a second (the reference `label`, with `confidence`). `lang` is routed by
  * `detectLanguage(text)` with no source claim, as for a social source that claims none.
  *
- * @param agreedOnly - Keep only posts whose writer and labeller agree.
  * @throws SentimentDataError when the file is missing, unreadable or empty, or a line is malformed (the
  *   message names the line and why).
  */
 export function readGovPosts(
   path: string,
   split: 'dev' | 'test' | 'all',
-  agreedOnly = false,
 ): (LabelledText & { post: GovPost })[] {
   if (!existsSync(path)) throw new SentimentDataError(`${path}: not found`);
   const out: (LabelledText & { post: GovPost })[] = [];
@@ -405,7 +403,6 @@ export function readGovPosts(
       }
       const post = parsed.data;
       if (split !== 'all' && post.split !== split) return;
-      if (agreedOnly && post.writerLabel !== post.label) return;
       out.push({
         id: post.id,
         text: post.text,

@@ -453,13 +453,18 @@ describe('local runtime (npm start)', () => {
       replay = join(dir, 'burst.jsonl');
       await writeFile(replay, `${lines.join('\n')}\n`);
     });
-    const run = (dataDir: string, more: { replay?: string; digestDate?: string }, progress: string[] = []) =>
+    /** A run at NOW; `progress` collects the lines, or is called with each (a stop throws from it). */
+    const run = (
+      dataDir: string,
+      more: { replay?: string; digestDate?: string },
+      progress: string[] | ((line: string) => void) = [],
+    ) =>
       runLocal({
         configPath: offlineConfig,
         dataDir,
         ...more,
         clock: fixedClock(NOW),
-        progress: (l) => progress.push(l),
+        progress: typeof progress === 'function' ? progress : (l) => progress.push(l),
         log: silentLog,
       });
 
@@ -514,17 +519,7 @@ describe('local runtime (npm start)', () => {
       const stop = (line: string) => {
         if (line.startsWith('Detecting spikes')) throw new Error('stopped');
       };
-      await expect(
-        runLocal({
-          configPath: offlineConfig,
-          dataDir,
-          replay,
-          digestDate: '2026-11-10',
-          clock: fixedClock(NOW),
-          progress: stop,
-          log: silentLog,
-        }),
-      ).rejects.toThrow('stopped');
+      await expect(run(dataDir, { replay, digestDate: '2026-11-10' }, stop)).rejects.toThrow('stopped');
       const rerun = await run(dataDir, { replay, digestDate: '2026-11-10' });
       expect(rerun.mentions).toMatchObject({ new: 0, duplicate: 10 });
       // Both replayed hours (03:00 and 04:00 UTC) are stepped now, in the alert range of the day.
@@ -550,19 +545,11 @@ describe('local runtime (npm start)', () => {
       const dataDir = join(dir, 'alerts-killed');
       let dead = false;
       await expect(
-        runLocal({
-          configPath: offlineConfig,
-          dataDir,
-          replay,
-          digestDate: '2026-11-10',
-          clock: fixedClock(NOW),
-          progress: (line) => {
-            if (dead || line.startsWith('\n')) {
-              dead = true;
-              throw new Error('killed');
-            }
-          },
-          log: silentLog,
+        run(dataDir, { replay, digestDate: '2026-11-10' }, (line) => {
+          if (dead || line.startsWith('\n')) {
+            dead = true;
+            throw new Error('killed');
+          }
         }),
       ).rejects.toThrow('killed');
       const rerun = await run(dataDir, { replay, digestDate: '2026-11-10' });

@@ -138,7 +138,7 @@ describe('readHeadlines', () => {
 });
 
 describe('readGovPosts', () => {
-  it('reads the shipped government-topic posts: unique ids and texts, splits by the hash rule, agreement filter', () => {
+  it('reads the shipped government-topic posts: unique ids and texts, splits by the hash rule, both labels kept', () => {
     const all = readGovPosts(DEFAULT_GOV_POSTS, 'all');
     expect(all.length).toBe(300);
     expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
@@ -154,9 +154,10 @@ describe('readGovPosts', () => {
     const test = readGovPosts(DEFAULT_GOV_POSTS, 'test');
     expect(dev.length + test.length).toBe(all.length);
     expect(test.every((r) => r.post.split === 'test')).toBe(true);
-    const agreed = readGovPosts(DEFAULT_GOV_POSTS, 'all', true);
-    expect(agreed.length).toBe(all.filter((r) => r.post.writerLabel === r.label).length);
+    // Writer and labeller disagree on a few posts: both labels are kept, the labeller's is the reference.
+    const agreed = all.filter((r) => r.post.writerLabel === r.label);
     expect(agreed.length).toBeLessThan(all.length);
+    expect(agreed.length).toBeGreaterThan(0.9 * all.length);
   });
 
   it('names the line of a malformed post and a missing file', () => {
