@@ -5,20 +5,16 @@
  * the secret once. The embedded store is single-process: stop `pantau serve` first.
  */
 import { resolve } from 'node:path';
-import {
-  type AttributeValue,
-  DynamoDBClient,
-  DynamoDBServiceException,
-  GetItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { InvalidArgumentError } from 'commander';
-import { ZodError } from 'zod';
-import { apiKeyKeys, DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
+import {
+  type ApiKeyItem,
+  DynamoApiKeyStore,
+  type MalformedApiKeyItem,
+  MalformedApiKeyItemError,
+} from '#shared/adapters/aws/api-keys.ts';
 import {
   type ApiKeyRecord,
-  ApiKeyRecordSchema,
   type ApiScope,
   checkApiKeyName,
   printableApiKeyName,
@@ -299,7 +295,7 @@ export function explainAwsError(
  * before any request, so a missing one is named rather than failing inside the SDK.
  * @throws {DeployedTableError} for any AWS failure, explained by {@link explainAwsError}.
  */
-async function withTableKeys<T>(target: TableKeyTarget, run: (store: KeyStore) => Promise<T>) {
+async function withTableKeys<T>(target: TableKeyTarget, run: (keys: DynamoApiKeyStore) => Promise<T>) {
   const client = new DynamoDBClient({
     ...(target.region ? { region: target.region } : {}),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
@@ -318,8 +314,7 @@ async function withTableKeys<T>(target: TableKeyTarget, run: (store: KeyStore) =
       );
     }
     try {
-      const keys = new DynamoApiKeyStore({ client, tableName: target.table });
-      return { region, result: await run({ keys, client, tableName: target.table }) };
+      return { region, result: await run(new DynamoApiKeyStore({ client, tableName: target.table })) };
     } catch (error) {
       throw explainAwsError(error, {
         table: target.table,
@@ -333,23 +328,13 @@ async function withTableKeys<T>(target: TableKeyTarget, run: (store: KeyStore) =
 }
 
 /**
- * The key adapter of a store, and the client and table under it for reading items the adapter's schema
- * refuses (a malformed item must not hide the other keys, nor keep a key from being revoked).
- */
-interface KeyStore {
-  readonly keys: DynamoApiKeyStore;
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-}
-
-/**
  * Run `run` on the keys of `target`. For a data folder, `create` may start a new store while `list` and
  * `revoke` need an existing one (a typo must not make one). `where` names a deployed table in output.
  */
 async function withKeys<T>(
   target: KeyTarget,
   mode: 'create-store' | 'existing-store',
-  run: (store: KeyStore) => Promise<T>,
+  run: (keys: DynamoApiKeyStore) => Promise<T>,
 ): Promise<{ result: T; where: string }> {
   if (isTable(target)) {
     const { region, result } = await withTableKeys(target, run);
@@ -360,11 +345,7 @@ async function withKeys<T>(
   );
   try {
     return {
-      result: await run({
-        keys: new DynamoApiKeyStore({ client: db.client, tableName: db.tableName }),
-        client: db.client,
-        tableName: db.tableName,
-      }),
+      result: await run(new DynamoApiKeyStore({ client: db.client, tableName: db.tableName })),
       where: '',
     };
   } finally {
@@ -390,76 +371,14 @@ function describe(k: ApiKeyRecord, nameWidth = 0): string {
   return `${k.keyId}  ${k.scope.padEnd(7)}  ${padded}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`;
 }
 
-/**
- * A key item as stored: a record the key schema accepts, or a malformed item with the id from its key
- * (made printable) and the fields at fault. `revokedAt` is the item's own, when it holds a string there.
- */
-type KeyItem =
-  | { readonly ok: true; readonly record: ApiKeyRecord }
-  | {
-      readonly ok: false;
-      readonly keyId: string;
-      readonly fields: readonly string[];
-      readonly revokedAt?: string;
-    };
-
-/** At most this many characters of a malformed item's id are printed (its key may hold anything). */
-const MAX_PRINTED_ID = 40;
-
-/** Read one raw key item without throwing for what it holds (the adapter's reads throw `ZodError`). */
-function readKeyItem(raw: Record<string, AttributeValue>): KeyItem {
-  const item = unmarshall(raw, { wrapNumbers: true });
-  const data: unknown = item['data'];
-  const parsed = ApiKeyRecordSchema.safeParse(data);
-  if (parsed.success) return { ok: true, record: parsed.data };
-  const pk = typeof item['PK'] === 'string' ? item['PK'].replace(/^KEY#/, '') : '(no PK)';
-  const keyId = printableApiKeyName([...pk].slice(0, MAX_PRINTED_ID).join(''));
-  const fields = [...new Set(parsed.error.issues.map((i) => i.path.map(String).join('.') || 'data'))];
-  const revokedAt =
-    data && typeof data === 'object' && typeof (data as { revokedAt?: unknown }).revokedAt === 'string'
-      ? printableApiKeyName((data as { revokedAt: string }).revokedAt)
-      : undefined;
-  return { ok: false, keyId, fields, ...(revokedAt ? { revokedAt } : {}) };
-}
-
-/**
- * Every key item, oldest first, malformed ones included: the same `GSI1` query as
- * `DynamoApiKeyStore.list`, which throws on the first item its schema refuses.
- */
-async function listKeyItems(store: KeyStore): Promise<KeyItem[]> {
-  const items: KeyItem[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const result = await store.client.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': { S: apiKeyKeys.indexPk } },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const raw of result.Items ?? []) items.push(readKeyItem(raw));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
-/** One key item by id, read consistently, malformed or not. */
-async function getKeyItem(store: KeyStore, keyId: string): Promise<KeyItem | undefined> {
-  const result = await store.client.send(
-    new GetItemCommand({
-      TableName: store.tableName,
-      Key: { PK: { S: apiKeyKeys.item(keyId).PK }, SK: { S: apiKeyKeys.item(keyId).SK } },
-      ConsistentRead: true,
-    }),
-  );
-  return result.Item ? readKeyItem(result.Item) : undefined;
-}
-
 /** The list line of a malformed item (its name, scope and dates cannot be trusted, so none is shown). */
-function describeMalformed(item: Extract<KeyItem, { ok: false }>): string {
+function describeMalformed(item: MalformedApiKeyItem): string {
   return `${item.keyId}  MALFORMED item (${item.fields.join(', ')})${item.revokedAt ? `  REVOKED ${item.revokedAt}` : ''}`;
+}
+
+/** The line of one key item, well-formed or not. */
+function describeItem(item: ApiKeyItem): string {
+  return item.ok ? describe(item.record) : describeMalformed(item);
 }
 
 /**
@@ -478,18 +397,13 @@ export async function createApiKeyCommand(
   const {
     result: { token, record },
     where,
-  } = await withKeys(opts, 'create-store', async (store) => {
+  } = await withKeys(opts, 'create-store', async (keys) => {
     try {
-      return await store.keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() });
+      return await keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() });
     } catch (error) {
-      if (!(error instanceof ZodError)) throw error;
-      // The adapter's name check reads every key and throws on the first malformed one: name it.
-      const bad = (await listKeyItems(store)).flatMap((item) => (item.ok ? [] : [item]));
-      if (bad.length === 0) throw error;
+      if (!(error instanceof MalformedApiKeyItemError)) throw error;
       throw new MalformedKeyItemError(
-        `cannot check the name against the keys of ${isTable(opts) ? `table ${opts.table}` : 'the local store'}: ${bad
-          .map((item) => `the item of key ${item.keyId} is malformed (${item.fields.join(', ')})`)
-          .join('; ')}; repair or delete it (DynamoDB console or aws dynamodb), then create the key`,
+        `cannot check the name against the keys of ${isTable(opts) ? `table ${opts.table}` : 'the local store'}: ${error.message}; repair or delete it (DynamoDB console or aws dynamodb), then create the key`,
         { cause: error },
       );
     }
@@ -505,7 +419,7 @@ export async function createApiKeyCommand(
  * @throws {DeployedTableError} when the deployed table cannot be used.
  */
 export async function listApiKeysCommand(opts: KeyTarget, out: Out): Promise<void> {
-  const { result: items, where } = await withKeys(opts, 'existing-store', listKeyItems);
+  const { result: items, where } = await withKeys(opts, 'existing-store', (keys) => keys.listItems());
   if (items.length === 0)
     out(
       isTable(opts)
@@ -536,27 +450,20 @@ export async function revokeApiKeyCommand(opts: { keyId: string } & KeyTarget, o
   const keyId = checkKeyId(opts.keyId);
   const {
     result: { line, already },
-  } = await withKeys(opts, 'existing-store', async (store) => {
-    const before = await getKeyItem(store, keyId);
+  } = await withKeys(opts, 'existing-store', async (keys) => {
+    const before = await keys.getItem(keyId);
     if (!before) throw new NotFoundError(`no API key ${keyId} (see \`api-key list${targetFlag(opts)}\`)`);
-    if (before.ok) {
-      if (before.record.revokedAt) return { line: describe(before.record), already: true };
-      return { line: describe(await store.keys.revoke(keyId, new Date().toISOString())), already: false };
-    }
-    if (before.revokedAt) return { line: describeMalformed(before), already: true };
+    if (before.ok ? before.record.revokedAt : before.revokedAt)
+      return { line: describeItem(before), already: true };
     try {
-      await store.keys.revoke(keyId, new Date().toISOString());
+      return { line: describeItem(await keys.revoke(keyId, new Date().toISOString())), already: false };
     } catch (error) {
-      // The update is written before the adapter parses the item it returns.
-      if (!(error instanceof ZodError) && !(error instanceof Error && error.name === 'ValidationException'))
-        throw error;
+      if (!(error instanceof MalformedApiKeyItemError)) throw error;
+      throw new MalformedKeyItemError(
+        `${error.message} and cannot hold a revocation time: delete the item (the authoriser cannot use the key as it is)`,
+        { cause: error },
+      );
     }
-    const after = await getKeyItem(store, keyId);
-    if (after && !after.ok && after.revokedAt) return { line: describeMalformed(after), already: false };
-    if (after?.ok && after.record.revokedAt) return { line: describe(after.record), already: false };
-    throw new MalformedKeyItemError(
-      `the item of key ${keyId} is malformed (${before.fields.join(', ')}) and cannot hold a revocation time: delete the item (the authoriser cannot use the key as it is)`,
-    );
   });
   out(already ? `Already revoked (nothing changed): ${line}` : `Revoked: ${line}`);
 }

@@ -463,7 +463,7 @@ export async function serveCommand(
     });
     try {
       let firstKey: string | undefined;
-      if ((await keys.list()).length === 0) {
+      if ((await keys.listItems()).length === 0) {
         const created = await keys.create({
           name: 'local-admin',
           scope: 'admin',

@@ -23,6 +23,7 @@ import {
   apiKeyNameKey,
   checkApiKeyName,
   generateApiKey,
+  printableApiKeyName,
 } from '#shared/domain/api/auth.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 
@@ -32,6 +33,58 @@ export const apiKeyKeys = {
   indexPk: 'KEYS',
   indexSk: (createdAt: string, keyId: string) => `${createdAt}#${keyId}`,
 };
+
+/**
+ * A stored key item fails the key schema (hand-edited, or written by another tool). The message names
+ * every such item by its (printable) id and the fields at fault, never the values.
+ */
+export class MalformedApiKeyItemError extends Error {
+  override readonly name = 'MalformedApiKeyItemError';
+  constructor(
+    readonly items: readonly MalformedApiKeyItem[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      items
+        .map((item) => `the item of key ${item.keyId} is malformed (${item.fields.join(', ')})`)
+        .join('; '),
+      options,
+    );
+  }
+}
+
+/**
+ * A key item the schema refuses: its id from the item's key (escaped for a terminal, at most
+ * {@link MAX_PRINTED_ID} characters), the fields at fault, and `revokedAt` when the item holds a string there.
+ */
+export interface MalformedApiKeyItem {
+  readonly ok: false;
+  readonly keyId: string;
+  readonly fields: readonly string[];
+  readonly revokedAt?: string;
+}
+
+/** A key item as stored: a record the key schema accepts, or a malformed one. */
+export type ApiKeyItem = { readonly ok: true; readonly record: ApiKeyRecord } | MalformedApiKeyItem;
+
+/** At most this many characters of a malformed item's id are printed (its key may hold anything). */
+const MAX_PRINTED_ID = 40;
+
+/** Read one raw key item without throwing for what it holds. */
+function readKeyItem(raw: Record<string, AttributeValue>): ApiKeyItem {
+  const item = unmarshall(raw, { wrapNumbers: true });
+  const data: unknown = item['data'];
+  const parsed = ApiKeyRecordSchema.safeParse(data);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  const pk = typeof item['PK'] === 'string' ? item['PK'].replace(/^KEY#/, '') : '(no PK)';
+  const keyId = printableApiKeyName([...pk].slice(0, MAX_PRINTED_ID).join(''));
+  const fields = [...new Set(parsed.error.issues.map((i) => i.path.map(String).join('.') || 'data'))];
+  const revokedAt =
+    data && typeof data === 'object' && typeof (data as { revokedAt?: unknown }).revokedAt === 'string'
+      ? printableApiKeyName((data as { revokedAt: string }).revokedAt)
+      : undefined;
+  return { ok: false, keyId, fields, ...(revokedAt ? { revokedAt } : {}) };
+}
 
 export class DynamoApiKeyStore implements ApiKeyLookup {
   readonly #client: DynamoDBClient;
@@ -51,6 +104,7 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
    * @param now UTC ISO-8601 creation time.
    * @throws {ApiKeyNameError} for a refused name (`invalid`) or one an active key holds (`taken`).
    * @throws {ConflictError} in the (2^-64) case of a key id collision.
+   * @throws {MalformedApiKeyItemError} when a stored key item is malformed, so the name cannot be checked.
    */
   async create(input: {
     readonly name: string;
@@ -96,8 +150,20 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
     return { token: key.token, record };
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   * @throws {MalformedApiKeyItemError} when the key's item fails the key schema (the authoriser answers 5xx
+   * with that error logged: a hand-edited item is an operator's problem, not a caller's).
+   */
   async getKey(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const item = await this.getItem(keyId);
+    if (!item) return undefined;
+    if (!item.ok) throw new MalformedApiKeyItemError([item]);
+    return item.record;
+  }
+
+  /** One key item by id, read consistently, malformed or not; `undefined` when there is none. */
+  async getItem(keyId: string): Promise<ApiKeyItem | undefined> {
     const result = await this.#client.send(
       new GetItemCommand({
         TableName: this.#table,
@@ -105,12 +171,23 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? ApiKeyRecordSchema.parse(unmarshall(result.Item)['data']) : undefined;
+    return result.Item ? readKeyItem(result.Item) : undefined;
   }
 
-  /** Every key, oldest first (hashes included; never print them). */
+  /**
+   * Every key, oldest first (hashes included; never print them).
+   * @throws {MalformedApiKeyItemError} naming every malformed key item (use {@link listItems} to see the others).
+   */
   async list(): Promise<ApiKeyRecord[]> {
-    const out: ApiKeyRecord[] = [];
+    const items = await this.listItems();
+    const malformed = items.filter((item): item is MalformedApiKeyItem => !item.ok);
+    if (malformed.length > 0) throw new MalformedApiKeyItemError(malformed);
+    return items.flatMap((item) => (item.ok ? [item.record] : []));
+  }
+
+  /** Every key item, oldest first, malformed ones included (one `GSI1` query, paged). */
+  async listItems(): Promise<ApiKeyItem[]> {
+    const out: ApiKeyItem[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const result = await this.#client.send(
@@ -122,18 +199,22 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const raw of result.Items ?? []) out.push(ApiKeyRecordSchema.parse(unmarshall(raw)['data']));
+      for (const raw of result.Items ?? []) out.push(readKeyItem(raw));
       startKey = result.LastEvaluatedKey;
     } while (startKey);
     return out;
   }
 
   /**
-   * Revoke a key (idempotent: revoking twice keeps the first time).
+   * Revoke a key (idempotent: revoking twice keeps the first time). A key whose item is otherwise malformed
+   * is revoked too, as long as its `data` is a map that can hold the time: a leaked key must always be
+   * revocable, whatever else its item holds.
    * @param now UTC ISO-8601.
+   * @returns the item as written (the record, or the malformed item with its `revokedAt`).
    * @throws {NotFoundError} when no key has this id.
+   * @throws {MalformedApiKeyItemError} when the item's `data` cannot hold a revocation time (not a map).
    */
-  async revoke(keyId: string, now: string): Promise<ApiKeyRecord> {
+  async revoke(keyId: string, now: string): Promise<ApiKeyItem> {
     try {
       const result = await this.#client.send(
         new UpdateItemCommand({
@@ -146,10 +227,15 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return ApiKeyRecordSchema.parse(unmarshall(result.Attributes ?? {})['data']);
+      return readKeyItem(result.Attributes ?? {});
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
         throw new NotFoundError(`no API key ${keyId}`, { cause: error });
+      // DynamoDB refuses a document path into an attribute that is not a map.
+      if (error instanceof Error && error.name === 'ValidationException') {
+        const item = await this.getItem(keyId);
+        if (item && !item.ok) throw new MalformedApiKeyItemError([item], { cause: error });
+      }
       throw error;
     }
   }

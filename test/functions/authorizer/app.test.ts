@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, UnauthorizedError } from '#functions/authorizer/app.ts';
-import { apiKeyKeys, DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
+import { apiKeyKeys, DynamoApiKeyStore, MalformedApiKeyItemError } from '#shared/adapters/aws/api-keys.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
 import { checkAccess, generateApiKey, hashSecret, parseApiKeyToken } from '#shared/domain/api/auth.ts';
 import { NotFoundError } from '#shared/errors.ts';
@@ -75,10 +75,54 @@ describe('API key store', () => {
     const mantan = list[2];
     expect(mantan?.revokedAt).toBe('2026-11-30T08:00:00.000Z');
     const again = await keys.revoke(mantan?.keyId ?? '', '2026-12-01T00:00:00.000Z');
-    expect(again.revokedAt).toBe('2026-11-30T08:00:00.000Z');
+    expect(again.ok && again.record.revokedAt).toBe('2026-11-30T08:00:00.000Z');
     await expect(keys.revoke('0000000000000000', '2026-12-01T00:00:00.000Z')).rejects.toBeInstanceOf(
       NotFoundError,
     );
+  });
+
+  it('reads a malformed key item without hiding the others, names it, and still revokes it', async () => {
+    const other = await startEmbeddedDynamo({ tableName: 'auth-malformed' });
+    try {
+      const store = new DynamoApiKeyStore({ client: other.client, tableName: 'auth-malformed' });
+      const good = await store.create({ name: 'baik', scope: 'read', now: '2026-11-30T07:00:00.000Z' });
+      const put = (id: string, data: Record<string, unknown>) =>
+        other.client.send(
+          new PutItemCommand({
+            TableName: 'auth-malformed',
+            Item: {
+              PK: { S: `KEY#${id}` },
+              SK: { S: 'KEY' },
+              GSI1PK: { S: 'KEYS' },
+              GSI1SK: { S: `2026-11-30T08:00:00.000Z#${id}` },
+              data: { M: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, { S: String(v) }])) },
+            },
+          }),
+        );
+      // Hand-edited: the scope is not one of Pantau's and the hash is missing.
+      await put('00000000000000aa', {
+        keyId: '00000000000000aa',
+        name: 'rusak',
+        scope: 'root',
+        createdAt: 'x',
+      });
+      const items = await store.listItems();
+      expect(items.map((i) => (i.ok ? i.record.name : i.keyId))).toEqual(['baik', '00000000000000aa']);
+      expect(items[1]).toMatchObject({ ok: false, fields: expect.arrayContaining(['scope', 'hash']) });
+      const listed = await store.list().catch((e: unknown) => e);
+      expect(listed).toBeInstanceOf(MalformedApiKeyItemError);
+      expect((listed as Error).message).toMatch(/^the item of key 00000000000000aa is malformed \(/);
+      await expect(store.getKey('00000000000000aa')).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      await expect(store.getKey(good.record.keyId)).resolves.toMatchObject({ name: 'baik' });
+      // A leaked key must stay revocable whatever else its item holds.
+      const revokedItem = await store.revoke('00000000000000aa', '2026-12-01T00:00:00.000Z');
+      expect(revokedItem).toMatchObject({ ok: false, revokedAt: '2026-12-01T00:00:00.000Z' });
+      await expect(
+        store.create({ name: 'baru', scope: 'read', now: '2026-12-01T00:00:01.000Z' }),
+      ).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+    } finally {
+      await other.close();
+    }
   });
 
   it('generates distinct well-formed keys', () => {
