@@ -175,6 +175,17 @@ export class DynamoStore implements MentionStore, AlertStore {
     return Math.max(epochSeconds(iso) + days, Math.floor(Date.now() / 1000) + days);
   }
 
+  /**
+   * True for an item that quotes mention text (a mention, its timeline entries, an alert, a digest) whose
+   * retention has passed. DynamoDB deletes expired items lazily, typically within a few days, and they
+   * appear in reads until then ("Working with expired items", DynamoDB developer guide), so reads of such
+   * items hide them: after `rawTextDays` the text is gone for every reader, not only once TTL runs.
+   */
+  #expired(item: Record<string, unknown>): boolean {
+    const expiresAt = item['expiresAt'];
+    return typeof expiresAt === 'number' && expiresAt <= Date.now() / 1000;
+  }
+
   /** @inheritdoc */
   async putMention(scored: ScoredMention): Promise<PutMentionResult> {
     const mention = storableScores(scored);
@@ -282,7 +293,7 @@ export class DynamoStore implements MentionStore, AlertStore {
   /** @inheritdoc */
   async getMention(id: string): Promise<ScoredMention | undefined> {
     const item = await this.#getRaw(keys.mention(id));
-    return item ? ScoredMentionSchema.parse(item['data']) : undefined;
+    return item && !this.#expired(item) ? ScoredMentionSchema.parse(item['data']) : undefined;
   }
 
   /** @inheritdoc */
@@ -443,7 +454,7 @@ export class DynamoStore implements MentionStore, AlertStore {
       Limit: Math.max(need, 25),
     })) {
       const sk = String(isIndex ? item['GSI1SK'] : item['SK']);
-      if (sk >= upperExclusive) continue;
+      if (sk >= upperExclusive || this.#expired(item)) continue;
       const mention = ScoredMentionSchema.parse(item['data']);
       if (query.sentiment && mention.sentiment.label !== query.sentiment) continue;
       if (query.source && mention.source !== query.source) continue;
@@ -657,7 +668,7 @@ export class DynamoStore implements MentionStore, AlertStore {
     const [windowStart, seriesId] = splitAlertId(id);
     if (!windowStart || !seriesId) return undefined;
     const item = await this.#getRaw(keys.alert(windowStart, seriesId));
-    return item ? toAlert(item) : undefined;
+    return item && !this.#expired(item) ? toAlert(item) : undefined;
   }
 
   /** @inheritdoc */
@@ -684,6 +695,7 @@ export class DynamoStore implements MentionStore, AlertStore {
         ExpressionAttributeValues: { ':pk': { S: `A#${month}` }, ':lo': { S: from }, ':hi': { S: to } },
         ScanIndexForward: false,
       })) {
+        if (this.#expired(item)) continue;
         const alert = toAlert(item);
         if (alert.windowStart >= from && alert.windowStart < to) out.push(alert);
       }
@@ -701,9 +713,14 @@ export class DynamoStore implements MentionStore, AlertStore {
           TableName: this.#table,
           Key: marshall(keys.alert(windowStart, seriesId)),
           UpdateExpression: 'SET #data.#ack = :ack',
-          ConditionExpression: 'attribute_exists(PK)',
+          // An alert past its retention is gone for readers (#expired), so for acknowledgements too.
+          ConditionExpression:
+            'attribute_exists(PK) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
           ExpressionAttributeNames: { '#data': 'data', '#ack': 'acknowledgement' },
-          ExpressionAttributeValues: { ':ack': { M: marshall(ack, { removeUndefinedValues: true }) } },
+          ExpressionAttributeValues: {
+            ':ack': { M: marshall(ack, { removeUndefinedValues: true }) },
+            ':now': { N: String(Math.floor(Date.now() / 1000)) },
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -794,7 +811,7 @@ export class DynamoStore implements MentionStore, AlertStore {
   /** @inheritdoc */
   async getDigest(date: string): Promise<StoredDigest | undefined> {
     const item = await this.#getRaw(keys.digest(date));
-    if (!item) return undefined;
+    if (!item || this.#expired(item)) return undefined;
     const data = item['data'] as StoredDigest & { data: string };
     return { ...data, data: JSON.parse(data.data) };
   }

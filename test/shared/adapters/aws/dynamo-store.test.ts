@@ -358,4 +358,51 @@ describe('DynamoStore retention of quoted text', () => {
     const old = (await expiries(tableName, 'alert')).find((e) => e < 1_893_488_400);
     expect(old).toBeGreaterThanOrEqual(now + 30 * 86_400 - 5);
   });
+  it('hides mentions, alerts and digests whose retention passed but which DynamoDB has not deleted yet', async () => {
+    const { ensureTable } = await import('#shared/adapters/local/dynalite.ts');
+    const { ScanCommand, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const tableName = `store-test-${++tableSeq}`;
+    await ensureTable(db.client, tableName);
+    const store = new DynamoStore({ client: db.client, tableName, retentionDays: 30 });
+    const { testAlert } = await import('../../../functions/api/helpers.ts');
+    const alert = testAlert('2026-02-12T08:00:00.000Z');
+    const kept = testAlert('2026-02-12T09:00:00.000Z');
+    await store.putAlert(alert);
+    await store.putAlert(kept);
+    await store.putDigest({
+      date: '2026-02-12',
+      generatedAt: '2026-02-13T00:00:00.000Z',
+      markdown: '',
+      html: '',
+      text: '',
+      data: {},
+    });
+    const mention = scoredMention(901, { publishedAt: '2026-02-12T08:10:00.000Z' });
+    await store.putMention(mention);
+    const range = { from: '2026-02-12T00:00:00.000Z', to: '2026-02-13T00:00:00.000Z', limit: 10 };
+    expect((await store.listMentions(range)).items.map((m) => m.id)).toEqual([mention.id]);
+    // TTL time has come (one second ago) for everything except the second alert.
+    const past = String(Math.floor(Date.now() / 1000) - 1);
+    const all = await db.client.send(new ScanCommand({ TableName: tableName }));
+    for (const item of all.Items ?? []) {
+      if (item['expiresAt'] === undefined || JSON.stringify(item).includes(kept.id)) continue;
+      await db.client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { PK: item['PK']!, SK: item['SK']! },
+          UpdateExpression: 'SET expiresAt = :past',
+          ExpressionAttributeValues: { ':past': { N: past } },
+        }),
+      );
+    }
+    expect(await store.getAlert(alert.id)).toBeUndefined();
+    expect((await store.getAlert(kept.id))?.id).toBe(kept.id);
+    expect((await store.listAlerts(range.from, range.to)).map((a) => a.id)).toEqual([kept.id]);
+    await expect(
+      store.acknowledgeAlert(alert.id, { by: 'ana', at: '2026-12-01T00:00:00.000Z' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await store.getDigest('2026-02-12')).toBeUndefined();
+    expect(await store.getMention(mention.id)).toBeUndefined();
+    expect((await store.listMentions(range)).items).toEqual([]);
+  });
 });
