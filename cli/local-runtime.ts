@@ -80,6 +80,11 @@ export interface RunOptions {
   /** Progress lines (stderr). */
   readonly progress: (line: string) => void;
   readonly log: Log;
+  /**
+   * `-v`: every rejected source item is its own warning (no cap, so no closing count line).
+   * @default false: the first {@link MAX_REJECTIONS_LOGGED}, then one line counting the rest by reason
+   */
+  readonly verbose?: boolean;
   readonly clock?: Clock;
   /** Per-request HTTP timeout for live sources, ms. @default 15 000 */
   readonly timeoutMs?: number;
@@ -374,7 +379,10 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       );
 
     options.progress(`Collecting from ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
-    const collectLog = quietSourceLog(options.log);
+    const collectLog = quietSourceLog(
+      options.log,
+      options.verbose ? Number.POSITIVE_INFINITY : MAX_REJECTIONS_LOGGED,
+    );
     const collect = createCollectHandler({
       sources,
       matcher: createKeywordMatcher(config.keywords),

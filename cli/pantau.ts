@@ -136,6 +136,7 @@ program
         ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
         progress,
         log: cliLog(opts.verbose === true),
+        verbose: opts.verbose === true,
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(`${formatSummary(summary).join('\n')}\n`);

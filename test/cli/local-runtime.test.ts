@@ -209,6 +209,17 @@ describe('local runtime (npm start)', () => {
     expect(log.entries[0]?.context).toEqual({ source: 'rss-offline' });
   });
 
+  it('with -v (no cap) logs every rejected item as a warning and adds no closing count line', () => {
+    const log = new RecordingLog();
+    const verbose = quietSourceLog(log, Number.POSITIVE_INFINITY);
+    for (let i = 0; i < 25; i++)
+      verbose.warn('Source item rejected', { source: 'replay', reason: 'invalid-json' });
+    verbose.flushRejections();
+    expect(log.entries.map((e) => `${e.level} ${e.message}`)).toEqual(
+      Array<string>(25).fill('warn Source item rejected'),
+    );
+  });
+
   it('logs the first 20 rejected items one by one and sums up the rest by reason, losing none (QA 5)', () => {
     const log = new RecordingLog();
     const quiet = quietSourceLog(log);
