@@ -7,10 +7,12 @@
  * are not near-duplicated in SmSA train/valid. Test splits are never read.
  *
  *   npx tsx scripts/lib/sentiment-cv.ts [--balanced] [--nusax-weight 3] [--char-min 3 --char-max 6]
- *     [--blend 0.1,0.2] [--indolem] [--data ../shared/data/sentiment]
+ *     [--blend 0.1,0.2] [--indolem] [--posts] [--reviews <w>] [--data ../shared/data/sentiment]
  *
  * `--blend` averages in a second model trained on NusaX rows only, with that weight. `--indolem` trains
- * on IndoLEM train0 too (partial-label loss, weight 1), as the shipped recipe since 2026.11.2 does. One
+ * on IndoLEM train0 too (partial-label loss, weight 1), as the shipped recipe since 2026.11.2 does; `--posts` the
+ * government posts' dev split at the in-domain weight (since 2026.12.2); `--reviews <w>` the review texts of
+ * `scripts/data/review-texts.jsonl` at loss weight w (seventh attempt). They train in every fold. One
  * seed per fold; 1–5 minutes per run on a shared 2-core machine. Exits 0 with a message when the data is absent.
  */
 import { existsSync } from 'node:fs';
@@ -36,13 +38,17 @@ import {
 } from '#shared/domain/sentiment/train.ts';
 import {
   DEFAULT_DATA_DIR,
+  DEFAULT_GOV_POSTS,
+  DEFAULT_REVIEW_TEXTS,
   type LabelledText,
   notNearDuplicated,
+  readGovPosts,
   readIndolem,
   readNusax,
+  readReviewTexts,
   readSmsa,
 } from './sentiment-data.ts';
-import { DEFAULT_TRAIN_OPTIONS } from './sentiment-pipeline.ts';
+import { DEFAULT_IN_DOMAIN_WEIGHT, DEFAULT_TRAIN_OPTIONS } from './sentiment-pipeline.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +59,8 @@ const { values } = parseArgs({
     'char-max': { type: 'string' },
     blend: { type: 'string', default: '' },
     indolem: { type: 'boolean', default: false },
+    posts: { type: 'boolean', default: false },
+    reviews: { type: 'string', default: '0' },
   },
 });
 if (!existsSync(values.data)) {
@@ -83,6 +91,18 @@ const pool = Object.fromEntries(
 ) as Record<(typeof LANGS)[number], LabelledText[]>;
 const keep = notNearDuplicated(pool.indonesian, [...smsaTrain, ...smsaValid]);
 const indolemTrain = values.indolem ? readIndolem(dir, 'train0') : [];
+const reviewsWeight = Number(values.reviews);
+const inDomain = [
+  ...(values.posts
+    ? readGovPosts(DEFAULT_GOV_POSTS, 'dev').map(({ post: _, ...r }) => ({
+        ...r,
+        weight: DEFAULT_IN_DOMAIN_WEIGHT,
+      }))
+    : []),
+  ...(reviewsWeight > 0
+    ? readReviewTexts(DEFAULT_REVIEW_TEXTS).map((r) => ({ ...r, weight: reviewsWeight }))
+    : []),
+];
 
 /** Fold of an id: a fixed string hash, so folds do not depend on row order. */
 function foldOf(id: string): number {
@@ -115,7 +135,7 @@ for (let f = 0; f < FOLDS; f++) {
     pool[l].filter((r) => foldOf(r.id) !== f).map((r) => ({ ...r, weight: nusaxWeight })),
   );
   const main = trainLinear(
-    vectorize([...smsaTrain, ...indolemTrain, ...trainNusax], options.features),
+    vectorize([...smsaTrain, ...indolemTrain, ...inDomain, ...trainNusax], options.features),
     options,
   );
   const second = alphas.some((a) => a > 0)
@@ -150,6 +170,8 @@ console.log(
     balanced: options.balanced,
     nusaxWeight,
     indolem: values.indolem,
+    posts: values.posts,
+    reviewsWeight,
     charMin: options.features.charMin,
     charMax: options.features.charMax,
   },

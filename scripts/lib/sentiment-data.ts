@@ -383,35 +383,69 @@ export function readGovPosts(
   path: string,
   split: 'dev' | 'test' | 'all',
 ): (LabelledText & { post: GovPost })[] {
+  return readJsonLines(path, GovPostSchema, 'government-post')
+    .filter((post) => split === 'all' || post.split === split)
+    .map((post) => ({
+      id: post.id,
+      text: post.text,
+      label: post.label,
+      lang: detectLanguage(post.text).lang,
+      post,
+    }));
+}
+
+/**
+ * Every line of a JSON Lines file of hand-labelled texts, parsed by `schema` (blank lines skipped).
+ * @param what - What a line is, for messages (`government-post`).
+ * @throws SentimentDataError when the file is missing, unreadable or holds no line, or a line is malformed
+ *   (the message names the line and why): an empty file would train without its rows and say nothing.
+ */
+function readJsonLines<T>(path: string, schema: z.ZodType<T>, what: string): T[] {
   if (!existsSync(path)) throw new SentimentDataError(`${path}: not found`);
-  const out: (LabelledText & { post: GovPost })[] = [];
-  let lines = 0;
+  const out: T[] = [];
   readText(path)
     .split('\n')
     .forEach((line, i) => {
       if (line.trim() === '') return;
-      lines++;
       const json = safeJson(line);
-      if (json === undefined)
-        throw new SentimentDataError(`${path}:${i + 1}: not a government-post line: not JSON`);
-      const parsed = GovPostSchema.safeParse(json);
+      if (json === undefined) throw new SentimentDataError(`${path}:${i + 1}: not a ${what} line: not JSON`);
+      const parsed = schema.safeParse(json);
       if (!parsed.success) {
         const why = parsed.error.issues.map(
           (issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`,
         );
-        throw new SentimentDataError(`${path}:${i + 1}: not a government-post line: ${why.join('; ')}`);
+        throw new SentimentDataError(`${path}:${i + 1}: not a ${what} line: ${why.join('; ')}`);
       }
-      const post = parsed.data;
-      if (split !== 'all' && post.split !== split) return;
-      out.push({
-        id: post.id,
-        text: post.text,
-        label: post.label,
-        lang: detectLanguage(post.text).lang,
-        post,
-      });
+      out.push(parsed.data);
     });
-  // An empty file would train without its in-domain rows and say nothing.
-  if (lines === 0) throw new SentimentDataError(`${path}: no posts in it`);
+  if (out.length === 0) throw new SentimentDataError(`${path}: no ${what} lines in it`);
   return out;
+}
+
+/** Short review-and-comment texts written and labelled for Pantau (`docs/model-card.md`, "Seventh attempt"). */
+export const DEFAULT_REVIEW_TEXTS = 'scripts/data/review-texts.jsonl';
+
+const ReviewTextSchema = z.strictObject({
+  /** `r001` … `r400`. */
+  id: z.string().regex(/^r\d{3}$/),
+  text: z.string().min(1),
+  /** Topic tag from the writer (`restaurant`, `bank`, `telco` …). */
+  domain: z.string().min(1),
+  /** The sentiment the writer intended. */
+  writerLabel: z.enum(['negative', 'neutral', 'positive']),
+  /** The blind labeller's label under the review convention: the reference label. */
+  label: z.enum(['negative', 'neutral', 'positive']),
+  confidence: z.enum(['clear', 'borderline']),
+  note: z.string().optional(),
+});
+
+/**
+ * The review-and-comment texts whose writer and blind labeller agree (training rows only: there is no held-out
+ * split; the measurement they serve is NusaX-Indonesian test). `lang` is routed by `detectLanguage(text)`.
+ * @throws SentimentDataError as {@link readGovPosts} does.
+ */
+export function readReviewTexts(path: string): LabelledText[] {
+  return readJsonLines(path, ReviewTextSchema, 'review-text')
+    .filter((r) => r.writerLabel === r.label)
+    .map((r) => ({ id: r.id, text: r.text, label: r.label, lang: detectLanguage(r.text).lang }));
 }

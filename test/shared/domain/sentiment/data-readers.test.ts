@@ -13,6 +13,7 @@ import {
   readFeedback,
   readGovPosts,
   readHeadlines,
+  readReviewTexts,
   SentimentDataError,
 } from '../../../../scripts/lib/sentiment-data.ts';
 
@@ -170,10 +171,48 @@ describe('readGovPosts', () => {
     expect(() => readGovPosts(join(dir, 'none.jsonl'), 'all')).toThrow(SentimentDataError);
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '\n');
-    expect(() => readGovPosts(empty, 'all')).toThrow(`${empty}: no posts in it`);
+    expect(() => readGovPosts(empty, 'all')).toThrow(`${empty}: no government-post lines in it`);
     // A folder is a named data error (exit 2 in train:sentiment), not an EISDIR stack trace; so for feedback.
     expect(() => readGovPosts(dir, 'all')).toThrow(/cannot be read as a file \(EISDIR\)/);
     expect(() => readFeedback(dir)).toThrow(SentimentDataError);
+  });
+});
+
+describe('readReviewTexts', () => {
+  it('keeps only the texts whose writer and blind labeller agree, routed as Indonesian', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-reviews-'));
+    const file = join(dir, 'reviews.jsonl');
+    const line = (id: string, text: string, writerLabel: string, label: string) =>
+      JSON.stringify({ id, text, domain: 'restaurant', writerLabel, label, confidence: 'clear' });
+    writeFileSync(
+      file,
+      [
+        line(
+          'r001',
+          'Restoran ini buka setiap hari mulai pukul sepuluh pagi sampai malam.',
+          'neutral',
+          'neutral',
+        ),
+        line(
+          'r002',
+          'Pelayanannya lambat sekali, kami menunggu satu jam untuk dua porsi nasi goreng.',
+          'negative',
+          'negative',
+        ),
+        line('r003', 'Harganya naik jadi dua puluh ribu mulai bulan depan.', 'negative', 'neutral'),
+      ].join('\n'),
+    );
+    const rows = readReviewTexts(file);
+    expect(rows.map((r) => [r.id, r.label, r.lang])).toEqual([
+      ['r001', 'neutral', 'id'],
+      ['r002', 'negative', 'id'],
+    ]);
+    writeFileSync(file, `${line('x1', 'teks', 'neutral', 'neutral')}\n`);
+    expect(() => readReviewTexts(file)).toThrow(`${file}:1: not a review-text line: id: `);
+  });
+
+  it('reads the 400 texts in the repo, all agreed', () => {
+    expect(readReviewTexts('scripts/data/review-texts.jsonl')).toHaveLength(400);
   });
 });
 
