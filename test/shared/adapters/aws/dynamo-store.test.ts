@@ -332,23 +332,29 @@ describe('DynamoStore retention of quoted text', () => {
     return (out.Items ?? []).map((i) => Number(i['expiresAt']?.N));
   }
 
-  it('expires alerts and digests, which quote mention text, with the mentions (retention days after their window or day)', async () => {
+  /** A store over a fresh table with 30 retention days, and an empty digest of `date` written to it. */
+  async function retentionStore(digestDate: string): Promise<{ store: DynamoStore; tableName: string }> {
     const { ensureTable } = await import('#shared/adapters/local/dynalite.ts');
     const tableName = `store-test-${++tableSeq}`;
     await ensureTable(db.client, tableName);
     const store = new DynamoStore({ client: db.client, tableName, retentionDays: 30 });
-    const { testAlert } = await import('../../../functions/api/helpers.ts');
-    // A window far in the future, so the retention runs from it rather than from now.
-    const alert = testAlert('2030-01-01T08:00:00.000Z');
-    await store.putAlert(alert);
+    const next = new Date(Date.parse(`${digestDate}T00:00:00.000Z`) + 86_400_000).toISOString();
     await store.putDigest({
-      date: '2030-01-02',
-      generatedAt: '2030-01-03T00:00:00.000Z',
+      date: digestDate,
+      generatedAt: next,
       markdown: '',
       html: '',
       text: '',
       data: {},
     });
+    return { store, tableName };
+  }
+
+  it('expires alerts and digests, which quote mention text, with the mentions (retention days after their window or day)', async () => {
+    const { store, tableName } = await retentionStore('2030-01-02');
+    const { testAlert } = await import('../../../functions/api/helpers.ts');
+    // A window far in the future, so the retention runs from it rather than from now.
+    await store.putAlert(testAlert('2030-01-01T08:00:00.000Z'));
     // Hand-computed: 2030-01-01T09:00Z is 1,893,488,400 s; 2030-01-02T00:00Z is 1,893,542,400 s; + 30 days.
     expect(await expiries(tableName, 'alert')).toEqual([1_893_488_400 + 30 * 86_400]);
     expect(await expiries(tableName, 'digest')).toEqual([1_893_542_400 + 30 * 86_400]);
@@ -358,25 +364,15 @@ describe('DynamoStore retention of quoted text', () => {
     const old = (await expiries(tableName, 'alert')).find((e) => e < 1_893_488_400);
     expect(old).toBeGreaterThanOrEqual(now + 30 * 86_400 - 5);
   });
+
   it('hides mentions, alerts and digests whose retention passed but which DynamoDB has not deleted yet', async () => {
-    const { ensureTable } = await import('#shared/adapters/local/dynalite.ts');
     const { ScanCommand, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
-    const tableName = `store-test-${++tableSeq}`;
-    await ensureTable(db.client, tableName);
-    const store = new DynamoStore({ client: db.client, tableName, retentionDays: 30 });
+    const { store, tableName } = await retentionStore('2026-02-12');
     const { testAlert } = await import('../../../functions/api/helpers.ts');
     const alert = testAlert('2026-02-12T08:00:00.000Z');
     const kept = testAlert('2026-02-12T09:00:00.000Z');
     await store.putAlert(alert);
     await store.putAlert(kept);
-    await store.putDigest({
-      date: '2026-02-12',
-      generatedAt: '2026-02-13T00:00:00.000Z',
-      markdown: '',
-      html: '',
-      text: '',
-      data: {},
-    });
     const mention = scoredMention(901, { publishedAt: '2026-02-12T08:10:00.000Z' });
     await store.putMention(mention);
     const range = { from: '2026-02-12T00:00:00.000Z', to: '2026-02-13T00:00:00.000Z', limit: 10 };
