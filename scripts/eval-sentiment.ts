@@ -28,6 +28,7 @@ import {
 } from '#shared/domain/sentiment/model.ts';
 import {
   DEFAULT_GOV_POSTS,
+  DEFAULT_GOV_POSTS_2,
   DEFAULT_HEADLINE_LABELS,
   type LabelledText,
   notInTraining,
@@ -383,6 +384,18 @@ async function runEvaluation(
         },
       );
     }
+  }
+
+  // A second writer's posts (eighth attempt): no shipped model trains on them, so all 300 are held out.
+  if (existsSync(DEFAULT_GOV_POSTS_2)) {
+    const rows = readGovPosts(DEFAULT_GOV_POSTS_2, 'all');
+    govSets.push({
+      key: 'govPosts2',
+      title: `Government-topic social posts, second writer (${rows.length}; not trained on, blind labels)`,
+      rows,
+      binary: false,
+      genre: 'general',
+    });
   }
 
   const SETS: readonly SetSpec[] = [

@@ -349,9 +349,15 @@ function safeJson(line: string): unknown {
 /** Government-topic social posts written and labelled for Pantau (texts, labels and provenance in the repo). */
 export const DEFAULT_GOV_POSTS = 'scripts/data/gov-posts.jsonl';
 
+/**
+ * A second writer's 300 posts, aimed at sarcasm, thanks around adverse events, condolences and questions
+ * (`docs/model-card.md`, "Eighth attempt"); no shipped model trains on them.
+ */
+export const DEFAULT_GOV_POSTS_2 = 'scripts/data/gov-posts-2.jsonl';
+
 const GovPostSchema = z.strictObject({
-  /** `p001` … `p300`. */
-  id: z.string().regex(/^p\d{3}$/),
+  /** `p001` … `p300` (`gov-posts.jsonl`); `q001` … `q300` (`gov-posts-2.jsonl`, the second writer). */
+  id: z.string().regex(/^[pq]\d{3}$/),
   text: z.string().min(1),
   /** The writer's description of the language: `id`, `su` or code-mixed `mix`. Not used for routing. */
   writtenAs: z.enum(['id', 'su', 'mix']),

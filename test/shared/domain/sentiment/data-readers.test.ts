@@ -7,6 +7,7 @@ import { mentionId } from '#shared/domain/mention.ts';
 import { canonicalUrl } from '#shared/domain/url.ts';
 import {
   DEFAULT_GOV_POSTS,
+  DEFAULT_GOV_POSTS_2,
   notInTraining,
   notNearDuplicated,
   parseCsv,
@@ -159,6 +160,19 @@ describe('readGovPosts', () => {
     const agreed = all.filter((r) => r.post.writerLabel === r.label);
     expect(agreed.length).toBeLessThan(all.length);
     expect(agreed.length).toBeGreaterThan(0.9 * all.length);
+  });
+
+  it("reads the second writer's 300 posts, split by the same hash rule as the first batch", () => {
+    const all = readGovPosts(DEFAULT_GOV_POSTS_2, 'all');
+    expect(all).toHaveLength(300);
+    for (const r of all) {
+      const digit = Number.parseInt(
+        createHash('sha256').update(`gov-post:${r.id}`).digest('hex')[0] ?? 'f',
+        16,
+      );
+      expect(r.post.split).toBe(digit < 8 ? 'dev' : 'test');
+    }
+    expect(new Set(all.map((r) => r.id.slice(0, 1)))).toEqual(new Set(['q']));
   });
 
   it('names the line of a malformed post and a missing file', () => {
