@@ -11,7 +11,6 @@ import {
   type ApiKeyItem,
   DynamoApiKeyStore,
   type MalformedApiKeyItem,
-  MalformedApiKeyItemError,
 } from '#shared/adapters/aws/api-keys.ts';
 import {
   type ApiKeyRecord,
@@ -71,17 +70,6 @@ export class ApiKeyIdError extends KeyCommandError {
   override readonly name = 'ApiKeyIdError';
   constructor(message: string) {
     super(message, 2);
-  }
-}
-
-/**
- * A key item in the store fails the key schema (hand-edited, or written by another tool), so a command
- * that needs every key (`create`'s name check) cannot go on; exit 2, the item must be repaired.
- */
-export class MalformedKeyItemError extends KeyCommandError {
-  override readonly name = 'MalformedKeyItemError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 2, options);
   }
 }
 
@@ -386,7 +374,8 @@ function describeItem(item: ApiKeyItem): string {
  * first line names the table and region, so the operator sees which deployment the key works on.
  * @throws {ApiKeyNameError} for a name with control, format or text-direction characters (checked before
  * any store is opened or created), or one an active key already holds.
- * @throws {MalformedKeyItemError} when a stored key item is malformed, so the name cannot be checked.
+ * A malformed key item cannot authenticate, so it holds no name: the key is created and a closing `Note:`
+ * line names the items the name was not compared with.
  * @throws {DeployedTableError} when the deployed table cannot be used.
  */
 export async function createApiKeyCommand(
@@ -395,21 +384,19 @@ export async function createApiKeyCommand(
 ): Promise<void> {
   checkApiKeyName(opts.name);
   const {
-    result: { token, record },
+    result: { token, record, unchecked },
     where,
-  } = await withKeys(opts, 'create-store', async (keys) => {
-    try {
-      return await keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() });
-    } catch (error) {
-      if (!(error instanceof MalformedApiKeyItemError)) throw error;
-      throw new MalformedKeyItemError(
-        `cannot check the name against the keys of ${isTable(opts) ? `table ${opts.table}` : 'the local store'}: ${error.message}; repair or delete it (DynamoDB console or aws dynamodb), then create the key`,
-        { cause: error },
-      );
-    }
-  });
+  } = await withKeys(opts, 'create-store', (keys) =>
+    keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() }),
+  );
   out(`Created ${record.scope} key ${record.keyId} for ${record.name}${where}. The secret is shown once:`);
   out(`  ${token}`);
+  if (unchecked.length > 0)
+    out(
+      `Note: the name was not compared with ${unchecked.length} malformed key ${unchecked.length === 1 ? 'item' : 'items'} (${unchecked
+        .map((item) => `${item.keyId}: ${item.fields.join(', ')}`)
+        .join('; ')}); they cannot authenticate until repaired (see \`api-key list${targetFlag(opts)}\`).`,
+    );
 }
 
 /**
@@ -439,11 +426,10 @@ export async function listApiKeysCommand(opts: KeyTarget, out: Out): Promise<voi
 /**
  * Revoke a key by id (permanent; the authoriser caches nothing, so it holds from the next request).
  * Idempotent: a key revoked earlier stays revoked from its first time, and the command says so instead
- * of claiming to revoke it now. A key whose item is malformed is revoked too (a leaked key must always be
- * revocable, whatever else its item holds).
+ * of claiming to revoke it now. A key whose item is malformed is revoked too, whatever its item holds
+ * (`DynamoApiKeyStore.revoke`): a leaked key must always be revocable.
  * @throws {ApiKeyIdError} for an id that is not 16 lower-case hex characters (before any store is opened).
  * @throws {DataFolderMissingError} when the data folder holds no store; `NotFoundError` for an unknown id.
- * @throws {MalformedKeyItemError} when the item is too malformed to hold a revocation time.
  * @throws {DeployedTableError} when the deployed table cannot be used.
  */
 export async function revokeApiKeyCommand(opts: { keyId: string } & KeyTarget, out: Out): Promise<void> {
@@ -455,15 +441,7 @@ export async function revokeApiKeyCommand(opts: { keyId: string } & KeyTarget, o
     if (!before) throw new NotFoundError(`no API key ${keyId} (see \`api-key list${targetFlag(opts)}\`)`);
     if (before.ok ? before.record.revokedAt : before.revokedAt)
       return { line: describeItem(before), already: true };
-    try {
-      return { line: describeItem(await keys.revoke(keyId, new Date().toISOString())), already: false };
-    } catch (error) {
-      if (!(error instanceof MalformedApiKeyItemError)) throw error;
-      throw new MalformedKeyItemError(
-        `${error.message} and cannot hold a revocation time: delete the item (the authoriser cannot use the key as it is)`,
-        { cause: error },
-      );
-    }
+    return { line: describeItem(await keys.revoke(keyId, new Date().toISOString())), already: false };
   });
   out(already ? `Already revoked (nothing changed): ${line}` : `Revoked: ${line}`);
 }

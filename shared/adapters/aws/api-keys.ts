@@ -74,16 +74,22 @@ const MAX_PRINTED_ID = 40;
 function readKeyItem(raw: Record<string, AttributeValue>): ApiKeyItem {
   const item = unmarshall(raw, { wrapNumbers: true });
   const data: unknown = item['data'];
-  const parsed = ApiKeyRecordSchema.safeParse(data);
-  if (parsed.success) return { ok: true, record: parsed.data };
   const pk = typeof item['PK'] === 'string' ? item['PK'].replace(/^KEY#/, '') : '(no PK)';
+  const parsed = ApiKeyRecordSchema.safeParse(data);
+  const fields = parsed.success
+    ? []
+    : [...new Set(parsed.error.issues.map((i) => i.path.map(String).join('.') || 'data'))];
+  // The key id the authoriser looks up must be the record's, or `list` names a key revoke cannot find.
+  if (parsed.success && parsed.data.keyId !== pk) fields.push('keyId');
+  // An item missing from the GSI1 key list would authenticate while `list`, the operator's audit, never shows it.
+  if (item['GSI1PK'] !== apiKeyKeys.indexPk || typeof item['GSI1SK'] !== 'string') fields.push('GSI1PK');
+  if (parsed.success && fields.length === 0) return { ok: true, record: parsed.data };
   const keyId = printableApiKeyName([...pk].slice(0, MAX_PRINTED_ID).join(''));
-  const fields = [...new Set(parsed.error.issues.map((i) => i.path.map(String).join('.') || 'data'))];
   const revokedAt =
     data && typeof data === 'object' && typeof (data as { revokedAt?: unknown }).revokedAt === 'string'
-      ? printableApiKeyName((data as { revokedAt: string }).revokedAt)
-      : undefined;
-  return { ok: false, keyId, fields, ...(revokedAt ? { revokedAt } : {}) };
+      ? (data as { revokedAt: string }).revokedAt
+      : '';
+  return { ok: false, keyId, fields, ...(revokedAt ? { revokedAt: printableApiKeyName(revokedAt) } : {}) };
 }
 
 export class DynamoApiKeyStore implements ApiKeyLookup {
@@ -103,21 +109,23 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
    * could both pass: keys are created by one admin at a time (the local store is single-process).
    * @param now UTC ISO-8601 creation time.
    * @throws {ApiKeyNameError} for a refused name (`invalid`) or one an active key holds (`taken`).
+   * @returns the secret, the record, and `unchecked`: the malformed key items the name was not compared with
+   * (they cannot authenticate, so they hold no name; list them to the operator).
    * @throws {ConflictError} in the (2^-64) case of a key id collision.
-   * @throws {MalformedApiKeyItemError} when a stored key item is malformed, so the name cannot be checked.
    */
   async create(input: {
     readonly name: string;
     readonly scope: ApiScope;
     readonly now: string;
-  }): Promise<{ token: string; record: ApiKeyRecord }> {
+  }): Promise<{ token: string; record: ApiKeyRecord; unchecked: readonly MalformedApiKeyItem[] }> {
     const name = checkApiKeyName(input.name);
-    const holder = (await this.list()).find(
-      (k) => !k.revokedAt && apiKeyNameKey(k.name) === apiKeyNameKey(name),
+    const items = await this.listItems();
+    const holder = items.find(
+      (k) => k.ok && !k.record.revokedAt && apiKeyNameKey(k.record.name) === apiKeyNameKey(name),
     );
-    if (holder)
+    if (holder?.ok)
       throw new ApiKeyNameError(
-        `API key name is already used by active key ${holder.keyId}: choose another name, or revoke that key first`,
+        `API key name is already used by active key ${holder.record.keyId}: choose another name, or revoke that key first`,
         'taken',
       );
     const key = generateApiKey();
@@ -147,7 +155,8 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
         throw new ConflictError(`API key id ${record.keyId} exists`, { cause: error });
       throw error;
     }
-    return { token: key.token, record };
+    // A malformed item cannot authenticate (getKey refuses it), so it holds no name; the caller says so.
+    return { token: key.token, record, unchecked: items.filter((k): k is MalformedApiKeyItem => !k.ok) };
   }
 
   /**
@@ -206,37 +215,61 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
   }
 
   /**
-   * Revoke a key (idempotent: revoking twice keeps the first time). A key whose item is otherwise malformed
-   * is revoked too, as long as its `data` is a map that can hold the time: a leaked key must always be
-   * revocable, whatever else its item holds.
+   * Revoke a key (idempotent: revoking twice keeps the first time). A leaked key must always be revocable,
+   * whatever its item holds: a malformed item is revoked too; a `revokedAt` that is not a time (empty, null,
+   * a number) is overwritten; an item whose `data` is not a map gets `data = { revokedAt, replaced: <old data> }`
+   * (the old value kept for whoever repairs it).
    * @param now UTC ISO-8601.
    * @returns the item as written (the record, or the malformed item with its `revokedAt`).
    * @throws {NotFoundError} when no key has this id.
-   * @throws {MalformedApiKeyItemError} when the item's `data` cannot hold a revocation time (not a map).
    */
   async revoke(keyId: string, now: string): Promise<ApiKeyItem> {
+    const update = async (expression: string, values: Record<string, AttributeValue>) => {
+      try {
+        const result = await this.#client.send(
+          new UpdateItemCommand({
+            TableName: this.#table,
+            Key: marshall(apiKeyKeys.item(keyId)),
+            UpdateExpression: expression,
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: {
+              '#data': 'data',
+              ...(expression.includes('#revokedAt') ? { '#revokedAt': 'revokedAt' } : {}),
+            },
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return readKeyItem(result.Attributes ?? {});
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException)
+          throw new NotFoundError(`no API key ${keyId}`, { cause: error });
+        throw error;
+      }
+    };
+    let item: ApiKeyItem;
     try {
-      const result = await this.#client.send(
-        new UpdateItemCommand({
+      item = await update('SET #data.#revokedAt = if_not_exists(#data.#revokedAt, :now)', {
+        ':now': { S: now },
+      });
+    } catch (error) {
+      // DynamoDB refuses a document path into an attribute that is not a map (or is absent).
+      if (!(error instanceof Error && error.name === 'ValidationException')) throw error;
+      const raw = await this.#client.send(
+        new GetItemCommand({
           TableName: this.#table,
           Key: marshall(apiKeyKeys.item(keyId)),
-          UpdateExpression: 'SET #data.#revokedAt = if_not_exists(#data.#revokedAt, :now)',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#data': 'data', '#revokedAt': 'revokedAt' },
-          ExpressionAttributeValues: { ':now': { S: now } },
-          ReturnValues: 'ALL_NEW',
+          ConsistentRead: true,
         }),
       );
-      return readKeyItem(result.Attributes ?? {});
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new NotFoundError(`no API key ${keyId}`, { cause: error });
-      // DynamoDB refuses a document path into an attribute that is not a map.
-      if (error instanceof Error && error.name === 'ValidationException') {
-        const item = await this.getItem(keyId);
-        if (item && !item.ok) throw new MalformedApiKeyItemError([item], { cause: error });
-      }
-      throw error;
+      if (!raw.Item) throw new NotFoundError(`no API key ${keyId}`, { cause: error });
+      const replaced = raw.Item['data'];
+      item = await update('SET #data = :data', {
+        ':data': { M: { revokedAt: { S: now }, ...(replaced ? { replaced } : {}) } },
+      });
     }
+    if (item.ok ? item.record.revokedAt : item.revokedAt) return item;
+    // A revokedAt that was there but is no time: if_not_exists kept it, so overwrite it.
+    return update('SET #data.#revokedAt = :now', { ':now': { S: now } });
   }
 }

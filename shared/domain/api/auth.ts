@@ -111,8 +111,11 @@ export const ApiKeyRecordSchema = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   /** UTC ISO-8601. */
   createdAt: z.string(),
-  /** UTC ISO-8601; present once revoked (revocation is permanent). */
-  revokedAt: z.string().optional(),
+  /**
+   * UTC ISO-8601; present once revoked (revocation is permanent). An empty string is refused: it would read
+   * as "not revoked" (found by QA: a hand-edited `""` kept a key working after `api-key revoke`).
+   */
+  revokedAt: z.string().min(1).optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecordSchema>;
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, UnauthorizedError } from '#functions/authorizer/app.ts';
@@ -117,9 +117,55 @@ describe('API key store', () => {
       // A leaked key must stay revocable whatever else its item holds.
       const revokedItem = await store.revoke('00000000000000aa', '2026-12-01T00:00:00.000Z');
       expect(revokedItem).toMatchObject({ ok: false, revokedAt: '2026-12-01T00:00:00.000Z' });
-      await expect(
-        store.create({ name: 'baru', scope: 'read', now: '2026-12-01T00:00:01.000Z' }),
-      ).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      // The name check skips it (it cannot authenticate) and says so.
+      const made = await store.create({ name: 'baru', scope: 'read', now: '2026-12-01T00:00:01.000Z' });
+      expect(made.unchecked.map((i) => i.keyId)).toEqual(['00000000000000aa']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses key items that would authenticate while revoked or unlisted, and still revokes them (QA)', async () => {
+    const other = await startEmbeddedDynamo({ tableName: 'auth-holes' });
+    try {
+      const store = new DynamoApiKeyStore({ client: other.client, tableName: 'auth-holes' });
+      const rewrite = async (id: string, change: (item: Record<string, AttributeValue>) => void) => {
+        const key = { PK: { S: `KEY#${id}` }, SK: { S: 'KEY' } };
+        const item =
+          (await other.client.send(new GetItemCommand({ TableName: 'auth-holes', Key: key }))).Item ?? {};
+        change(item);
+        await other.client.send(new PutItemCommand({ TableName: 'auth-holes', Item: item }));
+      };
+      // 1. revokedAt "" read as "not revoked": now malformed (5xx, never access), and revoke writes a time.
+      const empty = await store.create({ name: 'kosong', scope: 'admin', now: '2026-12-01T00:00:00.000Z' });
+      await rewrite(empty.record.keyId, (item) => {
+        item['data']!.M!['revokedAt'] = { S: '' };
+      });
+      await expect(store.getKey(empty.record.keyId)).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      const revoked = await store.revoke(empty.record.keyId, '2026-12-01T01:00:00.000Z');
+      expect(revoked.ok && revoked.record.revokedAt).toBe('2026-12-01T01:00:00.000Z');
+      // 2. The id in the item's key differs from data.keyId: list would name a key revoke cannot find.
+      const moved = await store.create({ name: 'pindah', scope: 'read', now: '2026-12-01T00:00:01.000Z' });
+      await rewrite(moved.record.keyId, (item) => {
+        item['data']!.M!['keyId'] = { S: 'bbbbbbbbbbbbbbbb' };
+      });
+      await expect(store.getKey(moved.record.keyId)).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      expect(await store.getItem(moved.record.keyId)).toMatchObject({ ok: false, fields: ['keyId'] });
+      // 3. No GSI1 keys: `list`, the operator's audit, would never show a key that authenticates.
+      const hidden = await store.create({
+        name: 'tersembunyi',
+        scope: 'admin',
+        now: '2026-12-01T00:00:02.000Z',
+      });
+      await rewrite(hidden.record.keyId, (item) => {
+        delete item['GSI1PK'];
+        delete item['GSI1SK'];
+      });
+      await expect(store.getKey(hidden.record.keyId)).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      expect((await store.listItems()).map((i) => (i.ok ? i.record.name : i.keyId))).toEqual([
+        'kosong',
+        moved.record.keyId,
+      ]);
     } finally {
       await other.close();
     }
