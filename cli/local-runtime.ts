@@ -6,9 +6,10 @@
  */
 
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
+import { z } from 'zod';
 import { createHandler as createClassifyHandler } from '#functions/classify/app.ts';
 import { createHandler as createCollectHandler } from '#functions/collect/app.ts';
 import type { SourceReport } from '#functions/collect/collect.ts';
@@ -55,7 +56,7 @@ import {
   type RejectionCappedLog,
 } from '#shared/observability.ts';
 import { type Clock, fixedClock, systemClock } from '#shared/ports/clock.ts';
-import type { HeldBackSpike as StoredHeldBackSpike } from '#shared/ports/mention-store.ts';
+import type { AlertStore, HeldBackSpike as StoredHeldBackSpike } from '#shared/ports/mention-store.ts';
 import type { AlertPublisher } from '#shared/ports/publishers.ts';
 import { ConfigFileMissingError, DataFolderMissingError, ReplayFileMissingError } from './errors.ts';
 import { plural } from './summary.ts';
@@ -265,23 +266,144 @@ export function localContext(functionName: string, timeoutMs: number): Context {
   };
 }
 
+/** Local output files that quoted mention text past its retention, removed on opening a data folder. */
+export interface ExpiredLocalFiles {
+  /** Days whose digest files (`digests/<date>.{md,html,txt,json}`) were deleted. */
+  readonly digestDays: number;
+  /** Digest files deleted (up to four per day). */
+  readonly digestFiles: number;
+  /** Lines removed from `alerts/alerts.jsonl`. */
+  readonly alertLines: number;
+}
+
+const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.(?:md|html|txt|json)$/;
+
+/**
+ * Delete the digest files of days whose digest item the store no longer returns, and rewrite
+ * `alerts/alerts.jsonl` without the lines that carry an alert (the delivered one or a `related` one) the
+ * store no longer returns. Decided by the store's items, not by file dates: a digest of an old day written
+ * by a replay today is kept until its item expires (retention days after it was stored). A file with no
+ * item at all (a store deleted by hand, an earlier run that deleted the item but not its files) is
+ * treated as expired too, as nothing records when it may be kept until. Alert lines that are not JSON
+ * with an `id` were not written by Pantau and are kept. The alerts file is replaced by a rename, so a
+ * crash leaves the old file or the new one, never half of one.
+ * @throws {Error} from the file system for anything but a missing `digests/` folder or alerts file.
+ */
+export async function deleteExpiredLocalFiles(
+  dataDir: string,
+  store: Pick<AlertStore, 'getDigest' | 'getAlert'>,
+): Promise<ExpiredLocalFiles> {
+  const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
+  const digestDir = join(dataDir, 'digests');
+  const names = await readdir(digestDir).catch((error: unknown) => {
+    if (missing(error)) return [];
+    throw error;
+  });
+  const byDay = new Map<string, string[]>();
+  for (const name of names) {
+    const day = DIGEST_FILE.exec(name)?.[1];
+    if (day) byDay.set(day, [...(byDay.get(day) ?? []), name]);
+  }
+  let digestDays = 0;
+  let digestFiles = 0;
+  for (const [day, files] of byDay) {
+    if (await store.getDigest(day)) continue;
+    await Promise.all(files.map((name) => rm(join(digestDir, name), { force: true })));
+    digestDays += 1;
+    digestFiles += files.length;
+  }
+
+  const alertsFile = join(dataDir, 'alerts', 'alerts.jsonl');
+  const text = await readFile(alertsFile, 'utf8').catch((error: unknown) => {
+    if (missing(error)) return '';
+    throw error;
+  });
+  const kept = new Map<string, boolean>();
+  const alertKept = async (id: string) => {
+    let known = kept.get(id);
+    if (known === undefined) {
+      known = (await store.getAlert(id)) !== undefined;
+      kept.set(id, known);
+    }
+    return known;
+  };
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const out: string[] = [];
+  for (const line of lines) {
+    const ids = alertIdsOfLine(line);
+    let keep = true;
+    for (const id of ids) if (!(await alertKept(id))) keep = false;
+    if (keep) out.push(line);
+  }
+  const alertLines = lines.length - out.length;
+  if (alertLines > 0) {
+    const temporary = `${alertsFile}.tmp`;
+    await writeFile(temporary, out.length > 0 ? `${out.join('\n')}\n` : '');
+    await rename(temporary, alertsFile);
+  }
+  return { digestDays, digestFiles, alertLines };
+}
+
+/** The fields of an `alerts.jsonl` line (written by `FileAlertPublisher`) that name its alerts. */
+const AlertLineSchema = z.object({
+  id: z.string().min(1),
+  related: z.array(z.object({ id: z.string().min(1) })).optional(),
+});
+
+/** The ids of the alerts a line of `alerts.jsonl` carries (its own and its `related` ones); none when it is not Pantau's. */
+function alertIdsOfLine(line: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return [];
+  }
+  const fields = AlertLineSchema.safeParse(parsed);
+  if (!fields.success) return [];
+  return [fields.data.id, ...(fields.data.related ?? []).map((r) => r.id)];
+}
+
 /**
  * Open the embedded store in `dataDir` (shared by `run`, `serve`, `label` …), and delete what its retention
- * has expired: dynalite has no TTL, so this is where a local folder forgets mention text (and the alerts
- * and digests quoting it) as DynamoDB would.
- * @returns The store, and `expired`, how many items were deleted now.
+ * has expired: dynalite has no TTL, so this is where a local folder forgets mention text as DynamoDB would —
+ * the expired items, then the local files quoting them ({@link deleteExpiredLocalFiles}: digest files and
+ * lines of `alerts/alerts.jsonl`).
+ * @returns The store; `expired`, how many items were deleted now; `expiredFiles`, what was deleted from
+ * the local output files.
  */
 export async function openLocalStore(
   dataDir: string,
   retentionDays = 90,
-): Promise<{ db: EmbeddedDynamo; store: DynamoStore; expired: number }> {
+): Promise<{ db: EmbeddedDynamo; store: DynamoStore; expired: number; expiredFiles: ExpiredLocalFiles }> {
   const db = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), shownAs: resolve(dataDir) });
-  const expired = await deleteExpiredItems(db.client, db.tableName, Math.floor(Date.now() / 1000));
-  return {
-    db,
-    store: new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays }),
-    expired,
-  };
+  try {
+    const expired = await deleteExpiredItems(db.client, db.tableName, Math.floor(Date.now() / 1000));
+    const store = new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays });
+    // After the items: a crash in between leaves files without items, which the next opening deletes.
+    const expiredFiles = await deleteExpiredLocalFiles(dataDir, store);
+    return { db, store, expired, expiredFiles };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/**
+ * What opening a data folder removed, as a phrase for `npm start`'s progress line, e.g. `3 stored items,
+ * the files of 1 digest (4 files) and 2 lines of alerts/alerts.jsonl`; undefined when nothing was.
+ */
+export function retentionRemovals(items: number, files: ExpiredLocalFiles): string | undefined {
+  const parts = [
+    ...(items > 0 ? [plural(items, 'stored item')] : []),
+    ...(files.digestDays > 0
+      ? [`the files of ${plural(files.digestDays, 'digest')} (${plural(files.digestFiles, 'file')})`]
+      : []),
+    ...(files.alertLines > 0 ? [`${plural(files.alertLines, 'line')} of alerts/alerts.jsonl`] : []),
+  ];
+  if (parts.length === 0) return undefined;
+  const last = parts.pop();
+  return parts.length > 0 ? `${parts.join(', ')} and ${last}` : last;
 }
 
 /**
@@ -328,10 +450,11 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
   // Checked before the store creates anything in the folder: a journal path that is a folder is the user's to fix.
   const journal = new QueueJournal(join(dataDir, PENDING_QUEUE_FILE));
   journal.assertUsable();
-  const { db, store, expired } = await openLocalStore(dataDir, config.retention.rawTextDays);
-  if (expired > 0)
+  const { db, store, expired, expiredFiles } = await openLocalStore(dataDir, config.retention.rawTextDays);
+  const removed = retentionRemovals(expired, expiredFiles);
+  if (removed)
     options.progress(
-      `Removed ${plural(expired, 'stored item')} past the retention period (mention text ${config.retention.rawTextDays} days; DynamoDB's TTL does this on AWS).`,
+      `Removed ${removed} past the retention period (mention text ${config.retention.rawTextDays} days; DynamoDB's TTL does this on AWS).`,
     );
   try {
     const metrics = new MemoryMetricSink();

@@ -1,0 +1,128 @@
+/**
+ * Retention of the local output files (QA 2026-12-01): opening a data folder deletes the digest files and
+ * the alert lines whose store item is gone, deciding by the store's items, not by the files' dates.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '#shared/adapters/aws/dynamo-keys.ts';
+import { FileAlertPublisher, FileDigestSink } from '#shared/adapters/local/file-publishers.ts';
+import type { StoredDigest } from '#shared/ports/mention-store.ts';
+import { openLocalStore, retentionRemovals } from '../../cli/local-runtime.ts';
+import { testAlert } from '../functions/api/helpers.ts';
+import { scoredMention } from '../helpers/mentions.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pantau-retention-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function digest(date: string): StoredDigest {
+  return {
+    date,
+    generatedAt: '2026-12-01T00:00:00.000Z',
+    markdown: `# ${date} quoting a title`,
+    html: '<p>quoting a title</p>',
+    text: 'quoting a title',
+    data: { date },
+  };
+}
+
+const PAST = Math.floor(Date.now() / 1000) - 60;
+
+describe('opening a data folder deletes the local files quoting expired items', () => {
+  it('deletes the digest files and alert lines whose item expired or is missing, keeps the rest', async () => {
+    const dataDir = join(dir, 'folder');
+    const expiredAlert = testAlert('2026-08-01T08:00:00.000Z', 'all');
+    const keptAlert = testAlert('2026-11-30T08:00:00.000Z', 'all');
+    const keptWithExpiredRelated = testAlert('2026-11-30T08:00:00.000Z', 'kw:kertajati');
+    const neverStoredAlert = testAlert('2026-11-29T08:00:00.000Z', 'all');
+    const mention = scoredMention(1);
+    {
+      const { db, store } = await openLocalStore(dataDir);
+      try {
+        // 2024-03-05 stands for a replayed old day: stored today, its item is kept for the retention period.
+        for (const date of ['2026-08-01', '2024-03-05']) await store.putDigest(digest(date));
+        for (const alert of [expiredAlert, keptAlert, keptWithExpiredRelated]) await store.putAlert(alert);
+        await store.putMention(mention);
+        const expire = (key: Record<string, string>) =>
+          db.client.send(
+            new UpdateItemCommand({
+              TableName: db.tableName,
+              Key: marshall(key),
+              UpdateExpression: 'SET expiresAt = :past',
+              ExpressionAttributeValues: { ':past': { N: String(PAST) } },
+            }),
+          );
+        await expire(keys.digest('2026-08-01'));
+        await expire(keys.alert(expiredAlert.windowStart, expiredAlert.seriesId));
+        await expire(keys.mention(mention.id));
+      } finally {
+        await db.close();
+      }
+    }
+    const sink = new FileDigestSink(join(dataDir, 'digests'));
+    // 2026-07-31: files whose item is missing (deleted earlier by a version that left the files).
+    for (const date of ['2026-08-01', '2024-03-05', '2026-07-31']) await sink.deliver(digest(date));
+    await writeFile(join(dataDir, 'digests', 'notes.txt'), 'mine');
+    const alerts = new FileAlertPublisher(join(dataDir, 'alerts'));
+    await alerts.publish(expiredAlert, { subject: 'old', text: 'quote' });
+    await alerts.publish(keptAlert, { subject: 'kept', text: 'quote' });
+    await alerts.publish(keptWithExpiredRelated, { subject: 'follow-up', text: 'quote' }, [expiredAlert]);
+    await alerts.publish(neverStoredAlert, { subject: 'no item', text: 'quote' });
+    const alertsFile = join(dataDir, 'alerts', 'alerts.jsonl');
+    await writeFile(alertsFile, `${await readFile(alertsFile, 'utf8')}a note of mine\n`);
+
+    const opened = await openLocalStore(dataDir);
+    try {
+      // The three items aged above; the mention's timeline entries keep their own (later) expiry here.
+      expect(opened.expired).toBe(3);
+      expect(opened.expiredFiles).toEqual({ digestDays: 2, digestFiles: 8, alertLines: 3 });
+      expect(await opened.store.getDigest('2024-03-05')).toBeDefined();
+    } finally {
+      await opened.db.close();
+    }
+    expect((await readdir(join(dataDir, 'digests'))).sort()).toEqual([
+      '2024-03-05.html',
+      '2024-03-05.json',
+      '2024-03-05.md',
+      '2024-03-05.txt',
+      'notes.txt',
+    ]);
+    const left = (await readFile(alertsFile, 'utf8')).split('\n');
+    expect(left).toEqual([expect.stringContaining(`"id":"${keptAlert.id}"`), 'a note of mine', '']);
+    expect(existsSync(`${alertsFile}.tmp`)).toBe(false);
+
+    const again = await openLocalStore(dataDir);
+    await again.db.close();
+    expect(again.expired).toBe(0);
+    expect(again.expiredFiles).toEqual({ digestDays: 0, digestFiles: 0, alertLines: 0 });
+  });
+
+  it('opens a folder with neither digests nor alerts', async () => {
+    const opened = await openLocalStore(join(dir, 'empty'));
+    await opened.db.close();
+    expect(opened.expiredFiles).toEqual({ digestDays: 0, digestFiles: 0, alertLines: 0 });
+  });
+});
+
+describe('retentionRemovals (the line npm start prints)', () => {
+  const none = { digestDays: 0, digestFiles: 0, alertLines: 0 };
+  it('names only what was removed, in the singular where it is one', () => {
+    expect(retentionRemovals(0, none)).toBeUndefined();
+    expect(retentionRemovals(1, none)).toBe('1 stored item');
+    expect(retentionRemovals(0, { digestDays: 1, digestFiles: 4, alertLines: 1 })).toBe(
+      'the files of 1 digest (4 files) and 1 line of alerts/alerts.jsonl',
+    );
+    expect(retentionRemovals(5, { digestDays: 2, digestFiles: 7, alertLines: 3 })).toBe(
+      '5 stored items, the files of 2 digests (7 files) and 3 lines of alerts/alerts.jsonl',
+    );
+  });
+});
