@@ -4,6 +4,7 @@
 
 import { formatNumber, seriesName, zoneName } from './format.js';
 import { describeBadRequest } from './issues.js';
+import { periodCaption, periodRange, wibDate } from './period.js';
 
 const config = window.PANTAU_CONFIG ?? {};
 const API = String(config.apiBaseUrl ?? '').replace(/\/+$/, '');
@@ -29,7 +30,9 @@ const $ = (id) => document.getElementById(id);
 const state = {
   principal: null,
   chart: null,
-  nextMentions: undefined,
+  // The mention list's exact query (period and filters) beside its cursor: the API binds a cursor to the
+  // query of the first page, so "Muat lebih banyak" must repeat it, not recompute it from the controls.
+  mentions: { query: '', next: undefined },
   keywords: [],
   topics: [],
 };
@@ -141,13 +144,11 @@ function handle(error) {
   showError(error instanceof ApiError ? error.message : 'Terjadi kesalahan yang tidak terduga.');
 }
 
+/** The period of the controls, one for every panel (rule in `period.js`). */
 function range() {
-  const days = Number($('period').value);
-  const until = $('until').value;
-  const to = until ? new Date(Date.parse(`${until}T00:00:00+07:00`) + 86_400_000) : new Date();
-  const end = to > new Date() ? new Date() : to;
-  const from = new Date(end.getTime() - days * 86_400_000);
-  return { from: from.toISOString(), to: end.toISOString(), interval: days <= 2 ? 'hour' : 'day' };
+  const now = Date.now();
+  $('until').max = wibDate(now);
+  return periodRange(Number($('period').value), $('until').value, now);
 }
 
 function seriesQuery() {
@@ -161,8 +162,7 @@ function join(...parts) {
   return parts.filter(Boolean).join('&');
 }
 
-async function loadTrend() {
-  const r = range();
+async function loadTrend(r) {
   const q = join(
     seriesQuery(),
     `from=${encodeURIComponent(r.from)}`,
@@ -336,8 +336,7 @@ function renderAck(alert) {
   return box;
 }
 
-async function loadAlerts() {
-  const r = range();
+async function loadAlerts(r) {
   const result = await api(`/v1/alerts?from=${encodeURIComponent(r.from)}&to=${encodeURIComponent(r.to)}`);
   const list = $('alerts');
   list.replaceChildren(...result.items.map(renderAlert));
@@ -390,29 +389,61 @@ function renderLabelControl(mention) {
   return form;
 }
 
-async function loadMentions(more = false) {
-  const r = range();
-  const base = join(
+function showMentions(page, more) {
+  const list = $('mentions');
+  const items = page.items.map(renderMention);
+  if (more) list.append(...items);
+  else list.replaceChildren(...items);
+  $('more').hidden = !page.next;
+  $('mentions-empty').hidden = list.children.length > 0;
+}
+
+async function loadMentions(r) {
+  const query = join(
     seriesQuery(),
     'sentiment=NEGATIVE',
     `from=${encodeURIComponent(r.from)}`,
     `to=${encodeURIComponent(r.to)}`,
     'limit=10',
   );
-  const q = more && state.nextMentions ? `${base}&cursor=${encodeURIComponent(state.nextMentions)}` : base;
-  const page = await api(`/v1/mentions?${q}`);
-  const list = $('mentions');
-  const items = page.items.map(renderMention);
-  if (more) list.append(...items);
-  else list.replaceChildren(...items);
-  state.nextMentions = page.next;
-  $('more').hidden = !page.next;
-  $('mentions-empty').hidden = list.children.length > 0;
+  const mentions = { query, next: undefined };
+  state.mentions = mentions;
+  $('more').hidden = true;
+  const page = await api(`/v1/mentions?${query}`);
+  // A later refresh owns the list now; this answer is for a period or filter no longer shown.
+  if (state.mentions !== mentions) return;
+  mentions.next = page.next;
+  showMentions(page, false);
+}
+
+async function loadMoreMentions() {
+  const mentions = state.mentions;
+  if (!mentions.next) return;
+  const button = $('more');
+  // One request per cursor: a second click on the same cursor would append the same page twice.
+  button.disabled = true;
+  try {
+    const page = await api(`/v1/mentions?${mentions.query}&cursor=${encodeURIComponent(mentions.next)}`);
+    if (state.mentions !== mentions) return;
+    mentions.next = page.next;
+    showMentions(page, true);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function refresh() {
   showError('');
-  const results = await Promise.allSettled([loadTrend(), loadAlerts(), loadMentions()]);
+  let r;
+  try {
+    r = range();
+  } catch {
+    showError('Tanggal "Sampai" tidak valid. Pilih tanggal lain.');
+    return;
+  }
+  $('period-caption').textContent =
+    `Periode: ${periodCaption(r)}, sama untuk grafik, ringkasan, peringatan, dan daftar sebutan.`;
+  const results = await Promise.allSettled([loadTrend(r), loadAlerts(r), loadMentions(r)]);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) handle(failed.reason);
 }
@@ -482,7 +513,7 @@ function init() {
   $('series').addEventListener('change', () => refresh());
   $('period').addEventListener('change', () => refresh());
   $('until').addEventListener('change', () => refresh());
-  $('more').addEventListener('click', () => loadMentions(true).catch(handle));
+  $('more').addEventListener('click', () => loadMoreMentions().catch(handle));
   if (apiKey()) start();
   else signOut();
 }
