@@ -47,7 +47,8 @@ export async function labelCommand(
 
 /**
  * Write the latest label of every corrected mention labelled in `[from, to)` (UTC days) as JSON Lines
- * `{text, label, lang, by, at}` to `opts.out` or `write`, and say how many on `note`.
+ * `{text, label, lang, by, at}` to `opts.out` or `write`, and say how many on `note`, and on a second
+ * `note` line how many were skipped because their mention passed retention (its text is deleted).
  * @returns How many corrections were exported.
  * @throws {DateRangeError} when `from` is not before `to` (the range holds no day).
  * @throws {DataFolderMissingError} when `dataDir` holds no store.
@@ -68,9 +69,15 @@ export async function exportLabelsCommand(
     const labels = await store.exportLabels(`${opts.from}T00:00:00.000Z`, `${opts.to}T00:00:00.000Z`);
     const latest = new Map(labels.map((l) => [l.mentionId, l]));
     const lines: string[] = [];
+    let expired = 0;
     for (const label of latest.values()) {
       const mention = await store.getMention(label.mentionId);
-      if (!mention) continue;
+      // `label` refuses unknown mentions, so a label without one outlived its mention's retention: the
+      // text is gone by law (UU 27/2022) and there is nothing to train on.
+      if (!mention) {
+        expired += 1;
+        continue;
+      }
       const text =
         mention.title && !mention.text.startsWith(mention.title)
           ? `${mention.title}. ${mention.text}`
@@ -101,6 +108,10 @@ export async function exportLabelsCommand(
       }
     } else write(body);
     note(`${plural(lines.length, 'correction')} exported`);
+    if (expired > 0)
+      note(
+        `${plural(expired, 'correction')} skipped: ${expired === 1 ? 'its' : 'their'} mention passed retention (text deleted)`,
+      );
     return lines.length;
   } finally {
     await db.close();

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '#shared/adapters/aws/dynamo-keys.ts';
 import { exportLabelsCommand, labelCommand } from '../../cli/commands/labels.ts';
 import {
   DataFolderMissingError,
@@ -105,5 +108,63 @@ describe('label and export-labels', () => {
     expect(n).toBe(1);
     expect(notes).toEqual(['1 correction exported']);
     expect(JSON.parse(body)).toMatchObject({ label: 'positive', by: 'ana', lang: 'id' });
+  });
+
+  it('say how many corrections were skipped because their mention passed retention (QA 2026-12-01)', async () => {
+    const aged = join(dir, 'aged');
+    const kept = scoredMention(10);
+    const gone = [scoredMention(11), scoredMention(12)];
+    const labelled = async (dataDir: string) => {
+      let body = '';
+      const notes: string[] = [];
+      const n = await exportLabelsCommand(
+        { from: '2026-12-01', to: '2026-12-02', dataDir },
+        (b) => {
+          body += b;
+        },
+        (l) => notes.push(l),
+      );
+      return { n, body, notes };
+    };
+    {
+      const { db, store } = await openLocalStore(aged);
+      try {
+        for (const m of [kept, ...gone]) await store.putMention(m);
+      } finally {
+        await db.close();
+      }
+    }
+    for (const m of [kept, ...gone])
+      await labelCommand(
+        { mentionId: m.id, label: 'NEGATIVE', by: 'ana', dataDir: aged, at: '2026-12-01T02:00:00.000Z' },
+        () => {},
+      );
+    {
+      const { db } = await openLocalStore(aged);
+      try {
+        for (const m of gone)
+          await db.client.send(
+            new UpdateItemCommand({
+              TableName: db.tableName,
+              Key: marshall(keys.mention(m.id)),
+              UpdateExpression: 'SET expiresAt = :past',
+              ExpressionAttributeValues: { ':past': { N: String(Math.floor(Date.now() / 1000) - 60) } },
+            }),
+          );
+      } finally {
+        await db.close();
+      }
+    }
+    const first = await labelled(aged);
+    expect(first.n).toBe(1);
+    expect(first.notes).toEqual([
+      '1 correction exported',
+      '2 corrections skipped: their mention passed retention (text deleted)',
+    ]);
+    expect(JSON.parse(first.body)).toMatchObject({ text: `${kept.title}. ${kept.text}`, label: 'negative' });
+    // The labels outlive their mentions, so every later export says the same.
+    expect((await labelled(aged)).notes[1]).toBe(
+      '2 corrections skipped: their mention passed retention (text deleted)',
+    );
   });
 });
