@@ -10,10 +10,11 @@
  *                                             run the detector (settings fixed) over every `timestamp,value`
  *                                             CSV in <dir>, write NAB result files `timestamp,value,anomaly_score`
  *                                             (both options required; rules in `docs/spikes.md`, Evaluation)
- *   npm run eval:spikes -- --nested [--wide] [--json]
+ *   npm run eval:spikes -- --nested [--wide | --memory] [--json]
  *                                             nested LOFO (parameters and θ both chosen on the other five
  *                                             files) over the calibration grid (9 cells, ≈ 30 s) or, with
- *                                             --wide, also the CUSUM's grid (81 cells, ≈ 2.5 min CPU)
+ *                                             --wide, also the CUSUM's grid (81 cells, ≈ 2.5 min CPU),
+ *                                             or, with --memory, the event-memory grid (9 cells)
  *   npm run eval:spikes -- --help
  *
  * Data is read from `../shared/data/spikes`; when it is absent the script says so and exits 0. User errors
@@ -39,7 +40,14 @@ import {
   nabDetectorParams,
   scoreSeries,
 } from './lib/spikes-nab.ts';
-import { CALIBRATION_GRID, evaluateNested, formatNested, median, WIDE_GRID } from './lib/spikes-nested.ts';
+import {
+  CALIBRATION_GRID,
+  evaluateNested,
+  formatNested,
+  MEMORY_GRID,
+  median,
+  WIDE_GRID,
+} from './lib/spikes-nested.ts';
 
 /** Published LOFO scores on the six series (`docs/spikes.md`). */
 export const ANCHORS: { name: string; lofo: Record<NabProfileName, number> }[] = [
@@ -186,18 +194,21 @@ function numentaCheck(): string | null {
   ).join('\n  ');
 }
 
+/** The grids `--nested` can search: calibration (default), `--wide`, `--memory`. */
+export type NestedGridName = 'calibration' | 'wide' | 'memory';
+
 /** Parsed command line of `eval-spikes`. */
 export type EvalSpikesCli =
   | { mode: 'help' }
   | { mode: 'evaluate'; json: boolean }
   | { mode: 'diagnose' }
-  | { mode: 'nested'; wide: boolean; json: boolean }
+  | { mode: 'nested'; grid: NestedGridName; json: boolean }
   | { mode: 'write'; input: string; out: string };
 
 /**
  * Parses the command line (`argv` without the node and script entries). `--input` and `--out` go together
  * (no default output folder) and exclude `--json`/`--diagnose`/`--nested`; `--diagnose` excludes `--json` and
- * `--nested`; `--wide` needs `--nested`.
+ * `--nested`; `--wide` and `--memory` need `--nested` and exclude each other.
  * @param write receives commander's help text (`--help`).
  * @throws EvalUsageError for an unknown option, a missing option value, a stray argument or a combination
  * above.
@@ -215,6 +226,10 @@ export function parseCli(
     .option('--diagnose', 'list windows and detections outside windows per file (standard profile, LOFO θ)')
     .option('--nested', 'nested LOFO: detector parameters and θ chosen on the other files (calibration grid)')
     .option('--wide', 'with --nested: also the level-shift CUSUM grid (81 cells, minutes)')
+    .option(
+      '--memory',
+      'with --nested: the event-memory grid (eventMemoryMs × calibration half-life, 9 cells)',
+    )
     .option('--input <dir>', 'folder of timestamp,value CSVs to run the detector over (needs --out)')
     .option(
       '--out <dir>',
@@ -241,10 +256,14 @@ export function parseCli(
     diagnose?: boolean;
     nested?: boolean;
     wide?: boolean;
+    memory?: boolean;
     input?: string;
     out?: string;
   }>();
   if (opts.wide && !opts.nested) throw new EvalUsageError('--wide needs --nested');
+  if (opts.memory && !opts.nested) throw new EvalUsageError('--memory needs --nested');
+  if (opts.wide && opts.memory)
+    throw new EvalUsageError('--wide and --memory are different grids; choose one');
   if (opts.input !== undefined || opts.out !== undefined) {
     if (opts.input === undefined) throw new EvalUsageError('--out needs --input <dir>');
     if (opts.out === undefined) throw new EvalUsageError('--input needs --out <dir> (there is no default)');
@@ -257,7 +276,10 @@ export function parseCli(
     if (opts.nested) throw new EvalUsageError('--diagnose cannot be combined with --nested');
     return { mode: 'diagnose' };
   }
-  if (opts.nested) return { mode: 'nested', wide: opts.wide === true, json: opts.json === true };
+  if (opts.nested) {
+    const grid = opts.wide ? 'wide' : opts.memory ? 'memory' : 'calibration';
+    return { mode: 'nested', grid, json: opts.json === true };
+  }
   return { mode: 'evaluate', json: opts.json === true };
 }
 
@@ -283,13 +305,15 @@ function main(args: readonly string[]): void {
 
 /** The `--nested --json` shape: nested LOFO and the grid's median plain LOFO, per profile. */
 export interface NestedJson {
-  grid: 'calibration' | 'wide';
+  grid: NestedGridName;
   cells: number;
   nested: Record<NabProfileName, number>;
   gridMedian: Record<NabProfileName, number>;
 }
 
-function runNested(wide: boolean, json: boolean): void {
+const GRIDS = { calibration: CALIBRATION_GRID, wide: WIDE_GRID, memory: MEMORY_GRID };
+
+function runNested(grid: NestedGridName, json: boolean): void {
   const tweets = loadNabTweets();
   if (tweets === null) {
     process.stdout.write(
@@ -298,10 +322,10 @@ function runNested(wide: boolean, json: boolean): void {
     return;
   }
   const t0 = performance.now();
-  const ev = evaluateNested(tweets, wide ? WIDE_GRID : CALIBRATION_GRID);
+  const ev = evaluateNested(tweets, GRIDS[grid]);
   if (json) {
     const out: NestedJson = {
-      grid: wide ? 'wide' : 'calibration',
+      grid,
       cells: ev.grid.length,
       nested: {} as NestedJson['nested'],
       gridMedian: {} as NestedJson['gridMedian'],
@@ -314,7 +338,7 @@ function runNested(wide: boolean, json: boolean): void {
     return;
   }
   const lines = [
-    `Nested LOFO on NAB realTweets, ${wide ? 'wide' : 'calibration'} grid (${ev.grid.length} cells): for each file, ` +
+    `Nested LOFO on NAB realTweets, ${grid} grid (${ev.grid.length} cells): for each file, ` +
       'the cell and θ best on the other five files',
     '',
     ...formatNested(ev),
@@ -337,7 +361,7 @@ function run(args: readonly string[]): void {
     return;
   }
   if (cli.mode === 'nested') {
-    runNested(cli.wide, cli.json);
+    runNested(cli.grid, cli.json);
     return;
   }
   if (cli.mode === 'write') {

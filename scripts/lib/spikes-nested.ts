@@ -6,7 +6,7 @@
  * its θ are kept, and the held-out file is scored with them (Varma & Simon, "Bias in error estimation when
  * using cross-validation for model selection", _BMC Bioinformatics_ 7:91, 2006; Cawley & Talbot, "On
  * over-fitting in model selection and subsequent selection bias in performance evaluation", _JMLR_ 11,
- * 2010). Used by `npm run eval:spikes -- --nested` (docs/spikes.md, eleventh round).
+ * 2010). Used by `npm run eval:spikes -- --nested` (docs/spikes.md, eleventh and twelfth rounds).
  */
 import type { DetectorParams } from '#shared/domain/spikes/detector.ts';
 import {
@@ -116,6 +116,35 @@ export const WIDE_GRID: readonly GridCell[] = shippedFirst(
     cusumShift: 2,
     slowLevelHalfLifeMs: 7 * DAY_MS,
   },
+);
+
+/**
+ * The event-memory grid of the twelfth round: `eventMemoryMs` 4 / 5 / 6 weeks × `calibrationHalfLifeMs` 7 / 14 /
+ * 28 days (9 cells; the shipped 5 weeks / 14 days first), the analogue of {@link CALIBRATION_GRID} for the
+ * parameter that sets how long an earlier comparable event blocks an alert.
+ */
+export const MEMORY_GRID: readonly GridCell[] = shippedFirst(
+  product([
+    {
+      name: 'memory',
+      key: 'eventMemoryMs',
+      values: [
+        ['4w', 28 * DAY_MS],
+        ['5w', 35 * DAY_MS],
+        ['6w', 42 * DAY_MS],
+      ],
+    },
+    {
+      name: 'calHL',
+      key: 'calibrationHalfLifeMs',
+      values: [
+        ['7d', 7 * DAY_MS],
+        ['14d', 14 * DAY_MS],
+        ['28d', 28 * DAY_MS],
+      ],
+    },
+  ]),
+  { eventMemoryMs: 35 * DAY_MS, calibrationHalfLifeMs: 14 * DAY_MS },
 );
 
 /** What nested LOFO chose for one held-out file. */

@@ -58,12 +58,15 @@ describe('eval-spikes --diagnose', () => {
     const start = Date.UTC(2015, 2, 1);
     const n = 12 * 24 * 8;
     let seed = 7;
-    const inside = n - 200;
-    const outside = n - 800;
+    // The burst outside the window comes later and is larger: an earlier burst at least as large would block
+    // it for `eventMemoryMs` (5 weeks), and a later, larger one scores at least as high, so the threshold that
+    // keeps the hit keeps the detection outside too.
+    const inside = n - 800;
+    const outside = n - 200;
     const timestampsMs = Array.from({ length: n }, (_, i) => start + i * 300_000);
     const values = timestampsMs.map((_, i) => {
       seed = (seed * 16_807) % 2_147_483_647;
-      return i === inside || i === outside ? 80 : 3 + (seed % 4);
+      return i === inside ? 80 : i === outside ? 160 : 3 + (seed % 4);
     });
     const window: [number, number] = [timestampsMs[inside - 50]!, timestampsMs[inside + 50]!];
     const [d] = diagnoseNab(
@@ -85,8 +88,9 @@ describe('eval-spikes command line', () => {
     expect(parseCli(['--json'])).toEqual({ mode: 'evaluate', json: true });
     expect(parseCli(['--diagnose'])).toEqual({ mode: 'diagnose' });
     expect(parseCli(['--input', 'a', '--out', 'b'])).toEqual({ mode: 'write', input: 'a', out: 'b' });
-    expect(parseCli(['--nested'])).toEqual({ mode: 'nested', wide: false, json: false });
-    expect(parseCli(['--nested', '--wide', '--json'])).toEqual({ mode: 'nested', wide: true, json: true });
+    expect(parseCli(['--nested'])).toEqual({ mode: 'nested', grid: 'calibration', json: false });
+    expect(parseCli(['--nested', '--wide', '--json'])).toEqual({ mode: 'nested', grid: 'wide', json: true });
+    expect(parseCli(['--nested', '--memory'])).toEqual({ mode: 'nested', grid: 'memory', json: false });
   });
 
   it('prints help through the given writer', () => {
@@ -106,6 +110,8 @@ describe('eval-spikes command line', () => {
     [['--input', 'a', '--out', 'b', '--diagnose'], /cannot be combined/],
     [['--diagnose', '--json'], /cannot be combined with --json/],
     [['--wide'], /--wide needs --nested/],
+    [['--memory'], /--memory needs --nested/],
+    [['--nested', '--wide', '--memory'], /choose one/],
     [['--nested', '--diagnose'], /cannot be combined with --nested/],
     [['--input', 'a', '--out', 'b', '--nested'], /cannot be combined/],
   ])('refuses %j', (args, message) => {

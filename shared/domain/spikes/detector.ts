@@ -4,8 +4,8 @@
  *
  * - **volume**: the bucket total (and its sum over longer trailing windows) against a seasonal baseline
  *   `level × hourOfDay[h] × dayOfWeek[d]`, with a negative-binomial upper tail (dispersion estimated by
- *   the method of moments for the bucket, fixed at the prior for the windows), calibrated against the
- *   series' own history of surprises;
+ *   the method of moments for the bucket, fixed at the prior for the windows), each window length
+ *   calibrated against the series' own history of that window's surprise, sampled once per window length;
  * - **level shift**: a negative-binomial CUSUM of the bucket totals against a slow (one-week) baseline,
  *   tuned to a doubling and ranked against its own history the same way, so a rise that is too gradual
  *   for any single window (and that the one-day level would absorb) still alerts once;
@@ -62,7 +62,9 @@ export const DetectorParamsSchema = z.object({
   alertSurprise: z.number().positive(),
   /**
    * Alerts also need the surprise to be rarer than once per this long in the series' own history
-   * (a conformal p-value ≤ bucketMs/rarityMs over the decayed history of surprises), ms.
+   * (a conformal p-value ≤ bucketMs/rarityMs over the decayed history of surprises; for a k-bucket window
+   * with `volumeCalibration: 'scale'`, ≤ k·bucketMs/rarityMs over that window's history), ms. Nothing alerts
+   * before the history holds this much time.
    */
   rarityMs: z.number().positive(),
   /** Half-life of that history of surprises, ms. */
@@ -118,6 +120,22 @@ export const DetectorParamsSchema = z.object({
    * (docs/spikes.md, seventh round).
    */
   shareCusumThreshold: z.enum(['simulated', 'lorden']),
+  /**
+   * What the volume test's conformal history holds. `'scale'` (every preset, twelfth round): the bucket and
+   * each window length k have their own history of their own surprise, the window's sampled once per aligned
+   * block of k buckets (so a burst enters each history about once), and the p-value weighs each earlier entry
+   * at least as surprising so that one of them blocks an alert for `eventMemoryMs`. `'bucket'` (until the
+   * eleventh round, kept to reproduce its figures): one entry per bucket, the bucket's surprise maximised over
+   * the windows, so a burst that dominates the 3-hour window entered ~37 times at 5-minute buckets and a
+   * smaller one once. docs/spikes.md, twelfth round.
+   */
+  volumeCalibration: z.enum(['bucket', 'scale']),
+  /**
+   * With `volumeCalibration: 'scale'`: how long an earlier event at least as surprising blocks an alert once
+   * the history has its full decayed length (earlier, while the allowance grows from 0 at `rarityMs` of
+   * history, longer), ms. Sets the weight w of {@link scaleConstants}.
+   */
+  eventMemoryMs: z.number().positive(),
 });
 export type DetectorParams = z.infer<typeof DetectorParamsSchema>;
 
@@ -152,6 +170,8 @@ const BASE_PARAMS: DetectorParams = {
   shareCusumShift: 3,
   shareCusumArlMs: WEEK_MS,
   shareCusumThreshold: 'lorden',
+  volumeCalibration: 'scale',
+  eventMemoryMs: 5 * WEEK_MS,
 };
 
 const PRESETS: Record<Sensitivity, Partial<DetectorParams>> = {
@@ -182,7 +202,8 @@ export class DetectorInputError extends Error {
 /**
  * Detector settings for a sensitivity preset, with overrides merged on top.
  * `rendah` alerts on p < 1e-6 with ratio ≥ 2 and a 24 h cooldown; `sedang` on p < 1e-4, ratio ≥ 1.5, 12 h;
- * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days). The share CUSUM's
+ * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days), with an earlier
+ * comparable volume event blocking for `eventMemoryMs` (5 weeks) on a full history. The share CUSUM's
  * in-control run length is at least 4 weeks / 1 week / 3.5 days (Lorden's bound; the simulated threshold of
  * `shareCusumThreshold: 'simulated'` was measured and not adopted: docs/spikes.md, seventh round). Defaults
  * assume hourly buckets in Asia/Jakarta (UTC+7).
@@ -290,21 +311,39 @@ const SeriesStateV3Shape = {
 };
 
 /**
- * Persistent state of one series, format version 4: the fields of version 3 (version 2 plus the share
- * CUSUM), with `rhoNum`/`rhoDen` holding the weighted estimating-equation sums of the tenth round. O(1)
- * size: 24 + 7 seasonal factors, rings of the longest window, two 64-bin histograms and a few numbers.
+ * State format version 4: the fields of version 3 (version 2 plus the share CUSUM), with `rhoNum`/`rhoDen`
+ * holding the weighted estimating-equation sums of the tenth round.
  */
-export const SeriesStateSchema = z.object({
+const SeriesStateV4Shape = {
   ...SeriesStateV3Shape,
   version: z.literal(4),
+};
+
+/**
+ * Persistent state of one series, format version 5 (twelfth round): the fields of version 4, with
+ * `volume.cal` holding the single bucket's own surprises, plus one history per trailing window. O(1) size:
+ * 24 + 7 seasonal factors, rings of the longest window, 64-bin histograms (volume bucket, one per window,
+ * CUSUM, share) and a few numbers.
+ */
+export const SeriesStateSchema = z.object({
+  ...SeriesStateV4Shape,
+  version: z.literal(5),
+  /**
+   * Per window of `tests`: decayed histogram of that window's surprise, recorded once per aligned block of the
+   * window's length (same bins as `volume.cal`).
+   */
+  windowCal: z.array(z.array(z.number())),
+  /** Per window of `tests`: decayed number of blocks in `windowCal`. */
+  windowCalN: z.array(z.number()),
 });
 export type SeriesState = z.infer<typeof SeriesStateSchema>;
 
-/** Any stored format: version 1–3 states are migrated by {@link parseSeriesState}. */
+/** Any stored format: version 1–4 states are migrated by {@link parseSeriesState}. */
 const StoredSeriesStateSchema = z.discriminatedUnion('version', [
   z.object(SeriesStateV1Shape),
   z.object(SeriesStateV2Shape),
   z.object(SeriesStateV3Shape),
+  z.object(SeriesStateV4Shape),
   SeriesStateSchema,
 ]);
 
@@ -351,7 +390,8 @@ export interface StepResult {
   state: SeriesState;
   /**
    * Alert-worthiness in [0, 1]: the largest over the tests of the smaller of
-   * 1 − 2^(−surprise/alertSurprise) and 1 − 2^(−rarity/log10(rarityMs/bucketMs)) (the share test has no
+   * 1 − 2^(−surprise/alertSurprise) and 1 − 2^(−rarity/log10(rarityMs/(k·bucketMs))) (k the tested window's
+   * buckets with `volumeCalibration: 'scale'`, else 1; the share test has no
    * rarity term; the level-shift CUSUM's surprise is its log10 likelihood ratio), so 0.5 where a test's
    * thresholds are both met; 0 when suppressed.
    */
@@ -407,7 +447,7 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
   const ks = windowLengths(params);
   const kMax = ks[ks.length - 1]!;
   return {
-    version: 4,
+    version: 5,
     startMs,
     lastBucketStartMs: null,
     bucketMs: params.bucketMs,
@@ -431,29 +471,55 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
     slowLevel: 0,
     cusum: newCusum(),
     shareCusum: newShareCusum(),
+    windowCal: ks.filter((k) => k > 1).map(() => packed(CAL_BINS, 0)),
+    windowCalN: packed(ks.length - 1, 0),
   };
 }
 
 /**
- * Parses a stored state (e.g. from DynamoDB) into the current format (version 4). Older states are
+ * Parses a stored state (e.g. from DynamoDB) into the current format (version 5). Older states are
  * migrated: a version 1 state (stored before the level-shift CUSUM) gets a slow level at the current level
  * and an empty CUSUM, so that test cannot alert until it has `rarityMs` of its own history, as for a new
  * series; a version 1 or 2 state gets an empty share CUSUM (statistic 0), which needs no history because it
  * tests against the baseline share the state already holds; a version 1–3 state's ρ sums (method of
  * moments, another scale) are replaced by the estimate they gave, carried in place of the prior: the
  * migrated state tests with exactly the ρ̂ it had, and that carried value decays toward the prior at the
- * share half-life while the weighted sums learn.
+ * share half-life while the weighted sums learn; a version 1–4 volume history (one entry per bucket, a burst
+ * entered up to kMax times, kMax = the longest window in buckets) is read as events: its bins divided by kMax
+ * become the bucket history and every window's history, the latter with exposure calN/k blocks.
  * @throws DetectorInputError when it is not a valid state of a known version.
  */
 export function parseSeriesState(value: unknown): SeriesState {
   const parsed = StoredSeriesStateSchema.safeParse(value);
   if (!parsed.success) throw new DetectorInputError('invalid series state', { cause: parsed.error });
   const st = parsed.data;
-  if (st.version === 4) return st;
+  if (st.version === 5) return st;
+  const v4 = st.version === 4 ? st : migrateToV4(st);
+  // A version 1–4 history holds one entry per bucket, the surprise maximised over the windows, so a burst that
+  // dominates the longest window (kMax buckets) entered it kMax times: read as events, every bin counts 1/kMax.
+  // A k-bucket window's history counts blocks, about calN/k of them (exactly calN·(1 − 2^(−bucket/H))/(1 −
+  // 2^(−k·bucket/H)), within 0.3 % at k·bucket ≤ 3 h and H = 14 days; the half-life is not in the state).
+  const kMax = v4.ringTotal.length;
+  const events = v4.volume.cal.map((w) => unlessNegligible(w / kMax));
+  return {
+    ...v4,
+    version: 5,
+    volume: { ...v4.volume, cal: events },
+    windowCal: v4.tests.map(() => events.slice()),
+    windowCalN: v4.tests.map((k) => v4.volume.calN / k),
+  };
+}
+
+function migrateToV4(
+  st:
+    | z.infer<z.ZodObject<typeof SeriesStateV1Shape>>
+    | z.infer<z.ZodObject<typeof SeriesStateV2Shape>>
+    | z.infer<z.ZodObject<typeof SeriesStateV3Shape>>,
+) {
   const v2 = st.version === 1 ? { ...st, version: 2 as const, slowLevel: st.level, cusum: newCusum() } : st;
   const v3 = v2.version === 2 ? { ...v2, version: 3 as const, shareCusum: newShareCusum() } : v2;
   const rhoV3 = clampRho((v3.rhoNum + RHO_PRIOR * V3_RHO_PRIOR_DEN) / (v3.rhoDen + V3_RHO_PRIOR_DEN));
-  return { ...v3, version: 4, rhoNum: RHO_PRIOR_WEIGHT * (rhoV3 - RHO_PRIOR), rhoDen: 0 };
+  return { ...v3, version: 4 as const, rhoNum: RHO_PRIOR_WEIGHT * (rhoV3 - RHO_PRIOR), rhoDen: 0 };
 }
 
 /**
@@ -517,6 +583,11 @@ interface Derived {
   calKeep: number;
   shareKeep: number;
   rarityTarget: number;
+  /** `volumeCalibration: 'scale'`, per window length of `windowLengths` (1 first): histogram keep per entry,
+   * rarity target (log10) and weight of an earlier comparable event. */
+  scaleKeep: number[];
+  scaleTarget: number[];
+  scaleWeight: number[];
   aSlow: number;
   /** The share CUSUM's threshold table at this ARL₀ (no table: Lorden's h = ln(shareCusumArlMs / bucketMs)). */
   shareCusum: ShareCusumSlice;
@@ -538,6 +609,7 @@ function derivedOf(params: DetectorParams): Derived {
       calKeep: 2 ** (-params.bucketMs / params.calibrationHalfLifeMs),
       shareKeep: 2 ** (-params.bucketMs / params.shareHalfLifeMs),
       rarityTarget: Math.log10(Math.max(2, params.rarityMs / params.bucketMs)),
+      ...scaleConstants(params),
       aSlow: decay(params.slowLevelHalfLifeMs, params.bucketMs),
       shareCusum:
         params.shareCusumThreshold === 'simulated'
@@ -547,6 +619,30 @@ function derivedOf(params: DetectorParams): Derived {
     DERIVED.set(params, d);
   }
   return d;
+}
+
+/**
+ * Per window length k (buckets): the history is sampled once per k buckets, so an entry decays by
+ * 2^(−k·bucket/H) and the decayed number of entries tends to N∞ = 1/(1 − 2^(−k·bucket/H)). The target is the
+ * shipped one in time: p ≤ k·bucket/rarityMs, i.e. rarity ≥ log10(rarityMs/(k·bucket)). p = (w·C + 1)/(N + 1)
+ * with C the decayed count of earlier entries at least as surprising and w chosen so that on a full history
+ * (N = N∞) the allowance (N∞ + 1)·k·bucket/rarityMs − 1, counted in events of weight w, equals one event of age
+ * `eventMemoryMs`: w = ((N∞ + 1)·k·bucket/rarityMs − 1) / 2^(−eventMemoryMs/H).
+ */
+function scaleConstants(params: DetectorParams): Pick<Derived, 'scaleKeep' | 'scaleTarget' | 'scaleWeight'> {
+  const scaleKeep: number[] = [];
+  const scaleTarget: number[] = [];
+  const scaleWeight: number[] = [];
+  const memory = 2 ** (-params.eventMemoryMs / params.calibrationHalfLifeMs);
+  for (const k of windowLengths(params)) {
+    const keep = 2 ** ((-k * params.bucketMs) / params.calibrationHalfLifeMs);
+    const perRarity = (k * params.bucketMs) / params.rarityMs;
+    const allowance = (1 / (1 - keep) + 1) * perRarity - 1;
+    scaleKeep.push(keep);
+    scaleTarget.push(Math.log10(Math.max(2, 1 / perRarity)));
+    scaleWeight.push(Math.max(1, allowance / memory));
+  }
+  return { scaleKeep, scaleTarget, scaleWeight };
 }
 
 function validate(state: SeriesState, obs: Observation, params: DetectorParams): void {
@@ -566,8 +662,9 @@ function validate(state: SeriesState, obs: Observation, params: DetectorParams):
 
 /**
  * Steps a series by one closed bucket and decides whether to alert. Pure: returns a new state, never
- * mutates `state` (the new state shares only parts a step never writes: the window list and the share
- * test's unused histogram). Re-stepping a bucket at or before `state.lastBucketStartMs` is a no-op with
+ * mutates `state` (the new state shares only parts a step never writes: the window list, the share
+ * test's unused histogram, and each window's calibration histogram until its block ends, when the step
+ * replaces it with an updated copy). Re-stepping a bucket at or before `state.lastBucketStartMs` is a no-op with
  * `duplicate: true`, so a retried scheduled run cannot learn a bucket twice or raise a second alert.
  * Buckets skipped since the last step are learned as empty (up to two weeks of them).
  * Cost: O(longest window + 64 histogram bins) per bucket, no allocation besides the new state and the
@@ -617,7 +714,8 @@ function stepOwned(s: SeriesState, obs: Observation, params: DetectorParams): St
 }
 
 /**
- * Copies what a step writes; the window list and the share histogram (never written) are shared. Spelled
+ * Copies what a step writes; the window list and the share histogram (never written) and the windows'
+ * histograms (replaced, not written, when a block ends) are shared. Spelled
  * out rather than spread: V8 copies a literal of known shape several times faster, and the key order (that
  * of {@link SeriesStateSchema}) keeps the JSON of a state identical whichever way it was produced.
  */
@@ -660,6 +758,9 @@ function cloneState(s: SeriesState): SeriesState {
       total: s.shareCusum.total,
       buckets: s.shareCusum.buckets,
     },
+    // Shallow: a window's histogram is written only at its block ends, and then replaced by a copy.
+    windowCal: s.windowCal.slice(),
+    windowCalN: s.windowCalN.slice(),
   };
 }
 
@@ -698,6 +799,8 @@ interface Candidate {
   guarded: boolean;
   /** −log10 of the calibrated (conformal) p-value; +∞ for the share test, which is not calibrated. */
   rarity: number;
+  /** The rarity (log10) an alert needs. */
+  target: number;
   score: number;
 }
 
@@ -712,6 +815,7 @@ function emptyCandidate(): Candidate {
     share: 0,
     guarded: true,
     rarity: 0,
+    target: 0,
     score: 0,
   };
 }
@@ -775,14 +879,18 @@ function advance(
   // series whose bursts are routine stays quiet (NAB's UPS, AAPL). Share surprises are not: the
   // beta-binomial with an estimated overdispersion is already calibrated for a proportion, and a recurring
   // negative burst (a complaint that returns every few days) should alert every time.
-  volumeTests(s, params, filled);
-  calibrate(VOLUME, s.volume, params, dv, warm);
+  if (params.volumeCalibration === 'scale') {
+    volumeTestsByScale(s, t, params, dv, filled, warm);
+  } else {
+    volumeTests(s, params, filled);
+    calibrate(VOLUME, s.volume, params, dv, warm);
+  }
   shareTests(s, params, filled, p0, rho);
   SHARE.rarity = Number.POSITIVE_INFINITY;
   SHARE.score = toScore(SHARE.surprise, params.alertSurprise);
 
   const authorsOk = distinctAuthors === undefined || distinctAuthors >= params.minDistinctAuthors;
-  const v = decide('volume', VOLUME, s.volume, t, warm, authorsOk, params, dv.rarityTarget);
+  const v = decide('volume', VOLUME, s.volume, t, warm, authorsOk, params, VOLUME.target);
   const sh = decide('share', SHARE, s.share, t, warm, authorsOk, params, dv.rarityTarget);
   let alert = v.alert;
   if (sh.alert !== null && (alert === null || sh.alert.surprise > alert.surprise)) alert = sh.alert;
@@ -918,6 +1026,7 @@ function calibrate(
   dv: Derived,
   warm: boolean,
 ): void {
+  c.target = dv.rarityTarget;
   c.rarity = -Math.log10(conformalP(alarm.cal, alarm.calN, c.surprise));
   c.score = Math.min(toScore(c.surprise, params.alertSurprise), toScore(c.rarity, dv.rarityTarget));
   if (warm) alarm.calN = recordSurprise(alarm.cal, alarm.calN, c.surprise, dv.calKeep);
@@ -941,6 +1050,93 @@ function volumeTests(s: SeriesState, params: DetectorParams, filled: number): vo
     const ratio = x / m;
     const guarded = x < params.minCount || ratio < params.minRatio;
     offer(VOLUME, i < 0, k, surprise, x, m, ratio, x, 0, guarded);
+  }
+}
+
+/** Decayed count of history entries at least as surprising as `surprise` (linear within a bin). */
+function conformalCount(cal: readonly number[], surprise: number): number {
+  const u = calBin(surprise);
+  const b = Math.min(CAL_BINS - 1, Math.floor(u));
+  let c = cal[b]! * Math.max(0, 1 - (u - b));
+  for (let i = b + 1; i < CAL_BINS; i++) c += cal[i]!;
+  return c;
+}
+
+/**
+ * `volumeCalibration: 'scale'`: the bucket and each trailing window are tested as in {@link volumeTests}, and
+ * each is ranked against its own history (the bucket's every bucket, a k-bucket window's once per aligned
+ * block of k buckets), p = (w·C + 1)/(N + 1) (see {@link scaleConstants}). The candidate is, among unguarded
+ * scales that meet both thresholds, the most surprising; failing that the best calibrated score (unguarded
+ * first).
+ */
+function volumeTestsByScale(
+  s: SeriesState,
+  t: number,
+  params: DetectorParams,
+  dv: Derived,
+  filled: number,
+  warm: boolean,
+): void {
+  const kMax = s.ringTotal.length;
+  const nTests = s.tests.length;
+  const blockIndex = Math.floor(t / params.bucketMs) + 1;
+  for (let i = -1; i < nTests; i++) {
+    const k = i < 0 ? 1 : s.tests[i]!;
+    if (k > filled) continue;
+    const alpha = i < 0 ? Math.max(MIN_ALPHA, s.alpha) : params.priorDispersion;
+    let x = 0;
+    let m = 0;
+    for (let j = kMax - k; j < kMax; j++) {
+      x += s.ringTotal[j]!;
+      m += s.ringExpected[j]!;
+    }
+    const surprise = x > m ? -logNegBinUpperTail(x, m, alpha) / LN10 : 0;
+    const ratio = x / m;
+    const guarded = x < params.minCount || ratio < params.minRatio;
+    const cal = i < 0 ? s.volume.cal : s.windowCal[i]!;
+    const calN = i < 0 ? s.volume.calN : s.windowCalN[i]!;
+    const target = dv.scaleTarget[i + 1]!;
+    // At surprise 0 (about half the buckets) the score is 0 whatever the rarity, so the bin scan is skipped.
+    const rarity =
+      surprise > 0
+        ? -Math.log10((dv.scaleWeight[i + 1]! * conformalCount(cal, surprise) + 1) / (calN + 1))
+        : 0;
+    const score = Math.min(toScore(surprise, params.alertSurprise), toScore(rarity, target));
+    const c = VOLUME;
+    // Unguarded before guarded; then a scale that meets both thresholds before one that does not; among
+    // those that meet them the most surprising (the window an alert names, as before), otherwise the best
+    // score.
+    const meets = !guarded && surprise >= params.alertSurprise && rarity >= target;
+    const cMeets = !c.guarded && c.surprise >= params.alertSurprise && c.rarity >= c.target;
+    const better =
+      guarded !== c.guarded
+        ? !guarded
+        : meets !== cMeets
+          ? meets
+          : meets
+            ? surprise > c.surprise
+            : score > c.score;
+    if (i < 0 || better) {
+      c.k = k;
+      c.surprise = surprise;
+      c.observed = x;
+      c.expected = m;
+      c.ratio = ratio;
+      c.total = x;
+      c.share = 0;
+      c.guarded = guarded;
+      c.rarity = rarity;
+      c.target = target;
+      c.score = score;
+    }
+    if (warm && i < 0) {
+      s.volume.calN = recordSurprise(cal, calN, surprise, dv.scaleKeep[0]!);
+    } else if (warm && blockIndex % k === 0) {
+      // Copy-on-write: the histogram may be shared with the state `stepSeries` was given (see cloneState).
+      const next = cal.slice();
+      s.windowCalN[i] = recordSurprise(next, calN, surprise, dv.scaleKeep[i + 1]!);
+      s.windowCal[i] = next;
+    }
   }
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { NAB_PROFILES, type NabFile } from '#shared/domain/spikes/nab-scorer.ts';
-import { CALIBRATION_GRID, median, nestedLofo, WIDE_GRID } from '../../../scripts/lib/spikes-nested.ts';
+import {
+  CALIBRATION_GRID,
+  MEMORY_GRID,
+  median,
+  nestedLofo,
+  WIDE_GRID,
+} from '../../../scripts/lib/spikes-nested.ts';
 
 const STEP = 300_000;
 const N = 20;
@@ -62,6 +68,12 @@ describe('grids', () => {
       calibrationHalfLifeMs: 14 * 86_400_000,
       cusumShift: 2,
       slowLevelHalfLifeMs: 7 * 86_400_000,
+    });
+    expect(MEMORY_GRID).toHaveLength(9);
+    expect(new Set(MEMORY_GRID.map((c) => c.label)).size).toBe(9);
+    expect(MEMORY_GRID[0]!.overrides).toEqual({
+      eventMemoryMs: 35 * 86_400_000,
+      calibrationHalfLifeMs: 14 * 86_400_000,
     });
   });
 

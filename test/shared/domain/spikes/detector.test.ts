@@ -74,6 +74,19 @@ const sedang = detectorParams('sedang');
 const sedangFixed = detectorParams('sedang', { shareCusumShift: 1 });
 const TWO_WEEKS = 14 * 24;
 
+/**
+ * What {@link parseSeriesState} makes of a version 1–4 volume history (hourly `sedang`: longest window 3 buckets):
+ * every bin read as events (÷ 3), the same bins as the 3-hour window's history, with calN/3 blocks.
+ */
+function asEvents(state: SeriesState): Pick<SeriesState, 'volume' | 'windowCal' | 'windowCalN'> {
+  const events = state.volume.cal.map((w) => w / 3);
+  return {
+    volume: { ...state.volume, cal: events },
+    windowCal: [events],
+    windowCalN: [state.volume.calN / 3],
+  };
+}
+
 describe('detectorParams', () => {
   it('orders the presets from strict (rendah) to sensitive (tinggi) and applies overrides', () => {
     const [r, s, t] = (['rendah', 'sedang', 'tinggi'] as const).map((x) => detectorParams(x));
@@ -221,7 +234,7 @@ describe('stepSeries', () => {
     } = JSON.parse(JSON.stringify(state));
     const v1 = { ...rest, version: 1 };
     const migrated = parseSeriesState(v1);
-    expect(migrated.version).toBe(4);
+    expect(migrated.version).toBe(5);
     expect(migrated.shareCusum).toEqual({ stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 });
     expect(migrated.slowLevel).toBe(state.level);
     expect(migrated.cusum.stat).toBe(0);
@@ -234,37 +247,49 @@ describe('stepSeries', () => {
     expect(() => parseSeriesState({ ...v1, version: 2 })).toThrow(DetectorInputError);
     expect(() => parseSeriesState({ ...v1, version: 4 })).toThrow(DetectorInputError);
     expect(() => parseSeriesState({ ...v1, version: 5 })).toThrow(DetectorInputError);
+    expect(() => parseSeriesState({ ...v1, version: 6 })).toThrow(DetectorInputError);
   });
 
   it('migrates a stored version 2 state (before the share CUSUM): same fields, an empty share CUSUM', () => {
     const obs = quiet(TWO_WEEKS + 4, 4);
     const { state } = run(obs.slice(0, TWO_WEEKS), sedang);
-    const { shareCusum: _share, ...rest } = JSON.parse(JSON.stringify(state));
+    const {
+      shareCusum: _share,
+      windowCal: _windowCal,
+      windowCalN: _windowCalN,
+      ...rest
+    } = JSON.parse(JSON.stringify(state));
     // Method-of-moments sums as versions 1–3 stored them: ρ̂ = (300 + 0.01·200)/(49,800 + 200) = 0.00604.
     const v2 = { ...rest, version: 2, rhoNum: 300, rhoDen: 49_800 };
     const migrated = parseSeriesState(v2);
     expect(migrated).toEqual({
       ...state,
+      ...asEvents(state),
       shareCusum: { stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 },
       rhoNum: expect.closeTo(680 * (0.00604 - 0.01), 9),
       rhoDen: 0,
     });
     expect(shareOverdispersion(migrated)).toBeCloseTo(0.00604, 12);
     const next = stepSeries(migrated, obs[TWO_WEEKS]!, sedang);
-    expect(next.state.version).toBe(4);
+    expect(next.state.version).toBe(5);
     expect(parseSeriesState(JSON.parse(JSON.stringify(next.state)))).toEqual(next.state);
   });
 
-  it('migrates a version 3 state (moment sums for ρ) to version 4 with the same ρ̂', () => {
+  it('migrates a version 3 state (moment sums for ρ) with the same ρ̂', () => {
     const { state } = run(quiet(TWO_WEEKS, 4), sedang);
     const v3 = { ...JSON.parse(JSON.stringify(state)), version: 3, rhoNum: 300, rhoDen: 49_800 };
     const migrated = parseSeriesState(v3);
-    expect(migrated.version).toBe(4);
+    expect(migrated.version).toBe(5);
     // ρ̂ of version 3: (300 + 0.01·200)/(49,800 + 200) = 0.00604, carried in place of the prior (weight 680).
     expect(migrated.rhoNum).toBeCloseTo(-2.6928, 9);
     expect(migrated.rhoDen).toBe(0);
     expect(shareOverdispersion(migrated)).toBeCloseTo(0.00604, 12);
-    expect({ ...migrated, rhoNum: 0, rhoDen: 0 }).toEqual({ ...state, rhoNum: 0, rhoDen: 0 });
+    expect({ ...migrated, rhoNum: 0, rhoDen: 0 }).toEqual({
+      ...state,
+      ...asEvents(state),
+      rhoNum: 0,
+      rhoDen: 0,
+    });
     // Below the clamp: (−10⁶ + 2)/(10⁶ + 200) < 0 was used as ρ = 1e-4, and still is.
     const low = parseSeriesState({ ...v3, rhoNum: -1e6, rhoDen: 1e6 });
     expect(shareOverdispersion(low)).toBeCloseTo(1e-4, 12);
