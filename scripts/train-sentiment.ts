@@ -19,6 +19,7 @@ import {
   DEFAULT_DATA_DIR,
   DEFAULT_GOV_POSTS,
   DEFAULT_HEADLINE_LABELS,
+  readFeedbackFile,
   SentimentDataError,
 } from './lib/sentiment-data.ts';
 import {
@@ -174,6 +175,30 @@ export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
   };
 }
 
+/** Most skipped line numbers named in the training log; the count is always whole. */
+const MAX_LINES_NAMED = 10;
+
+/**
+ * The training-log line about a `--feedback` file: how many corrections train and how many MIXED lines
+ * were skipped (with their line numbers, the first {@link MAX_LINES_NAMED}), or that the file is not
+ * used when `inDomainWeight` is 0 (then it is not read).
+ * @throws {SentimentDataError} on a malformed line (with its number), as training would.
+ */
+export function feedbackLogLine(path: string, inDomainWeight: number): string {
+  if (inDomainWeight === 0)
+    return `train:sentiment: --feedback ${path} not used: --in-domain-weight 0 leaves feedback out`;
+  const { rows, skippedMixed } = readFeedbackFile(path);
+  const trained = `${rows.length} ${rows.length === 1 ? 'correction trains' : 'corrections train'} (weight ${inDomainWeight})`;
+  if (skippedMixed.length === 0) return `train:sentiment: --feedback ${path}: ${trained}`;
+  const named = skippedMixed.slice(0, MAX_LINES_NAMED).join(', ');
+  const more = skippedMixed.length > MAX_LINES_NAMED ? ', …' : '';
+  const lines =
+    skippedMixed.length === 1
+      ? `1 MIXED line skipped (line ${named})`
+      : `${skippedMixed.length} MIXED lines skipped (lines ${named}${more})`;
+  return `train:sentiment: --feedback ${path}: ${trained}; ${lines}: the model has no mixed class`;
+}
+
 function main(args: readonly string[]): void {
   try {
     train(args);
@@ -218,6 +243,7 @@ function train(args: readonly string[]): void {
     throw new TrainUsageError(`${target} exists; versions are immutable (use a new --version, or --force)`);
   }
 
+  if (cli.feedback !== undefined) console.log(feedbackLogLine(cli.feedback, cli.inDomainWeight));
   const data = loadTrainingData(cli.data, {
     feedback: cli.feedback,
     posts: cli.posts,

@@ -185,14 +185,23 @@ const FeedbackLineSchema = z.object({
   lang: z.string().min(2).max(8).default('id'),
 });
 
+/** An analyst-feedback file as read: the rows that train, and the lines left out. */
+export interface FeedbackFile {
+  readonly rows: LabelledText[];
+  /** Line numbers (1-based) of MIXED lines, skipped: the model has no mixed class. */
+  readonly skippedMixed: number[];
+}
+
 /**
- * Analyst feedback exported as JSON Lines `{"text","label","lang"}`. MIXED labels are skipped (the
- * model has no mixed class; MIXED comes from its decision rule).
+ * Analyst feedback exported as JSON Lines `{"text","label","lang"}` (`pantau export-labels`). MIXED
+ * labels are skipped (the model has no mixed class; MIXED comes from its decision rule) and their line
+ * numbers returned, so the training log can say so; blank lines are ignored.
  *
  * @throws {SentimentDataError} on a line that is not valid JSON or misses a field (with its number).
  */
-export function readFeedback(path: string): LabelledText[] {
-  const out: LabelledText[] = [];
+export function readFeedbackFile(path: string): FeedbackFile {
+  const rows: LabelledText[] = [];
+  const skippedMixed: number[] = [];
   readText(path)
     .split('\n')
     .forEach((line, i) => {
@@ -203,15 +212,27 @@ export function readFeedback(path: string): LabelledText[] {
       } catch (error) {
         throw new SentimentDataError(`${path}:${i + 1}: not a feedback line`, { cause: error });
       }
-      if (parsed.label === 'mixed') return;
-      out.push({
+      if (parsed.label === 'mixed') {
+        skippedMixed.push(i + 1);
+        return;
+      }
+      rows.push({
         id: `feedback-${i + 1}`,
         text: parsed.text,
         label: parsed.label as SentimentClass,
         lang: parsed.lang,
       });
     });
-  return out;
+  return { rows, skippedMixed };
+}
+
+/**
+ * The training rows of an analyst-feedback file ({@link readFeedbackFile} without the skipped lines).
+ *
+ * @throws {SentimentDataError} on a line that is not valid JSON or misses a field (with its number).
+ */
+export function readFeedback(path: string): LabelledText[] {
+  return readFeedbackFile(path).rows;
 }
 
 /** Lower-cased word tokens for near-duplicate detection. */

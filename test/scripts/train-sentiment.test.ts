@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_DATA_DIR,
@@ -9,7 +12,12 @@ import {
   DEFAULT_INDOLEM_WEIGHT,
   DEFAULT_TRAIN_OPTIONS,
 } from '../../scripts/lib/sentiment-pipeline.ts';
-import { parseTrainArgs, TRAIN_HELP, TrainUsageError } from '../../scripts/train-sentiment.ts';
+import {
+  feedbackLogLine,
+  parseTrainArgs,
+  TRAIN_HELP,
+  TrainUsageError,
+} from '../../scripts/train-sentiment.ts';
 
 describe('train:sentiment arguments', () => {
   it('fills the defaults and tells a given --data apart', () => {
@@ -97,5 +105,47 @@ describe('train:sentiment arguments', () => {
     });
     expect(parseTrainArgs(['--no-news'])).toMatchObject({ headlines: undefined });
     expect(() => parseTrainArgs(['--headlines', ''])).toThrow(TrainUsageError);
+  });
+});
+
+describe('train:sentiment --feedback log line (QA 2026-12-01: MIXED lines were skipped silently)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pantau-train-feedback-'));
+  const write = (name: string, labels: readonly string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, labels.map((label, i) => JSON.stringify({ text: `teks ${i}`, label })).join('\n'));
+    return path;
+  };
+
+  it('says how many corrections train and which MIXED lines were skipped', () => {
+    const path = write('some.jsonl', ['negative', 'MIXED', 'positive', 'mixed', 'neutral']);
+    expect(feedbackLogLine(path, 3)).toBe(
+      `train:sentiment: --feedback ${path}: 3 corrections train (weight 3); 2 MIXED lines skipped (lines 2, 4): the model has no mixed class`,
+    );
+    const one = write('one.jsonl', ['mixed', 'positive']);
+    expect(feedbackLogLine(one, 3)).toBe(
+      `train:sentiment: --feedback ${one}: 1 correction trains (weight 3); 1 MIXED line skipped (line 1): the model has no mixed class`,
+    );
+    const none = write('none.jsonl', ['positive']);
+    expect(feedbackLogLine(none, 0.5)).toBe(
+      `train:sentiment: --feedback ${none}: 1 correction trains (weight 0.5)`,
+    );
+  });
+
+  it('names the first ten skipped lines and counts them all', () => {
+    const path = write(
+      'many.jsonl',
+      Array.from({ length: 12 }, () => 'MIXED'),
+    );
+    expect(feedbackLogLine(path, 3)).toBe(
+      `train:sentiment: --feedback ${path}: 0 corrections train (weight 3); 12 MIXED lines skipped (lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …): the model has no mixed class`,
+    );
+  });
+
+  it('says the file is not used at in-domain weight 0, without reading it', () => {
+    const path = join(dir, 'not-json.jsonl');
+    writeFileSync(path, 'not json');
+    expect(feedbackLogLine(path, 0)).toBe(
+      `train:sentiment: --feedback ${path} not used: --in-domain-weight 0 leaves feedback out`,
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   notNearDuplicated,
   parseCsv,
   readFeedback,
+  readFeedbackFile,
   readGovPosts,
   readHeadlines,
   readReviewTexts,
@@ -67,6 +68,24 @@ describe('readFeedback', () => {
       ['ngeunah pisan', 'positive', 'su'],
       ['rapat besok', 'neutral', 'id'],
     ]);
+  });
+
+  it('returns the line numbers of the MIXED lines it skipped, counting blank lines (QA 2026-12-01)', () => {
+    const path = join(dir, 'mixed.jsonl');
+    writeFileSync(
+      path,
+      [
+        '{"text":"campur aduk","label":"MIXED","lang":"id"}',
+        '',
+        '{"text":"jalan rusak parah","label":"negative"}',
+        '{"text":"bagus tapi mahal","label":"mixed"}',
+        '',
+      ].join('\n'),
+    );
+    const read = readFeedbackFile(path);
+    expect(read.skippedMixed).toEqual([1, 4]);
+    expect(read.rows.map((r) => [r.id, r.label])).toEqual([['feedback-3', 'negative']]);
+    expect(readFeedback(path)).toEqual(read.rows);
   });
 
   it('names the line of a malformed record', () => {
