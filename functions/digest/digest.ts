@@ -17,6 +17,7 @@ import {
 } from '#shared/domain/digest.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
 import { addDays, localDate, localDayRange, previousLocalDate } from '#shared/domain/time.ts';
+import { ValidationError } from '#shared/errors.ts';
 import type { Log, MetricSink } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { AlertStore, MentionStore, StoredDigest } from '#shared/ports/mention-store.ts';
@@ -87,7 +88,10 @@ async function previousDays(store: DigestDeps['store'], date: string, timeZone: 
 
 /**
  * Build, store and (once) deliver the digest for `date` (`yyyy-mm-dd`, local), default the previous local day.
+ * A day some of whose mentions passed retention (fewer readable than its counters hold) is not rebuilt: the
+ * stored digest is returned unchanged and not delivered again.
  * @throws {RangeError} for a malformed date; store and sink errors propagate (the scheduler retries).
+ * @throws {ValidationError} (`retention_passed`) when such a day has no stored digest to keep.
  */
 export async function runDigest(
   deps: DigestDeps,
@@ -113,6 +117,26 @@ export async function runDigest(
     deps.store.getDigest(date),
     deps.store.listDetectionRuns(range.start, detectedTo),
   ]);
+  // The day's counters are kept; its mentions expire with rawTextDays. Fewer mentions than counted means
+  // some passed retention: a digest built now would report them as gone (QA: "0 sebutan, turun 100%").
+  const counted = (await deps.store.hourlyCounts('all', range.start, range.end)).reduce(
+    (n, h) => n + h.total,
+    0,
+  );
+  if (mentions.length < counted) {
+    const why = `${counted - mentions.length} of the ${counted} mentions of ${date} passed retention (text deleted)`;
+    if (!existing)
+      throw new ValidationError(`no digest can be built for ${date}: ${why}`, [
+        { path: 'date', code: 'retention_passed', message: why },
+      ]);
+    deps.log.warn('Digest not rebuilt: the stored one is kept', { date, counted, readable: mentions.length });
+    return {
+      date,
+      // `data` is the Digest this function stored (the port keeps it untyped).
+      digest: existing.data as Digest,
+      delivery: { sent: false, reason: `kept the stored digest: ${why}` },
+    };
+  }
   const digest = buildDigest({
     config,
     date,

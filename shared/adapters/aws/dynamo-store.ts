@@ -792,15 +792,20 @@ export class DynamoStore implements MentionStore, AlertStore {
   /** @inheritdoc */
   async putDigest(digest: StoredDigest): Promise<void> {
     await this.#client.send(
-      new PutItemCommand({
+      new UpdateItemCommand({
         TableName: this.#table,
-        Item: marshall(
+        Key: marshall(keys.digest(digest.date)),
+        // It quotes mention titles (up to 160 characters): kept as long as the mentions. A rebuilt or re-sent
+        // digest keeps its first expiry: it quotes mentions stored no later, so a re-run must not restart the
+        // clock (QA: a re-run on day 89 kept the titles readable until day 179).
+        UpdateExpression:
+          'SET #type = :type, #data = :data, expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeNames: { '#type': 'type', '#data': 'data' },
+        ExpressionAttributeValues: marshall(
           {
-            ...keys.digest(digest.date),
-            type: 'digest',
-            data: { ...digest, data: JSON.stringify(digest.data) },
-            // It quotes mention titles (up to 160 characters): kept as long as the mentions.
-            expiresAt: this.#retentionExpiry(`${digest.date}T00:00:00.000Z`),
+            ':type': 'digest',
+            ':data': { ...digest, data: JSON.stringify(digest.data) },
+            ':expiresAt': this.#retentionExpiry(`${digest.date}T00:00:00.000Z`),
           },
           { removeUndefinedValues: true },
         ),

@@ -202,6 +202,54 @@ describe('digest handler', () => {
     }
   });
 
+  it('keeps the stored digest when some of its mentions passed retention, and cannot build one without it (QA)', async () => {
+    const { ScanCommand, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const table = 'digest-retention';
+    await ensureTable(db.client, table);
+    const own = new DynamoStore({ client: db.client, tableName: table });
+    for (const n of [1, 2, 3])
+      await own.putMention(
+        scoredMention(700 + n, { publishedAt: `2026-11-29T0${n}:00:00.000Z`, label: 'NEGATIVE' }),
+      );
+    await own.putMention(scoredMention(710, { publishedAt: '2026-11-28T03:00:00.000Z', label: 'NEGATIVE' }));
+    const run = createHandler({
+      config,
+      store: own,
+      sink,
+      buildNarratives,
+      clock,
+      log: new RecordingLog(),
+      metrics: new MemoryMetricSink(),
+    });
+    const first = await run({ date: '2026-11-29' }, lambdaContext());
+    expect(first.mentions).toBe(3);
+    const stored = await own.getDigest('2026-11-29');
+    // Retention passes for every mention (DynamoDB has not deleted them yet; the store hides them).
+    const past = String(Math.floor(Date.now() / 1000) - 1);
+    const items = await db.client.send(new ScanCommand({ TableName: table }));
+    for (const item of items.Items ?? []) {
+      if (item['type']?.S === 'digest' || item['expiresAt'] === undefined) continue;
+      await db.client.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { PK: item['PK']!, SK: item['SK']! },
+          UpdateExpression: 'SET expiresAt = :past',
+          ExpressionAttributeValues: { ':past': { N: past } },
+        }),
+      );
+    }
+    const again = await run({ date: '2026-11-29', resend: true }, lambdaContext());
+    expect(again.delivery).toEqual({
+      sent: false,
+      reason: 'kept the stored digest: 3 of the 3 mentions of 2026-11-29 passed retention (text deleted)',
+    });
+    expect(again.mentions).toBe(3);
+    expect(await own.getDigest('2026-11-29')).toEqual(stored);
+    const none = await run({ date: '2026-11-28' }, lambdaContext()).catch((e: unknown) => e);
+    expect(none).toBeInstanceOf(ValidationError);
+    expect((none as ValidationError).issues[0]?.code).toBe('retention_passed');
+  });
+
   it('refuses a malformed date with a ValidationError', async () => {
     await expect(handler()({ date: '29-11-2026' }, lambdaContext())).rejects.toBeInstanceOf(ValidationError);
   });

@@ -358,6 +358,27 @@ describe('DynamoStore retention of quoted text', () => {
     // Hand-computed: 2030-01-01T09:00Z is 1,893,488,400 s; 2030-01-02T00:00Z is 1,893,542,400 s; + 30 days.
     expect(await expiries(tableName, 'alert')).toEqual([1_893_488_400 + 30 * 86_400]);
     expect(await expiries(tableName, 'digest')).toEqual([1_893_542_400 + 30 * 86_400]);
+    // A rebuilt digest keeps its first expiry (a re-run must not restart the retention clock).
+    const { UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const first = 1_893_542_400 + 30 * 86_400 - 1_000;
+    await db.client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { PK: { S: 'D#2030-01-02' }, SK: { S: 'DIGEST' } },
+        UpdateExpression: 'SET expiresAt = :e',
+        ExpressionAttributeValues: { ':e': { N: String(first) } },
+      }),
+    );
+    await store.putDigest({
+      date: '2030-01-02',
+      generatedAt: '2030-03-01T00:00:00.000Z',
+      markdown: 'baru',
+      html: '',
+      text: '',
+      data: {},
+    });
+    expect(await expiries(tableName, 'digest')).toEqual([first]);
+    expect((await store.getDigest('2030-01-02'))?.markdown).toBe('baru');
     // An old window (a replay) is kept for the retention period from now, not deleted at once.
     await store.putAlert(testAlert('2026-02-12T08:00:00.000Z', 'kw:kertajati'));
     const now = Math.floor(Date.now() / 1000);
