@@ -4,6 +4,7 @@
  * Every piece of user text (titles, outlets, source names, URLs) is escaped for its format.
  */
 import type { Alert, NarrativeSummary } from './alert.ts';
+import { groupAlerts } from './alert-render.ts';
 import type { RegencyConfig } from './config.ts';
 import { type ScoredMention, SENTIMENT_LABELS, type SentimentLabel } from './mention.ts';
 import { heldBackEvents } from './windows.ts';
@@ -93,8 +94,13 @@ export interface Digest {
     readonly id: string;
     readonly keyword?: string;
     readonly topic?: string;
-    /** What the alert covers, for people: the keyword's or topic's label, or "semua sebutan". */
+    /** What the alert covers, for people: `kata kunci <label>`, `topik <label>` or `semua sebutan`. */
     readonly scope: string;
+    /**
+     * The event it belongs to (1, 2, … in order): alerts of one story in several scopes at once, grouped as the
+     * alert messages group them (`groupAlerts`); the first alert of an event is its primary.
+     */
+    readonly event: number;
     /** `volume`: more negative mentions than usual; `share`: a larger negative share. */
     readonly kind: 'volume' | 'share';
     readonly windowStart: string;
@@ -278,7 +284,7 @@ function scopeLabel(
   keywords: ReadonlyMap<string, { readonly label: string }>,
   topics: ReadonlyMap<string, { readonly label: string }>,
 ): string {
-  if (scope.keyword) return keywords.get(scope.keyword)?.label ?? scope.keyword;
+  if (scope.keyword) return `kata kunci ${keywords.get(scope.keyword)?.label ?? scope.keyword}`;
   if (scope.topic) return `topik ${topics.get(scope.topic)?.label ?? scope.topic}`;
   return 'semua sebutan';
 }
@@ -416,24 +422,27 @@ export function buildDigest(input: DigestInput): Digest {
       label: keywordInfo.get(keyword)?.label ?? keyword,
       ...g,
     })),
-    alerts: input.alerts.map((a) => ({
-      id: a.id,
-      ...(a.keyword ? { keyword: a.keyword } : {}),
-      ...(a.topic ? { topic: a.topic } : {}),
-      scope: scopeLabel(a, keywordInfo, topicInfo),
-      kind: a.kind,
-      windowStart: a.windowStart,
-      windowEnd: a.windowEnd,
-      observed: a.observed,
-      expected: a.expected,
-      observedShare: a.observedShare,
-      expectedShare: a.expectedShare,
-      total: a.total,
-      ...(a.late ? { late: { mentions: a.late.mentions, publishedFrom: a.late.publishedFrom } } : {}),
-      severity: a.severity,
-      topTerms: a.narratives.flatMap((nar) => nar.topTerms).slice(0, 6),
-      ...(a.acknowledgement ? { acknowledgedBy: a.acknowledgement.by } : {}),
-    })),
+    alerts: groupAlerts(input.alerts).flatMap((event, e) =>
+      event.map((a) => ({
+        id: a.id,
+        event: e + 1,
+        ...(a.keyword ? { keyword: a.keyword } : {}),
+        ...(a.topic ? { topic: a.topic } : {}),
+        scope: scopeLabel(a, keywordInfo, topicInfo),
+        kind: a.kind,
+        windowStart: a.windowStart,
+        windowEnd: a.windowEnd,
+        observed: a.observed,
+        expected: a.expected,
+        observedShare: a.observedShare,
+        expectedShare: a.expectedShare,
+        total: a.total,
+        ...(a.late ? { late: { mentions: a.late.mentions, publishedFrom: a.late.publishedFrom } } : {}),
+        severity: a.severity,
+        topTerms: a.narratives.flatMap((nar) => nar.topTerms).slice(0, 6),
+        ...(a.acknowledgement ? { acknowledgedBy: a.acknowledgement.by } : {}),
+      })),
+    ),
     collection: {
       runs: input.sourceRuns.length,
       notCollected: input.config.sources
@@ -601,6 +610,36 @@ function fmtWindow(a: { windowStart: string; windowEnd: string }, timeZone: stri
   return `pukul ${fmtClock(a.windowStart, timeZone)}–${fmtTime(a.windowEnd, timeZone)}`;
 }
 
+/**
+ * The digest's alerts as events (one line each, as the alert messages group them): the primary alert, the
+ * others of the same story (`also`), and who handled it — an event counts as handled once any of its alerts was
+ * acknowledged, since the team acts on the story, not on one scope of it.
+ */
+function alertEvents(d: Digest): {
+  primary: Digest['alerts'][number];
+  also: Digest['alerts'][number][];
+  handledBy?: string;
+}[] {
+  const events = new Map<number, Digest['alerts'][number][]>();
+  for (const a of d.alerts) events.set(a.event, [...(events.get(a.event) ?? []), a]);
+  return [...events.values()].map(([primary, ...also]) => {
+    const handledBy = [primary, ...also].find((a) => a?.acknowledgedBy)?.acknowledgedBy;
+    return { primary: primary!, also, ...(handledBy ? { handledBy } : {}) };
+  });
+}
+
+/** `Kata kunci Majalengka` from `kata kunci Majalengka`: a scope starting a list item. */
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** `juga kata kunci Majalengka, pukul …: 12 sebutan negatif, …`: an event's other alerts, one clause each. */
+function alsoClause(also: readonly Digest['alerts'][number][], timeZone: string): string {
+  return also.length === 0
+    ? ''
+    : `; juga ${also.map((a) => `${a.scope}, ${fmtWindow(a, timeZone)}: ${alertNumbers(a, timeZone)}`).join('; ')}`;
+}
+
 /** `2 (50,0% dari semua sebutan; naik …)`: the share only when there were mentions. */
 function negativeLine(d: Digest): string {
   const share = d.totals.mentions > 0 ? `${fmtPct(d.totals.negativeShare)} dari semua sebutan; ` : '';
@@ -752,9 +791,9 @@ export function renderDigestText(d: Digest): string {
   const none = noAlerts(d);
   if (none) lines.push(`  (${none.replace(/\.$/, '').toLowerCase()})`);
   for (const h of heldBackLines(d)) lines.push(`  - ${h}`);
-  for (const a of d.alerts) {
+  for (const { primary: a, also, handledBy } of alertEvents(d)) {
     lines.push(
-      `  - ${a.scope}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${a.acknowledgedBy}` : 'belum ditangani'}`,
+      `  - ${capitalised(a.scope)}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''}${alsoClause(also, d.timeZone)} — ${handledBy ? `ditangani oleh ${handledBy}` : 'belum ditangani'}`,
     );
   }
   lines.push('', 'Per sumber:');
@@ -829,9 +868,9 @@ export function renderDigestMarkdown(d: Digest): string {
   const none = noAlerts(d);
   if (none) md.push(`_${none}_`);
   for (const h of heldBackLines(d)) md.push(`- ${escapeMarkdown(h)}`);
-  for (const a of d.alerts) {
+  for (const { primary: a, also, handledBy } of alertEvents(d)) {
     md.push(
-      `- **${esc(a.scope)}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${esc(a.acknowledgedBy)}` : '**belum ditangani**'}`,
+      `- **${esc(capitalised(a.scope))}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''}${esc(alsoClause(also, d.timeZone))} — ${handledBy ? `ditangani oleh ${esc(handledBy)}` : '**belum ditangani**'}`,
     );
   }
   md.push('', '## Per sumber', '');
@@ -912,10 +951,10 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
           const none = noAlerts(d);
           return none ? muted(none) : '';
         })()
-      : `<ul style="padding-left:18px;margin:0">${d.alerts
+      : `<ul style="padding-left:18px;margin:0">${alertEvents(d)
           .map(
-            (a) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(a.scope)}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''} — ${a.acknowledgedBy ? `ditangani oleh ${e(a.acknowledgedBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
+            ({ primary: a, also, handledBy }) =>
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(capitalised(a.scope))}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''}${e(alsoClause(also, d.timeZone))} — ${handledBy ? `ditangani oleh ${e(handledBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
           .join('')}</ul>`) +
     heldBackLines(d)

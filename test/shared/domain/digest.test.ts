@@ -232,13 +232,13 @@ describe('digest spike-detection coverage', () => {
       {
         start: '2026-11-29T08:00:00.000Z',
         end: '2026-11-29T10:00:00.000Z',
-        scopes: ['semua sebutan', 'Majalengka'],
+        scopes: ['semua sebutan', 'kata kunci Majalengka'],
         distinctAuthors: 1,
         minDistinctAuthors: 2,
       },
     ]);
     const line =
-      'Lonjakan tidak diperingatkan, pukul 15.00–17.00 WIB (semua sebutan, Majalengka): hanya 1 penulis/media berbeda, kurang dari batas 2; periksa apakah satu akun atau satu media membanjiri percakapan.';
+      'Lonjakan tidak diperingatkan, pukul 15.00–17.00 WIB (semua sebutan, kata kunci Majalengka): hanya 1 penulis/media berbeda, kurang dari batas 2; periksa apakah satu akun atau satu media membanjiri percakapan.';
     expect(text).toContain(line);
     expect(html).toContain(line);
     expect(section(md, 'Peringatan lonjakan')).toContain(
@@ -349,6 +349,30 @@ describe('digest wording', () => {
     expect(text).toMatch(/terbit sejak 29 November 2026 (pukul )?09\.00 WIB;/);
   });
 
+  it('lists one story raised in several scopes as one event, handled once any of its alerts is (QA)', () => {
+    // 03:00–04:00 UTC = 10.00–11.00 WIB: the same burst on all mentions and on the keyword, and an unrelated
+    // story later (14.00–15.00 WIB) on a topic.
+    const all = testAlert('2026-11-29T03:00:00.000Z', 'all');
+    const kw = testAlert('2026-11-29T03:00:00.000Z', 'kw:majalengka');
+    const later = testAlert('2026-11-29T07:00:00.000Z', 'topic:jalan', { topic: 'jalan' });
+    const acked = { ...kw, acknowledgement: { by: 'humas-ana', at: '2026-11-29T05:00:00.000Z' } };
+    const { d, md, text, html } = allRenderings(input({ alerts: [later, acked, all] }));
+    expect(d.alerts.map((a) => [a.event, a.scope])).toEqual([
+      [1, 'semua sebutan'],
+      [1, 'kata kunci Majalengka'],
+      [2, 'topik jalan'],
+    ]);
+    const items = text.split('\n').filter((l) => l.startsWith('  - '));
+    const alertItems = items.filter((l) => l.includes('tingkat'));
+    expect(alertItems).toHaveLength(2);
+    expect(alertItems[0]).toMatch(
+      /^ {2}- Semua sebutan, pukul 10\.00–11\.00 WIB: .*; juga kata kunci Majalengka, pukul 10\.00–11\.00 WIB: .* — ditangani oleh humas-ana$/,
+    );
+    expect(alertItems[1]).toMatch(/^ {2}- Topik jalan, pukul 14\.00–15\.00 WIB: .* — belum ditangani$/);
+    expect(section(md, 'Peringatan lonjakan').match(/belum ditangani/g)).toHaveLength(1);
+    expect(html.match(/<li style="font:14px Arial,sans-serif;margin-bottom:6px">/g)).toHaveLength(2);
+  });
+
   it('gives an alert its whole window in local time and cuts an overlong title', () => {
     // 03:00–04:00 UTC is 10.00–11.00 WIB.
     const long = `Jalan rusak ${'sangat '.repeat(40)}parah di Majalengka`;
@@ -356,8 +380,10 @@ describe('digest wording', () => {
       scoredMention(1, { publishedAt: '2026-11-29T03:00:00.000Z', label: 'NEGATIVE', title: long }),
     ];
     const { md, text } = allRenderings(input({ mentions, alerts: [testAlert('2026-11-29T03:00:00.000Z')] }));
-    expect(md).toContain('**Majalengka**, pukul 10.00–11.00 WIB: 12 sebutan negatif, biasanya sekitar 2,5;');
-    expect(text).toContain('Majalengka, pukul 10.00–11.00 WIB:');
+    expect(md).toContain(
+      '**Kata kunci Majalengka**, pukul 10.00–11.00 WIB: 12 sebutan negatif, biasanya sekitar 2,5;',
+    );
+    expect(text).toContain('Kata kunci Majalengka, pukul 10.00–11.00 WIB:');
     const shown = md.split('\n').find((l) => l.includes('Jalan rusak sangat'))!;
     expect(shown).toMatch(/sangat…\]/);
     expect(shown).not.toContain('parah di Majalengka');
