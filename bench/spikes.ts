@@ -22,6 +22,7 @@ import { runEvaluation } from '../scripts/eval-spikes.ts';
 import {
   type BurstShape,
   type CaseResult,
+  generateCase,
   runCase,
   seededRandom,
   toHourly,
@@ -225,6 +226,73 @@ export function tickBenchmark(
   ];
 }
 
+/**
+ * Volume recall of the `neg:` series (the detect handler steps the NEGATIVE count as the volume): the same
+ * bursts as the negative-share benchmark (every 4–5 days after a week, 3× and 5×, three shapes, base share
+ * 10 % and 20 %), alone on that path, for the shipped volume calibration and the one before the twelfth round
+ * (`volumeCalibration: 'bucket'`) as the peer. "first" is the first burst of each run, before any earlier
+ * comparable event sits in the history; later bursts come 4–5 days after the previous one.
+ */
+export function negativeVolumeRecall(sensitivity: Sensitivity): string[] {
+  const tweets = loadNabTweets();
+  if (tweets === null) return ['negative-volume recall skipped: ../shared/data/spikes is absent'];
+  const lines = [
+    `| \`${sensitivity}\` volume calibration | 3× recall (first burst) | 5× recall (first burst) | quiet neg-volume alerts/week |`,
+    '|---|---|---|---|',
+  ];
+  for (const mode of ['scale', 'bucket'] as const) {
+    const params = detectorParams(sensitivity, { tzOffsetMinutes: 0, volumeCalibration: mode });
+    const tally = new Map<number, { n: number; hit: number; firstN: number; first: number }>();
+    let quietAlerts = 0;
+    let quietWeeks = 0;
+    let seed = 1;
+    for (const series of tweets) {
+      const hourly = toHourly(series);
+      const warm = hourly.startMs[0]! + 7 * 24 * HOUR;
+      for (const baseShare of [0.1, 0.2])
+        for (const multiplier of [3, 5])
+          for (const shape of ['step', 'ramp', 'spike'] as const) {
+            const g = generateCase({ series: series.name, baseShare, multiplier, shape }, hourly, seed++);
+            const alerts = (obs: typeof g.quiet) => {
+              let state = createSeriesState(obs[0]!.bucketStartMs, params);
+              return obs.map((o) => {
+                const r = stepSeries(
+                  state,
+                  { bucketStartMs: o.bucketStartMs, total: o.negative, negative: 0 },
+                  params,
+                );
+                state = r.state;
+                return r.alert !== null;
+              });
+            };
+            const hits = alerts(g.bursty);
+            const t = tally.get(multiplier) ?? { n: 0, hit: 0, firstN: 0, first: 0 };
+            g.burstStarts.forEach((b, i) => {
+              const hit = hits.slice(b, b + g.peakAt + 2).some(Boolean);
+              t.n += 1;
+              t.hit += hit ? 1 : 0;
+              if (i === 0) {
+                t.firstN += 1;
+                t.first += hit ? 1 : 0;
+              }
+            });
+            tally.set(multiplier, t);
+            const quiet = alerts(g.quiet);
+            quietAlerts += quiet.filter((a, i) => a && g.quiet[i]!.bucketStartMs >= warm).length;
+            quietWeeks += (hourly.startMs.at(-1)! + HOUR - warm) / (7 * 24 * HOUR);
+          }
+    }
+    const cell = (m: number) => {
+      const t = tally.get(m)!;
+      return `${(t.hit / t.n).toFixed(3)} (${(t.first / t.firstN).toFixed(3)})`;
+    };
+    lines.push(
+      `| ${mode === 'scale' ? 'shipped (per window length)' : 'before the twelfth round (per bucket)'} | ${cell(3)} | ${cell(5)} | ${(quietAlerts / quietWeeks).toFixed(2)} |`,
+    );
+  }
+  return lines;
+}
+
 /** Runs all spike benchmarks and prints Markdown. */
 export async function main(): Promise<void> {
   const t0 = performance.now();
@@ -239,6 +307,7 @@ export async function main(): Promise<void> {
   for (const preset of ['rendah', 'sedang', 'tinggi'] as const) {
     out.push(...negativeShareBenchmark(preset, [0.1, 0.2], [3, 5], {}, byPreset[preset]), '');
   }
+  out.push('### Negative-volume recall (the `neg:` series alone)', '', ...negativeVolumeRecall('sedang'), '');
   out.push('### Oracle bound (likelihood-ratio test, p0 and burst known; ≤ 1 false alarm/week)', '');
   out.push(...shareBoundTable(byPreset), '');
   out.push('### Detector speed', '', ...tickBenchmark(), '');
