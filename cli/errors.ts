@@ -9,7 +9,7 @@ import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { QueueJournalPathError } from '#shared/adapters/local/queue-journal.ts';
 import { ApiKeyNameError } from '#shared/domain/api/auth.ts';
 import { ConfigError } from '#shared/domain/config.ts';
-import { NotFoundError } from '#shared/errors.ts';
+import { NotFoundError, ValidationError } from '#shared/errors.ts';
 import { errorMessage } from '#shared/observability.ts';
 
 /** `--replay` names no readable file. */
@@ -72,6 +72,8 @@ const USER_ERRORS = [
   OutputFileError,
   ApiKeyNameError,
   NotFoundError,
+  // A run's own request that cannot be met, e.g. `--date` of a day whose mentions passed retention.
+  ValidationError,
   QueueJournalPathError,
 ] as const;
 

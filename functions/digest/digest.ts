@@ -26,7 +26,7 @@ import type { DigestSink } from '#shared/ports/publishers.ts';
 export interface DigestDeps {
   readonly config: RegencyConfig;
   readonly store: Pick<MentionStore, 'listMentions' | 'hourlyCounts' | 'listSourceRuns'> &
-    Pick<AlertStore, 'listAlerts' | 'putDigest' | 'getDigest' | 'listDetectionRuns'>;
+    Pick<AlertStore, 'listAlerts' | 'putDigest' | 'getDigest' | 'deleteDigest' | 'listDetectionRuns'>;
   readonly sink: DigestSink;
   /** Groups the day's negative mentions against the week before (`shared/domain/narratives`). */
   readonly buildNarratives: NarrativeBuilder;
@@ -88,10 +88,11 @@ async function previousDays(store: DigestDeps['store'], date: string, timeZone: 
 
 /**
  * Build, store and (once) deliver the digest for `date` (`yyyy-mm-dd`, local), default the previous local day.
- * A day some of whose mentions passed retention (fewer readable than its counters hold) is not rebuilt: the
- * stored digest is returned unchanged and not delivered again.
+ * The digest expires with the first of the day's mentions (it may quote any of them). A day some of whose
+ * mentions passed retention (fewer readable than its counters hold) cannot be rebuilt: a stored digest that
+ * still quotes them is removed, and the run fails; the day's counts stay in the trends.
  * @throws {RangeError} for a malformed date; store and sink errors propagate (the scheduler retries).
- * @throws {ValidationError} (`retention_passed`) when such a day has no stored digest to keep.
+ * @throws {ValidationError} (`retention_passed`) for such a day.
  */
 export async function runDigest(
   deps: DigestDeps,
@@ -125,17 +126,19 @@ export async function runDigest(
   );
   if (mentions.length < counted) {
     const why = `${counted - mentions.length} of the ${counted} mentions of ${date} passed retention (text deleted)`;
-    if (!existing)
-      throw new ValidationError(`no digest can be built for ${date}: ${why}`, [
-        { path: 'date', code: 'retention_passed', message: why },
-      ]);
-    deps.log.warn('Digest not rebuilt: the stored one is kept', { date, counted, readable: mentions.length });
-    return {
-      date,
-      // `data` is the Digest this function stored (the port keeps it untyped).
-      digest: existing.data as Digest,
-      delivery: { sent: false, reason: `kept the stored digest: ${why}` },
-    };
+    // A stored digest still quotes them (one stored before digests expired with their mentions): remove it.
+    if (existing) {
+      await deps.store.deleteDigest(date);
+      deps.log.warn('Digest removed: it quoted mentions past retention', {
+        date,
+        counted,
+        readable: mentions.length,
+      });
+    }
+    throw new ValidationError(
+      `no digest can be built for ${date}: ${why}${existing ? '; the stored digest quoted them and was removed' : ''}`,
+      [{ path: 'date', code: 'retention_passed', message: why }],
+    );
   }
   const digest = buildDigest({
     config,
@@ -152,6 +155,8 @@ export async function runDigest(
       baseline,
     ),
   });
+  // Every mention of the day may be quoted (top lists, narrative examples): the digest expires with the first.
+  const quoted = mentions.map((m) => m.id);
   const stored: StoredDigest = {
     date,
     generatedAt: digest.generatedAt,
@@ -161,7 +166,7 @@ export async function runDigest(
     data: digest,
     ...(existing?.sentAt ? { sentAt: existing.sentAt } : {}),
   };
-  await deps.store.putDigest(stored);
+  await deps.store.putDigest(stored, quoted);
   deps.metrics.count('DigestsGenerated', 1);
   if (existing?.sentAt && !options.resend) {
     deps.log.info('Digest stored; already delivered earlier', {
@@ -172,7 +177,7 @@ export async function runDigest(
     return { date, digest, delivery: { sent: false, reason: `already delivered at ${existing.sentAt}` } };
   }
   const to = await deps.sink.deliver(stored, digestSubject(digest));
-  await deps.store.putDigest({ ...stored, sentAt: new Date(deps.clock.now()).toISOString() });
+  await deps.store.putDigest({ ...stored, sentAt: new Date(deps.clock.now()).toISOString() }, quoted);
   deps.log.info('Digest delivered', { date, to, mentions: mentions.length, alerts: alerts.length });
   return { date, digest, delivery: { sent: true, to } };
 }

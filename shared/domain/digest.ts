@@ -633,11 +633,23 @@ function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** `juga kata kunci Majalengka, pukul …: 12 sebutan negatif, …`: an event's other alerts, one clause each. */
-function alsoClause(also: readonly Digest['alerts'][number][], timeZone: string): string {
-  return also.length === 0
-    ? ''
-    : `; juga ${also.map((a) => `${a.scope}, ${fmtWindow(a, timeZone)}: ${alertNumbers(a, timeZone)}`).join('; ')}`;
+/**
+ * An event's other alerts as one clause, as the alert messages put it: `; juga melonjak pada kata kunci
+ * Majalengka (12 sebutan negatif, biasanya sekitar 2,5) dan semua sebutan (porsi negatif …)`; a window is named
+ * only where it differs from the primary's.
+ */
+function alsoClause(
+  primary: Digest['alerts'][number],
+  also: readonly Digest['alerts'][number][],
+  timeZone: string,
+): string {
+  if (also.length === 0) return '';
+  const parts = also.map((a) => {
+    const sameWindow = a.windowStart === primary.windowStart && a.windowEnd === primary.windowEnd;
+    return `${a.scope} (${sameWindow ? '' : `${fmtWindow(a, timeZone)}: `}${alertNumbers(a, timeZone)})`;
+  });
+  const listed = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} dan ${parts.at(-1)}`;
+  return `; juga melonjak pada ${listed}`;
 }
 
 /** `2 (50,0% dari semua sebutan; naik …)`: the share only when there were mentions. */
@@ -793,7 +805,7 @@ export function renderDigestText(d: Digest): string {
   for (const h of heldBackLines(d)) lines.push(`  - ${h}`);
   for (const { primary: a, also, handledBy } of alertEvents(d)) {
     lines.push(
-      `  - ${capitalised(a.scope)}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''}${alsoClause(also, d.timeZone)} — ${handledBy ? `ditangani oleh ${handledBy}` : 'belum ditangani'}`,
+      `  - ${capitalised(a.scope)}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''}${alsoClause(a, also, d.timeZone)} — ${handledBy ? `ditangani oleh ${handledBy}` : 'belum ditangani'}`,
     );
   }
   lines.push('', 'Per sumber:');
@@ -870,7 +882,7 @@ export function renderDigestMarkdown(d: Digest): string {
   for (const h of heldBackLines(d)) md.push(`- ${escapeMarkdown(h)}`);
   for (const { primary: a, also, handledBy } of alertEvents(d)) {
     md.push(
-      `- **${esc(capitalised(a.scope))}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''}${esc(alsoClause(also, d.timeZone))} — ${handledBy ? `ditangani oleh ${esc(handledBy)}` : '**belum ditangani**'}`,
+      `- **${esc(capitalised(a.scope))}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''}${esc(alsoClause(a, also, d.timeZone))} — ${handledBy ? `ditangani oleh ${esc(handledBy)}` : '**belum ditangani**'}`,
     );
   }
   md.push('', '## Per sumber', '');
@@ -954,7 +966,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
       : `<ul style="padding-left:18px;margin:0">${alertEvents(d)
           .map(
             ({ primary: a, also, handledBy }) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(capitalised(a.scope))}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''}${e(alsoClause(also, d.timeZone))} — ${handledBy ? `ditangani oleh ${e(handledBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(capitalised(a.scope))}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''}${e(alsoClause(a, also, d.timeZone))} — ${handledBy ? `ditangani oleh ${e(handledBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
           .join('')}</ul>`) +
     heldBackLines(d)

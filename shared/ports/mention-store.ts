@@ -239,8 +239,15 @@ export interface AlertStore {
    * @returns false when another writer got there first.
    */
   putSeriesState(seriesId: string, state: unknown, expectedVersion: number, seen?: unknown): Promise<boolean>;
-  putDigest(digest: StoredDigest): Promise<void>;
+  /**
+   * Store a digest (replacing the day's). It quotes mention titles, so it expires with them: no later than
+   * the retention period after its day, than the first of `quotedMentionIds` to expire, or than the expiry of
+   * the digest it replaces.
+   */
+  putDigest(digest: StoredDigest, quotedMentionIds?: readonly string[]): Promise<void>;
   getDigest(date: string): Promise<StoredDigest | undefined>;
+  /** Remove a day's digest (one quoting mentions that have passed retention). */
+  deleteDigest(date: string): Promise<void>;
   /** Record a detect run's coverage (idempotent per `at`). */
   recordDetectionRun(run: DetectionRun): Promise<void>;
   /** Detect runs whose `at` is in `[from, to)` (UTC ISO-8601), oldest first. */

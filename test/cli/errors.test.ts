@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DataFolderInUseError } from '#shared/adapters/local/dynalite.ts';
 import { ApiKeyNameError } from '#shared/domain/api/auth.ts';
+import { ValidationError } from '#shared/errors.ts';
 import {
   cliErrorReport,
   DataFolderMissingError,
@@ -24,6 +25,7 @@ describe('cliErrorReport', () => {
       new DataFolderInUseError('in use'),
       new OutputFileError('cannot write --out x'),
       new ApiKeyNameError('API key name contains U+000A', 'invalid'),
+      new ValidationError('no digest can be built for 2026-11-29: 4 of the 4 mentions passed retention', []),
     ]) {
       const report = cliErrorReport(error);
       expect(report).toEqual({ message: error.message, exitCode: 2 });

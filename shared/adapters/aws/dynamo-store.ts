@@ -7,6 +7,7 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -646,8 +647,11 @@ export class DynamoStore implements MentionStore, AlertStore {
               ...keys.alert(alert.windowStart, alert.seriesId),
               type: 'alert',
               data: alert,
-              // Its narratives quote up to 280 characters of example posts: kept as long as the mentions.
-              expiresAt: this.#retentionExpiry(alert.windowEnd),
+              // Its narratives quote up to 280 characters of example posts: it expires with the first of them.
+              expiresAt: await this.#quotingExpiry(
+                this.#retentionExpiry(alert.windowEnd),
+                alert.narratives.flatMap((n) => n.examples.map((e) => e.id)),
+              ),
             },
             { removeUndefinedValues: true },
           ),
@@ -789,27 +793,52 @@ export class DynamoStore implements MentionStore, AlertStore {
     }
   }
 
+  /**
+   * The expiry (epoch seconds) of an item quoting `mentionIds`: `own`, or earlier when one of those mentions
+   * expires sooner (a mention stored before the item; one absent or already deleted does not count).
+   */
+  async #quotingExpiry(own: number, mentionIds: readonly string[]): Promise<number> {
+    let expiry = own;
+    const items = await this.#batchGet(
+      [...new Set(mentionIds)].map((id) => keys.mention(id)),
+      'expiresAt',
+    );
+    for (const item of items) {
+      const expiresAt = Number(item['expiresAt']?.N);
+      if (Number.isFinite(expiresAt)) expiry = Math.min(expiry, expiresAt);
+    }
+    return expiry;
+  }
+
   /** @inheritdoc */
-  async putDigest(digest: StoredDigest): Promise<void> {
+  async putDigest(digest: StoredDigest, quotedMentionIds: readonly string[] = []): Promise<void> {
+    // It quotes mention titles (up to 160 characters), so it expires no later than the first mention it may
+    // quote, and a rebuild never moves the expiry later (QA: a re-run on day 89 kept titles until day 179;
+    // a digest first built 10 days after its mentions were stored outlived them by 10 days).
+    const existing = await this.#getRaw(keys.digest(digest.date));
+    const own = this.#retentionExpiry(`${digest.date}T00:00:00.000Z`);
+    const earlier = typeof existing?.['expiresAt'] === 'number' ? existing['expiresAt'] : own;
+    const expiresAt = await this.#quotingExpiry(Math.min(own, earlier), quotedMentionIds);
     await this.#client.send(
-      new UpdateItemCommand({
+      new PutItemCommand({
         TableName: this.#table,
-        Key: marshall(keys.digest(digest.date)),
-        // It quotes mention titles (up to 160 characters): kept as long as the mentions. A rebuilt or re-sent
-        // digest keeps its first expiry: it quotes mentions stored no later, so a re-run must not restart the
-        // clock (QA: a re-run on day 89 kept the titles readable until day 179).
-        UpdateExpression:
-          'SET #type = :type, #data = :data, expiresAt = if_not_exists(expiresAt, :expiresAt)',
-        ExpressionAttributeNames: { '#type': 'type', '#data': 'data' },
-        ExpressionAttributeValues: marshall(
+        Item: marshall(
           {
-            ':type': 'digest',
-            ':data': { ...digest, data: JSON.stringify(digest.data) },
-            ':expiresAt': this.#retentionExpiry(`${digest.date}T00:00:00.000Z`),
+            ...keys.digest(digest.date),
+            type: 'digest',
+            data: { ...digest, data: JSON.stringify(digest.data) },
+            expiresAt,
           },
           { removeUndefinedValues: true },
         ),
       }),
+    );
+  }
+
+  /** @inheritdoc */
+  async deleteDigest(date: string): Promise<void> {
+    await this.#client.send(
+      new DeleteItemCommand({ TableName: this.#table, Key: marshall(keys.digest(date)) }),
     );
   }
 

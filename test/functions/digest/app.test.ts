@@ -202,7 +202,7 @@ describe('digest handler', () => {
     }
   });
 
-  it('keeps the stored digest when some of its mentions passed retention, and cannot build one without it (QA)', async () => {
+  it('expires with its mentions, and cannot be rebuilt (nor kept) once some of them passed retention (QA)', async () => {
     const { ScanCommand, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
     const table = 'digest-retention';
     await ensureTable(db.client, table);
@@ -223,7 +223,11 @@ describe('digest handler', () => {
     });
     const first = await run({ date: '2026-11-29' }, lambdaContext());
     expect(first.mentions).toBe(3);
-    const stored = await own.getDigest('2026-11-29');
+    // The digest expires no later than the first of the day's mentions it may quote.
+    const raw = await db.client.send(new ScanCommand({ TableName: table }));
+    const expiry = (type: string) =>
+      (raw.Items ?? []).filter((i) => i['type']?.S === type).map((i) => Number(i['expiresAt']?.N));
+    expect(Math.min(...expiry('digest'))).toBeLessThanOrEqual(Math.min(...expiry('mention')));
     // Retention passes for every mention (DynamoDB has not deleted them yet; the store hides them).
     const past = String(Math.floor(Date.now() / 1000) - 1);
     const items = await db.client.send(new ScanCommand({ TableName: table }));
@@ -238,13 +242,13 @@ describe('digest handler', () => {
         }),
       );
     }
-    const again = await run({ date: '2026-11-29', resend: true }, lambdaContext());
-    expect(again.delivery).toEqual({
-      sent: false,
-      reason: 'kept the stored digest: 3 of the 3 mentions of 2026-11-29 passed retention (text deleted)',
-    });
-    expect(again.mentions).toBe(3);
-    expect(await own.getDigest('2026-11-29')).toEqual(stored);
+    // A digest stored before digests expired with their mentions still quotes them: it is removed.
+    const again = await run({ date: '2026-11-29', resend: true }, lambdaContext()).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(ValidationError);
+    expect((again as Error).message).toBe(
+      'no digest can be built for 2026-11-29: 3 of the 3 mentions of 2026-11-29 passed retention (text deleted); the stored digest quoted them and was removed',
+    );
+    expect(await own.getDigest('2026-11-29')).toBeUndefined();
     const none = await run({ date: '2026-11-28' }, lambdaContext()).catch((e: unknown) => e);
     expect(none).toBeInstanceOf(ValidationError);
     expect((none as ValidationError).issues[0]?.code).toBe('retention_passed');

@@ -355,18 +355,21 @@ describe('digest wording', () => {
     const all = testAlert('2026-11-29T03:00:00.000Z', 'all');
     const kw = testAlert('2026-11-29T03:00:00.000Z', 'kw:majalengka');
     const later = testAlert('2026-11-29T07:00:00.000Z', 'topic:jalan', { topic: 'jalan' });
+    // Half an hour later on a topic, same story: same event, its own window named.
+    const overlap = testAlert('2026-11-29T03:30:00.000Z', 'topic:jalan', { topic: 'jalan' });
     const acked = { ...kw, acknowledgement: { by: 'humas-ana', at: '2026-11-29T05:00:00.000Z' } };
-    const { d, md, text, html } = allRenderings(input({ alerts: [later, acked, all] }));
+    const { d, md, text, html } = allRenderings(input({ alerts: [later, acked, overlap, all] }));
     expect(d.alerts.map((a) => [a.event, a.scope])).toEqual([
       [1, 'semua sebutan'],
       [1, 'kata kunci Majalengka'],
+      [1, 'topik jalan'],
       [2, 'topik jalan'],
     ]);
     const items = text.split('\n').filter((l) => l.startsWith('  - '));
     const alertItems = items.filter((l) => l.includes('tingkat'));
     expect(alertItems).toHaveLength(2);
     expect(alertItems[0]).toMatch(
-      /^ {2}- Semua sebutan, pukul 10\.00–11\.00 WIB: .*; juga kata kunci Majalengka, pukul 10\.00–11\.00 WIB: .* — ditangani oleh humas-ana$/,
+      /^ {2}- Semua sebutan, pukul 10\.00–11\.00 WIB: .*; juga melonjak pada kata kunci Majalengka \(12 sebutan negatif, biasanya sekitar 2,5\) dan topik jalan \(pukul 10\.30–11\.30 WIB: 12 sebutan negatif, biasanya sekitar 2,5\) — ditangani oleh humas-ana$/,
     );
     expect(alertItems[1]).toMatch(/^ {2}- Topik jalan, pukul 14\.00–15\.00 WIB: .* — belum ditangani$/);
     expect(section(md, 'Peringatan lonjakan').match(/belum ditangani/g)).toHaveLength(1);

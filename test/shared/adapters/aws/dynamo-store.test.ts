@@ -379,6 +379,37 @@ describe('DynamoStore retention of quoted text', () => {
     });
     expect(await expiries(tableName, 'digest')).toEqual([first]);
     expect((await store.getDigest('2030-01-02'))?.markdown).toBe('baru');
+    // It expires no later than the first mention it may quote (here one whose TTL comes sooner).
+    const quoted = scoredMention(950, { publishedAt: '2030-01-02T03:00:00.000Z' });
+    await store.putMention(quoted);
+    await db.client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { PK: { S: `M#${quoted.id}` }, SK: { S: 'M' } },
+        UpdateExpression: 'SET expiresAt = :e',
+        ExpressionAttributeValues: { ':e': { N: String(first - 500) } },
+      }),
+    );
+    await store.putDigest(
+      {
+        date: '2030-01-02',
+        generatedAt: '2030-03-02T00:00:00.000Z',
+        markdown: '',
+        html: '',
+        text: '',
+        data: {},
+      },
+      [quoted.id, 'unknown-id'],
+    );
+    expect(await expiries(tableName, 'digest')).toEqual([first - 500]);
+    await store.deleteDigest('2030-01-02');
+    expect(await store.getDigest('2030-01-02')).toBeUndefined();
+    // An alert quoting that mention in its narratives' examples expires with it too.
+    const base = testAlert('2030-01-03T08:00:00.000Z', 'kw:kertajati');
+    const narrative = base.narratives[0]!;
+    const example = { ...narrative.examples[0]!, id: quoted.id };
+    await store.putAlert({ ...base, narratives: [{ ...narrative, examples: [example] }] });
+    expect(await expiries(tableName, 'alert')).toContain(first - 500);
     // An old window (a replay) is kept for the retention period from now, not deleted at once.
     await store.putAlert(testAlert('2026-02-12T08:00:00.000Z', 'kw:kertajati'));
     const now = Math.floor(Date.now() / 1000);
