@@ -7,6 +7,8 @@
  * - valid key, scope too weak → `{ isAuthorized: false }`: API Gateway answers 403;
  * - missing, malformed, unknown or revoked key → throws `Unauthorized`: API Gateway answers 401
  *   (the documented Lambda-authoriser convention; the body is API Gateway's `{"message":"Unauthorized"}`);
+ * - a key whose stored item is malformed → the same 401 (no oracle for "this id exists"), logged once at
+ *   error level as `API key item malformed` with the key id and the fields at fault, for the operator;
  * - store failure → the error propagates and API Gateway answers 500 (never a false 401).
  *
  * Configure it without identity sources and with caching off (see `docs/api.md`): identity sources
@@ -67,6 +69,15 @@ export function createHandler(deps: AuthorizerDeps) {
         });
         return { isAuthorized: false, context: {} };
       case 'unauthenticated':
+        if (decision.reason === 'malformed-item') {
+          deps.log.error('API key item malformed', {
+            keyId: decision.item.keyId,
+            fields: decision.item.fields,
+            method,
+            path: event.rawPath,
+          });
+          throw new UnauthorizedError();
+        }
         deps.log.warn('API request not authenticated', {
           reason: decision.reason,
           method,

@@ -23,6 +23,7 @@ import {
   apiKeyNameKey,
   checkApiKeyName,
   generateApiKey,
+  type MalformedApiKey,
   printableApiKeyName,
 } from '#shared/domain/api/auth.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
@@ -55,7 +56,8 @@ export class MalformedApiKeyItemError extends Error {
 
 /**
  * A key item the schema refuses: its id from the item's key (escaped for a terminal, at most
- * {@link MAX_PRINTED_ID} characters), the fields at fault, and `revokedAt` when the item holds a string there.
+ * {@link MAX_PRINTED_ID} characters), the fields at fault, and `revokedAt` when the item holds a string
+ * there with a non-space character (anything else is no time: `revoke` overwrites it).
  */
 export interface MalformedApiKeyItem {
   readonly ok: false;
@@ -81,15 +83,24 @@ function readKeyItem(raw: Record<string, AttributeValue>): ApiKeyItem {
     : [...new Set(parsed.error.issues.map((i) => i.path.map(String).join('.') || 'data'))];
   // The key id the authoriser looks up must be the record's, or `list` names a key revoke cannot find.
   if (parsed.success && parsed.data.keyId !== pk) fields.push('keyId');
+  // Only `SK=KEY` is read by the authoriser and revoke; another SK under `KEY#<id>` (a decoy) would list as
+  // a key that revoke cannot find (QA 2026-12-01).
+  if (item['SK'] !== apiKeyKeys.item('').SK) fields.push('SK');
   // An item missing from the GSI1 key list would authenticate while `list`, the operator's audit, never shows it.
-  if (item['GSI1PK'] !== apiKeyKeys.indexPk || typeof item['GSI1SK'] !== 'string') fields.push('GSI1PK');
+  if (item['GSI1PK'] !== apiKeyKeys.indexPk) fields.push('GSI1PK');
+  if (typeof item['GSI1SK'] !== 'string') fields.push('GSI1SK');
   if (parsed.success && fields.length === 0) return { ok: true, record: parsed.data };
   const keyId = printableApiKeyName([...pk].slice(0, MAX_PRINTED_ID).join(''));
   const revokedAt =
     data && typeof data === 'object' && typeof (data as { revokedAt?: unknown }).revokedAt === 'string'
       ? (data as { revokedAt: string }).revokedAt
       : '';
-  return { ok: false, keyId, fields, ...(revokedAt ? { revokedAt: printableApiKeyName(revokedAt) } : {}) };
+  return {
+    ok: false,
+    keyId,
+    fields,
+    ...(/\S/.test(revokedAt) ? { revokedAt: printableApiKeyName(revokedAt) } : {}),
+  };
 }
 
 export class DynamoApiKeyStore implements ApiKeyLookup {
@@ -161,13 +172,13 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
 
   /**
    * @inheritdoc
-   * @throws {MalformedApiKeyItemError} when the key's item fails the key schema (the authoriser answers 5xx
-   * with that error logged: a hand-edited item is an operator's problem, not a caller's).
+   * A malformed item comes back as `{ malformed: true, keyId, fields }`: the access check answers its
+   * holder 401 like an unknown key and the authoriser logs it at error level for the operator.
    */
-  async getKey(keyId: string): Promise<ApiKeyRecord | undefined> {
+  async getKey(keyId: string): Promise<ApiKeyRecord | MalformedApiKey | undefined> {
     const item = await this.getItem(keyId);
     if (!item) return undefined;
-    if (!item.ok) throw new MalformedApiKeyItemError([item]);
+    if (!item.ok) return { malformed: true, keyId: item.keyId, fields: item.fields };
     return item.record;
   }
 

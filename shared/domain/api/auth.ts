@@ -112,16 +112,34 @@ export const ApiKeyRecordSchema = z.object({
   /** UTC ISO-8601. */
   createdAt: z.string(),
   /**
-   * UTC ISO-8601; present once revoked (revocation is permanent). An empty string is refused: it would read
-   * as "not revoked" (found by QA: a hand-edited `""` kept a key working after `api-key revoke`).
+   * UTC ISO-8601; present once revoked (revocation is permanent). A value without a non-space character is
+   * refused: `""` would read as "not revoked" (QA: a hand-edited `""` kept a key working after `api-key
+   * revoke`), and `"  "` would list as `REVOKED` with no time (QA 2026-12-01).
    */
-  revokedAt: z.string().min(1).optional(),
+  revokedAt: z.string().regex(/\S/, 'a time, not blank').optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecordSchema>;
 
+/**
+ * A stored key item the key schema refuses (hand-edited, or written by another tool): it never
+ * authenticates, and its holder is answered exactly like an unknown key.
+ */
+export interface MalformedApiKey {
+  readonly malformed: true;
+  /** The id the item is stored under, printable (escaped, shortened). */
+  readonly keyId: string;
+  /** The fields at fault, e.g. `['scope', 'hash']`; never their values. */
+  readonly fields: readonly string[];
+}
+
 /** The narrow read side the access check needs. */
 export interface ApiKeyLookup {
-  getKey(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /**
+   * The key stored under `keyId`: its record, a {@link MalformedApiKey} when the item fails the key schema,
+   * or undefined when there is none.
+   * @throws when the store cannot be read (the access check lets it through: a 5xx, never a 401).
+   */
+  getKey(keyId: string): Promise<ApiKeyRecord | MalformedApiKey | undefined>;
 }
 
 /** The caller once authenticated; passed from the authoriser to the API as its context. */
@@ -174,22 +192,38 @@ export function credentialFromHeaders(
   return match?.[1];
 }
 
-/** Why a request was not authenticated (logged; the client only sees 401). */
-export type UnauthenticatedReason = 'missing' | 'malformed' | 'unknown' | 'revoked';
+/**
+ * Why a request was not authenticated (logged; the client only sees 401). `malformed` is a presented value
+ * not shaped like a Pantau key; `malformed-item` a well-shaped key whose stored item is malformed.
+ */
+export type UnauthenticatedReason = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'malformed-item';
 
 /** Outcome of {@link checkAccess}. */
 export type AccessDecision =
   | { readonly outcome: 'public' }
   | { readonly outcome: 'allow'; readonly principal: Principal }
   /** HTTP 401: no key, not a Pantau key, unknown id, wrong secret or revoked. */
-  | { readonly outcome: 'unauthenticated'; readonly reason: UnauthenticatedReason }
+  | {
+      readonly outcome: 'unauthenticated';
+      readonly reason: Exclude<UnauthenticatedReason, 'malformed-item'>;
+    }
+  /**
+   * HTTP 401 as for an unknown key (the caller learns nothing about the item); the operator must: log
+   * `item` at error level.
+   */
+  | {
+      readonly outcome: 'unauthenticated';
+      readonly reason: 'malformed-item';
+      readonly item: Omit<MalformedApiKey, 'malformed'>;
+    }
   /** HTTP 403: a valid key whose scope is too weak for the route. */
   | { readonly outcome: 'forbidden'; readonly principal: Principal; readonly required: ApiScope };
 
 /**
  * Decide whether a request may proceed. Public routes and CORS preflights pass without a key; unknown
  * paths need `read` (the router answers 404/405 only to authenticated callers).
- * The secret is compared in constant time; an unknown id and a wrong secret give the same answer.
+ * The secret is compared in constant time; an unknown id, a wrong secret and a malformed stored item give
+ * the same 401 (a malformed item is `reason: 'malformed-item'` with its id and fields, for the log only).
  * @throws whatever `keys.getKey` throws (a store outage is a 5xx, never a 401).
  */
 export async function checkAccess(
@@ -208,8 +242,15 @@ export async function checkAccess(
   if (!parsed) return { outcome: 'unauthenticated', reason: 'malformed' };
   const record = await keys.getKey(parsed.keyId);
   if (!record) return { outcome: 'unauthenticated', reason: 'unknown' };
-  const expected = Buffer.from(record.hash, 'hex');
+  // Hashed before the malformed branch, so that answer costs what a wrong secret costs.
   const actual = Buffer.from(hashSecret(parsed.keyId, parsed.secret), 'hex');
+  if ('malformed' in record)
+    return {
+      outcome: 'unauthenticated',
+      reason: 'malformed-item',
+      item: { keyId: record.keyId, fields: record.fields },
+    };
+  const expected = Buffer.from(record.hash, 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
     return { outcome: 'unauthenticated', reason: 'unknown' };
   if (record.revokedAt) return { outcome: 'unauthenticated', reason: 'revoked' };

@@ -112,7 +112,11 @@ describe('API key store', () => {
       const listed = await store.list().catch((e: unknown) => e);
       expect(listed).toBeInstanceOf(MalformedApiKeyItemError);
       expect((listed as Error).message).toMatch(/^the item of key 00000000000000aa is malformed \(/);
-      await expect(store.getKey('00000000000000aa')).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      await expect(store.getKey('00000000000000aa')).resolves.toEqual({
+        malformed: true,
+        keyId: '00000000000000aa',
+        fields: expect.arrayContaining(['scope', 'hash']),
+      });
       await expect(store.getKey(good.record.keyId)).resolves.toMatchObject({ name: 'baik' });
       // A leaked key must stay revocable whatever else its item holds.
       const revokedItem = await store.revoke('00000000000000aa', '2026-12-01T00:00:00.000Z');
@@ -136,12 +140,12 @@ describe('API key store', () => {
         change(item);
         await other.client.send(new PutItemCommand({ TableName: 'auth-holes', Item: item }));
       };
-      // 1. revokedAt "" read as "not revoked": now malformed (5xx, never access), and revoke writes a time.
+      // 1. revokedAt "" read as "not revoked": now malformed (never access), and revoke writes a time.
       const empty = await store.create({ name: 'kosong', scope: 'admin', now: '2026-12-01T00:00:00.000Z' });
       await rewrite(empty.record.keyId, (item) => {
         item['data']!.M!['revokedAt'] = { S: '' };
       });
-      await expect(store.getKey(empty.record.keyId)).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      await expect(store.getKey(empty.record.keyId)).resolves.toMatchObject({ malformed: true });
       const revoked = await store.revoke(empty.record.keyId, '2026-12-01T01:00:00.000Z');
       expect(revoked.ok && revoked.record.revokedAt).toBe('2026-12-01T01:00:00.000Z');
       // 2. The id in the item's key differs from data.keyId: list would name a key revoke cannot find.
@@ -149,7 +153,7 @@ describe('API key store', () => {
       await rewrite(moved.record.keyId, (item) => {
         item['data']!.M!['keyId'] = { S: 'bbbbbbbbbbbbbbbb' };
       });
-      await expect(store.getKey(moved.record.keyId)).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      await expect(store.getKey(moved.record.keyId)).resolves.toMatchObject({ malformed: true });
       expect(await store.getItem(moved.record.keyId)).toMatchObject({ ok: false, fields: ['keyId'] });
       // 3. No GSI1 keys: `list`, the operator's audit, would never show a key that authenticates.
       const hidden = await store.create({
@@ -161,11 +165,63 @@ describe('API key store', () => {
         delete item['GSI1PK'];
         delete item['GSI1SK'];
       });
-      await expect(store.getKey(hidden.record.keyId)).rejects.toBeInstanceOf(MalformedApiKeyItemError);
+      await expect(store.getKey(hidden.record.keyId)).resolves.toMatchObject({
+        malformed: true,
+        fields: ['GSI1PK', 'GSI1SK'],
+      });
       expect((await store.listItems()).map((i) => (i.ok ? i.record.name : i.keyId))).toEqual([
         'kosong',
         moved.record.keyId,
       ]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('names the field at fault: GSI1SK alone, an SK other than KEY, a blank revokedAt (QA second pass)', async () => {
+    const other = await startEmbeddedDynamo({ tableName: 'auth-fields' });
+    try {
+      const table = 'auth-fields';
+      const store = new DynamoApiKeyStore({ client: other.client, tableName: table });
+      const raw = async (id: string, sk = 'KEY') =>
+        (
+          await other.client.send(
+            new GetItemCommand({ TableName: table, Key: { PK: { S: `KEY#${id}` }, SK: { S: sk } } }),
+          )
+        ).Item ?? {};
+      const put = (item: Record<string, AttributeValue>) =>
+        other.client.send(new PutItemCommand({ TableName: table, Item: item }));
+
+      // Only GSI1SK missing: the item leaves the index too, but the field to repair is GSI1SK, not GSI1PK.
+      const noSk = await store.create({ name: 'tanpa-sk', scope: 'read', now: '2026-12-01T00:00:00.000Z' });
+      const noSkItem = await raw(noSk.record.keyId);
+      delete noSkItem['GSI1SK'];
+      await put(noSkItem);
+      expect(await store.getItem(noSk.record.keyId)).toMatchObject({ ok: false, fields: ['GSI1SK'] });
+
+      // A copy of a real key's item under another SK: listed by the index, invisible to getKey and revoke.
+      const real = await store.create({ name: 'asli', scope: 'admin', now: '2026-12-01T00:00:01.000Z' });
+      const decoy = await raw(real.record.keyId);
+      decoy['SK'] = { S: 'KEY#decoy' };
+      await put(decoy);
+      const listed = await store.listItems();
+      expect(listed.map((i) => (i.ok ? `ok ${i.record.name}` : `${i.keyId} ${i.fields.join(',')}`))).toEqual([
+        'ok asli',
+        `${real.record.keyId} SK`,
+      ]);
+
+      // revokedAt of white space only: malformed, shown with no REVOKED time, and revoke writes a real one.
+      const blank = await store.create({ name: 'spasi', scope: 'admin', now: '2026-12-01T00:00:02.000Z' });
+      const blankItem = await raw(blank.record.keyId);
+      blankItem['data']!.M!['revokedAt'] = { S: ' \t ' };
+      await put(blankItem);
+      const before = await store.getItem(blank.record.keyId);
+      expect(before).toEqual({ ok: false, keyId: blank.record.keyId, fields: ['revokedAt'] });
+      await expect(
+        checkAccess({ method: 'GET', rawPath: '/v1/mentions', headers: { 'x-api-key': blank.token } }, store),
+      ).resolves.toMatchObject({ outcome: 'unauthenticated', reason: 'malformed-item' });
+      const after = await store.revoke(blank.record.keyId, '2026-12-01T03:00:00.000Z');
+      expect(after.ok && after.record.revokedAt).toBe('2026-12-01T03:00:00.000Z');
     } finally {
       await other.close();
     }
@@ -237,6 +293,21 @@ describe('checkAccess (shared by the authoriser and pantau serve)', () => {
     });
   });
 
+  it('answers a malformed key item like an unknown key, whatever the secret, naming it only for the log', async () => {
+    const keyId = '00000000000000bb';
+    const lookup = {
+      getKey: async (id: string) =>
+        id === keyId ? { malformed: true as const, keyId, fields: ['scope'] } : undefined,
+    };
+    const secret = generateApiKey().secret;
+    for (const token of [`pantau_${keyId}_${secret}`, `pantau_${keyId}_${'A'.repeat(43)}`])
+      expect(await checkAccess(request('GET', '/v1/mentions', { 'x-api-key': token }), lookup)).toEqual({
+        outcome: 'unauthenticated',
+        reason: 'malformed-item',
+        item: { keyId, fields: ['scope'] },
+      });
+  });
+
   it('needs a key even for unknown paths (no route discovery)', async () => {
     expect(await checkAccess(request('GET', '/v1/admin/keys'), keys)).toMatchObject({
       outcome: 'unauthenticated',
@@ -275,6 +346,38 @@ describe('authoriser handler (simple responses)', () => {
       'missing',
       'revoked',
     ]);
+  });
+
+  it('answers a malformed key item 401 and logs it once at error level with the id and fields', async () => {
+    const other = await startEmbeddedDynamo({ tableName: 'auth-handler-malformed' });
+    try {
+      const store = new DynamoApiKeyStore({ client: other.client, tableName: 'auth-handler-malformed' });
+      const made = await store.create({ name: 'rusak', scope: 'admin', now: '2026-12-01T00:00:00.000Z' });
+      const key = { PK: { S: `KEY#${made.record.keyId}` }, SK: { S: 'KEY' } };
+      const item =
+        (await other.client.send(new GetItemCommand({ TableName: 'auth-handler-malformed', Key: key })))
+          .Item ?? {};
+      item['data']!.M!['scope'] = { S: 'root' };
+      await other.client.send(new PutItemCommand({ TableName: 'auth-handler-malformed', Item: item }));
+      const recording = new RecordingLog();
+      const guarded = createHandler({ keys: store, log: recording, metrics: new MemoryMetricSink() });
+      // The holder's own secret and a made-up one get the same answer.
+      for (const token of [made.token, `pantau_${made.record.keyId}_${generateApiKey().secret}`])
+        await expect(
+          guarded(authEvent('GET', '/v1/mentions', { 'x-api-key': token }), lambdaContext()),
+        ).rejects.toThrow(UnauthorizedError);
+      expect(recording.entries.map((e) => [e.level, e.message])).toEqual([
+        ['error', 'API key item malformed'],
+        ['error', 'API key item malformed'],
+      ]);
+      expect(recording.entries[0]?.context).toMatchObject({
+        keyId: made.record.keyId,
+        fields: ['scope'],
+        path: '/v1/mentions',
+      });
+    } finally {
+      await other.close();
+    }
   });
 
   it('lets a store outage surface as an error, never as a false 401', async () => {
