@@ -284,8 +284,8 @@ const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.(?:md|html|txt|json)$/;
  * store no longer returns. Decided by the store's items, not by file dates: a digest of an old day written
  * by a replay today is kept until its item expires (retention days after it was stored). A file with no
  * item at all (a store deleted by hand, an earlier run that deleted the item but not its files) is
- * treated as expired too, as nothing records when it may be kept until. Alert lines that are not JSON
- * with an `id` were not written by Pantau and are kept. The alerts file is replaced by a rename, so a
+ * treated as expired too, as nothing records when it may be kept until. Lines that are not JSON whose `id`
+ * is an alert id ({@link alertIdsOfLine}) were not written by Pantau and are kept. The alerts file is replaced by a rename, so a
  * crash leaves the old file or the new one, never half of one.
  * @throws {Error} from the file system for anything but a missing `digests/` folder or alerts file.
  */
@@ -345,14 +345,30 @@ export async function deleteExpiredLocalFiles(
   return { digestDays, digestFiles, alertLines };
 }
 
+/**
+ * An alert id as `alertId` writes it: `<windowStart>~<seriesId>`, `windowStart` a real UTC instant in
+ * `toISOString` form (e.g. `2026-11-30T06:00:00.000Z~kw:kertajati`). A hand note's `"id":"catatan-1"` is not.
+ */
+function isAlertId(id: string): boolean {
+  const at = id.indexOf('~');
+  if (at !== 24 || id.length === at + 1) return false;
+  const start = id.slice(0, at);
+  const ms = Date.parse(start);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === start;
+}
+
 /** The fields of an `alerts.jsonl` line (written by `FileAlertPublisher`) that name its alerts. */
 const AlertLineSchema = z.object({
-  id: z.string().min(1),
-  related: z.array(z.object({ id: z.string().min(1) })).optional(),
+  id: z.string().refine(isAlertId),
+  related: z.array(z.unknown()).optional(),
 });
 
-/** The ids of the alerts a line of `alerts.jsonl` carries (its own and its `related` ones); none when it is not Pantau's. */
-function alertIdsOfLine(line: string): string[] {
+/**
+ * The ids of the alerts a line of `alerts.jsonl` carries (its own and its `related` ones that are alert
+ * ids); none when it is not Pantau's: not JSON, or its `id` is not an alert id (QA 2026-12-01: a note
+ * `{"id":"catatan-1",…}` was deleted as an alert line).
+ */
+export function alertIdsOfLine(line: string): string[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -361,7 +377,11 @@ function alertIdsOfLine(line: string): string[] {
   }
   const fields = AlertLineSchema.safeParse(parsed);
   if (!fields.success) return [];
-  return [fields.data.id, ...(fields.data.related ?? []).map((r) => r.id)];
+  const related = (fields.data.related ?? []).flatMap((r) => {
+    const id = r && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
+    return typeof id === 'string' && isAlertId(id) ? [id] : [];
+  });
+  return [fields.data.id, ...related];
 }
 
 /**
@@ -407,14 +427,33 @@ export function retentionRemovals(items: number, files: ExpiredLocalFiles): stri
 }
 
 /**
+ * The line every command that opens a data folder prints (on stderr) when opening it removed something,
+ * e.g. `Removed 3 stored items and 1 line of alerts/alerts.jsonl past the retention period (mention text
+ * 90 days; DynamoDB's TTL does this on AWS).`; undefined when nothing was removed.
+ * @param opened what {@link openLocalStore} reports.
+ * @param rawTextDays the config's mention-text retention, days; left out of the line when the command reads
+ * no config (`label`, `export-labels`, `api-key`).
+ */
+export function retentionLine(
+  opened: { readonly expired: number; readonly expiredFiles: ExpiredLocalFiles },
+  rawTextDays?: number,
+): string | undefined {
+  const removed = retentionRemovals(opened.expired, opened.expiredFiles);
+  if (!removed) return undefined;
+  const days = rawTextDays === undefined ? '' : `mention text ${rawTextDays} days; `;
+  return `Removed ${removed} past the retention period (${days}DynamoDB's TTL does this on AWS).`;
+}
+
+/**
  * Open the store of a data folder that must already hold one (`label`, `export-labels`, `api-key
- * list|revoke`, `serve`): a mistyped `--data-dir` must not quietly become a new, empty store.
+ * list|revoke`, `serve`): a mistyped `--data-dir` must not quietly become a new, empty store. Deletes what
+ * retention expired as {@link openLocalStore} does and reports it the same way (print {@link retentionLine}).
  * @throws {DataFolderMissingError} when `<dataDir>/dynamodb` is not a folder.
  */
 export async function openExistingStore(
   dataDir: string,
   retentionDays = 90,
-): Promise<{ db: EmbeddedDynamo; store: DynamoStore }> {
+): Promise<{ db: EmbeddedDynamo; store: DynamoStore; expired: number; expiredFiles: ExpiredLocalFiles }> {
   const info = await stat(join(dataDir, 'dynamodb')).catch(() => undefined);
   if (!info?.isDirectory()) {
     const what = existsSync(dataDir) ? 'holds no Pantau store' : 'does not exist';
@@ -450,12 +489,10 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
   // Checked before the store creates anything in the folder: a journal path that is a folder is the user's to fix.
   const journal = new QueueJournal(join(dataDir, PENDING_QUEUE_FILE));
   journal.assertUsable();
-  const { db, store, expired, expiredFiles } = await openLocalStore(dataDir, config.retention.rawTextDays);
-  const removed = retentionRemovals(expired, expiredFiles);
-  if (removed)
-    options.progress(
-      `Removed ${removed} past the retention period (mention text ${config.retention.rawTextDays} days; DynamoDB's TTL does this on AWS).`,
-    );
+  const opened = await openLocalStore(dataDir, config.retention.rawTextDays);
+  const { db, store } = opened;
+  const removed = retentionLine(opened, config.retention.rawTextDays);
+  if (removed) options.progress(removed);
   try {
     const metrics = new MemoryMetricSink();
     const sourceConfigs: SourceConfig[] = options.replay

@@ -175,6 +175,10 @@ program
     if (result.lines === 0) process.stderr.write('no input lines\n');
   });
 
+const printLine = (line: string) => process.stdout.write(`${line}\n`);
+/** Where notices go (what opening a data folder removed past retention): stderr, apart from the output. */
+const printNotice = (line: string) => process.stderr.write(`${line}\n`);
+
 program
   .command('label')
   .description("correct a mention's sentiment label (kept apart; never overwritten by re-classification)")
@@ -212,6 +216,7 @@ program
       await labelCommand(
         { mentionId, label, by: opts.by, dataDir: opts.dataDir, ...(opts.note ? { note: opts.note } : {}) },
         (line) => process.stdout.write(`${line}\n`),
+        printNotice,
       );
     },
   );
@@ -350,8 +355,6 @@ async function runKeyCommand(run: () => Promise<void>): Promise<void> {
   }
 }
 
-const printLine = (line: string) => process.stdout.write(`${line}\n`);
-
 const apiKeys = program
   .command('api-key')
   .description(
@@ -374,14 +377,14 @@ keyTargetOptions(
   ) => {
     const target = keyTarget(opts, command);
     await runKeyCommand(() =>
-      createApiKeyCommand({ name: opts.name, scope: opts.scope, ...target }, printLine),
+      createApiKeyCommand({ name: opts.name, scope: opts.scope, ...target }, printLine, printNotice),
     );
   },
 );
 keyTargetOptions(apiKeys.command('list').description('list keys (id, scope, name, created, revoked)')).action(
   async (opts: KeyTargetOptions, command: Command) => {
     const target = keyTarget(opts, command);
-    await runKeyCommand(() => listApiKeysCommand(target, printLine));
+    await runKeyCommand(() => listApiKeysCommand(target, printLine, printNotice));
   },
 );
 keyTargetOptions(
@@ -391,7 +394,7 @@ keyTargetOptions(
     .argument('<keyId>', 'the key id (16 hex characters, see `api-key list`)'),
 ).action(async (keyId: string, opts: KeyTargetOptions, command: Command) => {
   const target = keyTarget(opts, command);
-  await runKeyCommand(() => revokeApiKeyCommand({ keyId, ...target }, printLine));
+  await runKeyCommand(() => revokeApiKeyCommand({ keyId, ...target }, printLine, printNotice));
 });
 
 program.addOption(new Option('--no-color').hideHelp());

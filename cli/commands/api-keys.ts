@@ -19,9 +19,11 @@ import {
   printableApiKeyName,
 } from '#shared/domain/api/auth.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import { openExistingStore, openLocalStore } from '../local-runtime.ts';
+import { openExistingStore, openLocalStore, retentionLine } from '../local-runtime.ts';
 
 type Out = (line: string) => void;
+
+const stderrLine: Out = (line) => process.stderr.write(`${line}\n`);
 
 /** The embedded store of a data folder (`--data-dir`). */
 export interface LocalKeyTarget {
@@ -317,21 +319,26 @@ async function withTableKeys<T>(target: TableKeyTarget, run: (keys: DynamoApiKey
 
 /**
  * Run `run` on the keys of `target`. For a data folder, `create` may start a new store while `list` and
- * `revoke` need an existing one (a typo must not make one). `where` names a deployed table in output.
+ * `revoke` need an existing one (a typo must not make one); what opening it removed past retention goes to
+ * `notice`. `where` names a deployed table in output.
  */
 async function withKeys<T>(
   target: KeyTarget,
   mode: 'create-store' | 'existing-store',
   run: (keys: DynamoApiKeyStore) => Promise<T>,
+  notice: Out,
 ): Promise<{ result: T; where: string }> {
   if (isTable(target)) {
     const { region, result } = await withTableKeys(target, run);
     return { result, where: ` in table ${target.table} (${region})` };
   }
-  const { db } = await (mode === 'create-store' ? openLocalStore : openExistingStore)(
+  const opened = await (mode === 'create-store' ? openLocalStore : openExistingStore)(
     resolve(target.dataDir),
   );
+  const { db } = opened;
   try {
+    const removed = retentionLine(opened);
+    if (removed) notice(removed);
     return {
       result: await run(new DynamoApiKeyStore({ client: db.client, tableName: db.tableName })),
       where: '',
@@ -381,13 +388,17 @@ function describeItem(item: ApiKeyItem): string {
 export async function createApiKeyCommand(
   opts: { name: string; scope: ApiScope } & KeyTarget,
   out: Out,
+  notice: Out = stderrLine,
 ): Promise<void> {
   checkApiKeyName(opts.name);
   const {
     result: { token, record, unchecked },
     where,
-  } = await withKeys(opts, 'create-store', (keys) =>
-    keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() }),
+  } = await withKeys(
+    opts,
+    'create-store',
+    (keys) => keys.create({ name: opts.name, scope: opts.scope, now: new Date().toISOString() }),
+    notice,
   );
   out(`Created ${record.scope} key ${record.keyId} for ${record.name}${where}. The secret is shown once:`);
   out(`  ${token}`);
@@ -405,8 +416,8 @@ export async function createApiKeyCommand(
  * @throws {DataFolderMissingError} when the data folder holds no store.
  * @throws {DeployedTableError} when the deployed table cannot be used.
  */
-export async function listApiKeysCommand(opts: KeyTarget, out: Out): Promise<void> {
-  const { result: items, where } = await withKeys(opts, 'existing-store', (keys) => keys.listItems());
+export async function listApiKeysCommand(opts: KeyTarget, out: Out, notice: Out = stderrLine): Promise<void> {
+  const { result: items, where } = await withKeys(opts, 'existing-store', (keys) => keys.listItems(), notice);
   if (items.length === 0)
     out(
       isTable(opts)
@@ -419,7 +430,9 @@ export async function listApiKeysCommand(opts: KeyTarget, out: Out): Promise<voi
     out(
       item.ok
         ? describe(item.record, nameWidth)
-        : `${describeMalformed(item)}: the authoriser cannot use this key until the item is repaired`,
+        : item.fields.includes('SK')
+          ? `${describeMalformed(item)}: not a key item (its SK is not KEY): the authoriser never reads it and revoke cannot reach it; delete it by hand`
+          : `${describeMalformed(item)}: the authoriser cannot use this key until the item is repaired`,
     );
 }
 
@@ -432,16 +445,25 @@ export async function listApiKeysCommand(opts: KeyTarget, out: Out): Promise<voi
  * @throws {DataFolderMissingError} when the data folder holds no store; `NotFoundError` for an unknown id.
  * @throws {DeployedTableError} when the deployed table cannot be used.
  */
-export async function revokeApiKeyCommand(opts: { keyId: string } & KeyTarget, out: Out): Promise<void> {
+export async function revokeApiKeyCommand(
+  opts: { keyId: string } & KeyTarget,
+  out: Out,
+  notice: Out = stderrLine,
+): Promise<void> {
   const keyId = checkKeyId(opts.keyId);
   const {
     result: { line, already },
-  } = await withKeys(opts, 'existing-store', async (keys) => {
-    const before = await keys.getItem(keyId);
-    if (!before) throw new NotFoundError(`no API key ${keyId} (see \`api-key list${targetFlag(opts)}\`)`);
-    if (before.ok ? before.record.revokedAt : before.revokedAt)
-      return { line: describeItem(before), already: true };
-    return { line: describeItem(await keys.revoke(keyId, new Date().toISOString())), already: false };
-  });
+  } = await withKeys(
+    opts,
+    'existing-store',
+    async (keys) => {
+      const before = await keys.getItem(keyId);
+      if (!before) throw new NotFoundError(`no API key ${keyId} (see \`api-key list${targetFlag(opts)}\`)`);
+      if (before.ok ? before.record.revokedAt : before.revokedAt)
+        return { line: describeItem(before), already: true };
+      return { line: describeItem(await keys.revoke(keyId, new Date().toISOString())), already: false };
+    },
+    notice,
+  );
   out(already ? `Already revoked (nothing changed): ${line}` : `Revoked: ${line}`);
 }

@@ -5,14 +5,25 @@
 import { writeFile } from 'node:fs/promises';
 import type { SentimentLabel } from '#shared/domain/mention.ts';
 import { DateRangeError, MentionNotFoundError, OutputFileError } from '../errors.ts';
-import { openExistingStore } from '../local-runtime.ts';
+import { openExistingStore, retentionLine } from '../local-runtime.ts';
 import { plural } from '../summary.ts';
 
 type Out = (line: string) => void;
 
+const stderrLine: Out = (line) => process.stderr.write(`${line}\n`);
+
+/** Open the existing store of `dataDir`, saying on `notice` what retention removed on opening it. */
+async function openStore(dataDir: string, notice: Out) {
+  const opened = await openExistingStore(dataDir);
+  const removed = retentionLine(opened);
+  if (removed) notice(removed);
+  return opened;
+}
+
 /**
  * Store an analyst's label for a mention (kept apart; re-classification never overwrites it).
  * @param opts.note - Already checked and cleaned by `parseNote`; empty or absent → no note.
+ * @param notice - Where the retention line goes when opening the store removed something. @default stderr
  * @throws {DataFolderMissingError} when `dataDir` holds no store.
  * @throws {MentionNotFoundError} when the store has no mention `mentionId`.
  */
@@ -27,8 +38,9 @@ export async function labelCommand(
     at?: string;
   },
   out: Out,
+  notice: Out = stderrLine,
 ): Promise<void> {
-  const { db, store } = await openExistingStore(opts.dataDir);
+  const { db, store } = await openStore(opts.dataDir, notice);
   try {
     const mention = await store.getMention(opts.mentionId);
     if (!mention) throw new MentionNotFoundError(`No mention ${opts.mentionId} in ${opts.dataDir}`);
@@ -48,7 +60,8 @@ export async function labelCommand(
 /**
  * Write the latest label of every corrected mention labelled in `[from, to)` (UTC days) as JSON Lines
  * `{text, label, lang, by, at}` to `opts.out` or `write`, and say how many on `note`, and on a second
- * `note` line how many were skipped because their mention passed retention (its text is deleted).
+ * `note` line how many were skipped because their mention passed retention (its text is deleted). What
+ * opening the store removed past retention is a `note` line before them.
  * @returns How many corrections were exported.
  * @throws {DateRangeError} when `from` is not before `to` (the range holds no day).
  * @throws {DataFolderMissingError} when `dataDir` holds no store.
@@ -64,7 +77,7 @@ export async function exportLabelsCommand(
       `--from ${opts.from} must be before --to ${opts.to} (--to is the day after the last one exported)`,
     );
   }
-  const { db, store } = await openExistingStore(opts.dataDir);
+  const { db, store } = await openStore(opts.dataDir, note);
   try {
     const labels = await store.exportLabels(`${opts.from}T00:00:00.000Z`, `${opts.to}T00:00:00.000Z`);
     const latest = new Map(labels.map((l) => [l.mentionId, l]));

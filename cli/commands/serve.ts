@@ -17,15 +17,16 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ApiHandlerDeps, createHandler, MAX_BODY_BYTES } from '#functions/api/app.ts';
 import type { ApiEvent, ApiResult } from '#functions/api/http.ts';
 import { corsHeaders } from '#functions/api/http.ts';
-import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
+import { type ApiKeyItem, DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
 import { type AccessDecision, type ApiKeyLookup, checkAccess } from '#shared/domain/api/auth.ts';
 import { TokenBuckets } from '#shared/domain/api/throttle.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import { errorMessage, MemoryMetricSink } from '#shared/observability.ts';
 import { type Clock, systemClock } from '#shared/ports/clock.ts';
 import { ServerListenError } from '../errors.ts';
-import { loadConfigFile, localContext, openExistingStore } from '../local-runtime.ts';
+import { loadConfigFile, localContext, openExistingStore, retentionLine } from '../local-runtime.ts';
 import { cliLog } from '../log.ts';
+import { plural } from '../summary.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -154,7 +155,14 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
       return;
     }
     if (decision.outcome === 'unauthenticated') {
-      log.warn('API request not authenticated', { reason: decision.reason, method, path: rawPath });
+      if (decision.reason === 'malformed-item')
+        log.error('API key item malformed', {
+          keyId: decision.item.keyId,
+          fields: decision.item.fields,
+          method,
+          path: rawPath,
+        });
+      else log.warn('API request not authenticated', { reason: decision.reason, method, path: rawPath });
       send(res, errorJson(401, 'API key missing or not valid', { 'www-authenticate': 'Bearer', ...extra }));
       return;
     }
@@ -426,16 +434,48 @@ export interface ServeOptions {
   readonly port: number;
   readonly host: string;
   readonly verbose: boolean;
-  /** Where the warning for a non-loopback `--host` goes. @default stderr */
+  /**
+   * Where the warning for a non-loopback `--host` and the retention line (what opening the data folder
+   * removed) go. @default stderr
+   */
   readonly warn?: (line: string) => void;
   /** Resolves when the server should stop (tests). @default SIGINT or SIGTERM */
   readonly stop?: Promise<void>;
 }
 
 /**
+ * The banner lines about API keys when the store already holds key items (`items` > 0): a pointer to the
+ * keys when one is usable (well-formed, not revoked); otherwise a note that none works, naming `api-key
+ * list` and `api-key create`.
+ */
+export function keyBanner(items: readonly ApiKeyItem[], dataDir: string): string[] {
+  const usable = items.filter((item) => item.ok && !item.record.revokedAt).length;
+  if (usable > 0)
+    return [
+      '  API keys: use one created earlier, or stop the server and run',
+      '    npm run pantau -- api-key create --name <name> --scope analyst',
+    ];
+  const malformed = items.filter((item) => !item.ok).length;
+  const revoked = items.length - malformed;
+  const what = [
+    ...(malformed > 0 ? [`${plural(malformed, 'malformed key item')}`] : []),
+    ...(revoked > 0 ? [`${plural(revoked, 'revoked key')}`] : []),
+  ].join(' and ');
+  const flag = `--data-dir ${JSON.stringify(dataDir)}`;
+  return [
+    `  Note: no API key works: the store holds only ${what}. See them with`,
+    `    npm run pantau -- api-key list ${flag}`,
+    '  and stop the server and create one with',
+    `    npm run pantau -- api-key create ${flag} --name <name> --scope admin`,
+  ];
+}
+
+/**
  * Run `pantau serve` until SIGINT/SIGTERM (or until `options.stop` resolves). Listens first; only then,
- * if the store has no API key yet, creates an admin key, stores its hash and prints the secret once — so
- * a failed start never leaves a key nobody saw.
+ * if the store has no API key item at all, creates an admin key, stores its hash and prints the secret
+ * once — so a failed start never leaves a key nobody saw. A store whose items are all revoked or malformed
+ * gets no new key (someone revoked or edited them; minting an admin secret is theirs to decide): the banner
+ * says no key works and how to list and create keys ({@link keyBanner}).
  * @throws {DataFolderMissingError} when `dataDir` holds no store (run `npm start` first).
  * @throws {ServerListenError} when the port is taken or the address cannot be bound.
  */
@@ -445,7 +485,11 @@ export async function serveCommand(
 ): Promise<void> {
   const config: RegencyConfig = await loadConfigFile(options.configPath);
   const dataDir = resolve(options.dataDir);
-  const { db, store } = await openExistingStore(dataDir, config.retention.rawTextDays);
+  const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
+  const opened = await openExistingStore(dataDir, config.retention.rawTextDays);
+  const { db, store } = opened;
+  const removed = retentionLine(opened, config.retention.rawTextDays);
+  if (removed) warn(removed);
   const keys = new DynamoApiKeyStore({ client: db.client, tableName: db.tableName });
   try {
     const server = await startLocalApiServer({
@@ -463,7 +507,8 @@ export async function serveCommand(
     });
     try {
       let firstKey: string | undefined;
-      if ((await keys.listItems()).length === 0) {
+      const items = await keys.listItems();
+      if (items.length === 0) {
         const created = await keys.create({
           name: 'local-admin',
           scope: 'admin',
@@ -472,7 +517,7 @@ export async function serveCommand(
         firstKey = created.token;
       }
       const exposed = exposedHostWarning(options.host);
-      if (exposed) (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(exposed);
+      if (exposed) warn(exposed);
       out(`Pantau API and dashboard: ${server.url}/`);
       out(`  API: ${server.url}/v1/health · OpenAPI: ${server.url}/v1/openapi.json`);
       out(`  data folder: ${dataDir}`);
@@ -481,10 +526,7 @@ export async function serveCommand(
         out('Created a local admin API key (shown once; only its hash is stored):');
         out(`  ${firstKey}`);
         out(`Open the dashboard signed in: ${server.url}/#key=${firstKey}`);
-      } else {
-        out('  API keys: use one created earlier, or stop the server and run');
-        out('    npm run pantau -- api-key create --name <name> --scope analyst');
-      }
+      } else for (const line of keyBanner(items, dataDir)) out(line);
       out('');
       out('Press Ctrl+C to stop.');
       await (options.stop ??

@@ -260,3 +260,68 @@ describe('finding 4: a malformed key item in the table', () => {
     expect(unmarshall(raw.Item ?? {})['data']).toMatchObject({ replaced: 'x' });
   });
 });
+
+describe('key item details (QA second pass)', () => {
+  const target = () => ({ table: TABLE, region: 'local', endpoint: db.endpoint });
+  const put = (item: Record<string, unknown>) =>
+    db.client.send(new PutItemCommand({ TableName: TABLE, Item: marshall(item) }));
+  const data = (id: string, extra: Record<string, unknown> = {}) => ({
+    keyId: id,
+    name: `kunci-${id.slice(-2)}`,
+    scope: 'read',
+    hash: 'a'.repeat(64),
+    createdAt: '2026-01-03T00:00:00.000Z',
+    ...extra,
+  });
+  const listLine = async (id: string) => {
+    const listed: string[] = [];
+    await listApiKeysCommand(target(), (l) => listed.push(l));
+    return listed.filter((l) => l.startsWith(id));
+  };
+
+  it('a copy of a key under another SK lists as no key item, which revoke does not claim to find', async () => {
+    const id = '00000000000000e1';
+    await put({
+      PK: `KEY#${id}`,
+      SK: 'KEY#copy',
+      GSI1PK: 'KEYS',
+      GSI1SK: `2026-01-03#${id}`,
+      data: data(id),
+    });
+    expect(await listLine(id)).toEqual([
+      `${id}  MALFORMED item (SK): not a key item (its SK is not KEY): the authoriser never reads it and revoke cannot reach it; delete it by hand`,
+    ]);
+    await expect(revokeApiKeyCommand({ keyId: id, ...target() }, () => {})).rejects.toThrow(
+      `no API key ${id}`,
+    );
+  });
+
+  it('a revokedAt of white space is no time: malformed, listed without REVOKED, and revoke writes one', async () => {
+    const id = '00000000000000e2';
+    await put({
+      PK: `KEY#${id}`,
+      SK: 'KEY',
+      GSI1PK: 'KEYS',
+      GSI1SK: `2026-01-03#${id}`,
+      data: data(id, { revokedAt: '   ' }),
+    });
+    expect(await listLine(id)).toEqual([
+      `${id}  MALFORMED item (revokedAt): the authoriser cannot use this key until the item is repaired`,
+    ]);
+    const lines: string[] = [];
+    await revokeApiKeyCommand({ keyId: id, ...target() }, (l) => lines.push(l));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^Revoked: ${id} {2}read {5}kunci-e2 {2}created \\S+ {2}REVOKED \\d{4}-\\d\\d-\\d\\dT\\S+Z$`,
+      ),
+    );
+  });
+
+  it('an item missing only GSI1SK names GSI1SK', async () => {
+    const id = '00000000000000e3';
+    await put({ PK: `KEY#${id}`, SK: 'KEY', GSI1PK: 'KEYS', data: data(id) });
+    const lines: string[] = [];
+    await revokeApiKeyCommand({ keyId: id, ...target() }, (l) => lines.push(l));
+    expect(lines[0]).toMatch(new RegExp(`^Revoked: ${id} {2}MALFORMED item \\(GSI1SK\\) {2}REVOKED `));
+  });
+});

@@ -157,14 +157,18 @@ describe('label and export-labels', () => {
     }
     const first = await labelled(aged);
     expect(first.n).toBe(1);
+    // Opening the folder deletes the two aged mention items and says so first (QA second pass: every
+    // command that opens a data folder prints what retention removed, not only npm start).
     expect(first.notes).toEqual([
+      "Removed 2 stored items past the retention period (DynamoDB's TTL does this on AWS).",
       '1 correction exported',
       '2 corrections skipped: their mention passed retention (text deleted)',
     ]);
     expect(JSON.parse(first.body)).toMatchObject({ text: `${kept.title}. ${kept.text}`, label: 'negative' });
-    // The labels outlive their mentions, so every later export says the same.
-    expect((await labelled(aged)).notes[1]).toBe(
+    // The labels outlive their mentions, so every later export says the same; nothing is left to remove.
+    expect((await labelled(aged)).notes).toEqual([
+      '1 correction exported',
       '2 corrections skipped: their mention passed retention (text deleted)',
-    );
+    ]);
   });
 });

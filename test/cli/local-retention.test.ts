@@ -12,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#shared/adapters/aws/dynamo-keys.ts';
 import { FileAlertPublisher, FileDigestSink } from '#shared/adapters/local/file-publishers.ts';
 import type { StoredDigest } from '#shared/ports/mention-store.ts';
-import { openLocalStore, retentionRemovals } from '../../cli/local-runtime.ts';
+import { listApiKeysCommand } from '../../cli/commands/api-keys.ts';
+import { labelCommand } from '../../cli/commands/labels.ts';
+import { serveCommand } from '../../cli/commands/serve.ts';
+import { alertIdsOfLine, openLocalStore, retentionLine, retentionRemovals } from '../../cli/local-runtime.ts';
 import { testAlert } from '../functions/api/helpers.ts';
 import { scoredMention } from '../helpers/mentions.ts';
 
@@ -110,6 +113,115 @@ describe('opening a data folder deletes the local files quoting expired items', 
     const opened = await openLocalStore(join(dir, 'empty'));
     await opened.db.close();
     expect(opened.expiredFiles).toEqual({ digestDays: 0, digestFiles: 0, alertLines: 0 });
+  });
+});
+
+describe('alert lines are told from other lines by their id (QA second pass)', () => {
+  it('takes only <UTC instant>~<seriesId> ids as alert ids, in the line and in its related alerts', () => {
+    const id = '2026-11-30T08:00:00.000Z~kw:kertajati';
+    expect(alertIdsOfLine(JSON.stringify({ id, subject: 's' }))).toEqual([id]);
+    expect(
+      alertIdsOfLine(
+        JSON.stringify({ id, related: [{ id: '2026-11-30T07:00:00.000Z~all' }, { id: 'catatan-2' }, 'x'] }),
+      ),
+    ).toEqual([id, '2026-11-30T07:00:00.000Z~all']);
+    for (const other of [
+      '{"id":"catatan-1","teks":"telepon Dinas PUTR"}',
+      '{"id":"2026-13-01T00:00:00.000Z~all"}',
+      '{"id":"2026-11-30T08:00:00Z~all"}',
+      '{"id":"2026-11-30T08:00:00.000Z~"}',
+      '{"id":"2026-11-30T08:00:00.000Z"}',
+      '{"id":7}',
+      '{"id":"catatan-3","related":[{"id":"2026-11-30T07:00:00.000Z~all"}]}',
+      'a note of mine',
+    ])
+      expect(alertIdsOfLine(other), other).toEqual([]);
+  });
+
+  it('keeps a hand note with an id of its own while removing the expired alert line beside it', async () => {
+    const dataDir = join(dir, 'notes');
+    await (await openLocalStore(dataDir)).db.close();
+    const gone = testAlert('2026-08-01T08:00:00.000Z', 'all');
+    const alerts = new FileAlertPublisher(join(dataDir, 'alerts'));
+    await alerts.publish(gone, { subject: 'old', text: 'quote' });
+    const alertsFile = join(dataDir, 'alerts', 'alerts.jsonl');
+    const note = '{"id":"catatan-1","teks":"sudah dikoordinasikan"}';
+    await writeFile(alertsFile, `${note}\n${await readFile(alertsFile, 'utf8')}`);
+    const opened = await openLocalStore(dataDir);
+    await opened.db.close();
+    expect(opened.expiredFiles.alertLines).toBe(1);
+    expect(await readFile(alertsFile, 'utf8')).toBe(`${note}\n`);
+  });
+});
+
+describe('every command that opens a data folder says what retention removed (QA second pass)', () => {
+  /** A data folder whose only expired thing is the digest file of a day with no digest item. */
+  async function folderWithStaleDigest(name: string): Promise<string> {
+    const dataDir = join(dir, name);
+    await (await openLocalStore(dataDir)).db.close();
+    await new FileDigestSink(join(dataDir, 'digests')).deliver(digest('2026-07-31'));
+    return dataDir;
+  }
+  const removedLine = (days: string) =>
+    `Removed the files of 1 digest (4 files) past the retention period (${days}DynamoDB's TTL does this on AWS).`;
+
+  it('label, api-key and serve print the Removed line on their notice output, once', async () => {
+    const notices: string[] = [];
+    const out: string[] = [];
+
+    const labelDir = await folderWithStaleDigest('notice-label');
+    await expect(
+      labelCommand(
+        { mentionId: 'f'.repeat(32), label: 'POSITIVE', by: 'ana', dataDir: labelDir },
+        (l) => out.push(l),
+        (l) => notices.push(l),
+      ),
+    ).rejects.toThrow(/No mention/);
+    expect(notices).toEqual([removedLine('')]);
+
+    notices.length = 0;
+    const keysDir = await folderWithStaleDigest('notice-keys');
+    await listApiKeysCommand(
+      { dataDir: keysDir },
+      (l) => out.push(l),
+      (l) => notices.push(l),
+    );
+    await listApiKeysCommand(
+      { dataDir: keysDir },
+      (l) => out.push(l),
+      (l) => notices.push(l),
+    );
+    expect(notices).toEqual([removedLine('')]);
+
+    notices.length = 0;
+    const serveDir = await folderWithStaleDigest('notice-serve');
+    let stop = () => {};
+    const stopped = new Promise<void>((done) => {
+      stop = done;
+    });
+    await serveCommand(
+      {
+        configPath: 'config/majalengka.json',
+        host: '127.0.0.1',
+        verbose: false,
+        dataDir: serveDir,
+        port: 0,
+        stop: stopped,
+        warn: (l) => notices.push(l),
+      },
+      (l) => {
+        if (l === 'Press Ctrl+C to stop.') stop();
+      },
+    );
+    expect(notices).toEqual([removedLine('mention text 90 days; ')]);
+  });
+
+  it('retentionLine names the days only when the command knows them', () => {
+    const files = { digestDays: 0, digestFiles: 0, alertLines: 2 };
+    expect(retentionLine({ expired: 0, expiredFiles: { ...files, alertLines: 0 } })).toBeUndefined();
+    expect(retentionLine({ expired: 1, expiredFiles: files }, 30)).toBe(
+      "Removed 1 stored item and 2 lines of alerts/alerts.jsonl past the retention period (mention text 30 days; DynamoDB's TTL does this on AWS).",
+    );
   });
 });
 

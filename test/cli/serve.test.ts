@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
 import { DynamoStore } from '#shared/adapters/aws/dynamo-store.ts';
@@ -14,11 +16,13 @@ import {
   exposedHostWarning,
   httpUrl,
   isLoopbackHost,
+  keyBanner,
   serveCommand,
   startLocalApiServer,
 } from '../../cli/commands/serve.ts';
 import { DataFolderMissingError, ServerListenError } from '../../cli/errors.ts';
 import { loadConfigFile, openLocalStore } from '../../cli/local-runtime.ts';
+import { RecordingLog } from '../helpers/log.ts';
 
 let dir: string;
 let blocker: Server;
@@ -84,6 +88,123 @@ describe('serveCommand', () => {
     expect(out[0]).toMatch(/^Pantau API and dashboard: http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(out).toContain('Created a local admin API key (shown once; only its hash is stored):');
     expect(await keyCount(dataDir)).toBe(1);
+  });
+});
+
+describe('serve beside key items none of which works (QA second pass)', () => {
+  /** Run serve on `dataDir` until its banner ends; its stdout lines. */
+  async function banner(dataDir: string): Promise<string[]> {
+    const out: string[] = [];
+    let stop = () => {};
+    const stopped = new Promise<void>((done) => {
+      stop = done;
+    });
+    await serveCommand({ ...base, dataDir, port: 0, stop: stopped, warn: () => {} }, (l) => {
+      out.push(l);
+      if (l === 'Press Ctrl+C to stop.') stop();
+    });
+    return out;
+  }
+
+  it('says no key works and names api-key list and create, instead of "use one created earlier"', async () => {
+    const dataDir = join(dir, 'only-malformed');
+    const { db } = await openLocalStore(dataDir);
+    const keys = new DynamoApiKeyStore({ client: db.client, tableName: db.tableName });
+    try {
+      const made = await keys.create({ name: 'rusak', scope: 'admin', now: '2026-12-01T00:00:00.000Z' });
+      const revoked = await keys.create({ name: 'lama', scope: 'read', now: '2026-12-01T00:00:01.000Z' });
+      await keys.revoke(revoked.record.keyId, '2026-12-01T01:00:00.000Z');
+      await db.client.send(
+        new PutItemCommand({
+          TableName: db.tableName,
+          Item: marshall({
+            PK: `KEY#${made.record.keyId}`,
+            SK: 'KEY',
+            GSI1PK: 'KEYS',
+            GSI1SK: `2026-12-01T00:00:00.000Z#${made.record.keyId}`,
+            data: { ...made.record, scope: 'root' },
+          }),
+        }),
+      );
+    } finally {
+      await db.close();
+    }
+    const out = await banner(dataDir);
+    expect(out.join('\n')).not.toContain('use one created earlier');
+    expect(out).toContain(
+      '  Note: no API key works: the store holds only 1 malformed key item and 1 revoked key. See them with',
+    );
+    expect(out).toContain(`    npm run pantau -- api-key list --data-dir "${dataDir}"`);
+    expect(out).toContain(
+      `    npm run pantau -- api-key create --data-dir "${dataDir}" --name <name> --scope admin`,
+    );
+    // No admin key is minted beside items someone revoked or edited.
+    expect(out.join('\n')).not.toContain('#key=');
+    const again = await openLocalStore(dataDir);
+    try {
+      const items = await new DynamoApiKeyStore({
+        client: again.db.client,
+        tableName: again.db.tableName,
+      }).listItems();
+      expect(items).toHaveLength(2);
+    } finally {
+      await again.db.close();
+    }
+  });
+
+  it('points to the keys created earlier while one is usable', () => {
+    const record = {
+      keyId: 'a'.repeat(16),
+      name: 'ana',
+      scope: 'read' as const,
+      hash: '0'.repeat(64),
+      createdAt: '2026-12-01T00:00:00.000Z',
+    };
+    const malformed = { ok: false as const, keyId: 'b'.repeat(16), fields: ['scope'] };
+    expect(keyBanner([malformed, { ok: true, record }], '/d')[0]).toBe(
+      '  API keys: use one created earlier, or stop the server and run',
+    );
+    expect(
+      keyBanner([{ ok: true, record: { ...record, revokedAt: '2026-12-01T01:00:00.000Z' } }], '/d')[0],
+    ).toBe('  Note: no API key works: the store holds only 1 revoked key. See them with');
+  });
+
+  it('answers a malformed key item 401 like an unknown key and logs it at error level', async () => {
+    const log = new RecordingLog();
+    const db = await startEmbeddedDynamo({ tableName: 'serve-malformed' });
+    const keyId = 'c'.repeat(16);
+    const server = await startLocalApiServer({
+      deps: {
+        store: new DynamoStore({ client: db.client, tableName: 'serve-malformed' }),
+        config: await loadConfigFile('config/majalengka.json'),
+        cursorKey: Buffer.alloc(32, 1),
+        clock: systemClock,
+        log,
+        metrics: new MemoryMetricSink(),
+      },
+      keys: {
+        getKey: async (id) => (id === keyId ? { malformed: true, keyId, fields: ['hash'] } : undefined),
+      },
+      port: 0,
+    });
+    try {
+      const ask = (id: string) =>
+        fetch(`${server.url}/v1/mentions`, { headers: { 'x-api-key': `pantau_${id}_${'A'.repeat(43)}` } });
+      const malformed = await ask(keyId);
+      const unknown = await ask('d'.repeat(16));
+      expect(malformed.status).toBe(401);
+      expect(await malformed.json()).toEqual(await unknown.json());
+      expect(log.entries.filter((e) => e.level === 'error')).toEqual([
+        {
+          level: 'error',
+          message: 'API key item malformed',
+          context: { keyId, fields: ['hash'], method: 'GET', path: '/v1/mentions' },
+        },
+      ]);
+    } finally {
+      await server.close();
+      await db.close();
+    }
   });
 });
 
