@@ -4,7 +4,15 @@
 
 import { formatNumber, seriesName, zoneName } from './format.js';
 import { describeBadRequest } from './issues.js';
-import { periodCaption, periodRange, wibDate } from './period.js';
+import {
+  dateText,
+  EARLIEST_DATE,
+  earliestUntil,
+  PeriodTooEarlyError,
+  periodCaption,
+  periodRange,
+  wibDate,
+} from './period.js';
 
 const config = window.PANTAU_CONFIG ?? {};
 const API = String(config.apiBaseUrl ?? '').replace(/\/+$/, '');
@@ -35,6 +43,8 @@ const state = {
   mentions: { query: '', next: undefined },
   keywords: [],
   topics: [],
+  // Counts refreshes, so an answer that arrives after a later refresh started is dropped, not shown.
+  refreshes: 0,
 };
 
 class ApiError extends Error {
@@ -144,11 +154,17 @@ function handle(error) {
   showError(error instanceof ApiError ? error.message : 'Terjadi kesalahan yang tidak terduga.');
 }
 
-/** The period of the controls, one for every panel (rule in `period.js`). */
+/**
+ * The period of the controls, one for every panel (rule in `period.js`). The date input's bounds follow the
+ * period: no later than today, no earlier than the first end date whose period the API answers for.
+ * @throws {RangeError | PeriodTooEarlyError} as `periodRange` does
+ */
 function range() {
   const now = Date.now();
+  const days = Number($('period').value);
   $('until').max = wibDate(now);
-  return periodRange(Number($('period').value), $('until').value, now);
+  $('until').min = Number.isInteger(days) && days > 0 ? earliestUntil(days) : EARLIEST_DATE;
+  return periodRange(days, $('until').value, now);
 }
 
 function seriesQuery() {
@@ -162,14 +178,17 @@ function join(...parts) {
   return parts.filter(Boolean).join('&');
 }
 
-async function loadTrend(r) {
+function fetchTrend(r) {
   const q = join(
     seriesQuery(),
     `from=${encodeURIComponent(r.from)}`,
     `to=${encodeURIComponent(r.to)}`,
     `interval=${r.interval}`,
   );
-  const trend = await api(`/v1/trends?${q}`);
+  return api(`/v1/trends?${q}`);
+}
+
+function renderTrend(trend) {
   const labels = trend.buckets.map((b) =>
     trend.interval === 'hour' || !b.date
       ? hourLabel.format(new Date(b.start))
@@ -336,8 +355,11 @@ function renderAck(alert) {
   return box;
 }
 
-async function loadAlerts(r) {
-  const result = await api(`/v1/alerts?from=${encodeURIComponent(r.from)}&to=${encodeURIComponent(r.to)}`);
+function fetchAlerts(r) {
+  return api(`/v1/alerts?from=${encodeURIComponent(r.from)}&to=${encodeURIComponent(r.to)}`);
+}
+
+function renderAlerts(result) {
   const list = $('alerts');
   list.replaceChildren(...result.items.map(renderAlert));
   $('alerts-empty').hidden = result.items.length > 0;
@@ -398,7 +420,7 @@ function showMentions(page, more) {
   $('mentions-empty').hidden = list.children.length > 0;
 }
 
-async function loadMentions(r) {
+async function fetchMentions(r) {
   const query = join(
     seriesQuery(),
     'sentiment=NEGATIVE',
@@ -406,13 +428,12 @@ async function loadMentions(r) {
     `to=${encodeURIComponent(r.to)}`,
     'limit=10',
   );
-  const mentions = { query, next: undefined };
-  state.mentions = mentions;
-  $('more').hidden = true;
-  const page = await api(`/v1/mentions?${query}`);
-  // A later refresh owns the list now; this answer is for a period or filter no longer shown.
-  if (state.mentions !== mentions) return;
-  mentions.next = page.next;
+  return { query, page: await api(`/v1/mentions?${query}`) };
+}
+
+function renderMentions({ query, page }) {
+  // A page of the previous list still loading ("Muat lebih banyak") sees it is no longer shown and drops it.
+  state.mentions = { query, next: page.next };
   showMentions(page, false);
 }
 
@@ -432,20 +453,50 @@ async function loadMoreMentions() {
   }
 }
 
+/**
+ * Load every panel for the period of the controls and show them together with the caption, or none of
+ * them: when any request fails, the caption and all panels keep the previous period (the error says so),
+ * so the page never shows one period in the caption and another in a panel.
+ */
 async function refresh() {
+  const refreshNo = ++state.refreshes;
   showError('');
   let r;
   try {
     r = range();
-  } catch {
-    showError('Tanggal "Sampai" tidak valid. Pilih tanggal lain.');
+  } catch (error) {
+    showError(
+      error instanceof PeriodTooEarlyError
+        ? `Data tersedia mulai ${dateText(EARLIEST_DATE)}: untuk periode ini pilih "Sampai tanggal" ${dateText(error.earliestUntil)} atau sesudahnya.`
+        : 'Tanggal "Sampai" tidak valid. Pilih tanggal lain.',
+    );
     return;
   }
+  const results = await Promise.allSettled([fetchTrend(r), fetchAlerts(r), fetchMentions(r)]);
+  // A later refresh owns the page now; these answers are for a period or filter no longer asked for.
+  if (refreshNo !== state.refreshes) return;
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) {
+    const error = failed.reason;
+    if (error instanceof ApiError && error.status === 401) {
+      handle(error);
+      return;
+    }
+    const message = error instanceof ApiError ? error.message : 'Terjadi kesalahan yang tidak terduga.';
+    const shown = $('period-caption').textContent;
+    showError(
+      shown
+        ? `${message} Grafik, peringatan, dan daftar sebutan masih menampilkan periode sebelumnya.`
+        : message,
+    );
+    return;
+  }
+  const [trend, alerts, mentions] = results.map((result) => result.value);
+  renderTrend(trend);
+  renderAlerts(alerts);
+  renderMentions(mentions);
   $('period-caption').textContent =
     `Periode: ${periodCaption(r)}, sama untuk grafik, ringkasan, peringatan, dan daftar sebutan.`;
-  const results = await Promise.allSettled([loadTrend(r), loadAlerts(r), loadMentions(r)]);
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) handle(failed.reason);
 }
 
 async function start() {

@@ -11,6 +11,25 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
 
 /**
+ * The first day the API answers for (`INSTANT_BOUNDS.earliest` in `shared/domain/api/schemas.ts`, read as a
+ * day in the regency's zone: 00:00 WIB on 1 Jan 2000). A period starting earlier gets a 400, so the page
+ * refuses it before asking.
+ */
+export const EARLIEST_DATE = '2000-01-01';
+
+/** A period that would start before {@link EARLIEST_DATE}; `earliestUntil` is the first end date allowed. */
+export class PeriodTooEarlyError extends RangeError {
+  /**
+   * @param {string} earliestUntil `yyyy-mm-dd`
+   */
+  constructor(earliestUntil) {
+    super(`period starts before ${EARLIEST_DATE}; end it on ${earliestUntil} or later`);
+    this.name = 'PeriodTooEarlyError';
+    this.earliestUntil = earliestUntil;
+  }
+}
+
+/**
  * The WIB calendar date of an instant.
  * @param {number} ms epoch milliseconds
  * @returns {string} `yyyy-mm-dd`, e.g. wibDate(Date.parse('2026-11-30T17:00:00Z')) → "2026-12-01"
@@ -25,6 +44,17 @@ function wibMidnight(date) {
   if (!match) return Number.NaN;
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
   return new Date(0).setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3])) - WIB_OFFSET;
+}
+
+/**
+ * The first "Sampai tanggal" whose period starts on or after {@link EARLIEST_DATE}: 1 Jan 2000 for "24 jam"
+ * (its 24 hours), 1 Jan 2000 + N − 1 days for "N hari" (e.g. "2000-01-07" for 7 days). The `min` of the
+ * date input.
+ * @param {number} days period length in days; a positive integer
+ * @returns {string} `yyyy-mm-dd`
+ */
+export function earliestUntil(days) {
+  return wibDate(wibMidnight(EARLIEST_DATE) + (Math.max(1, days) - 1) * DAY);
 }
 
 /**
@@ -43,6 +73,7 @@ function wibMidnight(date) {
  * @returns {{ from: string, to: string, interval: 'hour' | 'day' }} `from` inclusive, `to` exclusive, UTC
  *   ISO-8601 (e.g. 7 days at 2026-12-01T02:19Z → from 2026-11-24T17:00:00.000Z, to 2026-12-01T17:00:00.000Z)
  * @throws {RangeError} when `days` is not a positive integer or `until` is neither '' nor a real date
+ * @throws {PeriodTooEarlyError} when the period would start before {@link EARLIEST_DATE} (the API refuses it)
  */
 export function periodRange(days, until, nowMs) {
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`period of ${days} days`);
@@ -51,6 +82,8 @@ export function periodRange(days, until, nowMs) {
   if (until) {
     const end = wibMidnight(until);
     if (Number.isNaN(end) || wibDate(end) !== until) throw new RangeError(`end date ${until}`);
+    // yyyy-mm-dd strings of four-digit years sort as dates.
+    if (until < earliestUntil(days)) throw new PeriodTooEarlyError(earliestUntil(days));
   }
   if (!until && interval === 'hour') {
     const to = Math.floor(nowMs / HOUR) * HOUR + HOUR;
@@ -64,6 +97,15 @@ export function periodRange(days, until, nowMs) {
 function dayMonth(date) {
   const [, , month, day] = DATE.exec(date) ?? [];
   return `${Number(day)} ${MONTHS[Number(month) - 1]}`;
+}
+
+/**
+ * A date in words, the Indonesian way.
+ * @param {string} date `yyyy-mm-dd`
+ * @returns {string} e.g. "7 Jan 2000"
+ */
+export function dateText(date) {
+  return `${dayMonth(date)} ${date.slice(0, 4)}`;
 }
 
 function clock(ms) {

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveRange } from '#shared/domain/api/schemas.ts';
 import { alignRange, bucketize } from '#shared/domain/api/trends.ts';
 
 interface Range {
@@ -18,6 +19,10 @@ interface PeriodModule {
   periodRange(days: number, until: string, nowMs: number): Range;
   periodCaption(range: { from: string; to: string }): string;
   wibDate(ms: number): string;
+  earliestUntil(days: number): string;
+  dateText(date: string): string;
+  EARLIEST_DATE: string;
+  PeriodTooEarlyError: new (earliestUntil: string) => RangeError & { earliestUntil: string };
 }
 
 let period: PeriodModule;
@@ -98,8 +103,48 @@ describe('dashboard period', () => {
     for (const until of ['2026-02-30', '2026-13-01', '29-11-2026', '+012026-01-01']) {
       expect(() => period.periodRange(7, until, NOW)).toThrow(RangeError);
     }
-    // An old but real date is the API's to judge (400 date_out_of_range), not read as 1901.
-    expect(period.periodRange(7, '0001-01-07', NOW).to).toBe('0001-01-07T17:00:00.000Z');
+  });
+
+  it('refuses, before any request, a period the API would refuse for starting before 2000-01-01 (QA second pass)', () => {
+    // 1 Jan 2000 + N − 1 days (2000 is a leap year: 31 + 29 days to 1 Mar).
+    expect([1, 7, 30, 90].map((days) => period.earliestUntil(days))).toEqual([
+      '2000-01-01',
+      '2000-01-07',
+      '2000-01-30',
+      '2000-03-30',
+    ]);
+    for (const days of [1, 7, 30, 90]) {
+      const first = period.earliestUntil(days);
+      const r = period.periodRange(days, first, NOW);
+      expect(r.from, `${days}`).toBe('1999-12-31T17:00:00.000Z');
+      // The API's own bound agrees: the first allowed period passes, one day earlier does not.
+      expect(resolveRange(r, NOW, 'Asia/Jakarta', { default: 7, max: 92 })).toEqual({
+        from: r.from,
+        to: r.to,
+      });
+      const dayBefore = { from: '1999-12-30T17:00:00.000Z', to: r.to };
+      expect(resolveRange(dayBefore, NOW, 'Asia/Jakarta')).toMatchObject({
+        issues: [{ code: 'date_out_of_range' }],
+      });
+    }
+    for (const [days, until] of [
+      [1, '1999-12-31'],
+      [7, '2000-01-06'],
+      [7, '0001-01-01'],
+      [90, '2000-03-29'],
+    ] as const) {
+      const error = (() => {
+        try {
+          period.periodRange(days, until, NOW);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error, `${days} ${until}`).toBeInstanceOf(period.PeriodTooEarlyError);
+      expect((error as { earliestUntil: string }).earliestUntil).toBe(period.earliestUntil(days));
+    }
+    expect(period.dateText(period.earliestUntil(7))).toBe('7 Jan 2000');
   });
 
   it('dates an instant in WIB', () => {

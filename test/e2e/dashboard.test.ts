@@ -2,7 +2,8 @@
  * Browser test of the analysts' dashboard against `pantau serve`'s server with seeded data: the chart
  * and the alert list render, an alert is acknowledged through the UI, hostile text stays text, every
  * panel covers the same period (the last N WIB days including today), the mention list reads on to its
- * second page, and a screenshot lands in `test-results/dashboard.png`. Needs Chromium at /usr/bin/chromium (Debian package
+ * second page, an end date before 2000 is refused in the page and a failed refresh leaves caption and
+ * panels on the previous period, and a screenshot lands in `test-results/dashboard.png`. Needs Chromium at /usr/bin/chromium (Debian package
  * `chromium`, listed in `.ci/apt-packages`); skips with a message without it.
  */
 import { existsSync } from 'node:fs';
@@ -268,5 +269,56 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
       expect(r, r.route).toMatchObject({ asked: month, answered: month });
     expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(failures).toEqual([]);
+  }, 30_000);
+
+  it('refuses an end date before 2000 in the page, and keeps caption and panels together when a refresh fails (QA second pass)', async () => {
+    const page = await context.newPage();
+    await page.clock.setFixedTime(now);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path !== '/v1/me' && path !== '/v1/keywords') asked.push(path);
+    });
+    await page.goto(`${server.url}/#key=${token}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+    const caption = page.getByTestId('period-caption');
+    const week = await caption.textContent();
+    expect(week).toMatch(/^Periode: /);
+    await expect(page.locator('#until').getAttribute('min')).resolves.toBe('2000-01-07');
+
+    // The API's floor is 2000-01-01 (00:00 WIB): refused in the page, with no request and nothing changed.
+    asked.length = 0;
+    await page.locator('#until').fill('1999-12-31');
+    await expect
+      .poll(() => page.locator('#error').textContent(), { timeout: 5_000 })
+      .toBe(
+        'Data tersedia mulai 1 Jan 2000: untuk periode ini pilih "Sampai tanggal" 7 Jan 2000 atau sesudahnya.',
+      );
+    expect(asked).toEqual([]);
+    await expect(caption.textContent()).resolves.toBe(week);
+    await expect(chartLabels(page)).resolves.toBe(7);
+
+    // A refresh the API fails (here the alerts request): caption and every panel keep the 7 days.
+    await page.locator('#until').fill('');
+    await page.route('**/v1/alerts?*', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"internal error"}' }),
+    );
+    await page.locator('#period').selectOption('30');
+    await expect
+      .poll(() => page.locator('#error').textContent(), { timeout: 5_000 })
+      .toBe(
+        'Terjadi kesalahan di server. Coba lagi nanti. Grafik, peringatan, dan daftar sebutan masih menampilkan periode sebelumnya.',
+      );
+    await expect(caption.textContent()).resolves.toBe(week);
+    await expect(chartLabels(page)).resolves.toBe(7);
+    await expect(page.getByTestId('alert').count()).resolves.toBe(3);
+
+    // Once the API answers again, caption and panels move to 30 days together.
+    await page.unroute('**/v1/alerts?*');
+    await page.locator('#refresh').click();
+    await expect.poll(() => chartLabels(page), { timeout: 5_000 }).toBe(30);
+    await expect(caption.textContent()).resolves.not.toBe(week);
+    await expect(page.locator('#error').isHidden()).resolves.toBe(true);
+    await page.close();
   }, 30_000);
 });
