@@ -34,7 +34,9 @@ export type MetricName =
   | 'MentionsLateDetected'
   | 'AlertsDelivered'
   | 'DeliveryFailures'
-  | 'DigestsGenerated';
+  | 'DigestsGenerated'
+  /** Requests presenting the id of a key whose stored item is malformed (answered 401): alarmed. */
+  | 'ApiKeyItemsMalformed';
 
 /** Where counts go: CloudWatch EMF on AWS, memory locally and in tests. */
 export interface MetricSink {

@@ -76,6 +76,7 @@ export function createHandler(deps: AuthorizerDeps) {
             method,
             path: event.rawPath,
           });
+          deps.metrics.count('ApiKeyItemsMalformed', 1);
           throw new UnauthorizedError();
         }
         deps.log.warn('API request not authenticated', {

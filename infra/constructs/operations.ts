@@ -57,6 +57,8 @@ export const PANTAU_METRICS = {
   digestsGenerated: 'DigestsGenerated',
   /** classify: mentions Comprehend throttled past the adapter's retries (back to SQS); alarmed when sustained. */
   comprehendThrottled: 'ComprehendThrottled',
+  /** authoriser: requests presenting the id of a key whose stored item is malformed (answered 401); alarmed. */
+  apiKeyItemsMalformed: 'ApiKeyItemsMalformed',
 } as const;
 
 /** Oldest message age on the mentions queue that means classification has stalled, seconds. */
@@ -238,6 +240,18 @@ export class Operations extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: COMPREHEND_THROTTLED_PERIODS,
       datapointsToAlarm: COMPREHEND_THROTTLED_PERIODS,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('ApiKeyItemMalformed', {
+      alarmName: 'api-key-item-malformed',
+      // The authoriser answers such a key 401, like an unknown one (no oracle), so nothing else shows it: a
+      // hand-edited or foreign key item locks its holder out until someone repairs or revokes it.
+      alarmDescription:
+        'A request presented the id of an API key whose stored item is malformed (docs/operations.md#api-key-item-malformed)',
+      metric: pantau(PANTAU_METRICS.apiKeyItemsMalformed, {}, Duration.hours(1)),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm('Api5xx', {

@@ -649,6 +649,15 @@ describe('alarms', () => {
       Threshold: 1,
       Period: 3600,
     });
+    // A request presenting a malformed key item's id is answered 401 (no oracle), so only this alarm shows it.
+    dev.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'pantau-dev-api-key-item-malformed',
+      Namespace: 'Pantau',
+      MetricName: 'ApiKeyItemsMalformed',
+      Dimensions: [{ Name: 'service', Value: 'pantau' }],
+      Threshold: 1,
+      Period: 3600,
+    });
     // Comprehend throttling in three 15-minute periods in a row is sustained (classify counts it).
     dev.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'pantau-dev-comprehend-throttled',
@@ -697,10 +706,10 @@ describe('alarms', () => {
     ]);
   });
 
-  it('number 7 functions × 2 + 3 DLQs + 1 per enabled source + 7 others in each stage', () => {
+  it('number 7 functions × 2 + 3 DLQs + 1 per enabled source + 8 others in each stage', () => {
     for (const built of both()) {
       const sources = built.regency.sources.filter((s) => s.enabled).length;
-      expect(alarms(built)).toHaveLength(FUNCTION_NAMES.length * 2 + 3 + sources + 7);
+      expect(alarms(built)).toHaveLength(FUNCTION_NAMES.length * 2 + 3 + sources + 8);
     }
   });
 
