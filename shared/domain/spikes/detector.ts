@@ -63,7 +63,7 @@ export const DetectorParamsSchema = z.object({
   /**
    * Alerts also need the surprise to be rarer than once per this long in the series' own history
    * (a conformal p-value ≤ bucketMs/rarityMs over the decayed history of surprises; for a k-bucket window
-   * with `volumeCalibration: 'scale'`, ≤ k·bucketMs/rarityMs over that window's history), ms. Nothing alerts
+   * with `volumeCalibration: 'event'` or `'scale'`, ≤ k·bucketMs/rarityMs over that window's history), ms. Nothing alerts
    * before the history holds this much time.
    */
   rarityMs: z.number().positive(),
@@ -121,19 +121,24 @@ export const DetectorParamsSchema = z.object({
    */
   shareCusumThreshold: z.enum(['simulated', 'lorden']),
   /**
-   * What the volume test's conformal history holds. `'scale'` (every preset, twelfth round): the bucket and
-   * each window length k have their own history of their own surprise, the window's sampled once per aligned
-   * block of k buckets (so a burst enters each history about once), and the p-value weighs each earlier entry
-   * at least as surprising so that one of them blocks an alert for `eventMemoryMs`. `'bucket'` (until the
+   * What the volume test's conformal history holds. `'event'` (every preset, thirteenth round): as `'scale'`,
+   * but a run of consecutive entries at or above `alertSurprise` (an extreme burst lasting several buckets, or
+   * several blocks of a window) enters its history once, as the run's maximum when the run ends, and an
+   * earlier event weighs at most the longest window in buckets (the number of entries a burst that dominated
+   * that window left in the `'bucket'` history at this bucket size). `'scale'` (twelfth round, kept to
+   * reproduce its figures): the bucket and each window length k have their own history of their own surprise,
+   * the window's sampled once per aligned block of k buckets, and the p-value weighs each earlier entry at
+   * least as surprising so that one of them blocks an alert for `eventMemoryMs`. `'bucket'` (until the
    * eleventh round, kept to reproduce its figures): one entry per bucket, the bucket's surprise maximised over
    * the windows, so a burst that dominates the 3-hour window entered ~37 times at 5-minute buckets and a
-   * smaller one once. docs/spikes.md, twelfth round.
+   * smaller one once. docs/spikes.md, twelfth and thirteenth rounds.
    */
-  volumeCalibration: z.enum(['bucket', 'scale']),
+  volumeCalibration: z.enum(['bucket', 'scale', 'event']),
   /**
-   * With `volumeCalibration: 'scale'`: how long an earlier event at least as surprising blocks an alert once
-   * the history has its full decayed length (earlier, while the allowance grows from 0 at `rarityMs` of
-   * history, longer), ms. Sets the weight w of {@link scaleConstants}.
+   * With `volumeCalibration: 'scale'` or `'event'`: how long an earlier event at least as surprising blocks an
+   * alert once the history has its full decayed length (earlier, while the allowance grows from 0 at `rarityMs`
+   * of history, longer), ms. Sets the weight w of {@link scaleConstants}; with `'event'` w is also capped at the
+   * longest window in buckets, so at hourly buckets (cap 3) one earlier event alone never blocks.
    */
   eventMemoryMs: z.number().positive(),
 });
@@ -170,7 +175,7 @@ const BASE_PARAMS: DetectorParams = {
   shareCusumShift: 3,
   shareCusumArlMs: WEEK_MS,
   shareCusumThreshold: 'lorden',
-  volumeCalibration: 'scale',
+  volumeCalibration: 'event',
   eventMemoryMs: 5 * WEEK_MS,
 };
 
@@ -202,8 +207,10 @@ export class DetectorInputError extends Error {
 /**
  * Detector settings for a sensitivity preset, with overrides merged on top.
  * `rendah` alerts on p < 1e-6 with ratio ≥ 2 and a 24 h cooldown; `sedang` on p < 1e-4, ratio ≥ 1.5, 12 h;
- * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days), with an earlier
- * comparable volume event blocking for `eventMemoryMs` (5 weeks) on a full history. The share CUSUM's
+ * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days), counted in events
+ * (a run of extreme buckets is one), with an earlier comparable volume event weighing as one that blocks for
+ * `eventMemoryMs` (5 weeks) on a full history, but at most the longest window in buckets (3 at hourly buckets,
+ * where about two comparable events block instead of one). The share CUSUM's
  * in-control run length is at least 4 weeks / 1 week / 3.5 days (Lorden's bound; the simulated threshold of
  * `shareCusumThreshold: 'simulated'` was measured and not adopted: docs/spikes.md, seventh round). Defaults
  * assume hourly buckets in Asia/Jakarta (UTC+7).
@@ -320,12 +327,10 @@ const SeriesStateV4Shape = {
 };
 
 /**
- * Persistent state of one series, format version 5 (twelfth round): the fields of version 4, with
- * `volume.cal` holding the single bucket's own surprises, plus one history per trailing window. O(1) size:
- * 24 + 7 seasonal factors, rings of the longest window, 64-bin histograms (volume bucket, one per window,
- * CUSUM, share) and a few numbers.
+ * State format version 5 (twelfth round): the fields of version 4, with `volume.cal` holding the single
+ * bucket's own surprises, plus one history per trailing window.
  */
-export const SeriesStateSchema = z.object({
+const SeriesStateV5Shape = {
   ...SeriesStateV4Shape,
   version: z.literal(5),
   /**
@@ -335,15 +340,32 @@ export const SeriesStateSchema = z.object({
   windowCal: z.array(z.array(z.number())),
   /** Per window of `tests`: decayed number of blocks in `windowCal`. */
   windowCalN: z.array(z.number()),
+};
+
+/**
+ * Persistent state of one series, format version 6 (thirteenth round): the fields of version 5 plus the open
+ * run of each volume history. O(1) size: 24 + 7 seasonal factors, rings of the longest window, 64-bin
+ * histograms (volume bucket, one per window, CUSUM, share) and a few numbers.
+ */
+export const SeriesStateSchema = z.object({
+  ...SeriesStateV5Shape,
+  version: z.literal(6),
+  /**
+   * Per volume history (index 0 the bucket's, i + 1 that of window i of `tests`): the largest surprise of the
+   * current run of consecutive entries at or above `alertSurprise`, not yet in the histogram (0: no open run).
+   * With `volumeCalibration: 'event'` the run enters the histogram once, as this value, when it ends.
+   */
+  calRunMax: z.array(z.number()),
 });
 export type SeriesState = z.infer<typeof SeriesStateSchema>;
 
-/** Any stored format: version 1–4 states are migrated by {@link parseSeriesState}. */
+/** Any stored format: version 1–5 states are migrated by {@link parseSeriesState}. */
 const StoredSeriesStateSchema = z.discriminatedUnion('version', [
   z.object(SeriesStateV1Shape),
   z.object(SeriesStateV2Shape),
   z.object(SeriesStateV3Shape),
   z.object(SeriesStateV4Shape),
+  z.object(SeriesStateV5Shape),
   SeriesStateSchema,
 ]);
 
@@ -391,7 +413,7 @@ export interface StepResult {
   /**
    * Alert-worthiness in [0, 1]: the largest over the tests of the smaller of
    * 1 − 2^(−surprise/alertSurprise) and 1 − 2^(−rarity/log10(rarityMs/(k·bucketMs))) (k the tested window's
-   * buckets with `volumeCalibration: 'scale'`, else 1; the share test has no
+   * buckets with `volumeCalibration: 'event'` or `'scale'`, else 1; the share test has no
    * rarity term; the level-shift CUSUM's surprise is its log10 likelihood ratio), so 0.5 where a test's
    * thresholds are both met; 0 when suppressed.
    */
@@ -447,7 +469,7 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
   const ks = windowLengths(params);
   const kMax = ks[ks.length - 1]!;
   return {
-    version: 5,
+    version: 6,
     startMs,
     lastBucketStartMs: null,
     bucketMs: params.bucketMs,
@@ -473,11 +495,12 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
     shareCusum: newShareCusum(),
     windowCal: ks.filter((k) => k > 1).map(() => packed(CAL_BINS, 0)),
     windowCalN: packed(ks.length - 1, 0),
+    calRunMax: packed(ks.length, 0),
   };
 }
 
 /**
- * Parses a stored state (e.g. from DynamoDB) into the current format (version 5). Older states are
+ * Parses a stored state (e.g. from DynamoDB) into the current format (version 6). Older states are
  * migrated: a version 1 state (stored before the level-shift CUSUM) gets a slow level at the current level
  * and an empty CUSUM, so that test cannot alert until it has `rarityMs` of its own history, as for a new
  * series; a version 1 or 2 state gets an empty share CUSUM (statistic 0), which needs no history because it
@@ -486,14 +509,17 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
  * migrated state tests with exactly the ρ̂ it had, and that carried value decays toward the prior at the
  * share half-life while the weighted sums learn; a version 1–4 volume history (one entry per bucket, a burst
  * entered up to kMax times, kMax = the longest window in buckets) is read as events: its bins divided by kMax
- * become the bucket history and every window's history, the latter with exposure calN/k blocks.
+ * become the bucket history and every window's history, the latter with exposure calN/k blocks; a version 1–5
+ * state has no open run in its volume histories (`calRunMax` all 0).
  * @throws DetectorInputError when it is not a valid state of a known version.
  */
 export function parseSeriesState(value: unknown): SeriesState {
   const parsed = StoredSeriesStateSchema.safeParse(value);
   if (!parsed.success) throw new DetectorInputError('invalid series state', { cause: parsed.error });
   const st = parsed.data;
-  if (st.version === 5) return st;
+  if (st.version === 6) return st;
+  // No run is open in a version 5 history (it entered every bucket); the runs start with the next step.
+  if (st.version === 5) return { ...st, version: 6, calRunMax: packed(st.tests.length + 1, 0) };
   const v4 = st.version === 4 ? st : migrateToV4(st);
   // A version 1–4 history holds one entry per bucket, the surprise maximised over the windows, so a burst that
   // dominates the longest window (kMax buckets) entered it kMax times: read as events, every bin counts 1/kMax.
@@ -503,10 +529,11 @@ export function parseSeriesState(value: unknown): SeriesState {
   const events = v4.volume.cal.map((w) => unlessNegligible(w / kMax));
   return {
     ...v4,
-    version: 5,
+    version: 6,
     volume: { ...v4.volume, cal: events },
     windowCal: v4.tests.map(() => events.slice()),
     windowCalN: v4.tests.map((k) => v4.volume.calN / k),
+    calRunMax: packed(v4.tests.length + 1, 0),
   };
 }
 
@@ -627,20 +654,26 @@ function derivedOf(params: DetectorParams): Derived {
  * shipped one in time: p ≤ k·bucket/rarityMs, i.e. rarity ≥ log10(rarityMs/(k·bucket)). p = (w·C + 1)/(N + 1)
  * with C the decayed count of earlier entries at least as surprising and w chosen so that on a full history
  * (N = N∞) the allowance (N∞ + 1)·k·bucket/rarityMs − 1, counted in events of weight w, equals one event of age
- * `eventMemoryMs`: w = ((N∞ + 1)·k·bucket/rarityMs − 1) / 2^(−eventMemoryMs/H).
+ * `eventMemoryMs`: w = ((N∞ + 1)·k·bucket/rarityMs − 1) / 2^(−eventMemoryMs/H). With `volumeCalibration:
+ * 'event'` w is capped at kMax, the longest window in buckets: the number of entries a burst that dominated that
+ * window left in the per-bucket history (`'bucket'`) at this bucket length, from which the twelfth round took
+ * the 5 weeks (36 at 5-minute buckets: w ≈ 32 stays; 3 at hourly ones: about two earlier comparable events
+ * block on a full history, as before the twelfth round, instead of one for 5 weeks).
  */
 function scaleConstants(params: DetectorParams): Pick<Derived, 'scaleKeep' | 'scaleTarget' | 'scaleWeight'> {
   const scaleKeep: number[] = [];
   const scaleTarget: number[] = [];
   const scaleWeight: number[] = [];
   const memory = 2 ** (-params.eventMemoryMs / params.calibrationHalfLifeMs);
-  for (const k of windowLengths(params)) {
+  const ks = windowLengths(params);
+  const cap = params.volumeCalibration === 'event' ? ks[ks.length - 1]! : Number.POSITIVE_INFINITY;
+  for (const k of ks) {
     const keep = 2 ** ((-k * params.bucketMs) / params.calibrationHalfLifeMs);
     const perRarity = (k * params.bucketMs) / params.rarityMs;
     const allowance = (1 / (1 - keep) + 1) * perRarity - 1;
     scaleKeep.push(keep);
     scaleTarget.push(Math.log10(Math.max(2, 1 / perRarity)));
-    scaleWeight.push(Math.max(1, allowance / memory));
+    scaleWeight.push(Math.max(1, Math.min(cap, allowance / memory)));
   }
   return { scaleKeep, scaleTarget, scaleWeight };
 }
@@ -761,6 +794,7 @@ function cloneState(s: SeriesState): SeriesState {
     // Shallow: a window's histogram is written only at its block ends, and then replaced by a copy.
     windowCal: s.windowCal.slice(),
     windowCalN: s.windowCalN.slice(),
+    calRunMax: s.calRunMax.slice(),
   };
 }
 
@@ -879,7 +913,7 @@ function advance(
   // series whose bursts are routine stays quiet (NAB's UPS, AAPL). Share surprises are not: the
   // beta-binomial with an estimated overdispersion is already calibrated for a proportion, and a recurring
   // negative burst (a complaint that returns every few days) should alert every time.
-  if (params.volumeCalibration === 'scale') {
+  if (params.volumeCalibration !== 'bucket') {
     volumeTestsByScale(s, t, params, dv, filled, warm);
   } else {
     volumeTests(s, params, filled);
@@ -1063,11 +1097,11 @@ function conformalCount(cal: readonly number[], surprise: number): number {
 }
 
 /**
- * `volumeCalibration: 'scale'`: the bucket and each trailing window are tested as in {@link volumeTests}, and
- * each is ranked against its own history (the bucket's every bucket, a k-bucket window's once per aligned
- * block of k buckets), p = (w·C + 1)/(N + 1) (see {@link scaleConstants}). The candidate is, among unguarded
- * scales that meet both thresholds, the most surprising; failing that the best calibrated score (unguarded
- * first).
+ * `volumeCalibration: 'scale'` or `'event'`: the bucket and each trailing window are tested as in
+ * {@link volumeTests}, and each is ranked against its own history (the bucket's every bucket, a k-bucket
+ * window's once per aligned block of k buckets), p = (w·C + 1)/(N + 1) (see {@link scaleConstants}). The
+ * candidate is, among unguarded scales that meet both thresholds, the most surprising; failing that the best
+ * calibrated score (unguarded first). With `'event'` the entries are de-clustered ({@link recordRun}).
  */
 function volumeTestsByScale(
   s: SeriesState,
@@ -1080,6 +1114,7 @@ function volumeTestsByScale(
   const kMax = s.ringTotal.length;
   const nTests = s.tests.length;
   const blockIndex = Math.floor(t / params.bucketMs) + 1;
+  const events = params.volumeCalibration === 'event';
   for (let i = -1; i < nTests; i++) {
     const k = i < 0 ? 1 : s.tests[i]!;
     if (k > filled) continue;
@@ -1130,14 +1165,54 @@ function volumeTestsByScale(
       c.score = score;
     }
     if (warm && i < 0) {
-      s.volume.calN = recordSurprise(cal, calN, surprise, dv.scaleKeep[0]!);
+      s.volume.calN = events
+        ? recordRun(s.calRunMax, 0, cal, calN, surprise, params.alertSurprise, dv.scaleKeep[0]!)
+        : recordSurprise(cal, calN, surprise, dv.scaleKeep[0]!);
     } else if (warm && blockIndex % k === 0) {
       // Copy-on-write: the histogram may be shared with the state `stepSeries` was given (see cloneState).
       const next = cal.slice();
-      s.windowCalN[i] = recordSurprise(next, calN, surprise, dv.scaleKeep[i + 1]!);
+      s.windowCalN[i] = events
+        ? recordRun(s.calRunMax, i + 1, next, calN, surprise, params.alertSurprise, dv.scaleKeep[i + 1]!)
+        : recordSurprise(next, calN, surprise, dv.scaleKeep[i + 1]!);
       s.windowCal[i] = next;
     }
   }
+}
+
+/**
+ * Runs de-clustering of one volume history (`volumeCalibration: 'event'`): an entry at or above `floor` (the
+ * preset's `alertSurprise`: an extreme bucket, the same bar that freezes the baseline) opens or extends a run
+ * and only adds exposure; the first entry below it closes the run, whose maximum then enters the histogram once,
+ * beside the entry itself. So a burst of d hours enters the bucket history once, not d times, and every
+ * earlier event weighs alike whatever its length, which the event weight w assumes (runs de-clustering: Coles,
+ * _An Introduction to Statistical Modeling of Extreme Values_, 2001, §5.3.2). Entries below the floor are
+ * recorded as before; they count for an extreme candidate only within the floor's own histogram bin. Decays
+ * `cal` in place, updates `runMax[j]`, returns the new decayed count (every entry counts in the exposure).
+ */
+function recordRun(
+  runMax: number[],
+  j: number,
+  cal: number[],
+  calN: number,
+  surprise: number,
+  floor: number,
+  keep: number,
+): number {
+  if (surprise < floor) {
+    const open = runMax[j]!;
+    const n = recordSurprise(cal, calN, surprise, keep);
+    if (open > 0) {
+      cal[Math.min(CAL_BINS - 1, Math.floor(calBin(open)))]! += 1;
+      runMax[j] = 0;
+    }
+    return n;
+  }
+  for (let i = 0; i < CAL_BINS; i++) {
+    const w = cal[i]! * keep;
+    cal[i] = w < NEGLIGIBLE_MAGNITUDE ? 0 : w;
+  }
+  if (surprise > runMax[j]!) runMax[j] = surprise;
+  return calN * keep + 1;
 }
 
 /** Beta-binomial test of the negatives in the bucket and in each trailing window. */

@@ -76,14 +76,18 @@ const TWO_WEEKS = 14 * 24;
 
 /**
  * What {@link parseSeriesState} makes of a version 1–4 volume history (hourly `sedang`: longest window 3 buckets):
- * every bin read as events (÷ 3), the same bins as the 3-hour window's history, with calN/3 blocks.
+ * every bin read as events (÷ 3), the same bins as the 3-hour window's history, with calN/3 blocks, and no
+ * open run in either history.
  */
-function asEvents(state: SeriesState): Pick<SeriesState, 'volume' | 'windowCal' | 'windowCalN'> {
+function asEvents(
+  state: SeriesState,
+): Pick<SeriesState, 'volume' | 'windowCal' | 'windowCalN' | 'calRunMax'> {
   const events = state.volume.cal.map((w) => w / 3);
   return {
     volume: { ...state.volume, cal: events },
     windowCal: [events],
     windowCalN: [state.volume.calN / 3],
+    calRunMax: [0, 0],
   };
 }
 
@@ -234,7 +238,7 @@ describe('stepSeries', () => {
     } = JSON.parse(JSON.stringify(state));
     const v1 = { ...rest, version: 1 };
     const migrated = parseSeriesState(v1);
-    expect(migrated.version).toBe(5);
+    expect(migrated.version).toBe(6);
     expect(migrated.shareCusum).toEqual({ stat: 0, observed: 0, expected: 0, total: 0, buckets: 0 });
     expect(migrated.slowLevel).toBe(state.level);
     expect(migrated.cusum.stat).toBe(0);
@@ -248,6 +252,7 @@ describe('stepSeries', () => {
     expect(() => parseSeriesState({ ...v1, version: 4 })).toThrow(DetectorInputError);
     expect(() => parseSeriesState({ ...v1, version: 5 })).toThrow(DetectorInputError);
     expect(() => parseSeriesState({ ...v1, version: 6 })).toThrow(DetectorInputError);
+    expect(() => parseSeriesState({ ...v1, version: 7 })).toThrow(DetectorInputError);
   });
 
   it('migrates a stored version 2 state (before the share CUSUM): same fields, an empty share CUSUM', () => {
@@ -271,7 +276,7 @@ describe('stepSeries', () => {
     });
     expect(shareOverdispersion(migrated)).toBeCloseTo(0.00604, 12);
     const next = stepSeries(migrated, obs[TWO_WEEKS]!, sedang);
-    expect(next.state.version).toBe(5);
+    expect(next.state.version).toBe(6);
     expect(parseSeriesState(JSON.parse(JSON.stringify(next.state)))).toEqual(next.state);
   });
 
@@ -279,7 +284,7 @@ describe('stepSeries', () => {
     const { state } = run(quiet(TWO_WEEKS, 4), sedang);
     const v3 = { ...JSON.parse(JSON.stringify(state)), version: 3, rhoNum: 300, rhoDen: 49_800 };
     const migrated = parseSeriesState(v3);
-    expect(migrated.version).toBe(5);
+    expect(migrated.version).toBe(6);
     // ρ̂ of version 3: (300 + 0.01·200)/(49,800 + 200) = 0.00604, carried in place of the prior (weight 680).
     expect(migrated.rhoNum).toBeCloseTo(-2.6928, 9);
     expect(migrated.rhoDen).toBe(0);
