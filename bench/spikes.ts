@@ -228,16 +228,17 @@ export function tickBenchmark(
 
 /** The volume calibrations {@link negativeVolumeRecall} compares, shipped first, with their table labels. */
 const VOLUME_CALIBRATIONS = [
-  ['event', 'shipped (one entry per run, weight ≤ longest window)'],
-  ['scale', 'twelfth round (per window length, 5-week memory)'],
+  ['scale', 'shipped: twelfth round (per window length, 5-week memory)'],
+  ['event', 'thirteenth round, not adopted (one entry per run, weight ≤ longest window)'],
   ['bucket', 'before the twelfth round (per bucket)'],
 ] as const;
 
 /**
  * Volume recall of the `neg:` series (the detect handler steps the NEGATIVE count as the volume): the same
  * bursts as the negative-share benchmark (every 4–5 days after a week, 3× and 5×, three shapes, base share
- * 10 % and 20 %), alone on that path, for the shipped volume calibration (`volumeCalibration: 'event'`,
- * thirteenth round) and as peers the twelfth round's (`'scale'`) and the one before it (`'bucket'`). "first"
+ * 10 % and 20 %), alone on that path, for the shipped volume calibration (`volumeCalibration: 'scale'`,
+ * twelfth round) and as peers the thirteenth round's (`'event'`, not adopted) and the one before the twelfth
+ * (`'bucket'`). "first"
  * is the first burst of each run, before any earlier comparable event sits in the history; later bursts come
  * 4–5 days after the previous one. `seedOffset` shifts the generator's seeds (0: the benchmark's own draws;
  * other values give independent draws of the same cases, for checking how much a figure moves by chance).

@@ -175,7 +175,8 @@ const BASE_PARAMS: DetectorParams = {
   shareCusumShift: 3,
   shareCusumArlMs: WEEK_MS,
   shareCusumThreshold: 'lorden',
-  volumeCalibration: 'event',
+  // 'event' (thirteenth round) passed its rule but was not adopted: docs/spikes.md, thirteenth round.
+  volumeCalibration: 'scale',
   eventMemoryMs: 5 * WEEK_MS,
 };
 
@@ -208,9 +209,9 @@ export class DetectorInputError extends Error {
  * Detector settings for a sensitivity preset, with overrides merged on top.
  * `rendah` alerts on p < 1e-6 with ratio ≥ 2 and a 24 h cooldown; `sedang` on p < 1e-4, ratio ≥ 1.5, 12 h;
  * `tinggi` on p < 1e-3, ratio ≥ 1.3, 6 h; all also need the rarity of `rarityMs` (3 days), counted in events
- * (a run of extreme buckets is one), with an earlier comparable volume event weighing as one that blocks for
- * `eventMemoryMs` (5 weeks) on a full history, but at most the longest window in buckets (3 at hourly buckets,
- * where about two comparable events block instead of one). The share CUSUM's
+ * per window length: an earlier comparable volume event blocks for `eventMemoryMs` (5 weeks) on a full history
+ * (twelfth round; the thirteenth round's `volumeCalibration: 'event'`, a run of extreme buckets as one event
+ * weighing at most the longest window in buckets, is an option, not the default). The share CUSUM's
  * in-control run length is at least 4 weeks / 1 week / 3.5 days (Lorden's bound; the simulated threshold of
  * `shareCusumThreshold: 'simulated'` was measured and not adopted: docs/spikes.md, seventh round). Defaults
  * assume hourly buckets in Asia/Jakarta (UTC+7).

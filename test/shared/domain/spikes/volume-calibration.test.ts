@@ -47,6 +47,8 @@ function massFrom(cal: readonly number[], bin: number): number {
 const countOnly = detectorParams('sedang', { cusumShift: 1, shareCusumShift: 1 });
 /** The twelfth round's calibration (per window length, uncapped event weight, one entry per bucket or block). */
 const twelfth = { ...countOnly, volumeCalibration: 'scale' as const };
+/** The thirteenth round's calibration (an option since it was not adopted). */
+const thirteenth = { ...countOnly, volumeCalibration: 'event' as const };
 const KEEP = 2 ** (-1 / (14 * 24)); // one hour of the 14-day calibration half-life
 
 describe('volume calibration per window length (twelfth round)', () => {
@@ -150,19 +152,19 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
       (Math.floor(o.bucketStartMs / HOUR) + 1) % 3 === 0 ? [j] : [],
     );
     expect(blockEnds).toEqual([0, 3, 6]);
-    const before = run(lead, countOnly).state;
+    const before = run(lead, thirteenth).state;
     // The flat fortnight never reaches surprise 3 (bin 8) and leaves no run open.
     expect(highMass(before)).toEqual([0, 0]);
     expect(before.calRunMax).toEqual([0, 0]);
 
-    const during = run(burst, countOnly, before).state;
+    const during = run(burst, thirteenth, before).state;
     // Inside the run only the exposure grows: nothing of the burst is in either histogram yet.
     expect(highMass(during)).toEqual([0, 0]);
     expect(during.volume.calN).toBeCloseTo(before.volume.calN * KEEP ** 4 + (1 - KEEP ** 4) / (1 - KEEP), 9);
     expect(during.calRunMax[0]).toBeGreaterThan(4);
     expect(during.calRunMax[1]).toBeGreaterThan(4);
 
-    const s = run(tail, countOnly, during).state;
+    const s = run(tail, thirteenth, during).state;
     // The run closed at the first quiet hour (entry weight 1, then four more hours: KEEP⁴) and at the block
     // ending six hours after the burst began (weight 1, no later block): one entry each.
     const [bucketMass, windowMass] = highMass(s);
@@ -201,7 +203,7 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
     // At C: A weighs 2^(−95/336) = 0.822 and B 2^(−23/336) = 0.954, N ≈ 383: −log10((3·1.776 + 1)/384) = 1.78
     // < 1.86, so two comparable events in four days block C (and its 3-hour window, target log10(24) = 1.38:
     // N ≈ 89 blocks, −log10((3·1.78 + 1)/90) ≈ 1.15).
-    expect(alerts(countOnly)).toEqual([300, 200]);
+    expect(alerts(thirteenth)).toEqual([300, 200]);
     expect(alerts(twelfth)).toEqual([300]);
   });
 
@@ -221,6 +223,7 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
         bucketMs: five,
         cusumShift: 1,
         shareCusumShift: 1,
+        volumeCalibration: 'event',
         ...overrides,
       });
       return run(obs, params).results.flatMap((r, i) => (r.alert === null ? [] : [obs[i]!.total]));
@@ -236,11 +239,11 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
   });
 
   it('migrates a version 5 state with no open run', () => {
-    const { state } = run(flat(2 * 24 * 7, 7), countOnly);
+    const { state } = run(flat(2 * 24 * 7, 7), thirteenth);
     const { calRunMax: _r, ...rest } = JSON.parse(JSON.stringify(state));
     const migrated = parseSeriesState({ ...rest, version: 5 });
     expect(migrated).toEqual({ ...state, calRunMax: [0, 0] });
-    const next = stepSeries(migrated, flat(1, 8, 2 * 24 * 7)[0]!, countOnly);
+    const next = stepSeries(migrated, flat(1, 8, 2 * 24 * 7)[0]!, thirteenth);
     expect(next.state.version).toBe(6);
     expect(parseSeriesState(JSON.parse(JSON.stringify(next.state)))).toEqual(next.state);
   });
