@@ -32,9 +32,7 @@ export interface GridCell {
 }
 
 /** The cross product of named value lists, first list outermost; labels read `name=value …`. */
-function product(
-  axes: readonly { name: string; key: keyof DetectorParams; values: readonly [string, number][] }[],
-): GridCell[] {
+function product(axes: readonly GridAxis[]): GridCell[] {
   let cells: GridCell[] = [{ label: '', overrides: {} }];
   for (const axis of axes) {
     cells = cells.flatMap((c) =>
@@ -46,6 +44,24 @@ function product(
   }
   return cells;
 }
+
+/** A grid axis: a detector parameter and the values it takes, each with its label. */
+interface GridAxis {
+  readonly name: string;
+  readonly key: keyof DetectorParams;
+  readonly values: readonly [string, number][];
+}
+
+/** `calibrationHalfLifeMs` 7 / 14 / 28 days: the second axis of the calibration and event-memory grids. */
+const CALIBRATION_HALF_LIFE_AXIS: GridAxis = {
+  name: 'calHL',
+  key: 'calibrationHalfLifeMs',
+  values: [
+    ['7d', 7 * DAY_MS],
+    ['14d', 14 * DAY_MS],
+    ['28d', 28 * DAY_MS],
+  ],
+};
 
 /** Puts the cell whose overrides equal the shipped defaults first, so a tie goes to the shipped detector. */
 function shippedFirst(cells: GridCell[], shipped: Partial<DetectorParams>): GridCell[] {
@@ -69,15 +85,7 @@ export const CALIBRATION_GRID: readonly GridCell[] = shippedFirst(
         ['4d', 4 * DAY_MS],
       ],
     },
-    {
-      name: 'calHL',
-      key: 'calibrationHalfLifeMs',
-      values: [
-        ['7d', 7 * DAY_MS],
-        ['14d', 14 * DAY_MS],
-        ['28d', 28 * DAY_MS],
-      ],
-    },
+    CALIBRATION_HALF_LIFE_AXIS,
   ]),
   { rarityMs: 3 * DAY_MS, calibrationHalfLifeMs: 14 * DAY_MS },
 );
@@ -134,15 +142,7 @@ export const MEMORY_GRID: readonly GridCell[] = shippedFirst(
         ['6w', 42 * DAY_MS],
       ],
     },
-    {
-      name: 'calHL',
-      key: 'calibrationHalfLifeMs',
-      values: [
-        ['7d', 7 * DAY_MS],
-        ['14d', 14 * DAY_MS],
-        ['28d', 28 * DAY_MS],
-      ],
-    },
+    CALIBRATION_HALF_LIFE_AXIS,
   ]),
   { eventMemoryMs: 35 * DAY_MS, calibrationHalfLifeMs: 14 * DAY_MS },
 );
