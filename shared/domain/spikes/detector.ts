@@ -1067,23 +1067,40 @@ function calibrate(
   if (warm) alarm.calN = recordSurprise(alarm.cal, alarm.calN, c.surprise, dv.calKeep);
 }
 
+/** One volume window's test, written by {@link volumeWindow} (one scratch object: no allocation per step). */
+const WINDOW = { k: 0, x: 0, m: 0, surprise: 0, ratio: 0, guarded: false };
+
+/**
+ * Negative-binomial test of the bucket (`i` = −1, estimated α) or of trailing window `i` (α fixed at the
+ * prior) into {@link WINDOW}: observed x and expected m over its k buckets, surprise −log10 P(X ≥ x), ratio x/m,
+ * and whether the minimum-count or minimum-ratio guard holds it back.
+ * @returns false when the window is longer than the buckets filled so far (nothing written).
+ */
+function volumeWindow(s: SeriesState, i: number, params: DetectorParams, filled: number): boolean {
+  const kMax = s.ringTotal.length;
+  const k = i < 0 ? 1 : s.tests[i]!;
+  if (k > filled) return false;
+  const alpha = i < 0 ? Math.max(MIN_ALPHA, s.alpha) : params.priorDispersion;
+  let x = 0;
+  let m = 0;
+  for (let j = kMax - k; j < kMax; j++) {
+    x += s.ringTotal[j]!;
+    m += s.ringExpected[j]!;
+  }
+  WINDOW.k = k;
+  WINDOW.x = x;
+  WINDOW.m = m;
+  WINDOW.surprise = x > m ? -logNegBinUpperTail(x, m, alpha) / LN10 : 0;
+  WINDOW.ratio = x / m;
+  WINDOW.guarded = x < params.minCount || WINDOW.ratio < params.minRatio;
+  return true;
+}
+
 /** Negative-binomial test of the bucket (estimated α) and of each trailing window (α fixed at the prior). */
 function volumeTests(s: SeriesState, params: DetectorParams, filled: number): void {
-  const kMax = s.ringTotal.length;
-  const nTests = s.tests.length;
-  for (let i = -1; i < nTests; i++) {
-    const k = i < 0 ? 1 : s.tests[i]!;
-    if (k > filled) continue;
-    const alpha = i < 0 ? Math.max(MIN_ALPHA, s.alpha) : params.priorDispersion;
-    let x = 0;
-    let m = 0;
-    for (let j = kMax - k; j < kMax; j++) {
-      x += s.ringTotal[j]!;
-      m += s.ringExpected[j]!;
-    }
-    const surprise = x > m ? -logNegBinUpperTail(x, m, alpha) / LN10 : 0;
-    const ratio = x / m;
-    const guarded = x < params.minCount || ratio < params.minRatio;
+  for (let i = -1; i < s.tests.length; i++) {
+    if (!volumeWindow(s, i, params, filled)) continue;
+    const { k, x, m, surprise, ratio, guarded } = WINDOW;
     offer(VOLUME, i < 0, k, surprise, x, m, ratio, x, 0, guarded);
   }
 }
@@ -1112,23 +1129,12 @@ function volumeTestsByScale(
   filled: number,
   warm: boolean,
 ): void {
-  const kMax = s.ringTotal.length;
   const nTests = s.tests.length;
   const blockIndex = Math.floor(t / params.bucketMs) + 1;
   const events = params.volumeCalibration === 'event';
   for (let i = -1; i < nTests; i++) {
-    const k = i < 0 ? 1 : s.tests[i]!;
-    if (k > filled) continue;
-    const alpha = i < 0 ? Math.max(MIN_ALPHA, s.alpha) : params.priorDispersion;
-    let x = 0;
-    let m = 0;
-    for (let j = kMax - k; j < kMax; j++) {
-      x += s.ringTotal[j]!;
-      m += s.ringExpected[j]!;
-    }
-    const surprise = x > m ? -logNegBinUpperTail(x, m, alpha) / LN10 : 0;
-    const ratio = x / m;
-    const guarded = x < params.minCount || ratio < params.minRatio;
+    if (!volumeWindow(s, i, params, filled)) continue;
+    const { k, x, m, surprise, ratio, guarded } = WINDOW;
     const cal = i < 0 ? s.volume.cal : s.windowCal[i]!;
     const calN = i < 0 ? s.volume.calN : s.windowCalN[i]!;
     const target = dv.scaleTarget[i + 1]!;
