@@ -31,7 +31,7 @@ let takenPort: number;
 async function keyCount(dataDir: string): Promise<number> {
   const { db } = await openLocalStore(dataDir);
   try {
-    return (await new DynamoApiKeyStore({ client: db.client, tableName: db.tableName }).list()).length;
+    return (await new DynamoApiKeyStore({ client: db.client, tableName: db.tableName }).listItems()).length;
   } finally {
     await db.close();
   }

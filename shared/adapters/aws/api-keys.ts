@@ -36,25 +36,6 @@ export const apiKeyKeys = {
 };
 
 /**
- * A stored key item fails the key schema (hand-edited, or written by another tool). The message names
- * every such item by its (printable) id and the fields at fault, never the values.
- */
-export class MalformedApiKeyItemError extends Error {
-  override readonly name = 'MalformedApiKeyItemError';
-  constructor(
-    readonly items: readonly MalformedApiKeyItem[],
-    options?: { cause?: unknown },
-  ) {
-    super(
-      items
-        .map((item) => `the item of key ${item.keyId} is malformed (${item.fields.join(', ')})`)
-        .join('; '),
-      options,
-    );
-  }
-}
-
-/**
  * A key item the schema refuses: its id from the item's key (escaped for a terminal, at most
  * {@link MAX_PRINTED_ID} characters), the fields at fault, and `revokedAt` when the item holds a string
  * there with a non-space character (anything else is no time: `revoke` overwrites it).
@@ -195,17 +176,9 @@ export class DynamoApiKeyStore implements ApiKeyLookup {
   }
 
   /**
-   * Every key, oldest first (hashes included; never print them).
-   * @throws {MalformedApiKeyItemError} naming every malformed key item (use {@link listItems} to see the others).
+   * Every key item, oldest first, malformed ones included (one `GSI1` query, paged; hashes included,
+   * never print them).
    */
-  async list(): Promise<ApiKeyRecord[]> {
-    const items = await this.listItems();
-    const malformed = items.filter((item): item is MalformedApiKeyItem => !item.ok);
-    if (malformed.length > 0) throw new MalformedApiKeyItemError(malformed);
-    return items.flatMap((item) => (item.ok ? [item.record] : []));
-  }
-
-  /** Every key item, oldest first, malformed ones included (one `GSI1` query, paged). */
   async listItems(): Promise<ApiKeyItem[]> {
     const out: ApiKeyItem[] = [];
     let startKey: Record<string, AttributeValue> | undefined;

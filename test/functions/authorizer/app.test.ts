@@ -3,7 +3,7 @@ import { type AttributeValue, GetItemCommand, PutItemCommand } from '@aws-sdk/cl
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, UnauthorizedError } from '#functions/authorizer/app.ts';
-import { apiKeyKeys, DynamoApiKeyStore, MalformedApiKeyItemError } from '#shared/adapters/aws/api-keys.ts';
+import { apiKeyKeys, DynamoApiKeyStore } from '#shared/adapters/aws/api-keys.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/local/dynalite.ts';
 import { checkAccess, generateApiKey, hashSecret, parseApiKeyToken } from '#shared/domain/api/auth.ts';
 import { NotFoundError } from '#shared/errors.ts';
@@ -70,7 +70,7 @@ describe('API key store', () => {
   });
 
   it('lists keys oldest first and revokes idempotently, keeping the first time', async () => {
-    const list = await keys.list();
+    const list = (await keys.listItems()).flatMap((k) => (k.ok ? [k.record] : []));
     expect(list.map((k) => k.name)).toEqual(['pembaca', 'humas-ana', 'mantan']);
     const mantan = list[2];
     expect(mantan?.revokedAt).toBe('2026-11-30T08:00:00.000Z');
@@ -109,9 +109,6 @@ describe('API key store', () => {
       const items = await store.listItems();
       expect(items.map((i) => (i.ok ? i.record.name : i.keyId))).toEqual(['baik', '00000000000000aa']);
       expect(items[1]).toMatchObject({ ok: false, fields: expect.arrayContaining(['scope', 'hash']) });
-      const listed = await store.list().catch((e: unknown) => e);
-      expect(listed).toBeInstanceOf(MalformedApiKeyItemError);
-      expect((listed as Error).message).toMatch(/^the item of key 00000000000000aa is malformed \(/);
       await expect(store.getKey('00000000000000aa')).resolves.toEqual({
         malformed: true,
         keyId: '00000000000000aa',
