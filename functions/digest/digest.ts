@@ -177,7 +177,8 @@ export async function runDigest(
     return { date, digest, delivery: { sent: false, reason: `already delivered at ${existing.sentAt}` } };
   }
   const to = await deps.sink.deliver(stored, digestSubject(digest));
-  await deps.store.putDigest({ ...stored, sentAt: new Date(deps.clock.now()).toISOString() }, quoted);
+  // The expiry written a moment ago already accounts for `quoted` and is kept: no second read of the mentions.
+  await deps.store.putDigest({ ...stored, sentAt: new Date(deps.clock.now()).toISOString() });
   deps.log.info('Digest delivered', { date, to, mentions: mentions.length, alerts: alerts.length });
   return { date, digest, delivery: { sent: true, to } };
 }
