@@ -35,6 +35,7 @@ import { drainQueue, InProcessQueue } from '#shared/adapters/local/in-process-qu
 import { QueueJournal } from '#shared/adapters/local/queue-journal.ts';
 import { createSource } from '#shared/adapters/sources/factory.ts';
 import { parseReplayLines, replayFileSource } from '#shared/adapters/sources/replay.ts';
+import { AlertIdParamSchema } from '#shared/domain/api/schemas.ts';
 import {
   ConfigError,
   parseRegencyConfig,
@@ -285,7 +286,7 @@ const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.(?:md|html|txt|json)$/;
  * by a replay today is kept until its item expires (retention days after it was stored). A file with no
  * item at all (a store deleted by hand, an earlier run that deleted the item but not its files) is
  * treated as expired too, as nothing records when it may be kept until. Lines that are not JSON whose `id`
- * is an alert id ({@link alertIdsOfLine}) were not written by Pantau and are kept. The alerts file is replaced by a rename, so a
+ * is an alert id (`AlertIdParamSchema`, {@link alertIdsOfLine}) were not written by Pantau and are kept. The alerts file is replaced by a rename, so a
  * crash leaves the old file or the new one, never half of one.
  * @throws {Error} from the file system for anything but a missing `digests/` folder or alerts file.
  */
@@ -345,21 +346,9 @@ export async function deleteExpiredLocalFiles(
   return { digestDays, digestFiles, alertLines };
 }
 
-/**
- * An alert id as `alertId` writes it: `<windowStart>~<seriesId>`, `windowStart` a real UTC instant in
- * `toISOString` form (e.g. `2026-11-30T06:00:00.000Z~kw:kertajati`). A hand note's `"id":"catatan-1"` is not.
- */
-function isAlertId(id: string): boolean {
-  const at = id.indexOf('~');
-  if (at !== 24 || id.length === at + 1) return false;
-  const start = id.slice(0, at);
-  const ms = Date.parse(start);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === start;
-}
-
 /** The fields of an `alerts.jsonl` line (written by `FileAlertPublisher`) that name its alerts. */
 const AlertLineSchema = z.object({
-  id: z.string().refine(isAlertId),
+  id: AlertIdParamSchema,
   related: z.array(z.unknown()).optional(),
 });
 
@@ -378,8 +367,10 @@ export function alertIdsOfLine(line: string): string[] {
   const fields = AlertLineSchema.safeParse(parsed);
   if (!fields.success) return [];
   const related = (fields.data.related ?? []).flatMap((r) => {
-    const id = r && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
-    return typeof id === 'string' && isAlertId(id) ? [id] : [];
+    const id = AlertIdParamSchema.safeParse(
+      r && typeof r === 'object' ? (r as { id?: unknown }).id : undefined,
+    );
+    return id.success ? [id.data] : [];
   });
   return [fields.data.id, ...related];
 }
