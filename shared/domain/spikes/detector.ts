@@ -872,6 +872,21 @@ function offer(
   guarded: boolean,
 ): void {
   if (!first && (guarded === c.guarded ? !(surprise > c.surprise) : guarded)) return;
+  setWindow(c, k, surprise, observed, expected, ratio, total, share, guarded);
+}
+
+/** Makes `c` the given tested window (its calibrated fields are the caller's to set). */
+function setWindow(
+  c: Candidate,
+  k: number,
+  surprise: number,
+  observed: number,
+  expected: number,
+  ratio: number,
+  total: number,
+  share: number,
+  guarded: boolean,
+): void {
   c.k = k;
   c.surprise = surprise;
   c.observed = observed;
@@ -1159,14 +1174,7 @@ function volumeTestsByScale(
             ? surprise > c.surprise
             : score > c.score;
     if (i < 0 || better) {
-      c.k = k;
-      c.surprise = surprise;
-      c.observed = x;
-      c.expected = m;
-      c.ratio = ratio;
-      c.total = x;
-      c.share = 0;
-      c.guarded = guarded;
+      setWindow(c, k, surprise, x, m, ratio, x, 0, guarded);
       c.rarity = rarity;
       c.target = target;
       c.score = score;
