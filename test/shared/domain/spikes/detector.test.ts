@@ -3,19 +3,18 @@ import { mulberry32 } from '#shared/domain/random.ts';
 import {
   createSeriesState,
   DetectorInputError,
-  type DetectorParams,
   detectorParams,
   NEGLIGIBLE_MAGNITUDE,
   type Observation,
   parseSeriesState,
   type SeriesState,
-  type StepResult,
   shareOverdispersion,
   stepSeries,
   stepSeriesInPlace,
 } from '#shared/domain/spikes/detector.ts';
 import { shareCusumLlr, shareCusumSlice, shareCusumThreshold } from '#shared/domain/spikes/share-cusum.ts';
 import { logBetaBinomialPmf } from '../../../../scripts/lib/spikes-share-bound.ts';
+import { runSeries } from '../../../helpers/spikes.ts';
 
 const HOUR = 3_600_000;
 /** Monday 2026-01-05 00:00 WIB. */
@@ -49,21 +48,6 @@ function quiet(hours: number, seed = 1): Observation[] {
     const total = poisson(mean, u);
     return { bucketStartMs: START + i * HOUR, total, negative: binomial(total, 0.1, u) };
   });
-}
-
-function run(
-  obs: Observation[],
-  params: DetectorParams,
-  state?: SeriesState,
-): { state: SeriesState; results: StepResult[] } {
-  let s = state ?? createSeriesState(obs[0]!.bucketStartMs, params);
-  const results: StepResult[] = [];
-  for (const o of obs) {
-    const r = stepSeries(s, o, params);
-    results.push(r);
-    s = r.state;
-  }
-  return { state: s, results };
 }
 
 const sedang = detectorParams('sedang');
@@ -108,13 +92,13 @@ describe('stepSeries', () => {
     // is conservative: on this generator it alarms about once in eight weeks (docs/spikes.md, sixth round).
     let share = 0;
     for (const seed of [1, 2, 3]) {
-      const { results } = run(quiet(8 * 7 * 24, seed), sedang);
+      const { results } = runSeries(quiet(8 * 7 * 24, seed), sedang);
       expect(results.filter((r) => r.alert?.kind === 'volume')).toEqual([]);
       share += results.filter((r) => r.alert?.kind === 'share').length;
     }
     expect(share).toBeLessThanOrEqual(6);
     for (const seed of [1, 2, 3]) {
-      const { results } = run(quiet(8 * 7 * 24, seed), { ...sedang, shareCusumShift: 1 });
+      const { results } = runSeries(quiet(8 * 7 * 24, seed), { ...sedang, shareCusumShift: 1 });
       expect(results.filter((r) => r.alert !== null)).toEqual([]);
     }
   });
@@ -123,7 +107,7 @@ describe('stepSeries', () => {
     const obs = quiet(TWO_WEEKS + 6);
     const burstAt = TWO_WEEKS;
     for (let i = burstAt; i < burstAt + 3; i++) obs[i] = { ...obs[i]!, total: obs[i]!.total * 5 + 5 };
-    const { results } = run(obs, sedangFixed);
+    const { results } = runSeries(obs, sedangFixed);
     expect(results.slice(0, burstAt).some((r) => r.alert !== null)).toBe(false);
     const first = results.findIndex((r) => r.alert?.kind === 'volume');
     expect(first).toBeGreaterThanOrEqual(burstAt);
@@ -141,16 +125,16 @@ describe('stepSeries', () => {
       return { bucketStartMs: START + i * 300_000, total, negative: 0 };
     });
     for (let i = n - 6; i < n - 3; i++) obs[i] = { ...obs[i]!, total: 25 };
-    const { results } = run(obs, params);
+    const { results } = runSeries(obs, params);
     const alerts = results.flatMap((r, i) => (r.alert ? [i] : []));
     expect(alerts[0]).toBe(n - 6);
   });
 
   it('freezes the baseline while alarmed', () => {
     const obs = quiet(TWO_WEEKS + 10);
-    const before = run(obs.slice(0, TWO_WEEKS), sedang).state;
+    const before = runSeries(obs.slice(0, TWO_WEEKS), sedang).state;
     const burst = obs.slice(TWO_WEEKS).map((o) => ({ ...o, total: o.total * 6 + 10 }));
-    const after = run(burst, sedang, before);
+    const after = runSeries(burst, sedang, before);
     expect(after.results.some((r) => r.alert !== null)).toBe(true);
     expect(after.state.volume.activeSinceMs).not.toBeNull();
     expect(after.state.level).toBeCloseTo(before.level, 10);
@@ -159,9 +143,9 @@ describe('stepSeries', () => {
 
   it('lets a lasting level shift in after maxFreezeMs', () => {
     const obs = quiet(TWO_WEEKS + 72);
-    const before = run(obs.slice(0, TWO_WEEKS), sedang).state;
+    const before = runSeries(obs.slice(0, TWO_WEEKS), sedang).state;
     const shifted = obs.slice(TWO_WEEKS).map((o) => ({ ...o, total: o.total * 4 }));
-    const after = run(shifted, sedang, before).state;
+    const after = runSeries(shifted, sedang, before).state;
     expect(after.level).toBeGreaterThan(before.level * 1.5);
   });
 
@@ -171,7 +155,9 @@ describe('stepSeries', () => {
       const obs = quiet(W + 96, seed).map((o, i) =>
         i >= W ? { ...o, total: Math.round(o.total * 1.8) } : o,
       );
-      const alerts = run(obs, sedangFixed).results.flatMap((r, i) => (r.alert ? [{ i, ...r.alert }] : []));
+      const alerts = runSeries(obs, sedangFixed).results.flatMap((r, i) =>
+        r.alert ? [{ i, ...r.alert }] : [],
+      );
       expect(alerts).toHaveLength(1);
       expect(alerts[0]!.i).toBeGreaterThanOrEqual(W);
       expect(alerts[0]!.i).toBeLessThan(W + 24);
@@ -179,7 +165,7 @@ describe('stepSeries', () => {
       expect(alerts[0]!.windowBuckets).toBeGreaterThan(3);
       expect(alerts[0]!.strength).toBeGreaterThan(1.5);
       const off = detectorParams('sedang', { cusumShift: 1, shareCusumShift: 1 });
-      expect(run(obs, off).results.some((r) => r.alert !== null)).toBe(false);
+      expect(runSeries(obs, off).results.some((r) => r.alert !== null)).toBe(false);
     }
   });
 
@@ -194,7 +180,7 @@ describe('stepSeries', () => {
       total: i === 26 || i === 7 * 24 ? 0 : 10,
       negative: 0,
     }));
-    const week1 = run(obs.slice(0, 7 * 24), sedang).state;
+    const week1 = runSeries(obs.slice(0, 7 * 24), sedang).state;
     expect(week1.weekday).toEqual([1, 1, 1, 1, 1, 1, 1]);
     expect(week1.weekdayN).toEqual([0, 0, 0, 0, 0, 0, 0]);
     const next = stepSeries(week1, obs[7 * 24]!, sedang).state;
@@ -229,7 +215,7 @@ describe('stepSeries', () => {
 
   it('migrates a stored version 1 state (before the CUSUM) and keeps stepping it', () => {
     const obs = quiet(TWO_WEEKS + 4, 4);
-    const { state } = run(obs.slice(0, TWO_WEEKS), sedang);
+    const { state } = runSeries(obs.slice(0, TWO_WEEKS), sedang);
     const {
       slowLevel: _slow,
       cusum: _cusum,
@@ -257,7 +243,7 @@ describe('stepSeries', () => {
 
   it('migrates a stored version 2 state (before the share CUSUM): same fields, an empty share CUSUM', () => {
     const obs = quiet(TWO_WEEKS + 4, 4);
-    const { state } = run(obs.slice(0, TWO_WEEKS), sedang);
+    const { state } = runSeries(obs.slice(0, TWO_WEEKS), sedang);
     const {
       shareCusum: _share,
       windowCal: _windowCal,
@@ -281,7 +267,7 @@ describe('stepSeries', () => {
   });
 
   it('migrates a version 3 state (moment sums for ρ) with the same ρ̂', () => {
-    const { state } = run(quiet(TWO_WEEKS, 4), sedang);
+    const { state } = runSeries(quiet(TWO_WEEKS, 4), sedang);
     const v3 = { ...JSON.parse(JSON.stringify(state)), version: 3, rhoNum: 300, rhoDen: 49_800 };
     const migrated = parseSeriesState(v3);
     expect(migrated.version).toBe(6);
@@ -311,9 +297,9 @@ describe('stepSeries', () => {
       { bucketStartMs: START + HOUR, total: 0, negative: 0 },
       { bucketStartMs: START + 2 * HOUR, total: 0, negative: 0 },
     ];
-    const before = run(obs.slice(0, 2), sedang).state;
+    const before = runSeries(obs.slice(0, 2), sedang).state;
     expect([before.rhoNum, before.rhoDen, shareOverdispersion(before)]).toEqual([0, 0, 0.01]);
-    const { state } = run(obs, sedang);
+    const { state } = runSeries(obs, sedang);
     expect(state.rhoNum).toBeCloseTo(131.24669, 4);
     expect(state.rhoDen).toBeCloseTo(2474.9375, 3);
     expect(shareOverdispersion(state)).toBeCloseTo(0.0437558, 6);
@@ -354,7 +340,7 @@ describe('stepSeries', () => {
   });
 
   it('adds the beta-binomial log-likelihood ratio of the odds of a negative × 3 to the share CUSUM', () => {
-    const { state } = run(quiet(TWO_WEEKS, 8), sedang);
+    const { state } = runSeries(quiet(TWO_WEEKS, 8), sedang);
     // Baseline share 0.1 and intra-bucket correlation 0.005 (κ = 1/ρ − 1 = 199), to ~1e-11.
     const s: SeriesState = {
       ...state,
@@ -385,7 +371,7 @@ describe('stepSeries', () => {
   });
 
   it("alerts the share CUSUM at the simulated threshold when asked, below Lorden's", () => {
-    const { state } = run(quiet(TWO_WEEKS, 8), sedang);
+    const { state } = runSeries(quiet(TWO_WEEKS, 8), sedang);
     const s: SeriesState = {
       ...state,
       shareNeg: 1e11,
@@ -420,9 +406,9 @@ describe('stepSeries', () => {
     for (const o of [same, worse]) o[first] = { ...o[first]!, total: 120 };
     same[second] = { ...same[second]!, total: 120 };
     worse[second] = { ...worse[second]!, total: 600 };
-    const a = run(same, sedangFixed).results.flatMap((r) => (r.alert ? [r.alert] : []));
+    const a = runSeries(same, sedangFixed).results.flatMap((r) => (r.alert ? [r.alert] : []));
     expect(a).toHaveLength(1);
-    const b = run(worse, sedangFixed).results.flatMap((r) => (r.alert ? [r.alert] : []));
+    const b = runSeries(worse, sedangFixed).results.flatMap((r) => (r.alert ? [r.alert] : []));
     expect(b).toHaveLength(2);
     expect(b[1]!.escalation).toBe(true);
     expect(b[1]!.strength).toBeGreaterThan(b[0]!.strength * sedangFixed.escalationFactor);
@@ -433,12 +419,12 @@ describe('stepSeries', () => {
     const at = TWO_WEEKS;
     const small = obs.map((o) => ({ ...o }));
     small[at] = { bucketStartMs: obs[at]!.bucketStartMs, total: 3, negative: 2 };
-    const smallAlerts = run(small, sedangFixed).results.filter((r) => r.alert?.kind === 'share');
+    const smallAlerts = runSeries(small, sedangFixed).results.filter((r) => r.alert?.kind === 'share');
     expect(smallAlerts).toHaveLength(0);
 
     const big = obs.map((o) => ({ ...o }));
     big[at] = { bucketStartMs: obs[at]!.bucketStartMs, total: 40, negative: 24 };
-    const alert = run(big, sedangFixed).results[at]!.alert;
+    const alert = runSeries(big, sedangFixed).results[at]!.alert;
     expect(alert?.kind).toBe('share');
     expect(alert!.observed).toBe(24);
     expect(alert!.baselineShare).toBeGreaterThan(0.05);
@@ -458,7 +444,7 @@ describe('stepSeries', () => {
     for (const i of [TWO_WEEKS, TWO_WEEKS + 1]) obs[i] = { ...obs[i]!, total: 36, negative: 11 };
     // The alert's window is the pair, or the 3-hour window when the bucket before the burst adds evidence
     // (here it had 6 of 30 negative); either way it holds both burst buckets.
-    const results = run(obs, sedangFixed).results;
+    const results = runSeries(obs, sedangFixed).results;
     expect(results.slice(0, TWO_WEEKS + 1).some((r) => r.alert !== null)).toBe(false);
     const alert = results[TWO_WEEKS + 1]!.alert;
     expect(alert?.kind).toBe('share');
@@ -479,12 +465,12 @@ describe('stepSeries', () => {
       negative: binomial(30, 0.1, u),
     }));
     for (const i of [TWO_WEEKS, TWO_WEEKS + 1]) obs[i] = { ...obs[i]!, total: 36, negative: 9 };
-    const withCusum = run(obs, sedang).results;
+    const withCusum = runSeries(obs, sedang).results;
     expect(withCusum.slice(TWO_WEEKS - 24, TWO_WEEKS).some((r) => r.alert !== null)).toBe(false);
     const alert = withCusum.slice(TWO_WEEKS).find((r) => r.alert !== null)?.alert;
     expect(alert?.kind).toBe('share');
     expect(alert!.observed).toBeGreaterThanOrEqual(9);
-    const without = run(obs, { ...sedang, shareCusumShift: 1 }).results;
+    const without = runSeries(obs, { ...sedang, shareCusumShift: 1 }).results;
     expect(without.slice(TWO_WEEKS).some((r) => r.alert !== null)).toBe(false);
   });
 
@@ -503,8 +489,8 @@ describe('stepSeries', () => {
       i >= TWO_WEEKS && i < TWO_WEEKS + 2 ? { ...o, total: 30, negative: 8 } : a[i]!,
     );
     const pick = (s: SeriesState) => [s.shareNeg, s.shareTot, s.rhoNum, s.rhoDen];
-    const ra = run(a.slice(0, TWO_WEEKS + 2), sedangFixed);
-    const rb = run(b.slice(0, TWO_WEEKS + 2), sedangFixed);
+    const ra = runSeries(a.slice(0, TWO_WEEKS + 2), sedangFixed);
+    const rb = runSeries(b.slice(0, TWO_WEEKS + 2), sedangFixed);
     expect([...ra.results, ...rb.results].some((r) => r.alert !== null)).toBe(false);
     expect(pick(rb.state)).toEqual(pick(ra.state));
     const na = stepSeries(ra.state, a[TWO_WEEKS + 2]!, sedangFixed).state;
@@ -516,15 +502,15 @@ describe('stepSeries', () => {
   it('needs enough distinct authors when they are reported', () => {
     const obs = quiet(TWO_WEEKS + 1);
     obs[TWO_WEEKS] = { ...obs[TWO_WEEKS]!, total: 200, negative: 20, distinctAuthors: 1 };
-    expect(run(obs, sedang).results[TWO_WEEKS]!.alert).toBeNull();
+    expect(runSeries(obs, sedang).results[TWO_WEEKS]!.alert).toBeNull();
     obs[TWO_WEEKS] = { ...obs[TWO_WEEKS]!, distinctAuthors: 50 };
-    expect(run(obs, sedang).results[TWO_WEEKS]!.alert).not.toBeNull();
+    expect(runSeries(obs, sedang).results[TWO_WEEKS]!.alert).not.toBeNull();
   });
 
   it('survives a JSON round trip and treats a re-stepped bucket as a no-op', () => {
     const obs = quiet(TWO_WEEKS + 24, 5);
     obs[TWO_WEEKS + 3] = { ...obs[TWO_WEEKS + 3]!, total: 150 };
-    const direct = run(obs, sedang).results;
+    const direct = runSeries(obs, sedang).results;
     let s = createSeriesState(obs[0]!.bucketStartMs, sedang);
     for (const [i, o] of obs.entries()) {
       const r = stepSeries(parseSeriesState(JSON.parse(JSON.stringify(s))), o, sedang);
@@ -559,16 +545,16 @@ describe('stepSeries', () => {
   it('learns skipped buckets as empty', () => {
     const obs = quiet(48);
     const gap = [...obs.slice(0, 10), ...obs.slice(12)];
-    const a = run(
+    const a = runSeries(
       obs.map((o, i) => (i === 10 || i === 11 ? { ...o, total: 0, negative: 0 } : o)),
       sedang,
     ).state;
-    const b = run(gap, sedang).state;
+    const b = runSeries(gap, sedang).state;
     expect(b).toEqual(a);
   });
 
   it('keeps every number storable through two quiet years: decayed quantities flush to 0, and a 0 level still alerts', () => {
-    const s = run(quiet(14 * 24), sedang).state;
+    const s = runSeries(quiet(14 * 24), sedang).state;
     const quietFrom = START + 14 * 24 * HOUR;
     for (let i = 0; i < 2 * 365 * 24; i++)
       stepSeriesInPlace(s, { bucketStartMs: quietFrom + i * HOUR, total: 0, negative: 0 }, sedang);

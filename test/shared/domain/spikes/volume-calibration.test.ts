@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '#shared/domain/random.ts';
 import {
   CAL_BINS,
-  createSeriesState,
   type DetectorParams,
   detectorParams,
   type Observation,
   parseSeriesState,
   type SeriesState,
-  type StepResult,
   stepSeries,
 } from '#shared/domain/spikes/detector.ts';
+import { runSeries } from '../../../helpers/spikes.ts';
 
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
@@ -25,17 +24,6 @@ function flat(hours: number, seed: number, from = 0): Observation[] {
     total: 15 + Math.floor(11 * u()),
     negative: 0,
   }));
-}
-
-function run(obs: Observation[], params: DetectorParams, state?: SeriesState) {
-  let s = state ?? createSeriesState(obs[0]!.bucketStartMs, params);
-  const results: StepResult[] = [];
-  for (const o of obs) {
-    const r = stepSeries(s, o, params);
-    results.push(r);
-    s = r.state;
-  }
-  return { state: s, results };
 }
 
 /** Decayed mass of a histogram in the bins of surprises ≥ 2^(bin/4) − 1 (bin 8: surprise ≥ 3). */
@@ -59,8 +47,8 @@ describe('volume calibration per window length (twelfth round)', () => {
       { bucketStartMs: START + burstAt * HOUR, total: 300, negative: 0 },
       ...flat(5, 2, burstAt + 1),
     ];
-    const before = run(quiet, twelfth).state;
-    const s = run(after, twelfth, before).state;
+    const before = runSeries(quiet, twelfth).state;
+    const s = runSeries(after, twelfth, before).state;
     // Six steps decay the old mass by KEEP^6; the burst's own entry was recorded at the first of them.
     const bucketGain = massFrom(s.volume.cal, 8) - massFrom(before.volume.cal, 8) * KEEP ** 6;
     expect(bucketGain).toBeCloseTo(KEEP ** 5, 6);
@@ -78,8 +66,8 @@ describe('volume calibration per window length (twelfth round)', () => {
 
     // The history of version 4 (`'bucket'`) took the burst three times: once per bucket its window held it.
     const old = { ...countOnly, volumeCalibration: 'bucket' as const };
-    const oldBefore = run(quiet, old).state;
-    const oldAfter = run(after, old, oldBefore).state;
+    const oldBefore = runSeries(quiet, old).state;
+    const oldAfter = runSeries(after, old, oldBefore).state;
     const oldGain = massFrom(oldAfter.volume.cal, 8) - massFrom(oldBefore.volume.cal, 8) * KEEP ** 6;
     expect(oldGain).toBeCloseTo(KEEP ** 5 + KEEP ** 4 + KEEP ** 3, 6);
   });
@@ -99,7 +87,7 @@ describe('volume calibration per window length (twelfth round)', () => {
       ];
     };
     const alerts = (obs: Observation[], params: DetectorParams) =>
-      run(obs, params).results.flatMap((r, i) => (r.alert === null ? [] : [obs[i]!.total]));
+      runSeries(obs, params).results.flatMap((r, i) => (r.alert === null ? [] : [obs[i]!.total]));
     // With w = 32.5 (the weight of one earlier event; N∞ = 485 hours) B's rarity is −log10((32.5·2^(−weeks/2)
     // + 1)/(N + 1)): at 4 weeks (N ≈ 453 hours) 1.70, under the target log10(72) = 1.86, so B is blocked; at
     // 6 weeks (N ≈ 469) 1.97, and B alerts.
@@ -112,7 +100,7 @@ describe('volume calibration per window length (twelfth round)', () => {
   });
 
   it('migrates a version 4 state: its per-bucket history read as events, shared by the window', () => {
-    const { state } = run(flat(2 * 24 * 7, 5), countOnly);
+    const { state } = runSeries(flat(2 * 24 * 7, 5), countOnly);
     const { windowCal: _c, windowCalN: _n, ...rest } = JSON.parse(JSON.stringify(state));
     const cal = Array.from({ length: CAL_BINS }, () => 0);
     cal[10] = 6;
@@ -152,19 +140,19 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
       (Math.floor(o.bucketStartMs / HOUR) + 1) % 3 === 0 ? [j] : [],
     );
     expect(blockEnds).toEqual([0, 3, 6]);
-    const before = run(lead, thirteenth).state;
+    const before = runSeries(lead, thirteenth).state;
     // The flat fortnight never reaches surprise 3 (bin 8) and leaves no run open.
     expect(highMass(before)).toEqual([0, 0]);
     expect(before.calRunMax).toEqual([0, 0]);
 
-    const during = run(burst, thirteenth, before).state;
+    const during = runSeries(burst, thirteenth, before).state;
     // Inside the run only the exposure grows: nothing of the burst is in either histogram yet.
     expect(highMass(during)).toEqual([0, 0]);
     expect(during.volume.calN).toBeCloseTo(before.volume.calN * KEEP ** 4 + (1 - KEEP ** 4) / (1 - KEEP), 9);
     expect(during.calRunMax[0]).toBeGreaterThan(4);
     expect(during.calRunMax[1]).toBeGreaterThan(4);
 
-    const s = run(tail, thirteenth, during).state;
+    const s = runSeries(tail, thirteenth, during).state;
     // The run closed at the first quiet hour (entry weight 1, then four more hours: KEEP⁴) and at the block
     // ending six hours after the burst began (weight 1, no later block): one entry each.
     const [bucketMass, windowMass] = highMass(s);
@@ -174,7 +162,11 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
 
     // The twelfth round's histories took every burst hour (KEEP⁵ + … + KEEP⁸) and both burst blocks
     // (KEEP³ + KEEP⁶, the second recorded at the block three hours later).
-    const old = run(tail, twelfth, run(burst, twelfth, run(lead, twelfth).state).state).state;
+    const old = runSeries(
+      tail,
+      twelfth,
+      runSeries(burst, twelfth, runSeries(lead, twelfth).state).state,
+    ).state;
     const [oldBucket, oldWindow] = highMass(old);
     expect(oldBucket).toBeCloseTo(KEEP ** 5 + KEEP ** 6 + KEEP ** 7 + KEEP ** 8, 9);
     expect(oldWindow).toBeCloseTo(KEEP ** 3 + KEEP ** 6, 9);
@@ -196,7 +188,7 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
       ...flat(24, 6, a + 97),
     ];
     const alerts = (params: DetectorParams) =>
-      run(obs, params).results.flatMap((r, i) => (r.alert === null ? [] : [obs[i]!.total]));
+      runSeries(obs, params).results.flatMap((r, i) => (r.alert === null ? [] : [obs[i]!.total]));
     // Bucket history at B: A's entry (recorded when its run closed, 71 hours earlier) weighs 2^(−71/336) = 0.864;
     // N ≈ 485.2·(1 − 2^(−732/336)) = 378 (30.5 days recorded). With w = 3: rarity −log10((3·0.864 + 1)/379)
     // = 2.02 ≥ log10(72) = 1.86, so B alerts; with the twelfth round's w = 32.5: −log10(29.1/379) = 1.11.
@@ -226,7 +218,7 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
         volumeCalibration: 'event',
         ...overrides,
       });
-      return run(obs, params).results.flatMap((r, i) => (r.alert === null ? [] : [obs[i]!.total]));
+      return runSeries(obs, params).results.flatMap((r, i) => (r.alert === null ? [] : [obs[i]!.total]));
     };
     // N∞ = 1/(1 − 2^(−5 min/14 days)) = 5,815 buckets; at B N ≈ 5,815·(1 − 2^(−48/14)) = 5,275 and A weighs
     // 2^(−21/14) = 0.354. The weight is 32.4 (< 36, the 3-hour window in buckets), so B's rarity is
@@ -239,7 +231,7 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
   });
 
   it('migrates a version 5 state with no open run', () => {
-    const { state } = run(flat(2 * 24 * 7, 7), thirteenth);
+    const { state } = runSeries(flat(2 * 24 * 7, 7), thirteenth);
     const { calRunMax: _r, ...rest } = JSON.parse(JSON.stringify(state));
     const migrated = parseSeriesState({ ...rest, version: 5 });
     expect(migrated).toEqual({ ...state, calRunMax: [0, 0] });
