@@ -44,7 +44,7 @@ import {
 } from '#shared/domain/config.ts';
 import { createKeywordMatcher } from '#shared/domain/keywords.ts';
 import { detectLanguage } from '#shared/domain/language.ts';
-import type { ScoredMention, SentimentLabel } from '#shared/domain/mention.ts';
+import { IsoUtcSchema, type ScoredMention, type SentimentLabel } from '#shared/domain/mention.ts';
 import { buildNarratives } from '#shared/domain/narratives/index.ts';
 import { loadEmbeddedModel } from '#shared/domain/sentiment/index.ts';
 import { localDate, localDayRange, previousLocalDate } from '#shared/domain/time.ts';
@@ -275,12 +275,25 @@ export interface ExpiredLocalFiles {
   readonly digestFiles: number;
   /** Lines removed from `alerts/alerts.jsonl`. */
   readonly alertLines: number;
+  /** Lines removed from `dead-letter.jsonl` (message bodies older than the dead-letter retention). */
+  readonly deadLetterLines: number;
 }
+
+/**
+ * How long a dead-lettered message body is kept in `<data-dir>/dead-letter.jsonl`, days: the mentions DLQ's
+ * retention on AWS (`MAX_RETENTION`, 14 days, in `infra/constructs/durable-queue.ts`; SQS's maximum), which
+ * SQS counts from the message's first enqueue, not from when it was dead-lettered.
+ */
+export const DEAD_LETTER_RETENTION_DAYS = 14;
+
+/** The field of a dead-lettered mention body that dates it (the collector enqueues a mention when it fetched it). */
+const DeadLetterDateSchema = z.object({ fetchedAt: IsoUtcSchema });
 
 const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.(?:md|html|txt|json)$/;
 
 /**
- * Delete the digest files of days whose digest item the store no longer returns, and rewrite
+ * Delete the digest files of days whose digest item the store no longer returns, rewrite
+ * `dead-letter.jsonl` without the bodies past the dead-letter retention, and rewrite
  * `alerts/alerts.jsonl` without the lines that carry an alert (the delivered one or a `related` one) the
  * store no longer returns. Decided by the store's items, not by file dates: a digest of an old day written
  * by a replay today is kept until its item expires (retention days after it was stored). A file with no
@@ -288,11 +301,19 @@ const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.(?:md|html|txt|json)$/;
  * treated as expired too, as nothing records when it may be kept until. Lines that are not JSON whose `id`
  * is an alert id (`AlertIdParamSchema`, {@link alertIdsOfLine}) were not written by Pantau and are kept. The alerts file is replaced by a rename, so a
  * crash leaves the old file or the new one, never half of one.
- * @throws {Error} from the file system for anything but a missing `digests/` folder or alerts file.
+ *
+ * A dead-letter line is dated by its mention's `fetchedAt` (≈ its first enqueue, as SQS dates DLQ messages)
+ * and removed `deadLetterDays` after it; a line without one (a poison body that is not a mention) is dated by
+ * the file's last change, so it is never removed before the period has passed since the file was last
+ * appended to.
+ * @param options.now the current time (tests pass one). @default new Date()
+ * @param options.deadLetterDays days a dead-lettered body is kept. @default {@link DEAD_LETTER_RETENTION_DAYS}
+ * @throws {Error} from the file system for anything but a missing `digests/` folder, alerts or dead-letter file.
  */
 export async function deleteExpiredLocalFiles(
   dataDir: string,
   store: Pick<AlertStore, 'getDigest' | 'getAlert'>,
+  options: { readonly now?: Date; readonly deadLetterDays?: number } = {},
 ): Promise<ExpiredLocalFiles> {
   const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
   const digestDir = join(dataDir, 'digests');
@@ -338,12 +359,50 @@ export async function deleteExpiredLocalFiles(
     if (keep) out.push(line);
   }
   const alertLines = lines.length - out.length;
-  if (alertLines > 0) {
-    const temporary = `${alertsFile}.tmp`;
-    await writeFile(temporary, out.length > 0 ? `${out.join('\n')}\n` : '');
-    await rename(temporary, alertsFile);
-  }
-  return { digestDays, digestFiles, alertLines };
+  if (alertLines > 0) await replaceLines(alertsFile, out);
+
+  const deadLetterLines = await deleteExpiredDeadLetters(
+    join(dataDir, 'dead-letter.jsonl'),
+    (options.now ?? new Date()).getTime() -
+      (options.deadLetterDays ?? DEAD_LETTER_RETENTION_DAYS) * 86_400_000,
+  );
+  return { digestDays, digestFiles, alertLines, deadLetterLines };
+}
+
+/** Replace a JSON Lines file by `lines` through a rename, so a crash leaves the old file or the new one. */
+async function replaceLines(file: string, lines: readonly string[]): Promise<void> {
+  const temporary = `${file}.tmp`;
+  await writeFile(temporary, lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  await rename(temporary, file);
+}
+
+/**
+ * Remove the bodies of `file` dated before `cutoffMs` (epoch ms); see {@link deleteExpiredLocalFiles}.
+ * @returns how many lines were removed (0 when the file does not exist).
+ */
+async function deleteExpiredDeadLetters(file: string, cutoffMs: number): Promise<number> {
+  const info = await stat(file).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!info) return 0;
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const kept = lines.filter((line) => {
+    let dated: number = info.mtimeMs;
+    try {
+      const parsed = DeadLetterDateSchema.safeParse(JSON.parse(line));
+      if (parsed.success) dated = Date.parse(parsed.data.fetchedAt);
+    } catch {
+      // Not JSON (a poison body): dated by the file, as above.
+    }
+    return dated >= cutoffMs;
+  });
+  const removed = lines.length - kept.length;
+  if (removed === 0) return 0;
+  if (kept.length > 0) await replaceLines(file, kept);
+  else await rm(file, { force: true });
+  return removed;
 }
 
 /** The fields of an `alerts.jsonl` line (written by `FileAlertPublisher`) that name its alerts. */
@@ -392,7 +451,9 @@ export async function openLocalStore(
     const expired = await deleteExpiredItems(db.client, db.tableName, Math.floor(Date.now() / 1000));
     const store = new DynamoStore({ client: db.client, tableName: db.tableName, retentionDays });
     // After the items: a crash in between leaves files without items, which the next opening deletes.
-    const expiredFiles = await deleteExpiredLocalFiles(dataDir, store);
+    const expiredFiles = await deleteExpiredLocalFiles(dataDir, store, {
+      deadLetterDays: deadLetterDays(retentionDays),
+    });
     return { db, store, expired, expiredFiles };
   } catch (error) {
     await db.close();
@@ -411,10 +472,16 @@ export function retentionRemovals(items: number, files: ExpiredLocalFiles): stri
       ? [`the files of ${plural(files.digestDays, 'digest')} (${plural(files.digestFiles, 'file')})`]
       : []),
     ...(files.alertLines > 0 ? [`${plural(files.alertLines, 'line')} of alerts/alerts.jsonl`] : []),
+    ...(files.deadLetterLines > 0 ? [`${plural(files.deadLetterLines, 'line')} of dead-letter.jsonl`] : []),
   ];
   if (parts.length === 0) return undefined;
   const last = parts.pop();
   return parts.length > 0 ? `${parts.join(', ')} and ${last}` : last;
+}
+
+/** Days a dead-lettered body is kept locally: the DLQ's retention, or the mention-text retention if shorter. */
+function deadLetterDays(rawTextDays: number): number {
+  return Math.min(DEAD_LETTER_RETENTION_DAYS, rawTextDays);
 }
 
 /**
@@ -431,8 +498,15 @@ export function retentionLine(
 ): string | undefined {
   const removed = retentionRemovals(opened.expired, opened.expiredFiles);
   if (!removed) return undefined;
-  const days = rawTextDays === undefined ? '' : `mention text ${rawTextDays} days; `;
-  return `Removed ${removed} past the retention period (${days}DynamoDB's TTL does this on AWS).`;
+  const deadLetters = opened.expiredFiles.deadLetterLines > 0;
+  const days = [
+    ...(rawTextDays === undefined ? [] : [`mention text ${rawTextDays} days`]),
+    ...(deadLetters ? [`dead-lettered messages ${deadLetterDays(rawTextDays ?? 90)} days`] : []),
+  ]
+    .map((part) => `${part}; `)
+    .join('');
+  const aws = deadLetters ? "DynamoDB's TTL and the SQS dead-letter queue do" : "DynamoDB's TTL does";
+  return `Removed ${removed} past the retention period (${days}${aws} this on AWS).`;
 }
 
 /**

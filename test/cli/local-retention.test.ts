@@ -15,7 +15,16 @@ import type { StoredDigest } from '#shared/ports/mention-store.ts';
 import { listApiKeysCommand } from '../../cli/commands/api-keys.ts';
 import { labelCommand } from '../../cli/commands/labels.ts';
 import { serveCommand } from '../../cli/commands/serve.ts';
-import { alertIdsOfLine, openLocalStore, retentionLine, retentionRemovals } from '../../cli/local-runtime.ts';
+import {
+  alertIdsOfLine,
+  DEAD_LETTER_RETENTION_DAYS,
+  deleteExpiredLocalFiles,
+  type ExpiredLocalFiles,
+  openLocalStore,
+  retentionLine,
+  retentionRemovals,
+} from '../../cli/local-runtime.ts';
+import { MAX_RETENTION } from '../../infra/constructs/durable-queue.ts';
 import { testAlert } from '../functions/api/helpers.ts';
 import { scoredMention } from '../helpers/mentions.ts';
 
@@ -87,7 +96,12 @@ describe('opening a data folder deletes the local files quoting expired items', 
     try {
       // The three items aged above; the mention's timeline entries keep their own (later) expiry here.
       expect(opened.expired).toBe(3);
-      expect(opened.expiredFiles).toEqual({ digestDays: 2, digestFiles: 8, alertLines: 3 });
+      expect(opened.expiredFiles).toEqual({
+        digestDays: 2,
+        digestFiles: 8,
+        alertLines: 3,
+        deadLetterLines: 0,
+      });
       expect(await opened.store.getDigest('2024-03-05')).toBeDefined();
     } finally {
       await opened.db.close();
@@ -106,13 +120,13 @@ describe('opening a data folder deletes the local files quoting expired items', 
     const again = await openLocalStore(dataDir);
     await again.db.close();
     expect(again.expired).toBe(0);
-    expect(again.expiredFiles).toEqual({ digestDays: 0, digestFiles: 0, alertLines: 0 });
+    expect(again.expiredFiles).toEqual(none());
   });
 
   it('opens a folder with neither digests nor alerts', async () => {
     const opened = await openLocalStore(join(dir, 'empty'));
     await opened.db.close();
-    expect(opened.expiredFiles).toEqual({ digestDays: 0, digestFiles: 0, alertLines: 0 });
+    expect(opened.expiredFiles).toEqual({ digestDays: 0, digestFiles: 0, alertLines: 0, deadLetterLines: 0 });
   });
 });
 
@@ -217,23 +231,93 @@ describe('every command that opens a data folder says what retention removed (QA
   });
 
   it('retentionLine names the days only when the command knows them', () => {
-    const files = { digestDays: 0, digestFiles: 0, alertLines: 2 };
+    const files = { digestDays: 0, digestFiles: 0, alertLines: 2, deadLetterLines: 0 };
     expect(retentionLine({ expired: 0, expiredFiles: { ...files, alertLines: 0 } })).toBeUndefined();
     expect(retentionLine({ expired: 1, expiredFiles: files }, 30)).toBe(
       "Removed 1 stored item and 2 lines of alerts/alerts.jsonl past the retention period (mention text 30 days; DynamoDB's TTL does this on AWS).",
     );
+    expect(retentionLine({ expired: 0, expiredFiles: { ...files, deadLetterLines: 1 } }, 7)).toBe(
+      "Removed 2 lines of alerts/alerts.jsonl and 1 line of dead-letter.jsonl past the retention period (mention text 7 days; dead-lettered messages 7 days; DynamoDB's TTL and the SQS dead-letter queue do this on AWS).",
+    );
+    expect(retentionLine({ expired: 0, expiredFiles: { ...none(), deadLetterLines: 3 } })).toBe(
+      "Removed 3 lines of dead-letter.jsonl past the retention period (dead-lettered messages 14 days; DynamoDB's TTL and the SQS dead-letter queue do this on AWS).",
+    );
+  });
+});
+
+function none(): ExpiredLocalFiles {
+  return { digestDays: 0, digestFiles: 0, alertLines: 0, deadLetterLines: 0 };
+}
+
+describe('dead-lettered bodies are kept as long as the SQS dead-letter queue keeps them', () => {
+  const DAY_MS = 86_400_000;
+  const fetched = (agoMs: number, now: Date) => ({
+    ...scoredMention(Math.round(agoMs / 60_000)),
+    fetchedAt: new Date(now.getTime() - agoMs).toISOString(),
+  });
+
+  it('is the retention of the mentions DLQ on AWS', () => {
+    expect(DEAD_LETTER_RETENTION_DAYS).toBe(MAX_RETENTION.toDays());
+  });
+
+  it('removes the bodies fetched longer ago than the period, dates other lines by the file', async () => {
+    const dataDir = join(dir, 'dead-letters');
+    const { db } = await openLocalStore(dataDir);
+    await db.close();
+    const now = new Date();
+    const file = join(dataDir, 'dead-letter.jsonl');
+    const old = JSON.stringify(fetched(14 * DAY_MS + 60_000, now));
+    const recent = JSON.stringify(fetched(14 * DAY_MS - 60_000, now));
+    const lines = [old, recent, 'not json {', '{"note":"a poison body without fetchedAt"}'];
+    await writeFile(file, `${lines.join('\n')}\n`);
+
+    const opened = await openLocalStore(dataDir);
+    await opened.db.close();
+    expect(opened.expiredFiles.deadLetterLines).toBe(1);
+    expect(await readFile(file, 'utf8')).toBe(`${lines.slice(1).join('\n')}\n`);
+    expect(retentionLine(opened)).toContain('1 line of dead-letter.jsonl');
+
+    // Two minutes later the recent body is past the period; the undated lines only once the file is.
+    const store = { getDigest: async () => undefined, getAlert: async () => undefined };
+    const later = await deleteExpiredLocalFiles(dataDir, store, { now: new Date(now.getTime() + 120_000) });
+    expect(later.deadLetterLines).toBe(1);
+    expect(await readFile(file, 'utf8')).toBe(`${lines.slice(2).join('\n')}\n`);
+    const afterPeriod = await deleteExpiredLocalFiles(dataDir, store, {
+      now: new Date(now.getTime() + 15 * DAY_MS),
+    });
+    expect(afterPeriod.deadLetterLines).toBe(2);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('uses the mention-text retention when it is shorter than the DLQ retention', async () => {
+    const dataDir = join(dir, 'dead-letters-short');
+    const { db } = await openLocalStore(dataDir);
+    await db.close();
+    const now = new Date();
+    const file = join(dataDir, 'dead-letter.jsonl');
+    await writeFile(
+      file,
+      `${JSON.stringify(fetched(8 * DAY_MS, now))}\n${JSON.stringify(fetched(6 * DAY_MS, now))}\n`,
+    );
+    const kept = await openLocalStore(dataDir);
+    await kept.db.close();
+    expect(kept.expiredFiles.deadLetterLines).toBe(0);
+    const shorter = await openLocalStore(dataDir, 7);
+    await shorter.db.close();
+    expect(shorter.expiredFiles.deadLetterLines).toBe(1);
+    expect((await readFile(file, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1);
   });
 });
 
 describe('retentionRemovals (the line npm start prints)', () => {
-  const none = { digestDays: 0, digestFiles: 0, alertLines: 0 };
+  const none = { digestDays: 0, digestFiles: 0, alertLines: 0, deadLetterLines: 0 };
   it('names only what was removed, in the singular where it is one', () => {
     expect(retentionRemovals(0, none)).toBeUndefined();
     expect(retentionRemovals(1, none)).toBe('1 stored item');
-    expect(retentionRemovals(0, { digestDays: 1, digestFiles: 4, alertLines: 1 })).toBe(
+    expect(retentionRemovals(0, { ...none, digestDays: 1, digestFiles: 4, alertLines: 1 })).toBe(
       'the files of 1 digest (4 files) and 1 line of alerts/alerts.jsonl',
     );
-    expect(retentionRemovals(5, { digestDays: 2, digestFiles: 7, alertLines: 3 })).toBe(
+    expect(retentionRemovals(5, { digestDays: 2, digestFiles: 7, alertLines: 3, deadLetterLines: 0 })).toBe(
       '5 stored items, the files of 2 digests (7 files) and 3 lines of alerts/alerts.jsonl',
     );
   });
