@@ -224,14 +224,26 @@ program
 program
   .command('export-labels')
   .description('export analyst corrections as training data (JSON Lines: text, label, lang, by, at)')
-  .option('--from <yyyy-mm-dd>', 'first day (UTC)', parseIsoDate, '2000-01-01')
-  .option('--to <yyyy-mm-dd>', 'day after the last (UTC)', parseIsoDate, '2100-01-01')
+  .option('--from <yyyy-mm-dd>', "first day (the regency's time zone, WIB)", parseIsoDate, '2000-01-01')
+  .option(
+    '--to <yyyy-mm-dd>',
+    "day after the last (the regency's time zone, WIB)",
+    parseIsoDate,
+    '2100-01-01',
+  )
   .option('--out <file>', 'write to a file instead of stdout')
+  .option(
+    '--config <file>',
+    'regency config file (its time zone reads the days)',
+    CONFIG_PATH,
+    DEFAULT_CONFIG,
+  )
   .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
-  .action(async (opts: { from: string; to: string; out?: string; dataDir: string }) => {
+  .action(async (opts: { from: string; to: string; out?: string; config: string; dataDir: string }) => {
     const { exportLabelsCommand } = await import('./commands/labels.ts');
+    const { config, ...rest } = opts;
     await exportLabelsCommand(
-      opts,
+      { ...rest, timeZone: (await loadConfigFile(config)).timeZone },
       (body) => process.stdout.write(body),
       (line) => process.stderr.write(`${line}\n`),
     );

@@ -3,7 +3,9 @@
  * a data folder without a store (a mistyped `--data-dir`) rather than create an empty one.
  */
 import { writeFile } from 'node:fs/promises';
+import { DEFAULT_TIME_ZONE } from '#shared/domain/dates.ts';
 import type { SentimentLabel } from '#shared/domain/mention.ts';
+import { localDayRange } from '#shared/domain/time.ts';
 import { DateRangeError, MentionNotFoundError, OutputFileError } from '../errors.ts';
 import { openExistingStore, retentionLine } from '../local-runtime.ts';
 import { plural } from '../summary.ts';
@@ -58,7 +60,8 @@ export async function labelCommand(
 }
 
 /**
- * Write the latest label of every corrected mention labelled in `[from, to)` (UTC days) as JSON Lines
+ * Write the latest label of every corrected mention labelled in `[from, to)` (calendar days in `timeZone`,
+ * the regency's, as the API and the digest read days: `2026-12-01` starts at 2026-11-30T17:00Z in WIB) as JSON Lines
  * `{text, label, lang, by, at}` to `opts.out` or `write`, and say how many on `note`, and on a second
  * `note` line how many were skipped because their mention passed retention (its text is deleted). What
  * opening the store removed past retention is a `note` line before them.
@@ -68,10 +71,11 @@ export async function labelCommand(
  * @throws {OutputFileError} when `opts.out` cannot be written.
  */
 export async function exportLabelsCommand(
-  opts: { from: string; to: string; out?: string; dataDir: string },
+  opts: { from: string; to: string; out?: string; dataDir: string; timeZone?: string },
   write: (body: string) => void,
   note: Out,
 ): Promise<number> {
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
   if (opts.from >= opts.to) {
     throw new DateRangeError(
       `--from ${opts.from} must be before --to ${opts.to} (--to is the day after the last one exported)`,
@@ -79,7 +83,10 @@ export async function exportLabelsCommand(
   }
   const { db, store } = await openStore(opts.dataDir, note);
   try {
-    const labels = await store.exportLabels(`${opts.from}T00:00:00.000Z`, `${opts.to}T00:00:00.000Z`);
+    const labels = await store.exportLabels(
+      localDayRange(opts.from, timeZone).start,
+      localDayRange(opts.to, timeZone).start,
+    );
     const latest = new Map(labels.map((l) => [l.mentionId, l]));
     const lines: string[] = [];
     let expired = 0;

@@ -110,6 +110,33 @@ describe('label and export-labels', () => {
     expect(JSON.parse(body)).toMatchObject({ label: 'positive', by: 'ana', lang: 'id' });
   });
 
+  it('read --from/--to as days in the regency time zone, as the API and the digest do', async () => {
+    const wib = join(dir, 'wib');
+    const late = scoredMention(20);
+    {
+      const { db, store } = await openLocalStore(wib);
+      try {
+        await store.putMention(late);
+      } finally {
+        await db.close();
+      }
+    }
+    // 18:30 UTC on 30 November is 01:30 WIB on 1 December.
+    await labelCommand(
+      { mentionId: late.id, label: 'POSITIVE', by: 'ana', dataDir: wib, at: '2026-11-30T18:30:00.000Z' },
+      () => {},
+    );
+    const exported = (from: string, to: string, timeZone?: string) =>
+      exportLabelsCommand(
+        { from, to, dataDir: wib, ...(timeZone ? { timeZone } : {}) },
+        () => {},
+        () => {},
+      );
+    expect(await exported('2026-11-30', '2026-12-01')).toBe(0);
+    expect(await exported('2026-12-01', '2026-12-02')).toBe(1);
+    expect(await exported('2026-11-30', '2026-12-01', 'UTC')).toBe(1);
+  });
+
   it('say how many corrections were skipped because their mention passed retention (QA 2026-12-01)', async () => {
     const aged = join(dir, 'aged');
     const kept = scoredMention(10);
