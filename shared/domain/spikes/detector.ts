@@ -141,15 +141,6 @@ export const DetectorParamsSchema = z.object({
    * longest window in buckets, so at hourly buckets (cap 3) one earlier event alone never blocks.
    */
   eventMemoryMs: z.number().positive(),
-  /**
-   * What the level-shift CUSUM's conformal history holds. `'bucket'` (every preset; third to thirteenth rounds):
-   * the statistic S of every bucket, so a run that stays above a level for L buckets enters it L times.
-   * `'event'` (fourteenth round, an option): each run (the buckets since S last left 0) enters once, as its
-   * largest S, when it ends; every bucket still counts in the exposure, and an earlier run at least as large
-   * weighs the single-bucket event weight of `eventMemoryMs` (not capped), so one earlier comparable run blocks
-   * an alert for `eventMemoryMs` on a full history. docs/spikes.md, fourteenth round.
-   */
-  cusumCalibration: z.enum(['bucket', 'event']),
 });
 export type DetectorParams = z.infer<typeof DetectorParamsSchema>;
 
@@ -187,7 +178,6 @@ const BASE_PARAMS: DetectorParams = {
   // 'event' (thirteenth round) passed its rule but was not adopted: docs/spikes.md, thirteenth round.
   volumeCalibration: 'scale',
   eventMemoryMs: 5 * WEEK_MS,
-  cusumCalibration: 'bucket',
 };
 
 const PRESETS: Record<Sensitivity, Partial<DetectorParams>> = {
@@ -262,15 +252,6 @@ const CusumSchema = z.object({
   /** Decayed histogram of past statistics, same bins as the volume test's {@link AlarmSchema} `cal`. */
   cal: z.array(z.number()),
   calN: z.number(),
-});
-
-/** The level-shift CUSUM of version 7: the fields of {@link CusumSchema} and the open run's largest statistic. */
-const CusumV7Schema = CusumSchema.extend({
-  /**
-   * Largest statistic of the current run, not yet in `cal` (0: no open run). With `cusumCalibration: 'event'`
-   * the run enters `cal` once, as this value, when it ends; kept at 0 with `'bucket'`.
-   */
-  runMax: z.number().nonnegative(),
 });
 
 /** The share CUSUM of one series (version 3). */
@@ -362,8 +343,12 @@ const SeriesStateV5Shape = {
   windowCalN: z.array(z.number()),
 };
 
-/** State format version 6 (thirteenth round): the fields of version 5 plus the open run of each volume history. */
-const SeriesStateV6Shape = {
+/**
+ * Persistent state of one series, format version 6 (thirteenth round): the fields of version 5 plus the open
+ * run of each volume history. O(1) size: 24 + 7 seasonal factors, rings of the longest window, 64-bin
+ * histograms (volume bucket, one per window, CUSUM, share) and a few numbers.
+ */
+export const SeriesStateSchema = z.object({
   ...SeriesStateV5Shape,
   version: z.literal(6),
   /**
@@ -372,28 +357,16 @@ const SeriesStateV6Shape = {
    * With `volumeCalibration: 'event'` the run enters the histogram once, as this value, when it ends.
    */
   calRunMax: z.array(z.number()),
-};
-
-/**
- * Persistent state of one series, format version 7 (fourteenth round): the fields of version 6, with the
- * level-shift CUSUM's open run maximum (`cusum.runMax`). O(1) size: 24 + 7 seasonal factors, rings of the
- * longest window, 64-bin histograms (volume bucket, one per window, CUSUM, share) and a few numbers.
- */
-export const SeriesStateSchema = z.object({
-  ...SeriesStateV6Shape,
-  version: z.literal(7),
-  cusum: CusumV7Schema,
 });
 export type SeriesState = z.infer<typeof SeriesStateSchema>;
 
-/** Any stored format: version 1–6 states are migrated by {@link parseSeriesState}. */
+/** Any stored format: version 1–5 states are migrated by {@link parseSeriesState}. */
 const StoredSeriesStateSchema = z.discriminatedUnion('version', [
   z.object(SeriesStateV1Shape),
   z.object(SeriesStateV2Shape),
   z.object(SeriesStateV3Shape),
   z.object(SeriesStateV4Shape),
   z.object(SeriesStateV5Shape),
-  z.object(SeriesStateV6Shape),
   SeriesStateSchema,
 ]);
 
@@ -481,7 +454,7 @@ function newAlarm(): SeriesState['volume'] {
 }
 
 function newCusum(): SeriesState['cusum'] {
-  return { stat: 0, observed: 0, expected: 0, buckets: 0, cal: packed(CAL_BINS, 0), calN: 0, runMax: 0 };
+  return { stat: 0, observed: 0, expected: 0, buckets: 0, cal: packed(CAL_BINS, 0), calN: 0 };
 }
 
 function newShareCusum(): SeriesState['shareCusum'] {
@@ -497,7 +470,7 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
   const ks = windowLengths(params);
   const kMax = ks[ks.length - 1]!;
   return {
-    version: 7,
+    version: 6,
     startMs,
     lastBucketStartMs: null,
     bucketMs: params.bucketMs,
@@ -528,7 +501,7 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
 }
 
 /**
- * Parses a stored state (e.g. from DynamoDB) into the current format (version 7). Older states are
+ * Parses a stored state (e.g. from DynamoDB) into the current format (version 6). Older states are
  * migrated: a version 1 state (stored before the level-shift CUSUM) gets a slow level at the current level
  * and an empty CUSUM, so that test cannot alert until it has `rarityMs` of its own history, as for a new
  * series; a version 1 or 2 state gets an empty share CUSUM (statistic 0), which needs no history because it
@@ -538,19 +511,16 @@ export function createSeriesState(startMs: number, params: DetectorParams): Seri
  * share half-life while the weighted sums learn; a version 1–4 volume history (one entry per bucket, a burst
  * entered up to kMax times, kMax = the longest window in buckets) is read as events: its bins divided by kMax
  * become the bucket history and every window's history, the latter with exposure calN/k blocks; a version 1–5
- * state has no open run in its volume histories (`calRunMax` all 0); a version 1–6 state has no open run in its
- * CUSUM history (`cusum.runMax` 0: every bucket of a current run is already in that per-bucket history, and with
- * `cusumCalibration: 'event'` the run's maximum is tracked from the next step).
+ * state has no open run in its volume histories (`calRunMax` all 0).
  * @throws DetectorInputError when it is not a valid state of a known version.
  */
 export function parseSeriesState(value: unknown): SeriesState {
   const parsed = StoredSeriesStateSchema.safeParse(value);
   if (!parsed.success) throw new DetectorInputError('invalid series state', { cause: parsed.error });
   const st = parsed.data;
-  if (st.version === 7) return st;
-  if (st.version === 6) return migrateToV7(st);
+  if (st.version === 6) return st;
   // No run is open in a version 5 history (it entered every bucket); the runs start with the next step.
-  if (st.version === 5) return migrateToV7({ ...st, version: 6, calRunMax: packed(st.tests.length + 1, 0) });
+  if (st.version === 5) return { ...st, version: 6, calRunMax: packed(st.tests.length + 1, 0) };
   const v4 = st.version === 4 ? st : migrateToV4(st);
   // A version 1–4 history holds one entry per bucket, the surprise maximised over the windows, so a burst that
   // dominates the longest window (kMax buckets) entered it kMax times: read as events, every bin counts 1/kMax.
@@ -558,19 +528,14 @@ export function parseSeriesState(value: unknown): SeriesState {
   // 2^(−k·bucket/H)), within 0.3 % at k·bucket ≤ 3 h and H = 14 days; the half-life is not in the state).
   const kMax = v4.ringTotal.length;
   const events = v4.volume.cal.map((w) => unlessNegligible(w / kMax));
-  return migrateToV7({
+  return {
     ...v4,
     version: 6,
     volume: { ...v4.volume, cal: events },
     windowCal: v4.tests.map(() => events.slice()),
     windowCalN: v4.tests.map((k) => v4.volume.calN / k),
     calRunMax: packed(v4.tests.length + 1, 0),
-  });
-}
-
-// A version 6 CUSUM history entered every bucket, the current run's too, so no run maximum is pending.
-function migrateToV7(st: z.infer<z.ZodObject<typeof SeriesStateV6Shape>>): SeriesState {
-  return { ...st, version: 7, cusum: { ...st.cusum, runMax: 0 } };
+  };
 }
 
 function migrateToV4(
@@ -652,11 +617,6 @@ interface Derived {
   scaleTarget: number[];
   scaleWeight: number[];
   aSlow: number;
-  /**
-   * Weight of an earlier CUSUM run at least as large in the conformal p-value: 1 with `cusumCalibration:
-   * 'bucket'`; with `'event'` the single-bucket event weight of `eventMemoryMs` ({@link scaleConstants}, uncapped).
-   */
-  cusumWeight: number;
   /** The share CUSUM's threshold table at this ARL₀ (no table: Lorden's h = ln(shareCusumArlMs / bucketMs)). */
   shareCusum: ShareCusumSlice;
 }
@@ -679,7 +639,6 @@ function derivedOf(params: DetectorParams): Derived {
       rarityTarget: Math.log10(Math.max(2, params.rarityMs / params.bucketMs)),
       ...scaleConstants(params),
       aSlow: decay(params.slowLevelHalfLifeMs, params.bucketMs),
-      cusumWeight: params.cusumCalibration === 'event' ? eventWeight(params, 1) : 1,
       shareCusum:
         params.shareCusumThreshold === 'simulated'
           ? shareCusumSlice(params.shareCusumArlMs / params.bucketMs, params.shareCusumShift)
@@ -706,29 +665,18 @@ function scaleConstants(params: DetectorParams): Pick<Derived, 'scaleKeep' | 'sc
   const scaleKeep: number[] = [];
   const scaleTarget: number[] = [];
   const scaleWeight: number[] = [];
+  const memory = 2 ** (-params.eventMemoryMs / params.calibrationHalfLifeMs);
   const ks = windowLengths(params);
   const cap = params.volumeCalibration === 'event' ? ks[ks.length - 1]! : Number.POSITIVE_INFINITY;
   for (const k of ks) {
     const keep = 2 ** ((-k * params.bucketMs) / params.calibrationHalfLifeMs);
     const perRarity = (k * params.bucketMs) / params.rarityMs;
+    const allowance = (1 / (1 - keep) + 1) * perRarity - 1;
     scaleKeep.push(keep);
     scaleTarget.push(Math.log10(Math.max(2, 1 / perRarity)));
-    scaleWeight.push(Math.min(cap, eventWeight(params, k)));
+    scaleWeight.push(Math.max(1, Math.min(cap, allowance / memory)));
   }
   return { scaleKeep, scaleTarget, scaleWeight };
-}
-
-/**
- * The uncapped event weight of a history sampled once per k buckets (see {@link scaleConstants}): w =
- * ((N∞ + 1)·k·bucket/rarityMs − 1)/2^(−eventMemoryMs/H), at least 1 (32.4 at k = 1 and 5-minute buckets,
- * 32.5 at hourly ones, with the shipped 3 days, 14 days and 5 weeks).
- */
-function eventWeight(params: DetectorParams, k: number): number {
-  const memory = 2 ** (-params.eventMemoryMs / params.calibrationHalfLifeMs);
-  const keep = 2 ** ((-k * params.bucketMs) / params.calibrationHalfLifeMs);
-  const perRarity = (k * params.bucketMs) / params.rarityMs;
-  const allowance = (1 / (1 - keep) + 1) * perRarity - 1;
-  return Math.max(1, allowance / memory);
 }
 
 function validate(state: SeriesState, obs: Observation, params: DetectorParams): void {
@@ -789,7 +737,6 @@ function stepOwned(s: SeriesState, obs: Observation, params: DetectorParams): St
       s.ringNegative.fill(0);
       s.ringExpected.fill(0);
       resetCusumRun(s.cusum);
-      closeCusumRun(s.cusum);
       resetShareCusumRun(s.shareCusum);
     } else {
       for (let g = 1; g <= missing; g++) {
@@ -837,7 +784,6 @@ function cloneState(s: SeriesState): SeriesState {
       buckets: s.cusum.buckets,
       cal: s.cusum.cal.slice(),
       calN: s.cusum.calN,
-      runMax: s.cusum.runMax,
     },
     shareCusum: {
       stat: s.shareCusum.stat,
@@ -1400,40 +1346,6 @@ function resetCusumRun(c: SeriesState['cusum']): void {
 }
 
 /**
- * `cusumCalibration: 'event'`: the run has ended, so its largest statistic enters the CUSUM's history once
- * (no-op when no run is open, and always with `'bucket'`, which keeps `runMax` at 0).
- */
-function closeCusumRun(c: SeriesState['cusum']): void {
-  if (c.runMax > 0) {
-    c.cal[Math.min(CAL_BINS - 1, Math.floor(calBin(c.runMax)))]! += 1;
-    c.runMax = 0;
-  }
-}
-
-/**
- * Records one ready bucket in the CUSUM's history. `'bucket'`: its statistic. `'event'`: the bucket adds
- * exposure only; an open run (S > 0) raises its maximum, and the bucket that finds S back at 0 closes the run
- * ({@link closeCusumRun}; the restarts after an alert close it there). Runs de-clustering: Coles, _An
- * Introduction to Statistical Modeling of Extreme Values_, 2001, §5.3.2.
- */
-function recordCusum(c: SeriesState['cusum'], events: boolean, keep: number): void {
-  if (!events) {
-    c.calN = recordSurprise(c.cal, c.calN, c.stat, keep);
-    return;
-  }
-  for (let i = 0; i < CAL_BINS; i++) {
-    const w = c.cal[i]! * keep;
-    c.cal[i] = w < NEGLIGIBLE_MAGNITUDE ? 0 : w;
-  }
-  c.calN = c.calN * keep + 1;
-  if (c.stat > 0) {
-    if (c.stat > c.runMax) c.runMax = c.stat;
-  } else {
-    closeCusumRun(c);
-  }
-}
-
-/**
  * One step of the level-shift test: a CUSUM (Page, "Continuous inspection schemes", _Biometrika_ 41, 1954)
  * of the negative-binomial log-likelihood ratio of mean ρμ against μ, μ from the slow level:
  * LLR(x) = x·ln(ρ(r + μ)/(r + ρμ)) − r·ln((r + ρμ)/(r + μ)), r = 1/α (Hawkins & Olwell, _Cumulative Sum
@@ -1475,12 +1387,9 @@ function levelShift(
     c.buckets += 1;
   }
   const surprise = c.stat / LN10;
-  // At 0 (most buckets) the score is 0 whatever the rarity, so the bin scan is skipped. With 'bucket' the
-  // weight is 1 and p is the plain conformal (C + 1)/(N + 1).
-  const rarity =
-    c.stat > 0 ? -Math.log10((dv.cusumWeight * conformalCount(c.cal, c.stat) + 1) / (c.calN + 1)) : 0;
-  const events = params.cusumCalibration === 'event';
-  if (ready) recordCusum(c, events, dv.calKeep);
+  // At 0 (most buckets) every past statistic is at least as large: p = 1, so the bin scan is skipped.
+  const rarity = c.stat > 0 ? -Math.log10(conformalP(c.cal, c.calN, c.stat)) : 0;
+  if (ready) c.calN = recordSurprise(c.cal, c.calN, c.stat, dv.calKeep);
   const rawScore = Math.min(toScore(surprise, params.alertSurprise), toScore(rarity, dv.rarityTarget));
   const ratio = c.expected > 0 ? c.observed / c.expected : 0;
   const guarded = c.observed < params.minCount || ratio < params.minRatio;
@@ -1504,10 +1413,8 @@ function levelShift(
     alarm.lastRatio = ratio;
     s.slowLevel *= ratio;
     resetCusumRun(c);
-    closeCusumRun(c);
   } else if (countAlerted) {
     resetCusumRun(c);
-    closeCusumRun(c);
   }
   return { score: allowed ? rawScore : 0, rawScore, alert };
 }

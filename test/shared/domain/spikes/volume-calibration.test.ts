@@ -107,7 +107,7 @@ describe('volume calibration per window length (twelfth round)', () => {
     cal[40] = 3;
     const v4 = { ...rest, version: 4, volume: { ...rest.volume, cal, calN: 300 } };
     const migrated = parseSeriesState(v4);
-    expect(migrated.version).toBe(7);
+    expect(migrated.version).toBe(6);
     // Longest window 3 buckets: bins ÷ 3 (6 → 2, 3 → 1); the window's exposure 300/3 = 100 blocks.
     const events = Array.from({ length: CAL_BINS }, (_, i) => (i === 10 ? 2 : i === 40 ? 1 : 0));
     expect(migrated.volume.cal).toEqual(events);
@@ -236,7 +236,7 @@ describe('one entry per event, weighed at most the longest window (thirteenth ro
     const migrated = parseSeriesState({ ...rest, version: 5 });
     expect(migrated).toEqual({ ...state, calRunMax: [0, 0] });
     const next = stepSeries(migrated, flat(1, 8, 2 * 24 * 7)[0]!, thirteenth);
-    expect(next.state.version).toBe(7);
+    expect(next.state.version).toBe(6);
     expect(parseSeriesState(JSON.parse(JSON.stringify(next.state)))).toEqual(next.state);
   });
 });
