@@ -1,8 +1,8 @@
 /**
  * Where the NAB points are lost: for each realTweets file, at the threshold LOFO uses for it, each window
  * (hit or missed, first detection, its weight) and each detection outside the windows (time, the test that
- * fired, its surprise, its cost). Used by `npm run eval:spikes -- --diagnose`; the figures behind the fifth
- * round of `docs/spikes.md`.
+ * fired, its surprise, its cost), and how often the level-shift CUSUM's runs reach the alert bar. Used by
+ * `npm run eval:spikes -- --diagnose`; the figures behind the fifth and fourteenth rounds of `docs/spikes.md`.
  */
 import { createSeriesState, type DetectorParams, stepSeriesInPlace } from '#shared/domain/spikes/detector.ts';
 import {
@@ -14,6 +14,7 @@ import {
   sweepPoints,
 } from '#shared/domain/spikes/nab-scorer.ts';
 import { formatNabTimestamp, type LabelledSeries } from './spikes-data.ts';
+import { median } from './spikes-nested.ts';
 
 /** Which test raised an alert: the count test (bucket or trailing window) or the level-shift CUSUM. */
 export type FiredBy = 'count' | 'cusum' | 'share' | 'none';
@@ -25,6 +26,8 @@ export interface DiagnosedRow {
   surprise: number;
   strength: number;
   windowBuckets: number;
+  /** The level-shift CUSUM's statistic after the step (natural log units; 0 between runs and after an alert). */
+  cusumStat: number;
 }
 
 /** Runs the detector over a series and records, per row, its score and which test alerted (if any). */
@@ -54,8 +57,60 @@ export function diagnoseSeries(series: LabelledSeries, params: DetectorParams): 
       surprise: a?.surprise ?? 0,
       strength: a?.strength ?? 0,
       windowBuckets: a?.windowBuckets ?? 0,
+      cusumStat: state.cusum.stat,
     };
   });
+}
+
+/** How often a file's CUSUM runs reach the alert bar, and how long they stay there. */
+export interface CusumRunSummary {
+  /** Runs (excursions of the statistic from 0) whose statistic reached the bar. */
+  runs: number;
+  /** The same per week of the file (first to last row). */
+  perWeek: number;
+  /** Buckets whose statistic was at or above the bar: the entries those runs left in a per-bucket history. */
+  bucketsAtBar: number;
+  /** Median over those runs of their buckets at or above the bar (0 without runs). */
+  medianBucketsPerRun: number;
+}
+
+/**
+ * Runs of the level-shift CUSUM that reached `bar` (its alert bar, `alertSurprise`·ln 10 in natural log units),
+ * read from each row's statistic after the step: a run ends at the first row back at 0 or at its own alert
+ * (which restarts it, so its alerting bucket counts at the bar). A run that a count alert restarts is seen up
+ * to the row before. The fourteenth round of `docs/spikes.md` compares runs with the buckets they leave in a
+ * per-bucket history.
+ */
+export function cusumRunsAtBar(
+  rows: readonly Pick<DiagnosedRow, 'cusumStat' | 'firedBy'>[],
+  timestampsMs: readonly number[],
+  bar: number,
+): CusumRunSummary {
+  const perRun: number[] = [];
+  let atBar = 0;
+  let reached = false;
+  let bucketsAtBar = 0;
+  for (const row of rows) {
+    const cusumAlert = row.firedBy === 'cusum';
+    if (cusumAlert || row.cusumStat >= bar) {
+      atBar += 1;
+      bucketsAtBar += 1;
+      reached = true;
+    }
+    if (cusumAlert || row.cusumStat === 0) {
+      if (reached) perRun.push(atBar);
+      atBar = 0;
+      reached = false;
+    }
+  }
+  if (reached) perRun.push(atBar);
+  const spanMs = timestampsMs.length > 1 ? timestampsMs[timestampsMs.length - 1]! - timestampsMs[0]! : 0;
+  return {
+    runs: perRun.length,
+    perWeek: spanMs > 0 ? (perRun.length * 7 * 86_400_000) / spanMs : 0,
+    bucketsAtBar,
+    medianBucketsPerRun: perRun.length > 0 ? median(perRun) : 0,
+  };
 }
 
 /** Per-file loss report at the LOFO threshold of one profile. */
@@ -63,6 +118,7 @@ export interface FileDiagnosis {
   name: string;
   threshold: number;
   raw: number;
+  cusum: CusumRunSummary;
   windows: {
     startMs: number;
     endMs: number;
@@ -147,7 +203,8 @@ export function diagnoseNab(
           });
       }
     }
-    return { name: f.name, threshold, raw, windows, falsePositives };
+    const cusum = cusumRunsAtBar(rows[k]!, f.timestampsMs, params.alertSurprise * Math.LN10);
+    return { name: f.name, threshold, raw, cusum, windows, falsePositives };
   });
 }
 
@@ -160,6 +217,10 @@ export function formatDiagnosis(files: readonly FileDiagnosis[]): string[] {
   let hitLoss = 0;
   for (const f of files) {
     out.push(`${f.name} (LOFO θ ${f.threshold.toFixed(3)}, raw ${f.raw.toFixed(2)})`);
+    out.push(
+      `  CUSUM runs at the alert bar: ${f.cusum.runs} (${f.cusum.perWeek.toFixed(2)} a week), ` +
+        `${f.cusum.bucketsAtBar} buckets at or above it (median ${f.cusum.medianBucketsPerRun} per run)`,
+    );
     for (const w of f.windows) {
       if (w.hitMs === null) {
         missCost += 1;
