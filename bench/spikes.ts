@@ -4,7 +4,10 @@
  *    (NAB realTweets; CRM and UPS are the low-count ones) — recall within 2 buckets, delay, false alarms/week;
  * 2. detector speed: ns per update, and one tick over 1,000 series (with and without the JSON round trip
  *    the detect handler does);
- * 3. NAB realTweets scores (same as `npm run eval:spikes`).
+ * 3. NAB realTweets scores (same as `npm run eval:spikes`);
+ * 4. the hourly volume-burst benchmark with labelled wanted events (issue 4): volume bursts injected into the
+ *    hourly volumes, as recorded and thinned to 20 and 3 mentions/hour, per volume calibration and preset, and
+ *    the rule of `BENCHMARKS.spikes.md` applied (`npx tsx bench/spikes.ts --volume` runs only this part).
  * Skips the data-driven parts with a message when `../shared/data/spikes` is absent.
  */
 import { pathToFileURL } from 'node:url';
@@ -27,8 +30,22 @@ import {
   seededRandom,
   toHourly,
 } from '../scripts/lib/spikes-bench.ts';
-import { loadNabTweets } from '../scripts/lib/spikes-data.ts';
+import { type LabelledSeries, loadNabTweets } from '../scripts/lib/spikes-data.ts';
 import { caseBound } from '../scripts/lib/spikes-share-bound.ts';
+import {
+  applyVolumeRule,
+  LEVEL_MEDIANS,
+  meanDelay,
+  positionOf,
+  quietRuns,
+  recallOf,
+  runVolumeBenchmark,
+  type ScoredBurst,
+  summarise,
+  type VolumeBenchResult,
+  type VolumeCalibration,
+  type VolumeSummary,
+} from '../scripts/lib/spikes-volume-bench.ts';
 
 const HOUR = 3_600_000;
 
@@ -301,7 +318,125 @@ export function negativeVolumeRecall(sensitivity: Sensitivity, seedOffset = 0): 
   return lines;
 }
 
-/** Runs all spike benchmarks and prints Markdown. */
+/** Volume calibrations the hourly volume-burst benchmark compares, shipped first. */
+const VOLUME_MODES: VolumeCalibration[] = ['scale', 'event', 'bucket'];
+
+/** Seed offsets of the further draws the rule checks its preference on. */
+export const VOLUME_RULE_DRAWS = [1_000, 2_000];
+
+/**
+ * The hourly volume-burst benchmark with labelled wanted events (`scripts/lib/spikes-volume-bench.ts`), as
+ * Markdown lines: a summary per preset × volume calibration (wanted recall within 2 buckets of the peak, by size
+ * and by position, delay, routine bursts alerted, quiet-run false alarms per week), the `sedang` breakdown by
+ * count level and the quiet runs per series, and the rule of `BENCHMARKS.spikes.md` applied over the benchmark's
+ * draw and the further draws of {@link VOLUME_RULE_DRAWS}.
+ * @param tweets the NAB series; `null` (data folder absent) returns one "skipped" line.
+ */
+export function volumeBurstBenchmark(
+  sensitivities: Sensitivity[] = ['rendah', 'sedang', 'tinggi'],
+  tweets: LabelledSeries[] | null = loadNabTweets(),
+  ruleDraws: number[] = VOLUME_RULE_DRAWS,
+): string[] {
+  if (tweets === null) return ['hourly volume-burst benchmark skipped: ../shared/data/spikes is absent'];
+  const runs = quietRuns(tweets);
+  const bySensitivity = new Map<Sensitivity, VolumeBenchResult[]>();
+  for (const s of sensitivities) bySensitivity.set(s, runVolumeBenchmark(tweets, s, VOLUME_MODES, 0, runs));
+  const pct = (x: { recall: number; hit: number; n: number }) => `${x.recall.toFixed(3)} (${x.hit}/${x.n})`;
+  const r2 = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
+  const anyResult = [...bySensitivity.values()][0]![0]!;
+  const labels = new Map<string, number>();
+  for (const b of anyResult.bursts) labels.set(b.label, (labels.get(b.label) ?? 0) + 1);
+  const lines = [
+    `Bursts per mode and preset: ${anyResult.bursts.length} injected in ${anyResult.quiet.length} quiet runs ` +
+      `(6 series × \`real\`, \`tens\` ≈ ${LEVEL_MEDIANS.tens}/h, \`units\` ≈ ${LEVEL_MEDIANS.units}/h); ` +
+      `${labels.get('wanted') ?? 0} wanted, ${labels.get('routine') ?? 0} routine, ${labels.get('small') ?? 0} too small ` +
+      `(< 5 extra in the peak hour), ${labels.get('window') ?? 0} in a labelled NAB window (not scored).`,
+    '',
+    '| preset | volume calibration | wanted recall | 2× | 3× | 5× | first | +1 d | +3 d | +7 d | +10 d | mean delay (buckets, min) | routine alerted | quiet FA/week max (run) | mean | runs > 1/week |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [s, results] of bySensitivity) {
+    for (const r of results) {
+      const sum = summarise(r);
+      const w = r.bursts.filter((b) => b.label === 'wanted');
+      const by = (f: (b: ScoredBurst) => boolean) => r2(recallOf(w.filter(f)).recall);
+      lines.push(
+        `| \`${s}\` | \`${r.mode}\` | ${pct(sum.wanted)} | ${[2, 3, 5].map((m) => by((b) => b.multiplier === m)).join(' | ')} | ` +
+          `${['first', '+1 d', '+3 d', '+7 d', '+10 d'].map((p) => by((b) => positionOf(b) === p)).join(' | ')} | ` +
+          `${r2(sum.delayBuckets)} (${(sum.delayBuckets * 60).toFixed(0)} min) | ${pct(sum.routine)} | ` +
+          `${sum.maxFalseAlarms.toFixed(2)} (${sum.worstRun}) | ${sum.meanFalseAlarms.toFixed(2)} | ${sum.runsOverBudget}/${sum.quietRuns} |`,
+      );
+    }
+  }
+  const sedang = bySensitivity.get('sedang');
+  if (sedang !== undefined) {
+    lines.push(
+      '',
+      "`sedang` by count level (wanted recall; first burst of a case / repeats; quiet FA/week max over the level's runs):",
+      '',
+      '| level | volume calibration | 2× | 3× | 5× | spike | step | ramp | first / repeats | mean delay (buckets) | quiet FA/week max |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const level of ['real', 'tens', 'units'] as const) {
+      for (const r of sedang) {
+        const w = r.bursts.filter((b) => b.label === 'wanted' && b.level === level);
+        const by = (f: (b: ScoredBurst) => boolean) => r2(recallOf(w.filter(f)).recall);
+        const fa = Math.max(...r.quiet.filter((q) => q.level === level).map((q) => q.perWeek));
+        lines.push(
+          `| ${level} | \`${r.mode}\` | ${[2, 3, 5].map((m) => by((b) => b.multiplier === m)).join(' | ')} | ` +
+            `${(['spike', 'step', 'ramp'] as const).map((sh) => by((b) => b.shape === sh)).join(' | ')} | ` +
+            `${by((b) => b.gapDays === null)} / ${by((b) => b.gapDays !== null)} | ${r2(meanDelay(w))} | ${fa.toFixed(2)} |`,
+        );
+      }
+    }
+    const series = [...new Set(sedang[0]!.quiet.map((q) => q.series))];
+    lines.push(
+      '',
+      '`sedang` quiet runs, volume false alarms per week outside labelled windows (real; thinned: max over 3 draws), ' +
+        'and all alerts on the real run including those in windows:',
+      '',
+      `| volume calibration | ${series.map((x) => `${x} real / tens / units (all alerts)`).join(' | ')} |`,
+      `|---|${series.map(() => '---|').join('')}`,
+    );
+    for (const r of sedang) {
+      const cells = series.map((x) => {
+        const of = (level: string) => r.quiet.filter((q) => q.series === x && q.level === level);
+        const max = (level: string) => Math.max(...of(level).map((q) => q.perWeek)).toFixed(2);
+        return `${max('real')} / ${max('tens')} / ${max('units')} (${of('real')[0]!.alerts})`;
+      });
+      lines.push(`| \`${r.mode}\` | ${cells.join(' | ')} |`);
+    }
+    const draws: VolumeSummary[][] = [sedang.map(summarise)];
+    for (const offset of ruleDraws) {
+      draws.push(runVolumeBenchmark(tweets, 'sedang', VOLUME_MODES, offset).map(summarise));
+    }
+    const verdict = applyVolumeRule(draws);
+    lines.push(
+      '',
+      'Rule (`BENCHMARKS.spikes.md`), `sedang`, per draw (seed offset): wanted recall, max quiet FA/week, eligible?',
+      '',
+      `| seed offset | ${VOLUME_MODES.map((m) => `\`${m}\``).join(' | ')} | preferred |`,
+      `|---|${VOLUME_MODES.map(() => '---|').join('')}---|`,
+    );
+    for (const [i, d] of draws.entries()) {
+      lines.push(
+        `| ${i === 0 ? 0 : ruleDraws[i - 1]} | ${d
+          .map(
+            (x) =>
+              `${x.wanted.recall.toFixed(3)}, ${x.maxFalseAlarms.toFixed(2)} ${x.runsOverBudget === 0 ? 'yes' : `no (${x.runsOverBudget} runs)`}`,
+          )
+          .join(' | ')} | ${verdict.draws[i]!.preferred ?? 'none'} |`,
+      );
+    }
+    lines.push(
+      '',
+      `Verdict: ${verdict.recommended === null ? 'none' : `\`${verdict.recommended}\``} (${verdict.reason}).`,
+    );
+  }
+  return lines;
+}
+
+/** Runs all spike benchmarks and prints Markdown (`--volume`: only the hourly volume-burst benchmark). */
 export async function main(): Promise<void> {
   const t0 = performance.now();
   const out: string[] = [
@@ -310,6 +445,12 @@ export async function main(): Promise<void> {
     `Command: \`npx tsx bench/spikes.ts\` (Node ${process.version})`,
     '',
   ];
+  if (process.argv.includes('--volume')) {
+    out.push('### Hourly volume-burst benchmark (labelled wanted events)', '', ...volumeBurstBenchmark(), '');
+    out.push(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    process.stdout.write(`${out.join('\n')}\n`);
+    return;
+  }
   out.push('### Negative-share benchmark', '');
   const byPreset: Record<string, CaseResult[]> = { rendah: [], sedang: [], tinggi: [] };
   for (const preset of ['rendah', 'sedang', 'tinggi'] as const) {
@@ -319,6 +460,7 @@ export async function main(): Promise<void> {
   out.push('### Oracle bound (likelihood-ratio test, p0 and burst known; ≤ 1 false alarm/week)', '');
   out.push(...shareBoundTable(byPreset), '');
   out.push('### Detector speed', '', ...tickBenchmark(), '');
+  out.push('### Hourly volume-burst benchmark (labelled wanted events)', '', ...volumeBurstBenchmark(), '');
   const nab = runEvaluation();
   if (nab !== null) {
     out.push(
