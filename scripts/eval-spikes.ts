@@ -5,7 +5,8 @@
  *   npm run eval:spikes                       table of Pantau vs anchors
  *   npm run eval:spikes -- --json             one JSON object {"lofo": {...}, "inSample": {...}}
  *   npm run eval:spikes -- --diagnose         per file, at its LOFO threshold (standard): every window (hit?
- *                                             when, weight, which test) and every detection outside windows
+ *                                             when, weight, which test), every detection outside windows, and
+ *                                             the level-shift CUSUM's runs that reach its alert bar
  *   npm run eval:spikes -- --input <dir> --out <dir>
  *                                             run the detector (settings fixed) over every `timestamp,value`
  *                                             CSV in <dir>, write NAB result files `timestamp,value,anomaly_score`
@@ -223,7 +224,10 @@ export function parseCli(
       'Score the spike detector on NAB realTweets (../shared/data/spikes), or run it over your own CSVs.',
     )
     .option('--json', 'print one JSON object with the normalised scores')
-    .option('--diagnose', 'list windows and detections outside windows per file (standard profile, LOFO θ)')
+    .option(
+      '--diagnose',
+      'list windows, detections outside windows and CUSUM runs at the alert bar per file (standard profile, LOFO θ)',
+    )
     .option('--nested', 'nested LOFO: detector parameters and θ chosen on the other files (calibration grid)')
     .option('--wide', 'with --nested: also the level-shift CUSUM grid (81 cells, minutes)')
     .option(
