@@ -73,7 +73,7 @@ export function thinCounts(total: readonly number[], p: number, u: () => number)
  * The local expected count of bucket `i` of an hourly series: the median of the same hour on the `days`
  * previous days (`i − 24`, …, `i − 24·days`; those before the series start are left out; an even number of days
  * takes the mean of the middle two). A median, so a real surge at that hour earlier in the week does not set
- * the burst's size (on AAPL one labelled surge in the first week made the mean 2.6× the usual count).
+ * the burst's size (on AAPL a labelled surge in the first week made the mean 2.6× that hour's count on the burst day).
  * @throws RangeError when no earlier day exists (`i < 24`).
  */
 export function expectedAt(total: readonly number[], i: number, days = EXPECTED_DAYS): number {
