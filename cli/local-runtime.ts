@@ -742,8 +742,13 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
       });
       const detected = await detect({}, localContext('pantau-detect', 60_000));
       for (const a of detected.alerts) alertIds.add(a.id);
+      // Keyed by the whole window: a later window of the same series may share its start (the burst's first
+      // hour) and must not replace the earlier one, or the summary's event starts later than the digest's.
       for (const h of detected.suppressed)
-        heldBack.set(`${h.detectorId}|${h.windowStart}`, { ...h, reason: 'too few distinct authors' });
+        heldBack.set(`${h.detectorId}|${h.kind}|${h.windowStart}|${h.windowEnd}`, {
+          ...h,
+          reason: 'too few distinct authors',
+        });
       skippedHours = Math.max(skippedHours, detected.skippedHours);
       const late =
         detected.late.find((l) => l.detectorId === 'share:all') ??
