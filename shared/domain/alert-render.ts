@@ -11,22 +11,110 @@ const ZONE_NAMES: Readonly<Record<string, string>> = {
   'Asia/Jayapura': 'WIT',
 };
 
-function when(iso: string, timeZone: string): string {
-  const f = new Intl.DateTimeFormat('id-ID', {
-    timeZone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return `${f.format(new Date(iso))} ${ZONE_NAMES[timeZone] ?? timeZone}`;
+/** `WIB`, `WITA`, `WIT` for the Indonesian zones, else the IANA id. */
+export function zoneLabel(timeZone: string): string {
+  return ZONE_NAMES[timeZone] ?? timeZone;
 }
 
-/** A number in Indonesian notation, one decimal (`0,1`). */
-function decimal(n: number): string {
-  return new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
+const numberFormats = new Map<number, Intl.NumberFormat>();
+
+/**
+ * A number in Indonesian notation (KBBI/PUEBI: dot between thousands, decimal comma) with exactly `digits`
+ * decimals: `formatNumberId(1234)` → `1.234`, `formatNumberId(2.45, 1)` → `2,5` (ICU rounds half away from zero).
+ */
+export function formatNumberId(n: number, digits = 0): string {
+  let f = numberFormats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('id-ID', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    numberFormats.set(digits, f);
+  }
+  return f.format(n);
+}
+
+// The one rule for figures, shared by alert, digest and dashboard (`dashboard/format.js` mirrors it and
+// test/dashboard/format.test.ts holds the two equal): counts are whole numbers with thousand dots
+// (`1.234`); an expected count has one decimal and below 1 reads `kurang dari 1` (a rounded `0,1` beside a
+// share that rounds to 0 % looked like two different baselines); percentages have one decimal everywhere,
+// and a share above 0 that would round to `0,0%` reads `di bawah 0,1%`.
+
+/** An expected count (a detector's baseline for a window): `kurang dari 1` below 1, else one decimal (`2,5`). */
+export function formatExpectedCount(expected: number): string {
+  return expected < 1 ? 'kurang dari 1' : formatNumberId(expected, 1);
+}
+
+/**
+ * A fraction (0–1) as a percentage with one decimal: `0.5` → `50,0%`; `0` → `0,0%`; above 0 but under
+ * 0,05% → `di bawah 0,1%`.
+ */
+export function formatPercent(fraction: number): string {
+  const pct = fraction * 100;
+  if (pct > 0 && pct < 0.05) return 'di bawah 0,1%';
+  return `${formatNumberId(pct, 1)}%`;
+}
+
+/** `biasanya sekitar 2,5`, or `biasanya kurang dari 1`: what a window's negative count usually is. */
+export function usualCount(expected: number): string {
+  return expected < 1 ? 'biasanya kurang dari 1' : `biasanya sekitar ${formatExpectedCount(expected)}`;
+}
+
+/** `biasanya sekitar 20,0%`, `biasanya di bawah 0,1%` or `biasanya 0,0%`: a negative share's baseline (0–1). */
+export function usualShare(fraction: number): string {
+  const text = formatPercent(fraction);
+  return fraction === 0 || text.startsWith('di bawah') ? `biasanya ${text}` : `biasanya sekitar ${text}`;
+}
+
+function dateParts(iso: string, timeZone: string): { date: string; clock: string } {
+  const d = new Date(iso);
+  return {
+    date: new Intl.DateTimeFormat('id-ID', {
+      timeZone,
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    }).format(d),
+    clock: new Intl.DateTimeFormat('id-ID', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(d),
+  };
+}
+
+/** `28 November 2026 pukul 10.00 WIB`. */
+function when(iso: string, timeZone: string): string {
+  const p = dateParts(iso, timeZone);
+  return `${p.date} pukul ${p.clock} ${zoneLabel(timeZone)}`;
+}
+
+/**
+ * A window `[start, end)` (UTC ISO-8601) in local time, the date said once when it fits in one local day:
+ * `28 November 2026, pukul 10.00–11.00 WIB`; a window ending at local midnight ends at `24.00` of its day
+ * (`pukul 23.00–24.00`); a window across days names both: `28 November 2026 pukul 23.00 sampai
+ * 29 November 2026 pukul 01.00 WIB`.
+ * @param options.omitDate - A date to leave out when the window lies within it (`28 November 2026` as
+ *   formatted here): the digest of that day says `pukul 10.00–11.00 WIB`.
+ */
+export function formatWindow(
+  start: string,
+  end: string,
+  timeZone: string,
+  options: { omitDate?: string } = {},
+): string {
+  const a = dateParts(start, timeZone);
+  const b = dateParts(end, timeZone);
+  // The hour before midnight belongs to its day: 23.00–24.00, not 23.00 on one day to 00.00 on the next.
+  const lastOfDay = Date.parse(end) - 1;
+  const sameDay =
+    a.date === b.date ||
+    (b.clock === '00.00' && dateParts(new Date(lastOfDay).toISOString(), timeZone).date === a.date);
+  const zone = zoneLabel(timeZone);
+  if (sameDay) {
+    const endClock = a.date === b.date ? b.clock : '24.00';
+    const clocks = `pukul ${a.clock}–${endClock} ${zone}`;
+    return options.omitDate === a.date ? clocks : `${a.date}, ${clocks}`;
+  }
+  return `${a.date} pukul ${a.clock} sampai ${b.date} pukul ${b.clock} ${zone}`;
 }
 
 const SEVERITY: Readonly<Record<Alert['severity'], string>> = {
@@ -116,16 +204,26 @@ export function groupAlerts<A extends Alert>(alerts: readonly A[]): A[][] {
   return events;
 }
 
+/**
+ * What an alert covers, as the heading of its line: `Topik`, `Kata kunci`, or `Lingkup` for all mentions.
+ * "Lingkup" is an alert's scope throughout Pantau's Indonesian text; an API key's scope is its "hak akses".
+ */
+function scopeHeading(alert: Alert): string {
+  return alert.topic ? 'Topik' : alert.keyword ? 'Kata kunci' : 'Lingkup';
+}
+
+/** `sebutan negatif 30 (biasanya kurang dari 1)` or `porsi negatif 60,0% dari 20 sebutan (biasanya sekitar 20,0%)`. */
+function relatedNumbers(alert: Alert): string {
+  return alert.kind === 'share'
+    ? `porsi negatif ${formatPercent(alert.observedShare)} dari ${formatNumberId(alert.total)} sebutan (${usualShare(alert.expectedShare)})`
+    : `sebutan negatif ${formatNumberId(alert.observed)} (${usualCount(alert.expected)})`;
+}
+
 /** One line for an alert delivered inside another's message. */
 function relatedLine(alert: Alert, label: string, timeZone: string): string {
-  const scope = alert.topic ? 'Topik' : alert.keyword ? 'Kata kunci' : 'Cakupan';
-  const numbers =
-    alert.kind === 'share'
-      ? `porsi negatif ${(alert.observedShare * 100).toFixed(0)}% (biasanya ${(alert.expectedShare * 100).toFixed(0)}%) dari ${alert.total} sebutan`
-      : `sebutan negatif ${alert.observed} (perkiraan normal ${decimal(alert.expected)})`;
   const terms = alert.narratives.flatMap((n) => n.topTerms).slice(0, 5);
-  const late = alert.late ? `; termasuk ${alert.late.mentions} sebutan terlambat` : '';
-  return `• ${scope}: ${label} — ${numbers}${late}, ${when(alert.windowStart, timeZone)} s.d. ${when(alert.windowEnd, timeZone)}; tingkat ${alert.severity}${terms.length > 0 ? `; narasi: ${terms.join(', ')}` : ''}; ID: ${alert.id}`;
+  const late = alert.late ? `; termasuk ${formatNumberId(alert.late.mentions)} sebutan terlambat` : '';
+  return `• ${scopeHeading(alert)}: ${label} — ${relatedNumbers(alert)}${late}, ${formatWindow(alert.windowStart, alert.windowEnd, timeZone)}; tingkat ${alert.severity}${terms.length > 0 ? `; narasi: ${terms.join(', ')}` : ''}; ID: ${alert.id}`;
 }
 
 /**
@@ -152,7 +250,7 @@ export function renderAlert(
 ): { subject: string; text: string } {
   const kind = alert.kind === 'share' ? 'porsi sentimen negatif' : 'jumlah sebutan negatif';
   const related = options.related ?? [];
-  const more = related.length > 0 ? ` (+${related.length} cakupan lain)` : '';
+  const more = related.length > 0 ? ` (+${related.length} lingkup lain)` : '';
   const earlier = options.earlier ?? [];
   const what = earlier.length > 0 ? 'Lanjutan lonjakan negatif' : 'Lonjakan negatif';
   const head = `[Pantau ${SEVERITY[alert.severity]}] ${what}: ${options.keywordLabel}`
@@ -177,14 +275,14 @@ export function renderAlert(
             .join('; ')}.`,
         ]
       : []),
-    `${alert.topic ? 'Topik' : alert.keyword ? 'Kata kunci' : 'Cakupan'}: ${options.keywordLabel}`,
-    `Jendela waktu: ${when(alert.windowStart, options.timeZone)} s.d. ${when(alert.windowEnd, options.timeZone)}`,
-    `Sebutan negatif: ${alert.observed} (perkiraan normal ${decimal(alert.expected)})`,
-    `Porsi negatif: ${(alert.observedShare * 100).toFixed(0)}% (biasanya ${(alert.expectedShare * 100).toFixed(0)}%) dari ${alert.total} sebutan`,
-    `Tingkat: ${alert.severity}; sumber: ${alert.sources.join(', ') || '-'}; penulis/media berbeda: ${alert.distinctAuthors}`,
+    `${scopeHeading(alert)}: ${options.keywordLabel}`,
+    `Jendela waktu: ${formatWindow(alert.windowStart, alert.windowEnd, options.timeZone)}`,
+    `Sebutan negatif: ${formatNumberId(alert.observed)} (${usualCount(alert.expected)})`,
+    `Porsi negatif: ${formatPercent(alert.observedShare)} dari ${formatNumberId(alert.total)} sebutan (${usualShare(alert.expectedShare)})`,
+    `Tingkat: ${alert.severity}; sumber: ${alert.sources.join(', ') || '-'}; penulis/media berbeda: ${formatNumberId(alert.distinctAuthors)}`,
     ...(alert.late
       ? [
-          `Termasuk ${alert.late.mentions} sebutan terlambat (${alert.late.negative} negatif) yang terbit sejak ${when(alert.late.publishedFrom, options.timeZone)} dan baru masuk setelah jamnya diperiksa.`,
+          `Termasuk ${formatNumberId(alert.late.mentions)} sebutan terlambat (${formatNumberId(alert.late.negative)} negatif) yang terbit sejak ${when(alert.late.publishedFrom, options.timeZone)} dan baru masuk setelah jamnya diperiksa.`,
         ]
       : []),
     '',
@@ -193,7 +291,7 @@ export function renderAlert(
     lines.push('Narasi yang mendorong lonjakan:');
     alert.narratives.slice(0, 3).forEach((n, i) => {
       lines.push(
-        `${i + 1}. ${n.topTerms.slice(0, 5).join(', ') || '(tanpa istilah menonjol)'} — ${n.size} sebutan, ${n.distinctAuthors} penulis/media${n.coordinated ? ', pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
+        `${i + 1}. ${n.topTerms.slice(0, 5).join(', ') || '(tanpa istilah menonjol)'} — ${formatNumberId(n.size)} sebutan, ${formatNumberId(n.distinctAuthors)} penulis/media${n.coordinated ? ', pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
       );
       for (const e of n.examples.slice(0, 2))
         lines.push(`   • ${e.title ?? e.text.slice(0, 120)} — ${e.url}`);
@@ -202,7 +300,7 @@ export function renderAlert(
   }
   if (related.length > 0) {
     lines.push(
-      'Peristiwa yang sama juga melonjak pada cakupan lain (dikirim dalam pesan ini, tidak terpisah):',
+      'Peristiwa yang sama juga melonjak pada lingkup lain (dikirim dalam pesan ini, tidak terpisah):',
     );
     for (const r of related) lines.push(relatedLine(r.alert, r.label, options.timeZone));
     lines.push('');

@@ -4,9 +4,18 @@
  * Every piece of user text (titles, outlets, source names, URLs) is escaped for its format.
  */
 import type { Alert, NarrativeSummary } from './alert.ts';
-import { groupAlerts } from './alert-render.ts';
+import {
+  formatNumberId,
+  formatPercent,
+  formatWindow,
+  groupAlerts,
+  usualCount,
+  usualShare,
+  zoneLabel,
+} from './alert-render.ts';
 import type { RegencyConfig } from './config.ts';
 import { type ScoredMention, SENTIMENT_LABELS, type SentimentLabel } from './mention.ts';
+import { regencyNameTerms } from './narratives/text.ts';
 import { heldBackEvents } from './windows.ts';
 
 export type SentimentCounts = Record<SentimentLabel, number>;
@@ -25,6 +34,8 @@ export interface DigestItem {
   readonly confidence: number;
   /** Likes + shares + replies (views excluded: not comparable across sources). */
   readonly engagement: number;
+  /** The source gave no exact time (a date only, or none): `publishedAt` is an estimate, shown as such. */
+  readonly publishedAtEstimated?: true;
 }
 
 export interface DayPoint {
@@ -163,6 +174,10 @@ export interface Digest {
     readonly sourceId: string;
     readonly failures: number;
     readonly runs: number;
+    /**
+     * The last failure as collect recorded it (error class, source id, message with URLs), for the JSON and
+     * logs; the renderings give a short Indonesian reason instead (`sourceFailureReason`).
+     */
     readonly lastError: string;
   }[];
 }
@@ -238,6 +253,7 @@ function toItem(m: ScoredMention): DigestItem {
     label: m.sentiment.label,
     confidence: m.sentiment.scores[key],
     engagement: engagementOf(m),
+    ...(m.publishedAtEstimated ? { publishedAtEstimated: true as const } : {}),
   };
 }
 
@@ -371,6 +387,9 @@ export function buildDigest(input: DigestInput): Digest {
     failures.set(run.sourceId, f);
   }
 
+  // The regency's own names say nothing about what a narrative is about, in any series (docs/narratives.md).
+  const names = regencyNameTerms(input.config);
+  const named = (terms: readonly string[]) => terms.filter((t) => !names.has(t));
   const topicInfo = new Map(input.config.topics.map((t) => [t.id, t]));
   const keywordInfo = new Map(input.config.keywords.map((k) => [k.id, k]));
   return {
@@ -397,7 +416,7 @@ export function buildDigest(input: DigestInput): Digest {
       { date: input.date, total, negative: sentiment.NEGATIVE, positive: sentiment.POSITIVE },
     ],
     narratives: (input.narratives ?? []).slice(0, n).map((nar) => ({
-      topTerms: nar.topTerms.slice(0, 6),
+      topTerms: named(nar.topTerms).slice(0, 6),
       size: nar.size,
       distinctAuthors: nar.distinctAuthors,
       coordinated: nar.coordinated,
@@ -439,7 +458,7 @@ export function buildDigest(input: DigestInput): Digest {
         total: a.total,
         ...(a.late ? { late: { mentions: a.late.mentions, publishedFrom: a.late.publishedFrom } } : {}),
         severity: a.severity,
-        topTerms: a.narratives.flatMap((nar) => nar.topTerms).slice(0, 6),
+        topTerms: [...new Set(named(a.narratives.flatMap((nar) => nar.topTerms)))].slice(0, 6),
         ...(a.acknowledgement ? { acknowledgedBy: a.acknowledgement.by } : {}),
       })),
     ),
@@ -548,9 +567,7 @@ function fmtDate(date: string, timeZone: string): string {
   }).format(new Date(`${date}T00:00:00Z`))} (${zoneName(timeZone)})`;
 }
 
-function zoneName(timeZone: string): string {
-  return { 'Asia/Jakarta': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' }[timeZone] ?? timeZone;
-}
+const zoneName = zoneLabel;
 
 /** `09.00`: the local clock time of `iso`. */
 function fmtClock(iso: string, timeZone: string): string {
@@ -566,16 +583,13 @@ function fmtTime(iso: string, timeZone: string): string {
   return `${fmtClock(iso, timeZone)} ${zoneName(timeZone)}`;
 }
 
-function fmtNumber(n: number, digits = 0): string {
-  return new Intl.NumberFormat('id-ID', {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: digits,
-  }).format(n);
+/** An item's time: `12.00 WIB`, or `perkiraan 12.00 WIB` when the source gave no exact time. */
+function itemTime(i: DigestItem, timeZone: string): string {
+  return `${i.publishedAtEstimated ? 'perkiraan ' : ''}${fmtTime(i.publishedAt, timeZone)}`;
 }
 
-function fmtPct(fraction: number): string {
-  return `${fmtNumber(fraction * 100, 1)}%`;
-}
+const fmtNumber = formatNumberId;
+const fmtPct = formatPercent;
 
 function fmtDateTime(iso: string, timeZone: string): string {
   return `${new Intl.DateTimeFormat('id-ID', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(new Date(iso))} ${zoneName(timeZone)}`;
@@ -605,9 +619,21 @@ function digestTitle(title: string): string {
   return `${(space > DIGEST_TITLE_CHARS * 0.75 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** `pukul 09.00–15.00 WIB`: an alert's window in the regency's time zone. */
-function fmtWindow(a: { windowStart: string; windowEnd: string }, timeZone: string): string {
-  return `pukul ${fmtClock(a.windowStart, timeZone)}–${fmtTime(a.windowEnd, timeZone)}`;
+/**
+ * An alert's window in the regency's time zone, as the alert message writes it ({@link formatWindow}) but
+ * without the digest's own day: `pukul 09.00–15.00 WIB`; a window on or across another day names its dates.
+ */
+function fmtWindow(
+  a: { windowStart: string; windowEnd: string },
+  d: Pick<Digest, 'date' | 'timeZone'>,
+): string {
+  const day = new Intl.DateTimeFormat('id-ID', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${d.date}T00:00:00Z`));
+  return formatWindow(a.windowStart, a.windowEnd, d.timeZone, { omitDate: day });
 }
 
 /**
@@ -641,12 +667,12 @@ function capitalised(text: string): string {
 function alsoClause(
   primary: Digest['alerts'][number],
   also: readonly Digest['alerts'][number][],
-  timeZone: string,
+  d: Pick<Digest, 'date' | 'timeZone'>,
 ): string {
   if (also.length === 0) return '';
   const parts = also.map((a) => {
     const sameWindow = a.windowStart === primary.windowStart && a.windowEnd === primary.windowEnd;
-    return `${a.scope} (${sameWindow ? '' : `${fmtWindow(a, timeZone)}: `}${alertNumbers(a, timeZone)})`;
+    return `${a.scope} (${sameWindow ? '' : `${fmtWindow(a, d)}: `}${alertNumbers(a, d.timeZone)})`;
   });
   const listed = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} dan ${parts.at(-1)}`;
   return `; juga melonjak pada ${listed}`;
@@ -662,17 +688,20 @@ function confidenceOf(i: DigestItem): string {
   return `${LABEL_ID[i.label]}, keyakinan model ${fmtPct(i.confidence)}${i.engagement > 0 ? `; ${fmtNumber(i.engagement)} interaksi` : ''}`;
 }
 
-/** `5 sebutan negatif, biasanya sekitar 1,2`, or for a share alert `porsi negatif 60,0% dari 20 sebutan, biasanya sekitar 20,0%`. */
+/**
+ * `5 sebutan negatif, biasanya sekitar 1,2` (`biasanya kurang dari 1` below 1), or for a share alert
+ * `porsi negatif 60,0% dari 20 sebutan, biasanya sekitar 20,0%`: the figures as the alert message gives them.
+ */
 function alertNumbers(a: Digest['alerts'][number], timeZone: string): string {
   // Late mentions were published before the window and observed in it: say so, or the window misleads.
   const late = a.late
-    ? `; termasuk ${a.late.mentions} sebutan terlambat yang terbit sejak ${fmtDateTime(a.late.publishedFrom, timeZone)}`
+    ? `; termasuk ${fmtNumber(a.late.mentions)} sebutan terlambat yang terbit sejak ${fmtDateTime(a.late.publishedFrom, timeZone)}`
     : '';
   // A share alert compares shares; its expected count would read as a second, different "usual" number
   // beside the volume alert of the same series and window.
   if (a.kind === 'share')
-    return `porsi negatif ${fmtPct(a.observedShare)} dari ${a.total} sebutan, biasanya sekitar ${fmtPct(a.expectedShare)}${late}`;
-  return `${a.observed} sebutan negatif, biasanya sekitar ${fmtNumber(a.expected, 1)}${late}`;
+    return `porsi negatif ${fmtPct(a.observedShare)} dari ${fmtNumber(a.total)} sebutan, ${usualShare(a.expectedShare)}${late}`;
+  return `${fmtNumber(a.observed)} sebutan negatif, ${usualCount(a.expected)}${late}`;
 }
 
 const NO_COLLECTION =
@@ -686,6 +715,53 @@ function noCollection(d: Digest): string {
   return d.totals.mentions > 0 ? COLLECTED_LATER : NO_COLLECTION;
 }
 const ALL_COLLECTED = 'Semua sumber berhasil dikumpulkan.';
+/** The closing section's heading: it fits every body it can have (failures, all well, nothing recorded). */
+const COLLECTION_HEADING = 'Status pengumpulan sumber';
+
+/** Indonesian names of the network error codes Node's fetch reports (`fetch failed (ENOTFOUND)`). */
+const NETWORK_CODES: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'alamat tidak ditemukan',
+  EAI_AGAIN: 'DNS tidak menjawab',
+  ECONNREFUSED: 'koneksi ditolak',
+  ECONNRESET: 'koneksi terputus',
+  ETIMEDOUT: 'waktu koneksi habis',
+  UND_ERR_CONNECT_TIMEOUT: 'waktu koneksi habis',
+  EHOSTUNREACH: 'server tidak terjangkau',
+  ENETUNREACH: 'jaringan tidak terjangkau',
+  CERT_HAS_EXPIRED: 'sertifikat TLS kedaluwarsa',
+};
+
+/**
+ * A source's last error as a short Indonesian reason for the digest, which analysts read: the error class,
+ * source id and URLs stay in the logs and the digest JSON (`failedSources[].lastError`).
+ * @param error - `<ErrorName>: <sourceId>: <message>` as collect records it (`errorMessage` in
+ *   `shared/observability.ts`), messages as `shared/adapters/sources/errors.ts` writes them.
+ * @example sourceFailureReason('SourceNetworkError: rss-x: network error fetching https://x.id/rss: fetch failed (ENOTFOUND)') // 'jaringan gagal (alamat tidak ditemukan)'
+ */
+export function sourceFailureReason(error: string): string {
+  const name = /^([A-Za-z]*Error):/.exec(error)?.[1];
+  const has = (pattern: RegExp) => pattern.test(error);
+  if (name === 'SourceNetworkError' || has(/\bnetwork error\b|\bfetch failed\b/)) {
+    const code = /\(([A-Z][A-Z_]+)\)\s*$/.exec(error)?.[1];
+    const why = code ? (NETWORK_CODES[code] ?? code) : undefined;
+    return why ? `jaringan gagal (${why})` : 'jaringan gagal';
+  }
+  const http = /\bHTTP (\d{3})\b/.exec(error)?.[1];
+  if (name === 'SourceHttpError' || http) return `server menjawab dengan galat HTTP ${http ?? '?'}`;
+  if (name === 'SourceTimeoutError' || has(/\bno complete response\b|\btimed? ?out\b/i))
+    return 'server tidak menjawab tepat waktu';
+  if (name === 'SourceAbortedError') return 'pengambilan dihentikan sebelum selesai';
+  if (name === 'SourceTooLargeError') return 'jawaban server terlalu besar';
+  if (name === 'FeedParseError') return 'isi feed tidak dapat dibaca';
+  if (name === 'SourceResponseError') return 'jawaban API tidak sesuai format yang diharapkan';
+  if (name === 'SourceAuthError') return 'kredensial ditolak penyedia';
+  return 'kesalahan lain (rincian di log)';
+}
+
+/** `gagal 3 dari 4 kali; kesalahan terakhir: jaringan gagal (alamat tidak ditemukan)`. */
+function failureLine(f: Digest['failedSources'][number]): string {
+  return `gagal ${fmtNumber(f.failures)} dari ${fmtNumber(f.runs)} kali; kesalahan terakhir: ${sourceFailureReason(f.lastError)}`;
+}
 const NOT_COLLECTED = 'tidak ada pengumpulan yang tercatat pada hari ini';
 
 /** Why a source was skipped, in Bahasa Indonesia (skip codes from the source adapters). */
@@ -742,7 +818,7 @@ function detectionGap(d: Digest): string | undefined {
 function heldBackLines(d: Digest): string[] {
   return (d.detection?.heldBack ?? []).map(
     (h) =>
-      `Lonjakan tidak diperingatkan, ${fmtWindow({ windowStart: h.start, windowEnd: h.end }, d.timeZone)} (${h.scopes.join(', ')}): hanya ${h.distinctAuthors} penulis/media berbeda, kurang dari batas ${h.minDistinctAuthors}; periksa apakah satu akun atau satu media membanjiri percakapan.`,
+      `Lonjakan tanpa peringatan, ${fmtWindow({ windowStart: h.start, windowEnd: h.end }, d)} (${h.scopes.join(', ')}): hanya ${h.distinctAuthors} penulis/media berbeda, kurang dari batas ${h.minDistinctAuthors}; periksa apakah satu akun atau satu media membanjiri percakapan.`,
   );
 }
 
@@ -781,7 +857,7 @@ export function renderDigestText(d: Digest): string {
     if (items.length === 0) lines.push('  (tidak ada)');
     for (const i of items)
       lines.push(
-        `  - ${i.title} [${i.outlet ?? i.source}, ${fmtTime(i.publishedAt, d.timeZone)}; ${confidenceOf(i)}] ${i.url}`,
+        `  - ${i.title} [${i.outlet ?? i.source}, ${itemTime(i, d.timeZone)}; ${confidenceOf(i)}] ${i.url}`,
       );
     lines.push('');
   };
@@ -805,7 +881,7 @@ export function renderDigestText(d: Digest): string {
   for (const h of heldBackLines(d)) lines.push(`  - ${h}`);
   for (const { primary: a, also, handledBy } of alertEvents(d)) {
     lines.push(
-      `  - ${capitalised(a.scope)}, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''}${alsoClause(a, also, d.timeZone)} — ${handledBy ? `ditangani oleh ${handledBy}` : 'belum ditangani'}`,
+      `  - ${capitalised(a.scope)}, ${fmtWindow(a, d)}: ${alertNumbers(a, d.timeZone)}; tingkat ${a.severity}${a.topTerms.length ? `; narasi: ${a.topTerms.join(', ')}` : ''}${alsoClause(a, also, d)} — ${handledBy ? `ditangani oleh ${handledBy}` : 'belum ditangani'}`,
     );
   }
   lines.push('', 'Per sumber:');
@@ -815,13 +891,10 @@ export function renderDigestText(d: Digest): string {
   if (d.byTopic.length === 0) lines.push('  (tidak ada sebutan bertopik)');
   for (const t of d.byTopic)
     lines.push(`  - ${t.label} (${t.opd}): ${t.count} sebutan (${t.negative} negatif)`);
-  lines.push('', 'Sumber yang gagal dikumpulkan:');
+  lines.push('', `${COLLECTION_HEADING}:`);
   if (d.collection.runs === 0) lines.push(`  ${noCollection(d)}`);
   else {
-    for (const f of d.failedSources)
-      lines.push(
-        `  - ${f.sourceId}: gagal ${f.failures} dari ${f.runs} kali; kesalahan terakhir: ${f.lastError}`,
-      );
+    for (const f of d.failedSources) lines.push(`  - ${f.sourceId}: ${failureLine(f)}`);
     for (const id of d.collection.notCollected) lines.push(`  - ${id}: ${NOT_COLLECTED}`);
     for (const s of d.collection.skipped) lines.push(`  - ${s.sourceId}: ${skipReason(s.code)}`);
     if (sourceProblems(d) === 0) lines.push(`  ${ALL_COLLECTED}`);
@@ -853,7 +926,7 @@ export function renderDigestMarkdown(d: Digest): string {
     if (items.length === 0) md.push('_Tidak ada._');
     for (const i of items) {
       md.push(
-        `- ${link(i.title, i.url)} — ${esc(i.outlet ?? i.source)}, ${fmtTime(i.publishedAt, d.timeZone)} (${confidenceOf(i)})`,
+        `- ${link(i.title, i.url)} — ${esc(i.outlet ?? i.source)}, ${itemTime(i, d.timeZone)} (${confidenceOf(i)})`,
       );
     }
     md.push('');
@@ -882,7 +955,7 @@ export function renderDigestMarkdown(d: Digest): string {
   for (const h of heldBackLines(d)) md.push(`- ${escapeMarkdown(h)}`);
   for (const { primary: a, also, handledBy } of alertEvents(d)) {
     md.push(
-      `- **${esc(capitalised(a.scope))}**, ${fmtWindow(a, d.timeZone)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''}${esc(alsoClause(a, also, d.timeZone))} — ${handledBy ? `ditangani oleh ${esc(handledBy)}` : '**belum ditangani**'}`,
+      `- **${esc(capitalised(a.scope))}**, ${fmtWindow(a, d)}: ${alertNumbers(a, d.timeZone)}; tingkat ${esc(a.severity)}${a.topTerms.length ? `; narasi: ${a.topTerms.map((t) => esc(t)).join(', ')}` : ''}${esc(alsoClause(a, also, d))} — ${handledBy ? `ditangani oleh ${esc(handledBy)}` : '**belum ditangani**'}`,
     );
   }
   md.push('', '## Per sumber', '');
@@ -898,13 +971,11 @@ export function renderDigestMarkdown(d: Digest): string {
     for (const t of d.byTopic)
       md.push(`| ${esc(t.label, 'table-cell')} | ${esc(t.opd, 'table-cell')} | ${t.count} | ${t.negative} |`);
   }
-  md.push('', '## Sumber yang gagal dikumpulkan', '');
+  md.push('', `## ${COLLECTION_HEADING}`, '');
   if (d.collection.runs === 0) md.push(`**${noCollection(d)}**`);
   else {
     for (const f of d.failedSources) {
-      md.push(
-        `- ${esc(f.sourceId, 'line-start')}: gagal ${f.failures} dari ${f.runs} kali; kesalahan terakhir: ${esc(f.lastError)}`,
-      );
+      md.push(`- ${esc(f.sourceId, 'line-start')}: ${esc(failureLine(f))}`);
     }
     for (const id of d.collection.notCollected) md.push(`- ${esc(id, 'line-start')}: ${NOT_COLLECTED}`);
     for (const s of d.collection.skipped)
@@ -942,7 +1013,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
         : `<ul style="padding-left:18px;margin:0">${items
             .map(
               (i) =>
-                `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><a href="${e(safeUrl(i.url))}" style="color:#1565c0">${e(i.title)}</a> <span style="color:#777">— ${e(i.outlet ?? i.source)}, ${e(fmtTime(i.publishedAt, d.timeZone))} (${e(confidenceOf(i))})</span></li>`,
+                `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><a href="${e(safeUrl(i.url))}" style="color:#1565c0">${e(i.title)}</a> <span style="color:#777">— ${e(i.outlet ?? i.source)}, ${e(itemTime(i, d.timeZone))} (${e(confidenceOf(i))})</span></li>`,
             )
             .join('')}</ul>`
     }`;
@@ -966,7 +1037,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
       : `<ul style="padding-left:18px;margin:0">${alertEvents(d)
           .map(
             ({ primary: a, also, handledBy }) =>
-              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(capitalised(a.scope))}</b>, ${e(fmtWindow(a, d.timeZone))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''}${e(alsoClause(a, also, d.timeZone))} — ${handledBy ? `ditangani oleh ${e(handledBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
+              `<li style="font:14px Arial,sans-serif;margin-bottom:6px"><b>${e(capitalised(a.scope))}</b>, ${e(fmtWindow(a, d))}: ${e(alertNumbers(a, d.timeZone))}; tingkat ${e(a.severity)}${a.topTerms.length ? `; narasi: ${e(a.topTerms.join(', '))}` : ''}${e(alsoClause(a, also, d))} — ${handledBy ? `ditangani oleh ${e(handledBy)}` : '<b style="color:#c62828">belum ditangani</b>'}</li>`,
           )
           .join('')}</ul>`) +
     heldBackLines(d)
@@ -979,11 +1050,7 @@ ${p.total}<br>${e(p.date.slice(5))}</td>`;
       : sourceProblems(d) === 0
         ? `<p style="font:14px Arial,sans-serif;color:#2e7d32">${e(ALL_COLLECTED)}</p>`
         : `<ul style="padding-left:18px;margin:0">${[
-            ...d.failedSources.map((f) =>
-              problem(
-                `${e(f.sourceId)}: gagal ${f.failures} dari ${f.runs} kali; kesalahan terakhir: ${e(f.lastError)}`,
-              ),
-            ),
+            ...d.failedSources.map((f) => problem(`${e(f.sourceId)}: ${e(failureLine(f))}`)),
             ...d.collection.notCollected.map((id) => problem(`${e(id)}: ${e(NOT_COLLECTED)}`)),
             ...d.collection.skipped.map((s) => problem(`${e(s.sourceId)}: ${e(skipReason(s.code))}`)),
           ].join('')}</ul>`;
@@ -1022,7 +1089,7 @@ ${list('Paling banyak interaksi', d.mostEngaged)}
 ${d.bySource.length === 0 ? muted('Tidak ada sebutan.') : `<table style="border-collapse:collapse">${rows([['Sumber', 'Sebutan', 'Negatif'], ...d.bySource.map((r) => [r.source, r.count, r.negative])])}</table>`}
 <h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">Per topik</h2>
 ${d.byTopic.length === 0 ? muted('Tidak ada sebutan bertopik.') : `<table style="border-collapse:collapse">${rows([['Topik', 'OPD', 'Sebutan', 'Negatif'], ...d.byTopic.map((t) => [t.label, t.opd, t.count, t.negative])])}</table>`}
-<h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">Sumber yang gagal dikumpulkan</h2>${failed}
+<h2 style="font:bold 16px Arial,sans-serif;color:#222;margin:20px 0 8px">${COLLECTION_HEADING}</h2>${failed}
 <p style="font:11px Arial,sans-serif;color:#999;margin-top:20px">${e(footer(d))}</p>
 </div></body></html>
 `;

@@ -3,4 +3,4 @@
 export { g2, type RisingTerm, risingTerms } from './g2.ts';
 export { estimatedJaccard, minhash, nearDuplicateGroups, shingles } from './minhash.ts';
 export { authorKey, buildNarratives, type Narrative, type NarrativeOptions } from './narratives.ts';
-export { isStopword, NEGATORS, terms, words } from './text.ts';
+export { isStopword, NEGATORS, regencyNameTerms, terms, words } from './text.ts';

@@ -35,6 +35,12 @@ export interface NarrativeOptions {
   examples?: number;
   /** Narratives with fewer mentions are dropped. @default 2 */
   minMentions?: number;
+  /**
+   * Terms never used to name or join narratives: the regency's own names (`regencyNameTerms` in `text.ts`), which
+   * every mention carries and which otherwise rise wherever the baseline is thin (a topic series). Matched
+   * lower-cased, as {@link terms} returns them. @default none
+   */
+  excludeTerms?: Iterable<string>;
 }
 
 /**
@@ -93,12 +99,19 @@ export function buildNarratives(
     topTerms = 5,
     examples = 3,
     minMentions = 2,
+    excludeTerms = [],
   } = options;
+  const excluded = new Set([...excludeTerms].map((t) => t.toLowerCase()));
   const ms = [...windowMentions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (ms.length === 0) return [];
   const texts = ms.map(textOf);
-  const termSets = texts.map(terms);
-  const baseSets = baselineMentions.map((m) => terms(textOf(m)));
+  const contentTerms = (text: string) => {
+    const set = terms(text);
+    for (const t of excluded) set.delete(t);
+    return set;
+  };
+  const termSets = texts.map(contentTerms);
+  const baseSets = baselineMentions.map((m) => contentTerms(textOf(m)));
   const rising = risingTerms(termSets, baseSets, { minCount: minTermCount, minG2 });
   const risingMap = new Map<string, RisingTerm>(rising.map((r) => [r.term, r]));
 

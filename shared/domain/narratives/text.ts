@@ -59,3 +59,24 @@ export function words(text: string): string[] {
 export function terms(text: string): Set<string> {
   return new Set(words(text).filter((w) => !isStopword(w) && !/^\d+$/.test(w)));
 }
+
+/**
+ * The words of the regency's own names: its display name (`Kabupaten Majalengka`) and every keyword's label,
+ * terms and phrases (`Bandara Kertajati`, `BIJB`, `Pemkab Majalengka`), tokenised as {@link words} does,
+ * stopwords left out. Every collected mention names one of them, so they rise in whichever series has a
+ * thin baseline (a topic) and would name its narratives; `buildNarratives` (`excludeTerms`) and the digest
+ * leave them out of every series alike.
+ * @param config - The regency config's `name` and `keywords` (`shared/domain/config.ts`).
+ * @returns Lower-cased words, e.g. `kabupaten`, `majalengka`, `kertajati`, `bijb`.
+ */
+export function regencyNameTerms(config: {
+  readonly name: string;
+  readonly keywords: readonly {
+    readonly label: string;
+    readonly terms: readonly string[];
+    readonly phrases: readonly string[];
+  }[];
+}): Set<string> {
+  const texts = [config.name, ...config.keywords.flatMap((k) => [k.label, ...k.terms, ...k.phrases])];
+  return new Set(texts.flatMap((t) => words(t)).filter((w) => !isStopword(w)));
+}

@@ -175,7 +175,9 @@ describe('digest handler', () => {
     );
     expect(stored?.markdown).toContain('Jalan \\<script>alert(1)\\</script> rusak & berlubang');
     expect(stored?.markdown).toContain('Minggu, 29 November 2026');
-    expect(stored?.text).toContain('rss-radar: gagal 1 dari 2 kali; kesalahan terakhir: rss-radar: HTTP 503');
+    expect(stored?.text).toContain(
+      'rss-radar: gagal 1 dari 2 kali; kesalahan terakhir: server menjawab dengan galat HTTP 503',
+    );
     expect(stored?.markdown).not.toContain('Semua sumber berhasil dikumpulkan');
     expect(stored?.markdown).toContain('## Narasi negatif hari ini');
   });

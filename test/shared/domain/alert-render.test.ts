@@ -137,13 +137,14 @@ describe('renderAlert with related alerts', () => {
         { alert: share, label: 'Bandara' },
       ],
     });
-    expect(out.subject).toBe('[Pantau TINGGI] Lonjakan negatif: Semua sebutan (+2 cakupan lain)');
-    // 15.00–16.00 WIB; 9 and 1,3 (1.25 to one decimal in Indonesian notation); the share in percent.
+    expect(out.subject).toBe('[Pantau TINGGI] Lonjakan negatif: Semua sebutan (+2 lingkup lain)');
+    // 15.00–16.00 WIB on one day, its date said once; 9 and 1,3 (1.25 to one decimal in Indonesian
+    // notation); shares in percent with one decimal, as the digest writes them.
     expect(out.text).toContain(
-      `• Kata kunci: Bandara Kertajati — sebutan negatif 9 (perkiraan normal 1,3), 30 November 2026 pukul 15.00 WIB s.d. 30 November 2026 pukul 16.00 WIB; tingkat tinggi; narasi: jalan, rusak, cigasong; ID: ${kw.id}`,
+      `• Kata kunci: Bandara Kertajati — sebutan negatif 9 (biasanya sekitar 1,3), 30 November 2026, pukul 15.00–16.00 WIB; tingkat tinggi; narasi: jalan, rusak, cigasong; ID: ${kw.id}`,
     );
     expect(out.text).toContain(
-      `• Topik: Bandara — porsi negatif 45% (biasanya 20%) dari 40 sebutan; termasuk 3 sebutan terlambat,`,
+      `• Topik: Bandara — porsi negatif 45,0% dari 40 sebutan (biasanya sekitar 20,0%); termasuk 3 sebutan terlambat,`,
     );
     expect(out.text).toContain(`ID peringatan terkait: ${kw.id}, ${share.id}`);
   });
@@ -155,7 +156,7 @@ describe('renderAlert with related alerts', () => {
       related: [{ alert: testAlert('2026-11-30T08:00:00.000Z', 'kw:a'), label: 'A' }],
     });
     expect(out.subject.length).toBe(99);
-    expect(out.subject.endsWith(' (+1 cakupan lain)')).toBe(true);
+    expect(out.subject.endsWith(' (+1 lingkup lain)')).toBe(true);
   });
 
   it('renders a lone alert as before: no related section, no count', () => {
@@ -164,7 +165,7 @@ describe('renderAlert with related alerts', () => {
       keywordLabel: 'Semua sebutan',
     });
     expect(out.subject).toBe('[Pantau TINGGI] Lonjakan negatif: Semua sebutan');
-    expect(out.text).not.toContain('cakupan lain');
+    expect(out.text).not.toContain('lingkup lain');
     expect(out.text).not.toContain('terkait');
   });
 });
