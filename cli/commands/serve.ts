@@ -449,11 +449,13 @@ export interface ServeOptions {
  * list` and `api-key create`.
  */
 export function keyBanner(items: readonly ApiKeyItem[], dataDir: string): string[] {
+  // Always the served folder: a key created in another one (the default) does not work here (QA).
+  const flag = `--data-dir ${JSON.stringify(dataDir)}`;
   const usable = items.filter((item) => item.ok && !item.record.revokedAt).length;
   if (usable > 0)
     return [
       '  API keys: use one created earlier, or stop the server and run',
-      '    npm run pantau -- api-key create --name <name> --scope analyst',
+      `    npm run pantau -- api-key create ${flag} --name <name> --scope analyst`,
     ];
   const malformed = items.filter((item) => !item.ok).length;
   const revoked = items.length - malformed;
@@ -461,7 +463,6 @@ export function keyBanner(items: readonly ApiKeyItem[], dataDir: string): string
     ...(malformed > 0 ? [`${plural(malformed, 'malformed key item')}`] : []),
     ...(revoked > 0 ? [`${plural(revoked, 'revoked key')}`] : []),
   ].join(' and ');
-  const flag = `--data-dir ${JSON.stringify(dataDir)}`;
   return [
     `  Note: no API key works: the store holds only ${what}. See them with`,
     `    npm run pantau -- api-key list ${flag}`,

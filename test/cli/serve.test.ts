@@ -161,9 +161,10 @@ describe('serve beside key items none of which works (QA second pass)', () => {
       createdAt: '2026-12-01T00:00:00.000Z',
     };
     const malformed = { ok: false as const, keyId: 'b'.repeat(16), fields: ['scope'] };
-    expect(keyBanner([malformed, { ok: true, record }], '/d')[0]).toBe(
+    expect(keyBanner([malformed, { ok: true, record }], '/d/.pantau-replay')).toEqual([
       '  API keys: use one created earlier, or stop the server and run',
-    );
+      '    npm run pantau -- api-key create --data-dir "/d/.pantau-replay" --name <name> --scope analyst',
+    ]);
     expect(
       keyBanner([{ ok: true, record: { ...record, revokedAt: '2026-12-01T01:00:00.000Z' } }], '/d')[0],
     ).toBe('  Note: no API key works: the store holds only 1 revoked key. See them with');
