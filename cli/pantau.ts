@@ -52,6 +52,16 @@ function crash(error: unknown): void {
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
+/** Exit status when the reader of stdout stopped early: 128 + SIGPIPE (13), as a shell reports it. */
+const CLOSED_OUTPUT_EXIT_CODE = 141;
+// A reader that stops early (`… | head -1`) closes stdout, which Node reports as a write error (QA:
+// `pantau: Error: write EPIPE`). Say once that the rest was not written, and stop.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') return crash(error);
+  process.stderr.write('pantau: output closed early by its reader; the rest was not written\n');
+  process.exit(CLOSED_OUTPUT_EXIT_CODE);
+});
+
 const program = new Command()
   .name('pantau')
   .description('Pantau: social listening and sentiment for Indonesian regional governments (local runtime)')

@@ -128,6 +128,24 @@ describe('pantau CLI: second QA pass', () => {
     expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
   });
 
+  it('stops with 141 and one plain line when its reader closes stdout early (`| head -1`), not a write EPIPE', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/pantau.ts', 'classify'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.stdin.on('error', () => {});
+    child.stdin.end(`${'jalan rusak parah di Majalengka\n'.repeat(20_000)}`);
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(code).toBe(141);
+    expect(stderr).toContain('pantau: output closed early by its reader; the rest was not written');
+    expect(stderr).not.toContain('EPIPE');
+  }, 30_000);
+
   it('on SIGTERM after classification exits 143 and does not point at a journal that is gone', async () => {
     const dataDir = join(dir, 'sigterm');
     const child = spawn(
