@@ -2,7 +2,15 @@
 // sessionStorage). Every piece of data reaches the page through textContent or checked attributes:
 // never innerHTML, so a mention title cannot run script.
 
-import { formatNumber, seriesName, zoneName } from './format.js';
+import {
+  formatNumber,
+  formatPercent,
+  formatWindow,
+  seriesName,
+  usualCount,
+  usualShare,
+  zoneName,
+} from './format.js';
 import { describeBadRequest } from './issues.js';
 import {
   dateText,
@@ -82,7 +90,7 @@ async function api(path, options = {}) {
   const messages = {
     400: describeBadRequest(body),
     401: 'Kunci API tidak dikenal, salah, atau sudah dicabut. Silakan masuk lagi.',
-    403: 'Kunci API ini tidak berhak melakukan tindakan tersebut (butuh cakupan analis).',
+    403: 'Kunci API ini tidak berhak melakukan tindakan tersebut (butuh hak akses analis).',
     404: 'Data tidak ditemukan.',
     409: 'Sudah ditandai sebelumnya.',
     429: 'Terlalu banyak permintaan. Coba lagi sebentar lagi.',
@@ -272,6 +280,13 @@ function canAct() {
   return state.principal && (state.principal.scope === 'analyst' || state.principal.scope === 'admin');
 }
 
+/** The figures as the alert message and the digest give them: counts for a volume alert, shares for a share alert. */
+function alertFigures(alert) {
+  return alert.kind === 'share'
+    ? `porsi negatif ${formatPercent(alert.observedShare)} dari ${formatNumber(alert.total)} sebutan (${usualShare(alert.expectedShare)})`
+    : `${formatNumber(alert.observed)} negatif (${usualCount(alert.expected)}) dari ${formatNumber(alert.total)} sebutan`;
+}
+
 function renderAlert(alert) {
   const item = el('li', { className: `alert severity-${alert.severity}`, testid: 'alert' });
   item.dataset.alertId = alert.id;
@@ -282,7 +297,7 @@ function renderAlert(alert) {
     ]),
     el('p', {
       className: 'muted small',
-      text: `${wib(alert.windowStart)} · ${formatNumber(alert.observed)} negatif (biasanya sekitar ${formatNumber(alert.expected, 1)}) dari ${formatNumber(alert.total)} sebutan · ${formatNumber(alert.distinctAuthors)} penulis`,
+      text: `${formatWindow(alert.windowStart, alert.windowEnd, TZ)} · ${alertFigures(alert)} · ${formatNumber(alert.distinctAuthors)} penulis`,
     }),
   );
   for (const narrative of alert.narratives) {
@@ -372,7 +387,8 @@ function renderMention(mention) {
     safeLink(mention.url, mention.title ?? mention.text.slice(0, 160)),
     el('p', {
       className: 'muted small',
-      text: `${mention.outlet ?? mention.source} · ${wib(mention.publishedAt)} · model: ${LABELS[mention.sentiment.label]}`,
+      // A feed that gave no exact time gets an estimated one: say so rather than show it as exact.
+      text: `${mention.outlet ?? mention.source} · ${mention.publishedAtEstimated ? 'perkiraan ' : ''}${wib(mention.publishedAt)} · model: ${LABELS[mention.sentiment.label]}`,
     }),
   );
   if (canAct()) item.append(renderLabelControl(mention));

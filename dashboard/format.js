@@ -67,3 +67,84 @@ const ZONE_NAMES = { 'Asia/Jakarta': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayap
 export function zoneName(timeZone) {
   return ZONE_NAMES[timeZone] ?? timeZone;
 }
+
+// The figure rule of the alert messages and the digest (`shared/domain/alert-render.ts`), mirrored here
+// because the page loads plain scripts; test/dashboard/format.test.ts holds the two equal on a grid of
+// values. Counts: whole numbers with thousand dots. Expected counts: one decimal, "kurang dari 1" below 1.
+// Percentages: one decimal; above 0 but rounding to 0,0 % → "di bawah 0,1%".
+
+/**
+ * An expected count (a detector's baseline for a window): "kurang dari 1" below 1, else one decimal.
+ * @param {number} expected
+ * @returns {string} e.g. 0.05 → "kurang dari 1", 2.45 → "2,5"
+ */
+export function formatExpectedCount(expected) {
+  return expected < 1 ? 'kurang dari 1' : formatNumber(expected, 1);
+}
+
+/**
+ * A fraction (0–1) as a percentage with one decimal.
+ * @param {number} fraction
+ * @returns {string} e.g. 1 → "100,0%", 0 → "0,0%", 0.0001 → "di bawah 0,1%"
+ */
+export function formatPercent(fraction) {
+  const pct = fraction * 100;
+  if (pct > 0 && pct < 0.05) return 'di bawah 0,1%';
+  return `${formatNumber(pct, 1)}%`;
+}
+
+/**
+ * What a window's negative count usually is.
+ * @param {number} expected
+ * @returns {string} "biasanya sekitar 2,5" or "biasanya kurang dari 1"
+ */
+export function usualCount(expected) {
+  return expected < 1 ? 'biasanya kurang dari 1' : `biasanya sekitar ${formatExpectedCount(expected)}`;
+}
+
+/**
+ * What a negative share (0–1) usually is.
+ * @param {number} fraction
+ * @returns {string} "biasanya sekitar 20,0%", "biasanya di bawah 0,1%" or "biasanya 0,0%"
+ */
+export function usualShare(fraction) {
+  const text = formatPercent(fraction);
+  return fraction === 0 || text.startsWith('di bawah') ? `biasanya ${text}` : `biasanya sekitar ${text}`;
+}
+
+function dateParts(iso, timeZone) {
+  const d = new Date(iso);
+  return {
+    date: new Intl.DateTimeFormat('id-ID', {
+      timeZone,
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    }).format(d),
+    clock: new Intl.DateTimeFormat('id-ID', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(d),
+  };
+}
+
+/**
+ * An alert window `[start, end)` in local time, the date said once when it fits in one day (as the alert
+ * message writes it).
+ * @param {string} start UTC ISO-8601
+ * @param {string} end UTC ISO-8601, exclusive
+ * @param {string} timeZone IANA zone
+ * @returns {string} "28 November 2026, pukul 10.00–11.00 WIB", "…, pukul 23.00–24.00 WIB", or across days
+ *   "28 November 2026 pukul 23.00 sampai 29 November 2026 pukul 01.00 WIB"
+ */
+export function formatWindow(start, end, timeZone) {
+  const a = dateParts(start, timeZone);
+  const b = dateParts(end, timeZone);
+  const lastOfDay = dateParts(new Date(Date.parse(end) - 1).toISOString(), timeZone).date;
+  const zone = zoneName(timeZone);
+  if (a.date === b.date) return `${a.date}, pukul ${a.clock}–${b.clock} ${zone}`;
+  if (b.clock === '00.00' && lastOfDay === a.date) return `${a.date}, pukul ${a.clock}–24.00 ${zone}`;
+  return `${a.date} pukul ${a.clock} sampai ${b.date} pukul ${b.clock} ${zone}`;
+}

@@ -79,3 +79,71 @@ describe('dashboard numbers', () => {
     ]);
   });
 });
+
+describe('dashboard alert figures follow the alert and digest rule', () => {
+  interface FigureModule {
+    formatExpectedCount(expected: number): string;
+    formatPercent(fraction: number): string;
+    usualCount(expected: number): string;
+    usualShare(fraction: number): string;
+    formatWindow(start: string, end: string, timeZone: string): string;
+  }
+  let page: FigureModule;
+  let domain: FigureModule;
+  beforeAll(async () => {
+    page = format as unknown as FigureModule;
+    domain = (await import('#shared/domain/alert-render.ts')) as unknown as FigureModule;
+  });
+
+  it('writes the hand-computed figures of the QA replay (30 negatives against 0.05 expected)', () => {
+    // expectedShare = 0.05 / 30 = 0.001667 → 0,2 %; share 30/30 = 100,0 %.
+    expect(page.usualCount(0.05)).toBe('biasanya kurang dari 1');
+    expect(page.formatPercent(1)).toBe('100,0%');
+    expect(page.usualShare(0.05 / 30)).toBe('biasanya sekitar 0,2%');
+    expect(page.usualShare(0.0001)).toBe('biasanya di bawah 0,1%');
+    expect(page.usualShare(0)).toBe('biasanya 0,0%');
+    expect(page.usualCount(1)).toBe('biasanya sekitar 1,0');
+    expect(page.formatExpectedCount(1234.56)).toBe('1.234,6');
+  });
+
+  it('gives the same text as the alert messages and the digest for every value of a grid', () => {
+    const values = [
+      0, 0.0001, 0.0004999, 0.0005, 0.004, 0.05, 0.125, 0.5, 0.95, 0.999, 1, 1.25, 2.45, 99.96, 1234.5,
+    ];
+    for (const v of values) {
+      expect(page.formatExpectedCount(v)).toBe(domain.formatExpectedCount(v));
+      expect(page.usualCount(v)).toBe(domain.usualCount(v));
+      if (v <= 1) {
+        expect(page.formatPercent(v)).toBe(domain.formatPercent(v));
+        expect(page.usualShare(v)).toBe(domain.usualShare(v));
+      }
+    }
+    const windows: [string, string][] = [
+      ['2026-11-28T03:00:00.000Z', '2026-11-28T04:00:00.000Z'],
+      ['2026-11-28T16:00:00.000Z', '2026-11-28T17:00:00.000Z'],
+      ['2026-11-28T16:00:00.000Z', '2026-11-28T18:00:00.000Z'],
+    ];
+    for (const [start, end] of windows)
+      expect(page.formatWindow(start, end, 'Asia/Jakarta')).toBe(
+        domain.formatWindow(start, end, 'Asia/Jakarta'),
+      );
+  });
+
+  it('says a same-day window’s date once, ends the last hour at 24.00 and names both days across midnight', () => {
+    expect(page.formatWindow('2026-11-28T03:00:00.000Z', '2026-11-28T04:00:00.000Z', 'Asia/Jakarta')).toBe(
+      '28 November 2026, pukul 10.00–11.00 WIB',
+    );
+    expect(page.formatWindow('2026-11-28T16:00:00.000Z', '2026-11-28T17:00:00.000Z', 'Asia/Jakarta')).toBe(
+      '28 November 2026, pukul 23.00–24.00 WIB',
+    );
+    expect(page.formatWindow('2026-11-28T16:00:00.000Z', '2026-11-28T18:00:00.000Z', 'Asia/Jakarta')).toBe(
+      '28 November 2026 pukul 23.00 sampai 29 November 2026 pukul 01.00 WIB',
+    );
+  });
+
+  it('asks for "hak akses", not "cakupan", when a key may not act', async () => {
+    const app = await readFile(join(DASHBOARD, 'app.js'), 'utf8');
+    expect(app).toContain('butuh hak akses analis');
+    expect(app).not.toMatch(/cakupan/i);
+  });
+});

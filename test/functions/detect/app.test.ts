@@ -190,7 +190,7 @@ describe('detect handler', () => {
     expect(publisher.messages).toHaveLength(1);
     const message = publisher.messages[0];
     expect(message?.subject).toContain('Lonjakan negatif');
-    expect(message?.subject).toContain(`(+${result.alerts.length - 1} cakupan lain)`);
+    expect(message?.subject).toContain(`(+${result.alerts.length - 1} lingkup lain)`);
     for (const a of message?.related ?? []) expect(message?.text).toContain(`ID: ${a.id}`);
     expect(publisher.sent.find((s) => s.alert.keyword === 'kertajati')?.text).toContain(
       'Kata kunci: Bandara Kertajati',
