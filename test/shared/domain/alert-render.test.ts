@@ -179,3 +179,60 @@ describe('renderAlert wording', () => {
     expect(out.text).toContain(`${n?.size} sebutan, ${n?.distinctAuthors} penulis/media`);
   });
 });
+
+describe('renderAlert figures and window (QA replay: 30 negatives from one outlet in one hour)', () => {
+  // The QA pass's alert: 30 of 30 mentions negative, 0.05 expected; expectedShare = 0.05 / 30 = 0.001667.
+  const qa = testAlert('2026-11-28T03:00:00.000Z', 'all', {
+    observed: 30,
+    expected: 0.05,
+    total: 30,
+    observedShare: 1,
+    expectedShare: 0.05 / 30,
+  });
+  const { text } = renderAlert(qa, { ...options, keywordLabel: 'Semua sebutan' });
+
+  it('says "kurang dari 1" for an expected count below 1 and gives shares with one decimal', () => {
+    expect(text).toContain('Sebutan negatif: 30 (biasanya kurang dari 1)');
+    // 1 → 100,0 %; 0.001667 → 0,2 % (not 0 % beside a non-zero expected count).
+    expect(text).toContain('Porsi negatif: 100,0% dari 30 sebutan (biasanya sekitar 0,2%)');
+    expect(text).not.toMatch(/\b0,1\b|\(biasanya 0%\)|perkiraan normal/);
+  });
+
+  it('says a share baseline that would round to zero is under 0,1 %, never 0 %', () => {
+    const tiny = renderAlert(testAlert('2026-11-28T03:00:00.000Z', 'all', { expectedShare: 0.0004 }), {
+      ...options,
+      keywordLabel: 'Semua sebutan',
+    }).text;
+    expect(tiny).toContain('(biasanya di bawah 0,1%)');
+  });
+
+  it('writes thousands with a dot', () => {
+    const big = renderAlert(
+      testAlert('2026-11-28T03:00:00.000Z', 'all', { observed: 1234, total: 2500, expected: 1000.04 }),
+      { ...options, keywordLabel: 'Semua sebutan' },
+    ).text;
+    expect(big).toContain('Sebutan negatif: 1.234 (biasanya sekitar 1.000,0)');
+    expect(big).toContain('dari 2.500 sebutan');
+  });
+
+  it('names a same-day window’s date once, and both dates across midnight', () => {
+    expect(text).toContain('Jendela waktu: 28 November 2026, pukul 10.00–11.00 WIB');
+    const late = renderAlert(
+      testAlert('2026-11-28T16:00:00.000Z', 'all', { windowEnd: '2026-11-28T18:00:00.000Z' }),
+      { ...options, keywordLabel: 'Semua sebutan' },
+    ).text;
+    expect(late).toContain(
+      'Jendela waktu: 28 November 2026 pukul 23.00 sampai 29 November 2026 pukul 01.00 WIB',
+    );
+    const lastHour = renderAlert(testAlert('2026-11-28T16:00:00.000Z', 'all'), {
+      ...options,
+      keywordLabel: 'Semua sebutan',
+    }).text;
+    expect(lastHour).toContain('Jendela waktu: 28 November 2026, pukul 23.00–24.00 WIB');
+  });
+
+  it('calls an all-mentions alert’s scope "Lingkup", never "cakupan"', () => {
+    expect(text).toContain('Lingkup: Semua sebutan');
+    expect(text).not.toMatch(/cakupan/i);
+  });
+});

@@ -14,6 +14,7 @@ import {
   renderDigestHtml,
   renderDigestMarkdown,
   renderDigestText,
+  sourceFailureReason,
 } from '#shared/domain/digest.ts';
 import { testAlert } from '../../functions/api/helpers.ts';
 import { scoredMention } from '../../helpers/mentions.ts';
@@ -560,5 +561,119 @@ describe('digest date in the title', () => {
     expect(renderDigestMarkdown(d).split('\n')[0]).toBe(
       '# Ringkasan Harian Pantau — Kabupaten Majalengka, Selasa, 1 Desember 2026 (WIB)',
     );
+  });
+});
+
+describe('digest figures and wording agree with the alert messages', () => {
+  it('writes the QA replay alert with the alert message’s figures (kurang dari 1, 100,0%)', () => {
+    const qa = testAlert('2026-11-29T03:00:00.000Z', 'all', {
+      observed: 30,
+      expected: 0.05,
+      total: 30,
+      observedShare: 1,
+      expectedShare: 0.05 / 30,
+    });
+    const share = testAlert('2026-11-29T03:00:00.000Z', 'kw:majalengka', {
+      id: '2026-11-29T03:00:00.000Z~share:kw:majalengka',
+      kind: 'share',
+      observedShare: 1,
+      expectedShare: 0.0002,
+      total: 30,
+    });
+    const { text } = allRenderings(input({ alerts: [qa, share] }));
+    expect(text).toContain(
+      'Semua sebutan, pukul 10.00–11.00 WIB: 30 sebutan negatif, biasanya kurang dari 1;',
+    );
+    expect(text).toContain(
+      'kata kunci Majalengka (porsi negatif 100,0% dari 30 sebutan, biasanya di bawah 0,1%)',
+    );
+    expect(text).not.toMatch(/sekitar 0,1\b|sekitar 0,0%/);
+  });
+
+  it('names the dates of an alert window outside the digest day', () => {
+    // 29 Nov 23.00 WIB → 30 Nov 01.00 WIB: it starts in the day and ends the next.
+    const a = testAlert('2026-11-29T16:00:00.000Z', 'all', { windowEnd: '2026-11-29T18:00:00.000Z' });
+    const { text } = allRenderings(input({ alerts: [a] }));
+    expect(text).toContain(
+      'Semua sebutan, 29 November 2026 pukul 23.00 sampai 30 November 2026 pukul 01.00 WIB:',
+    );
+  });
+
+  it('marks an estimated publication time as such', () => {
+    const exact = scoredMention(1, { label: 'NEGATIVE', publishedAt: '2026-11-29T05:00:00.000Z' });
+    const guessed = scoredMention(2, {
+      label: 'NEGATIVE',
+      publishedAt: '2026-11-29T05:00:00.000Z',
+      publishedAtEstimated: true,
+    });
+    const { d, text, md, html } = allRenderings(input({ mentions: [exact, guessed] }));
+    expect(d.topNegative.find((i) => i.id === guessed.id)?.publishedAtEstimated).toBe(true);
+    expect(d.topNegative.find((i) => i.id === exact.id)).not.toHaveProperty('publishedAtEstimated');
+    expect(text).toContain('Berita 2 Majalengka [rss-test, perkiraan 12.00 WIB;');
+    expect(text).toContain('Berita 1 Majalengka [rss-test, 12.00 WIB;');
+    expect(md).toContain('rss-test, perkiraan 12.00 WIB (');
+    expect(html).toContain('rss-test, perkiraan 12.00 WIB (');
+  });
+
+  it('gives a short Indonesian reason for a failed source; the raw error stays in the JSON', () => {
+    const raw =
+      'SourceNetworkError: rss-radar: network error fetching https://radar.example.id/feed?x=1: fetch failed (ENOTFOUND)';
+    const { d, text, md, html } = allRenderings(
+      input({ sourceRuns: [{ sourceId: 'rss-radar', ok: false, error: raw }] }),
+    );
+    expect(d.failedSources[0]?.lastError).toBe(raw);
+    const line =
+      'rss-radar: gagal 1 dari 1 kali; kesalahan terakhir: jaringan gagal (alamat tidak ditemukan)';
+    for (const r of [text, md, html]) {
+      expect(r).toContain(line);
+      expect(r).not.toMatch(/SourceNetworkError|radar\.example\.id|fetch failed/);
+    }
+  });
+
+  it.each([
+    ['SourceHttpError: rss-x: HTTP 503 from https://x.id/rss', 'server menjawab dengan galat HTTP 503'],
+    [
+      'SourceTimeoutError: rss-x: no complete response from https://x.id/rss within 10000 ms',
+      'server tidak menjawab tepat waktu',
+    ],
+    [
+      'SourceNetworkError: rss-x: network error fetching https://x.id/rss: fetch failed (ECONNREFUSED)',
+      'jaringan gagal (koneksi ditolak)',
+    ],
+    ['FeedParseError: rss-x: not an RSS or Atom feed (line 3)', 'isi feed tidak dapat dibaca'],
+    ['TypeError: something odd', 'kesalahan lain (rincian di log)'],
+  ])('explains %s as "%s"', (raw, reason) => {
+    expect(sourceFailureReason(raw)).toBe(reason);
+  });
+
+  it('heads the collection section with a title that fits a day without any collection', () => {
+    const { text, md } = allRenderings(input());
+    expect(text).toContain(`Status pengumpulan sumber:\n  ${NO_COLLECTION}`);
+    expect(md).toContain(`## Status pengumpulan sumber\n\n**${NO_COLLECTION}**`);
+    expect(`${text}${md}`).not.toContain('gagal dikumpulkan');
+  });
+
+  it('never names a narrative by the regency’s own names, in day narratives or alerts of any series', () => {
+    const topic = testAlert('2026-11-29T03:00:00.000Z', 'topic:jalan', { topic: 'jalan' });
+    const withNames = {
+      ...topic,
+      narratives: topic.narratives.map((n) => ({
+        ...n,
+        topTerms: ['banjir', 'jalan', 'laporan', 'majalengka', 'marah'],
+      })),
+    };
+    const { d } = allRenderings(
+      input({
+        alerts: [withNames],
+        narratives: [
+          {
+            ...withNames.narratives[0]!,
+            topTerms: ['kabupaten', 'banjir', 'majalengka'],
+          },
+        ],
+      }),
+    );
+    expect(d.alerts[0]?.topTerms).toEqual(['banjir', 'jalan', 'laporan', 'marah']);
+    expect(d.narratives[0]?.topTerms).toEqual(['banjir']);
   });
 });

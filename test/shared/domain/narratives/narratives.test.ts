@@ -6,6 +6,7 @@ import {
   isStopword,
   minhash,
   nearDuplicateGroups,
+  regencyNameTerms,
   risingTerms,
   shingles,
   terms,
@@ -156,5 +157,45 @@ describe('buildNarratives', () => {
 
   it('returns nothing for an empty window', () => {
     expect(buildNarratives([], BASELINE)).toEqual([]);
+  });
+});
+
+describe("the regency's own names in narratives", () => {
+  const config = {
+    name: 'Kabupaten Majalengka',
+    keywords: [
+      { label: 'Majalengka', terms: ['Majalengka'], phrases: [] },
+      {
+        label: 'Bandara Kertajati',
+        terms: ['Kertajati', 'BIJB'],
+        phrases: ['Bandara Internasional Jawa Barat'],
+      },
+    ],
+  };
+  // A topic series: its thin baseline never names the regency, so "majalengka" rises with the complaint.
+  const window = [
+    mention('Banjir di jalan Majalengka, warga marah laporan diabaikan', 'w1'),
+    mention('Warga marah, banjir jalan Majalengka tak surut, laporan diabaikan', 'w2'),
+    mention('Laporan banjir jalan Majalengka diabaikan, warga marah', 'w3'),
+    mention('Jalan Majalengka banjir lagi, laporan warga diabaikan dan marah', 'w4'),
+  ];
+  const topicBaseline = Array.from({ length: 12 }, (_, i) =>
+    mention(`Perbaikan saluran desa ${i} selesai`, `t${i}`),
+  );
+
+  it('lists the words of the regency name and of every keyword label, term and phrase', () => {
+    expect([...regencyNameTerms(config)].sort()).toEqual(
+      ['bandara', 'barat', 'bijb', 'internasional', 'jawa', 'kabupaten', 'kertajati', 'majalengka'].sort(),
+    );
+  });
+
+  it('rises in a topic series unless excluded, and is excluded when asked', () => {
+    const plain = buildNarratives(window, topicBaseline);
+    expect(plain[0]?.topTerms).toContain('majalengka');
+    const named = buildNarratives(window, topicBaseline, { excludeTerms: regencyNameTerms(config) });
+    expect(named).toHaveLength(1);
+    expect(named[0]!.topTerms).not.toContain('majalengka');
+    expect(named[0]!.topTerms.length).toBeGreaterThan(0);
+    expect(named[0]!.size).toBe(4);
   });
 });
