@@ -60,7 +60,7 @@ import { type Clock, fixedClock, systemClock } from '#shared/ports/clock.ts';
 import type { AlertStore, HeldBackSpike as StoredHeldBackSpike } from '#shared/ports/mention-store.ts';
 import type { AlertPublisher } from '#shared/ports/publishers.ts';
 import { ConfigFileMissingError, DataFolderMissingError, ReplayFileMissingError } from './errors.ts';
-import { plural } from './summary.ts';
+import { disabledSourcesNote, plural } from './summary.ts';
 
 export { ReplayFileMissingError };
 
@@ -603,7 +603,9 @@ export async function runLocal(options: RunOptions): Promise<RunSummary> {
         `Resuming ${plural(resumedPending, 'pending mention')} from an interrupted run (handed over, not yet classified)…`,
       );
 
-    options.progress(`Collecting from ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
+    options.progress(
+      `Collecting from ${plural(sources.length, 'source')}${options.replay ? '' : disabledSourcesNote(config.sources)}…`,
+    );
     const collectLog = quietSourceLog(
       options.log,
       options.verbose ? Number.POSITIVE_INFINITY : MAX_REJECTIONS_LOGGED,

@@ -33,7 +33,7 @@ import {
   parseTimeoutMs,
   shortenQuotedValues,
 } from './options.ts';
-import { formatSummary, plural } from './summary.ts';
+import { disabledSourcesNote, formatSummary, plural } from './summary.ts';
 
 const DEFAULT_CONFIG = 'config/majalengka.json';
 const DEFAULT_DATA_DIR = '.pantau';
@@ -266,7 +266,7 @@ program
   .action(async (file: string) => {
     const config = await loadConfigFile(file);
     process.stdout.write(
-      `${file}: ${config.name}, ${config.keywords.length} keywords, ${config.sources.length} sources, ${config.topics.length} topics, zone ${config.timeZone}\n`,
+      `${file}: ${config.name}, ${config.keywords.length} keywords, ${plural(config.sources.length, 'source')}${disabledSourcesNote(config.sources)}, ${config.topics.length} topics, zone ${config.timeZone}\n`,
     );
   });
 

@@ -9,6 +9,18 @@ export function plural(n: number, singular: string, pluralForm = `${singular}s`)
 }
 
 /**
+ * The config's sources that are switched off (`"enabled": false`), as a parenthesis for a count line, e.g.
+ * ` (5 disabled in the config: mastodon-majalengka, bluesky-majalengka, …)`; empty when none is. QA: `check-config`
+ * said "12 sources" and `npm start` "Collecting from 7 sources" without naming the other five.
+ */
+export function disabledSourcesNote(
+  sources: readonly { readonly id: string; readonly enabled: boolean }[],
+): string {
+  const off = sources.filter((s) => !s.enabled).map((s) => s.id);
+  return off.length > 0 ? ` (${off.length} disabled in the config: ${off.join(', ')})` : '';
+}
+
+/**
  * The run summary `npm start` prints, as lines (no trailing newlines). One line per source: its counts
  * (as on the headline), `skipped (<code>): <reason>` (never polled: credentials missing, budget spent) or
  * `failed: <reason>`, the reason shortened by {@link briefSourceError} (its progress line, printed while

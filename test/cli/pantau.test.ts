@@ -76,6 +76,10 @@ describe('pantau CLI exit codes', () => {
     const ok = pantau(['check-config', bom]);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^.*bom\.json: Kabupaten Majalengka, \d+ keywords/);
+    // The sources switched off are named, so "12 sources" here and "Collecting from 7" in a run agree (QA).
+    expect(ok.stdout).toContain(
+      '12 sources (5 disabled in the config: mastodon-majalengka, bluesky-majalengka, reddit-majalengka, x-majalengka, youtube-majalengka)',
+    );
     const missing = pantau(['check-config', join(dir, 'nope.json')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(`config file not found: ${join(dir, 'nope.json')}\n`);

@@ -6,6 +6,7 @@ import {
   briefSourceError,
   detectionLines,
   digestCoverageLine,
+  disabledSourcesNote,
   formatSummary,
   plural,
   REPLAY_COMMAND,
@@ -448,5 +449,17 @@ describe('briefSourceError', () => {
     const long = briefSourceError(`FeedParseError: rss-x: ${'kata '.repeat(60)}`, 'rss-x');
     expect(long).toHaveLength(100);
     expect(long.endsWith('…')).toBe(true);
+  });
+});
+
+describe('disabledSourcesNote', () => {
+  it('names the switched-off sources, and nothing when every source is on', () => {
+    expect(disabledSourcesNote([{ id: 'a', enabled: true }])).toBe('');
+    expect(
+      disabledSourcesNote([
+        { id: 'a', enabled: true },
+        { id: 'x-majalengka', enabled: false },
+      ]),
+    ).toBe(' (1 disabled in the config: x-majalengka)');
   });
 });
