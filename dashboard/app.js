@@ -6,6 +6,7 @@ import {
   formatNumber,
   formatPercent,
   formatWindow,
+  narrativeTerms,
   seriesName,
   usualCount,
   usualShare,
@@ -305,7 +306,10 @@ function renderAlert(alert) {
     block.append(
       el('p', {}, [
         el('span', { className: 'muted', text: 'Narasi: ' }),
-        el('span', { className: 'terms', text: narrative.topTerms.slice(0, 6).join(', ') }),
+        el('span', {
+          className: 'terms',
+          text: narrativeTerms(narrative.topTerms, state.keywords).slice(0, 6).join(', '),
+        }),
         narrative.coordinated ? el('span', { className: 'badge warn', text: 'terkoordinasi?' }) : null,
       ]),
     );

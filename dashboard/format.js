@@ -148,3 +148,22 @@ export function formatWindow(start, end, timeZone) {
   if (b.clock === '00.00' && lastOfDay === a.date) return `${a.date}, pukul ${a.clock}–24.00 ${zone}`;
   return `${a.date} pukul ${a.clock} sampai ${b.date} pukul ${b.clock} ${zone}`;
 }
+
+/**
+ * A narrative's top terms without the regency's own names (the words of the keyword labels from
+ * `GET /v1/keywords`), as the alert messages and the digest leave them out (`docs/narratives.md`).
+ * @param {string[]} topTerms
+ * @param {{ label: string }[]} [keywords]
+ * @returns {string[]} e.g. ["banjir", "majalengka", "marah"] with label "Majalengka" → ["banjir", "marah"]
+ */
+export function narrativeTerms(topTerms, keywords = []) {
+  const names = new Set(
+    keywords.flatMap((k) =>
+      String(k.label)
+        .normalize('NFKC')
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u),
+    ),
+  );
+  return topTerms.filter((term) => !names.has(String(term).toLowerCase()));
+}

@@ -3,6 +3,7 @@
  * escapes for its channel where the channel interprets markup.
  */
 import type { Alert } from './alert.ts';
+import { words } from './narratives/text.ts';
 import { overlappingGroups } from './windows.ts';
 
 const ZONE_NAMES: Readonly<Record<string, string>> = {
@@ -219,9 +220,21 @@ function relatedNumbers(alert: Alert): string {
     : `sebutan negatif ${formatNumberId(alert.observed)} (${usualCount(alert.expected)})`;
 }
 
+/** A narrative's top terms without the regency's own names (`docs/narratives.md`). */
+function named(terms: readonly string[], excluded: ReadonlySet<string>): string[] {
+  return terms.filter((t) => !excluded.has(t.toLowerCase()));
+}
+
 /** One line for an alert delivered inside another's message. */
-function relatedLine(alert: Alert, label: string, timeZone: string): string {
-  const terms = alert.narratives.flatMap((n) => n.topTerms).slice(0, 5);
+function relatedLine(alert: Alert, label: string, timeZone: string, excluded: ReadonlySet<string>): string {
+  const terms = [
+    ...new Set(
+      named(
+        alert.narratives.flatMap((n) => n.topTerms),
+        excluded,
+      ),
+    ),
+  ].slice(0, 5);
   const late = alert.late ? `; termasuk ${formatNumberId(alert.late.mentions)} sebutan terlambat` : '';
   return `• ${scopeHeading(alert)}: ${label} — ${relatedNumbers(alert)}${late}, ${formatWindow(alert.windowStart, alert.windowEnd, timeZone)}; tingkat ${alert.severity}${terms.length > 0 ? `; narasi: ${terms.join(', ')}` : ''}; ID: ${alert.id}`;
 }
@@ -246,8 +259,26 @@ export function renderAlert(
     earlier?: readonly { readonly alert: Alert; readonly label: string }[];
     /** Sent late, by an operator's redelivery: the message says so and when the alert was raised. */
     delayed?: boolean;
+    /**
+     * Words never shown as narrative terms: the regency's own names (`regencyNameTerms(config)` in
+     * `shared/domain/narratives`), as the digest leaves them out. @default the words of `regencyName` and of
+     * the keyword labels given here (`keywordLabel`, `related`, `earlier` of keyword alerts)
+     */
+    excludeTerms?: Iterable<string>;
   },
 ): { subject: string; text: string } {
+  const excluded = new Set(
+    options.excludeTerms
+      ? [...options.excludeTerms].map((t) => t.toLowerCase())
+      : [
+          options.regencyName,
+          // Keyword labels name the regency's places and offices; topic labels name subjects ("jalan").
+          ...(alert.keyword ? [options.keywordLabel] : []),
+          ...[...(options.related ?? []), ...(options.earlier ?? [])]
+            .filter((r) => r.alert.keyword)
+            .map((r) => r.label),
+        ].flatMap((t) => words(t)),
+  );
   const kind = alert.kind === 'share' ? 'porsi sentimen negatif' : 'jumlah sebutan negatif';
   const related = options.related ?? [];
   const more = related.length > 0 ? ` (+${related.length} lingkup lain)` : '';
@@ -291,7 +322,7 @@ export function renderAlert(
     lines.push('Narasi yang mendorong lonjakan:');
     alert.narratives.slice(0, 3).forEach((n, i) => {
       lines.push(
-        `${i + 1}. ${n.topTerms.slice(0, 5).join(', ') || '(tanpa istilah menonjol)'} — ${formatNumberId(n.size)} sebutan, ${formatNumberId(n.distinctAuthors)} penulis/media${n.coordinated ? ', pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
+        `${i + 1}. ${named(n.topTerms, excluded).slice(0, 5).join(', ') || '(tanpa istilah menonjol)'} — ${formatNumberId(n.size)} sebutan, ${formatNumberId(n.distinctAuthors)} penulis/media${n.coordinated ? ', pola salin-tempel (kemungkinan terkoordinasi)' : ''}`,
       );
       for (const e of n.examples.slice(0, 2))
         lines.push(`   • ${e.title ?? e.text.slice(0, 120)} — ${e.url}`);
@@ -302,7 +333,7 @@ export function renderAlert(
     lines.push(
       'Peristiwa yang sama juga melonjak pada lingkup lain (dikirim dalam pesan ini, tidak terpisah):',
     );
-    for (const r of related) lines.push(relatedLine(r.alert, r.label, options.timeZone));
+    for (const r of related) lines.push(relatedLine(r.alert, r.label, options.timeZone, excluded));
     lines.push('');
   }
   lines.push(

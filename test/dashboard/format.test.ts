@@ -147,3 +147,18 @@ describe('dashboard alert figures follow the alert and digest rule', () => {
     expect(app).not.toMatch(/cakupan/i);
   });
 });
+
+describe('dashboard narrative terms', () => {
+  it('leaves out the words of the keyword labels, as the digest does', () => {
+    const page = format as unknown as {
+      narrativeTerms(terms: string[], keywords?: { label: string }[]): string[];
+    };
+    expect(
+      page.narrativeTerms(
+        ['banjir', 'jalan', 'laporan', 'majalengka', 'marah', 'kertajati'],
+        [{ label: 'Majalengka' }, { label: 'Bandara Kertajati' }],
+      ),
+    ).toEqual(['banjir', 'jalan', 'laporan', 'marah']);
+    expect(page.narrativeTerms(['banjir'])).toEqual(['banjir']);
+  });
+});

@@ -236,3 +236,34 @@ describe('renderAlert figures and window (QA replay: 30 negatives from one outle
     expect(text).not.toMatch(/cakupan/i);
   });
 });
+
+describe('renderAlert narrative terms', () => {
+  const withTerms = (seriesId: string, topTerms: string[], overrides = {}) => {
+    const base = testAlert('2026-11-28T03:00:00.000Z', seriesId, overrides);
+    return { ...base, narratives: base.narratives.map((n) => ({ ...n, topTerms })) };
+  };
+
+  it('leaves out the regency name and keyword labels, but keeps a topic label’s subject words', () => {
+    const topic = withTerms('topic:infrastruktur', ['banjir', 'jalan', 'laporan', 'majalengka', 'marah'], {
+      topic: 'infrastruktur',
+    });
+    const kw = withTerms('kw:kertajati', ['kertajati', 'bandara', 'sepi']);
+    const { text } = renderAlert(topic, {
+      ...options,
+      keywordLabel: 'Infrastruktur & jalan',
+      related: [{ alert: kw, label: 'Bandara Kertajati' }],
+    });
+    expect(text).toContain('1. banjir, jalan, laporan, marah — 9 sebutan');
+    expect(text).toContain('; narasi: sepi;');
+  });
+
+  it('uses the given excludeTerms instead when the caller has the config', () => {
+    const all = withTerms('all', ['bijb', 'majalengka', 'tutup']);
+    const { text } = renderAlert(all, {
+      ...options,
+      keywordLabel: 'Semua sebutan',
+      excludeTerms: ['BIJB', 'majalengka'],
+    });
+    expect(text).toContain('1. tutup — 9 sebutan');
+  });
+});
