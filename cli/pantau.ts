@@ -8,6 +8,7 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MAX_TEXT_LENGTH, type SentimentLabel, SentimentLabelSchema } from '#shared/domain/mention.ts';
+import { addDays, localDate } from '#shared/domain/time.ts';
 import {
   createApiKeyCommand,
   KeyCommandError,
@@ -256,6 +257,42 @@ program
       { ...rest, timeZone: (await loadConfigFile(config)).timeZone },
       (body) => process.stdout.write(body),
       (line) => process.stderr.write(`${line}\n`),
+    );
+  });
+
+program
+  .command('rejected')
+  .description('list the messages the classifier refused (poison), stored with their reason (JSON Lines)')
+  .option(
+    '--from <yyyy-mm-dd>',
+    "first day (the regency's time zone, WIB) (default: 7 days ago)",
+    parseIsoDate,
+  )
+  .option(
+    '--to <yyyy-mm-dd>',
+    "day after the last (the regency's time zone) (default: tomorrow)",
+    parseIsoDate,
+  )
+  .option(
+    '--config <file>',
+    'regency config file (its time zone reads the days)',
+    CONFIG_PATH,
+    DEFAULT_CONFIG,
+  )
+  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
+  .action(async (opts: { from?: string; to?: string; config: string; dataDir: string }) => {
+    const { rejectedCommand } = await import('./commands/rejected.ts');
+    const { timeZone } = await loadConfigFile(opts.config);
+    const tomorrow = addDays(localDate(Date.now(), timeZone), 1);
+    await rejectedCommand(
+      {
+        from: opts.from ?? addDays(tomorrow, -7),
+        to: opts.to ?? tomorrow,
+        dataDir: opts.dataDir,
+        timeZone,
+      },
+      printLine,
+      printNotice,
     );
   });
 

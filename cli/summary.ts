@@ -56,7 +56,9 @@ export function formatSummary(s: RunSummary): string[] {
   if (s.deadLetterFile)
     out(`  dead-lettered messages kept in ${s.deadLetterFile} (see -v for why they failed)`);
   if (s.rejectedMessages > 0 || s.deadLettered > 0)
-    out(`  rejected messages: ${s.rejectedMessages}, dead-lettered: ${s.deadLettered}`);
+    out(
+      `  rejected messages: ${s.rejectedMessages}, dead-lettered: ${s.deadLettered}${s.rejectedMessages > 0 ? ` (rejected ones are stored with their reason: npm run pantau -- rejected --data-dir ${JSON.stringify(s.dataDir)})` : ''}`,
+    );
   out(alertsLine(s));
   for (const line of heldBackLines(s.heldBack)) out(line);
   for (const line of detectionLines(s.detection, s.mentions)) out(line);
