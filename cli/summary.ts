@@ -173,6 +173,16 @@ export function heldBackLines(heldBack: readonly HeldBackSpike[]): string[] {
   return lines;
 }
 
+/**
+ * The hours detection could alert on, from the start of the first to the end of the last (QA: "to 16:00 UTC"
+ * named the start of a last hour that ends at 17:00), e.g. `from 2026-11-27 14:00 UTC to 2026-11-28 17:00 UTC`.
+ * @param firstStart - UTC ISO-8601 start of the first hour; @param lastStart - of the last hour.
+ */
+function alertableRange(firstStart: string, lastStart: string): string {
+  const end = new Date(Date.parse(lastStart) + 3_600_000).toISOString();
+  return `from ${hourLabel(firstStart)} to ${hourLabel(end)}`;
+}
+
 /** `2026-11-30T17:00:00.000Z` → `2026-11-30 17:00 UTC`. */
 function hourLabel(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -196,7 +206,7 @@ export function detectionLines(d: DetectionReport, mentions?: RunSummary['mentio
         : `no replayed mention was new to the store: ${mentions.duplicate} already stored, ${mentions.unmatched} unmatched, ${mentions.rejected} rejected`;
     lines.push(
       d.replayHoursChecked > 0 && d.checkedFrom && d.checkedTo
-        ? `  spike detection: no new mention (${why}); it stepped ${plural(d.replayHoursChecked, 'replayed hour')} it had not reached yet (alerts possible for ${hourLabel(d.checkedFrom)} to ${hourLabel(d.checkedTo)})`
+        ? `  spike detection: no new mention (${why}); it stepped ${plural(d.replayHoursChecked, 'replayed hour')} it had not reached yet (alerts possible ${alertableRange(d.checkedFrom, d.checkedTo)})`
         : `  spike detection: nothing new to check (${why})`,
     );
   } else if (d.replayHours > 0) {
@@ -204,7 +214,7 @@ export function detectionLines(d: DetectionReport, mentions?: RunSummary['mentio
     const history = d.replayHours - d.replayHoursChecked - d.replayHoursBeforeClock - after > 0;
     const range =
       d.checkedFrom && d.checkedTo
-        ? ` (alerts possible for ${hourLabel(d.checkedFrom)} to ${hourLabel(d.checkedTo)}${history ? '; earlier replayed hours are history, learnt but not alerted on' : ''}${after > 0 ? `; ${plural(after, 'replayed hour')} after it not stepped (choose a later --date)` : ''})`
+        ? ` (alerts possible ${alertableRange(d.checkedFrom, d.checkedTo)}${history ? '; earlier replayed hours are history, learnt but not alerted on' : ''}${after > 0 ? `; ${plural(after, 'replayed hour')} after it not stepped (choose a later --date)` : ''})`
         : '';
     lines.push(`  replayed hours checked for spikes: ${d.replayHoursChecked} of ${d.replayHours}${range}`);
   }

@@ -257,7 +257,7 @@ describe('detectionLines', () => {
       checkedTo: '2000-01-01T16:00:00.000Z',
     });
     expect(lines).toEqual([
-      '  replayed hours checked for spikes: 0 of 105 (alerts possible for 1999-12-31 14:00 UTC to 2000-01-01 16:00 UTC; 105 replayed hours after it not stepped (choose a later --date))',
+      '  replayed hours checked for spikes: 0 of 105 (alerts possible from 1999-12-31 14:00 UTC to 2000-01-01 17:00 UTC; 105 replayed hours after it not stepped (choose a later --date))',
     ]);
   });
 
@@ -295,7 +295,7 @@ describe('detectionLines', () => {
         lateAddedTo: '2026-11-30T18:00:00.000Z',
       }),
     ).toEqual([
-      '  replayed hours checked for spikes: 0 of 5 (alerts possible for 2026-11-30 18:00 UTC to 2026-11-30 18:00 UTC)',
+      '  replayed hours checked for spikes: 0 of 5 (alerts possible from 2026-11-30 18:00 UTC to 2026-11-30 19:00 UTC)',
       "  tested as late mentions: 2 replayed hours at or before the detector's clock (2026-11-30 17:00 UTC) but within 24 hours of it; 10 late mentions added to 2026-11-30 18:00 UTC and tested there",
       "  not checked for spikes: 3 replayed hours holding mentions this run stored, at least 24 hours before the detector's clock (2026-11-30 17:00 UTC); it steps each hour once and tests late mentions of its last 24 hours only. To check one day of them, replay into a fresh --data-dir with --date <that day> (a replay can alert on its digest day and the 3 hours before it).",
     ]);
@@ -334,7 +334,7 @@ describe('detectionLines', () => {
       skippedHours: 1,
     });
     expect(lines).toEqual([
-      '  replayed hours checked for spikes: 2 of 98 (alerts possible for 2026-11-09 14:00 UTC to 2026-11-10 16:00 UTC; earlier replayed hours are history, learnt but not alerted on)',
+      '  replayed hours checked for spikes: 2 of 98 (alerts possible from 2026-11-09 14:00 UTC to 2026-11-10 17:00 UTC; earlier replayed hours are history, learnt but not alerted on)',
       '  not checked for spikes: 1 hour skipped; the detector was more than 28 days behind, so it resumed 14 days before the last closed hour',
     ]);
   });
@@ -377,7 +377,7 @@ describe('detectionLines: a run that stored nothing new (QA: a re-run said its r
         mentions,
       ),
     ).toEqual([
-      '  spike detection: no new mention (every replayed mention was already stored); it stepped 1 replayed hour it had not reached yet (alerts possible for 2026-02-12 10:00 UTC to 2026-02-12 16:00 UTC)',
+      '  spike detection: no new mention (every replayed mention was already stored); it stepped 1 replayed hour it had not reached yet (alerts possible from 2026-02-12 10:00 UTC to 2026-02-12 17:00 UTC)',
     ]);
   });
 
