@@ -752,7 +752,7 @@ export function sourceFailureReason(error: string): string {
     return 'server tidak menjawab tepat waktu';
   if (name === 'SourceAbortedError') return 'pengambilan dihentikan sebelum selesai';
   if (name === 'SourceTooLargeError') return 'jawaban server terlalu besar';
-  if (name === 'FeedParseError') return 'isi feed tidak dapat dibaca';
+  if (name === 'FeedParseError') return 'isi umpan berita (feed) tidak dapat dibaca';
   if (name === 'SourceResponseError') return 'jawaban API tidak sesuai format yang diharapkan';
   if (name === 'SourceAuthError') return 'kredensial ditolak penyedia';
   return 'kesalahan lain (rincian di log)';

@@ -640,7 +640,7 @@ describe('digest figures and wording agree with the alert messages', () => {
       'SourceNetworkError: rss-x: network error fetching https://x.id/rss: fetch failed (ECONNREFUSED)',
       'jaringan gagal (koneksi ditolak)',
     ],
-    ['FeedParseError: rss-x: not an RSS or Atom feed (line 3)', 'isi feed tidak dapat dibaca'],
+    ['FeedParseError: rss-x: not an RSS or Atom feed (line 3)', 'isi umpan berita (feed) tidak dapat dibaca'],
     ['TypeError: something odd', 'kesalahan lain (rincian di log)'],
   ])('explains %s as "%s"', (raw, reason) => {
     expect(sourceFailureReason(raw)).toBe(reason);
