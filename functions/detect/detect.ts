@@ -40,7 +40,7 @@ import { type Alert, alertId, type NarrativeBuilder } from '#shared/domain/alert
 import { groupAlerts, renderAlert } from '#shared/domain/alert-render.ts';
 import type { RegencyConfig } from '#shared/domain/config.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
-import { authorKey } from '#shared/domain/narratives/index.ts';
+import { authorKey, regencyNameTerms } from '#shared/domain/narratives/index.ts';
 import {
   createSeriesState,
   type DetectorParams,
@@ -585,6 +585,7 @@ async function deliverAlerts(
       await deps.publisher.publish(
         primary,
         renderAlert(primary, {
+          excludeTerms: regencyNameTerms(config),
           keywordLabel: labelOf(primary),
           timeZone: config.timeZone,
           regencyName: config.name,
@@ -695,7 +696,10 @@ async function storeAlert(
   );
   const baselineFrom = new Date(p.spike.windowStartMs - NARRATIVE_BASELINE_MS).toISOString();
   const baseline = await listAll(deps, scope, baselineFrom, mentionsFromIso, undefined, 1_000);
-  const narratives = deps.buildNarratives(windowMentions, baseline);
+  // The regency's own names are in every mention: never a narrative's term (QA: "majalengka" in topic alerts).
+  const narratives = deps.buildNarratives(windowMentions, baseline, {
+    excludeTerms: regencyNameTerms(deps.config),
+  });
   const authors = new Set(windowMentions.map(authorKey));
   const negative = p.spike.observed;
   const total =

@@ -16,6 +16,7 @@ import {
   renderDigestText,
 } from '#shared/domain/digest.ts';
 import type { ScoredMention } from '#shared/domain/mention.ts';
+import { regencyNameTerms } from '#shared/domain/narratives/index.ts';
 import { addDays, localDate, localDayRange, previousLocalDate } from '#shared/domain/time.ts';
 import { ValidationError } from '#shared/errors.ts';
 import type { Log, MetricSink } from '#shared/observability.ts';
@@ -153,6 +154,7 @@ export async function runDigest(
     narratives: deps.buildNarratives(
       mentions.filter((m) => m.sentiment.label === 'NEGATIVE'),
       baseline,
+      { excludeTerms: regencyNameTerms(deps.config) },
     ),
   });
   // Every mention of the day may be quoted (top lists, narrative examples): the digest expires with the first.

@@ -35,11 +35,13 @@ export type NarrativeSummary = z.infer<typeof NarrativeSummarySchema>;
 
 /**
  * Groups a window's negative mentions against a trailing baseline of mentions into narratives, largest
- * first (`buildNarratives` in `shared/domain/narratives`).
+ * first (`buildNarratives` in `shared/domain/narratives`). `options.excludeTerms`: words never used to name or
+ * join narratives (the regency's own names, `regencyNameTerms(config)`).
  */
 export type NarrativeBuilder = (
   window: readonly ScoredMention[],
   baseline: readonly ScoredMention[],
+  options?: { readonly excludeTerms?: Iterable<string> },
 ) => NarrativeSummary[];
 
 export const AlertKindSchema = z.enum(['volume', 'share']);

@@ -139,7 +139,11 @@ async function setup(
     recordDetectionRun: real.recordDetectionRun.bind(real),
   };
   const publisher = new RecordingPublisher();
-  const narrativeCalls: { window: readonly ScoredMention[]; baseline: readonly ScoredMention[] }[] = [];
+  const narrativeCalls: {
+    window: readonly ScoredMention[];
+    baseline: readonly ScoredMention[];
+    excludeTerms: string[];
+  }[] = [];
   const clock = fixedClock(NOW);
   const log = new RecordingLog();
   const metrics = new MemoryMetricSink();
@@ -147,8 +151,8 @@ async function setup(
     config: options.config ?? config,
     store,
     publisher,
-    buildNarratives: (window, baseline): NarrativeSummary[] => {
-      narrativeCalls.push({ window, baseline });
+    buildNarratives: (window, baseline, narrativeOptions): NarrativeSummary[] => {
+      narrativeCalls.push({ window, baseline, excludeTerms: [...(narrativeOptions?.excludeTerms ?? [])] });
       return options.narratives?.(window) ?? [];
     },
     clock,
@@ -171,6 +175,8 @@ describe('detect handler', () => {
       windowEnd: '2026-11-30T10:00:00.000Z',
     });
     expect(volume[0]?.expected).toBeLessThan(2);
+    // The regency's own names are in every mention, so they never name a narrative (QA 2026-12-01).
+    expect(narrativeCalls[0]?.excludeTerms).toEqual(expect.arrayContaining(['majalengka', 'kertajati']));
     // The alert's total covers its whole window, not only the last bucket.
     const windowCounts = syntheticCounts(
       'kw:kertajati',
