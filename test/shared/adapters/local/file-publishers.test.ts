@@ -13,14 +13,14 @@ describe('FileAlertPublisher', () => {
     const publisher = new FileAlertPublisher(dir, (t) => printed.push(t));
     const primary = testAlert('2026-11-30T08:00:00.000Z', 'all');
     const related = [testAlert('2026-11-30T08:00:00.000Z', 'kw:kertajati')];
-    await publisher.publish(primary, { subject: 'S (+1 cakupan lain)', text: 'T' }, related);
+    await publisher.publish(primary, { subject: 'S (+1 lingkup lain)', text: 'T' }, related);
     await publisher.publish(testAlert('2026-11-30T12:00:00.000Z', 'all'), { subject: 'S2', text: 'T2' });
     const lines = (await readFile(join(dir, 'alerts.jsonl'), 'utf8'))
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { id: string; subject: string; text: string; related?: { id: string }[] });
     expect(lines.map((l) => [l.id, l.subject, l.text, l.related?.map((r) => r.id)])).toEqual([
-      [primary.id, 'S (+1 cakupan lain)', 'T', [related[0]?.id]],
+      [primary.id, 'S (+1 lingkup lain)', 'T', [related[0]?.id]],
       ['2026-11-30T12:00:00.000Z~all', 'S2', 'T2', undefined],
     ]);
     expect(publisher.published.map((a) => a.id)).toEqual([
@@ -28,7 +28,7 @@ describe('FileAlertPublisher', () => {
       related[0]?.id,
       '2026-11-30T12:00:00.000Z~all',
     ]);
-    expect(printed.join('')).toContain('S (+1 cakupan lain)\nT');
+    expect(printed.join('')).toContain('S (+1 lingkup lain)\nT');
     await rm(dir, { recursive: true });
   });
 });
