@@ -162,12 +162,12 @@ program
   .addOption(
     new Option(
       '--genre <genre>',
-      'how to read the texts: news headlines/articles, general (reviews, posts), or auto by shape',
+      'how to read the texts: news headlines/articles, social (posts and comments of social sources), general (reviews, other text), or auto by shape',
     )
-      .choices(['auto', 'news', 'general'])
+      .choices(['auto', 'news', 'general', 'social'])
       .default('auto'),
   )
-  .action(async (opts: { genre: 'auto' | 'news' | 'general' }) => {
+  .action(async (opts: { genre: 'auto' | 'news' | 'general' | 'social' }) => {
     const { classifyCommand } = await import('./commands/classify.ts');
     const { loadEmbeddedModel } = await import('#shared/domain/sentiment/index.ts');
     const result = await classifyCommand(process.stdin, process.stdout, loadEmbeddedModel(), opts.genre);

@@ -3,7 +3,8 @@
  *
  *   npm run train:sentiment -- --data ../shared/data/sentiment [--feedback feedback.jsonl]
  *     [--posts scripts/data/gov-posts.jsonl] [--in-domain-weight 3]
- *     [--version 2026.12.3] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
+ *     [--social-posts <file>]… [--no-social]
+ *     [--version 2026.12.4] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
  *     [--headlines scripts/data/majalengka-headlines.labels.jsonl] [--headline-texts <replay.jsonl>] [--no-news]
  *     [--dry-run] [--force]
  *
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_GOV_POSTS,
+  DEFAULT_GOV_POSTS_2,
   DEFAULT_HEADLINE_LABELS,
   readFeedbackFile,
   SentimentDataError,
@@ -30,7 +32,10 @@ import {
   trainModel,
 } from './lib/sentiment-pipeline.ts';
 
-const DEFAULT_VERSION = '2026.12.3';
+const DEFAULT_VERSION = '2026.12.4';
+
+/** Posts whose dev splits train the social block by default (both batches; model card, "Eleventh attempt"). */
+const DEFAULT_SOCIAL_POSTS = [DEFAULT_GOV_POSTS, DEFAULT_GOV_POSTS_2] as const;
 
 /** `--help` text. */
 export const TRAIN_HELP = `Usage: npm run train:sentiment -- [options]
@@ -40,9 +45,13 @@ Trains Pantau's embedded sentiment model and writes <out>/sentiment-id-<version>
 Options:
   --data <dir>              the sentiment/ data folder, default ${DEFAULT_DATA_DIR}; when the default is
                             absent the run is skipped (exit 0), a --data folder given but absent is an error
-  --feedback <file>         analyst feedback, JSON Lines {"text","label","lang"} (training only)
-  --posts <file>            labelled government-topic social posts; their dev split trains,
-                            default ${DEFAULT_GOV_POSTS}
+  --feedback <file>         analyst feedback, JSON Lines {"text","label","lang","domain"?} (training only);
+                            lines with "domain":"social" train only the social block
+  --posts <file>            labelled government-topic social posts; their dev split trains the general
+                            block, default ${DEFAULT_GOV_POSTS}
+  --social-posts <file>     labelled posts whose dev split trains the social block (repeat the option for
+                            several files), default ${DEFAULT_SOCIAL_POSTS.join(' and ')}
+  --no-social               no social block (a format-1 file, every reading the general one)
   --in-domain-weight <w>    loss weight of the posts' dev split and of --feedback rows, 0 to 100
                             (0 leaves both out), default ${DEFAULT_IN_DOMAIN_WEIGHT}
   --version <v>             model version like 2026.11.2, default ${DEFAULT_VERSION}
@@ -72,6 +81,8 @@ export interface TrainCli {
   dataGiven: boolean;
   feedback: string | undefined;
   posts: string;
+  /** Files whose dev splits train the social block; empty for `--no-social`. */
+  socialPosts: readonly string[];
   inDomainWeight: number;
   version: string;
   seed: number;
@@ -88,6 +99,8 @@ const ARG_OPTIONS = {
   data: { type: 'string' },
   feedback: { type: 'string' },
   posts: { type: 'string', default: DEFAULT_GOV_POSTS },
+  'social-posts': { type: 'string', multiple: true },
+  'no-social': { type: 'boolean', default: false },
   'in-domain-weight': { type: 'string', default: String(DEFAULT_IN_DOMAIN_WEIGHT) },
   version: { type: 'string', default: DEFAULT_VERSION },
   'indolem-weight': { type: 'string', default: String(DEFAULT_INDOLEM_WEIGHT) },
@@ -151,12 +164,16 @@ export function parseTrainArgs(args: readonly string[]): TrainCli | 'help' {
   for (const name of ['data', 'feedback', 'posts', 'out', 'headlines', 'headline-texts'] as const) {
     if (values[name] === '') throw new TrainUsageError(`--${name} needs a path`);
   }
+  if (values['social-posts']?.includes('')) throw new TrainUsageError('--social-posts needs a path');
+  if (values['no-social'] && values['social-posts'] !== undefined)
+    throw new TrainUsageError('--social-posts and --no-social contradict each other');
   const data = values.data ?? DEFAULT_DATA_DIR;
   return {
     data,
     dataGiven: values.data !== undefined,
     feedback: values.feedback,
     posts: values.posts,
+    socialPosts: values['no-social'] ? [] : (values['social-posts'] ?? [...DEFAULT_SOCIAL_POSTS]),
     inDomainWeight,
     version: values.version,
     seed,
@@ -188,7 +205,8 @@ export function feedbackLogLine(path: string, inDomainWeight: number): string {
   if (inDomainWeight === 0)
     return `train:sentiment: --feedback ${path} not used: --in-domain-weight 0 leaves feedback out`;
   const { rows, skippedMixed } = readFeedbackFile(path);
-  const trained = `${rows.length} ${rows.length === 1 ? 'correction trains' : 'corrections train'} (weight ${inDomainWeight})`;
+  const social = rows.filter((r) => r.social === true).length;
+  const trained = `${rows.length} ${rows.length === 1 ? 'correction trains' : 'corrections train'} (weight ${inDomainWeight}${social > 0 ? `; ${social} from social sources train only the social block, at weight 1` : ''})`;
   if (skippedMixed.length === 0) return `train:sentiment: --feedback ${path}: ${trained}`;
   const named = skippedMixed.slice(0, MAX_LINES_NAMED).join(', ');
   const more = skippedMixed.length > MAX_LINES_NAMED ? ', …' : '';
@@ -230,6 +248,9 @@ function train(args: readonly string[]): void {
   if (cli.inDomainWeight > 0 && !existsSync(cli.posts)) {
     throw new TrainUsageError(`--posts ${cli.posts}: no such file (or --in-domain-weight 0)`);
   }
+  for (const path of cli.socialPosts) {
+    if (!existsSync(path)) throw new TrainUsageError(`--social-posts ${path}: no such file (or --no-social)`);
+  }
   if (cli.headlines !== undefined) {
     for (const [flag, path] of [
       ['--headlines', cli.headlines.labels],
@@ -251,6 +272,7 @@ function train(args: readonly string[]): void {
     nusaTranslation: cli.nusaTranslation,
     indolemWeight: cli.indolemWeight,
     headlines: cli.headlines,
+    socialPosts: cli.socialPosts,
   });
   const options = { ...DEFAULT_TRAIN_OPTIONS, seed: cli.seed };
   console.log(`train:sentiment: ${data.train.length} training texts`, data.counts);

@@ -2,11 +2,13 @@
  * `pantau classify`: score texts with the embedded model from a stream, one result per line.
  *
  * Input: one text per line, or JSON Lines objects with a `text` field (and an optional `lang` hint and
- * `genre`: `auto`, `news` or `general`, overriding `--genre`). A line is read as JSON only when it starts
+ * `genre`: `auto`, `news`, `general` or `social`, overriding `--genre`). A line is read as JSON only when it starts
  * with `{`. Output: one JSON object per input line,
  * `{"line","label","scores","lang","route","genre","model","modelVersion"}`, or `{"error","line"}` for a
  * bad line. `genre` is the reading applied: `news` (media-monitoring convention, for news headlines and
- * articles) or `general` (reviews and posts); under `auto` a Title Case headline is read as news.
+ * articles), `social` (posts and comments of social sources: the social block over the general weights)
+ * or `general` (reviews and other text); under `auto` a Title Case headline is read as news, anything else
+ * as general.
  * Empty lines are skipped (not counted). Texts routed to Comprehend are still scored by the embedded
  * model here (the CLI works offline); `route` says where the pipeline would send them.
  *
@@ -49,8 +51,8 @@ export interface ClassifyResult {
   scores: { Positive: number; Negative: number; Neutral: number; Mixed: number };
   lang: string;
   route: 'embedded' | 'comprehend';
-  /** The reading applied: `news` or `general` (see the module comment). */
-  genre: 'news' | 'general';
+  /** The reading applied: `news`, `social` or `general` (see the module comment). */
+  genre: 'news' | 'general' | 'social';
   model: string;
   modelVersion: string;
 }

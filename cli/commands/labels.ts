@@ -3,6 +3,7 @@
  * a data folder without a store (a mistyped `--data-dir`) rather than create an empty one.
  */
 import { writeFile } from 'node:fs/promises';
+import { SOCIAL_SOURCE_KINDS } from '#functions/classify/classify.ts';
 import { DEFAULT_TIME_ZONE } from '#shared/domain/dates.ts';
 import type { SentimentLabel } from '#shared/domain/mention.ts';
 import { localDayRange } from '#shared/domain/time.ts';
@@ -62,7 +63,8 @@ export async function labelCommand(
 /**
  * Write the latest label of every corrected mention labelled in `[from, to)` (calendar days in `timeZone`,
  * the regency's, as the API and the digest read days: `2026-12-01` starts at 2026-11-30T17:00Z in WIB) as JSON Lines
- * `{text, label, lang, by, at}` to `opts.out` or `write`, and say how many on `note`, and on a second
+ * `{text, label, lang, domain, by, at}` to `opts.out` or `write` (`domain`: `social` for a mention of a social
+ * source, which `train:sentiment --feedback` trains into the social block only; else `general`), and say how many on `note`, and on a second
  * `note` line how many were skipped because their mention passed retention (its text is deleted). What
  * opening the store removed past retention is a `note` line before them.
  * @returns How many corrections were exported.
@@ -107,6 +109,7 @@ export async function exportLabelsCommand(
           text,
           label: label.label.toLowerCase(),
           lang: mention.lang,
+          domain: SOCIAL_SOURCE_KINDS.has(mention.sourceKind) ? 'social' : 'general',
           by: label.by,
           at: label.at,
         }),

@@ -79,8 +79,11 @@ export function scoringText(mention: Pick<Mention, 'title' | 'text'>): string {
 
 /** Source kinds whose items are news articles (headline + summary), read with the model's news decision. */
 const NEWS_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set(['rss', 'google-news']);
-/** Source kinds whose items are posts and comments: never read as news, even in Title Case. */
-const SOCIAL_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set([
+/**
+ * Source kinds whose items are posts and comments: read with the social block, never as news, even in Title
+ * Case; `pantau export-labels` marks their corrections `domain: "social"`.
+ */
+export const SOCIAL_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set([
   'mastodon',
   'bluesky',
   'reddit',
@@ -91,13 +94,14 @@ const SOCIAL_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set([
 /**
  * How the embedded model reads a mention: `news` for items of news feeds (RSS/Atom, Google News), whose
  * text is a headline plus a summary in sentence case, so the headline shape alone would not show it;
- * `general` for social posts and comments, where Title Case is a writing habit ("Terima Kasih BPBD Sudah
- * Sigap…"), not a headline; `auto` for replay, which may hold either, so a Title Case headline is read as
+ * `social` for social posts and comments (since model 2026.12.4: the general rules over the general weights
+ * plus the social block, which reads sarcasm on posts; never news, as Title Case there is a writing habit,
+ * "Terima Kasih BPBD Sudah Sigap…", not a headline); `auto` for replay, which may hold either, so a Title Case headline is read as
  * news. Why news is read differently: `docs/model-card.md`, "News headlines".
  */
 export function textGenre(mention: Pick<Mention, 'sourceKind'>): TextGenre {
   if (NEWS_SOURCE_KINDS.has(mention.sourceKind)) return 'news';
-  return SOCIAL_SOURCE_KINDS.has(mention.sourceKind) ? 'general' : 'auto';
+  return SOCIAL_SOURCE_KINDS.has(mention.sourceKind) ? 'social' : 'auto';
 }
 
 /**

@@ -22,6 +22,11 @@ export const DEFAULT_DATA_DIR = '../shared/data/sentiment';
 /** A labelled text with its source id (NusaX ids are shared across languages). */
 export interface LabelledText extends TrainingExample {
   readonly id: string;
+  /**
+   * True for a text of a social source (analyst feedback exported with `domain: "social"`): it trains the
+   * social block only (`docs/model-card.md`, "Eleventh attempt"). @default false
+   */
+  readonly social?: boolean;
 }
 
 /**
@@ -183,6 +188,12 @@ const FeedbackLineSchema = z.object({
     .transform((l) => l.toLowerCase())
     .pipe(z.enum(['negative', 'neutral', 'positive', 'mixed'])),
   lang: z.string().min(2).max(8).default('id'),
+  /**
+   * The domain of the mention's source (`pantau export-labels`, since 2026.12.4): `social` for posts and
+   * comments of social sources, which train the social block; `general` (also when absent, as in files
+   * exported before) for anything else, which trains the general block.
+   */
+  domain: z.enum(['general', 'social']).default('general'),
 });
 
 /** An analyst-feedback file as read: the rows that train, and the lines left out. */
@@ -193,7 +204,8 @@ export interface FeedbackFile {
 }
 
 /**
- * Analyst feedback exported as JSON Lines `{"text","label","lang"}` (`pantau export-labels`). MIXED
+ * Analyst feedback exported as JSON Lines `{"text","label","lang","domain"?}` (`pantau export-labels`;
+ * `domain: "social"` rows are marked `social` and train the social block). MIXED
  * labels are skipped (the model has no mixed class; MIXED comes from its decision rule) and their line
  * numbers returned, so the training log can say so; blank lines are ignored.
  *
@@ -221,6 +233,7 @@ export function readFeedbackFile(path: string): FeedbackFile {
         text: parsed.text,
         label: parsed.label as SentimentClass,
         lang: parsed.lang,
+        ...(parsed.domain === 'social' ? { social: true } : {}),
       });
     });
   return { rows, skippedMixed };

@@ -2,12 +2,14 @@
  * The training recipe shared by `scripts/train-sentiment.ts` and the tests: which data, which
  * hyper-parameters, and calibration on the valid splits only. Test splits are never read here.
  */
+import { basename } from 'node:path';
 import type { FeatureConfig } from '#shared/domain/sentiment/features.ts';
 import { lexiconCounts, SparseBuffer } from '#shared/domain/sentiment/features.ts';
 import { classificationReport } from '#shared/domain/sentiment/metrics.ts';
 import {
   CLASSES,
   type Decision,
+  decodeWeightFile,
   referenceLogits,
   type SentimentClass,
   toDatasetClass,
@@ -23,11 +25,14 @@ import {
   fitNewsDecision,
   type NewsCalibrationRow,
   quantizedModel,
+  type SocialTrainOptions,
   scoreDecision,
   type TrainingExample,
   type TrainOptions,
   trainLinear,
+  trainSocialBlock,
   vectorize,
+  withSocialBlock,
 } from '#shared/domain/sentiment/train.ts';
 import {
   type LabelledText,
@@ -88,6 +93,26 @@ export const DEFAULT_IN_DOMAIN_WEIGHT = 3;
 /** Models trained with seeds seed, seed+1, … and averaged (bagging; free at inference). */
 export const DEFAULT_BAG_SIZE = 3;
 
+/**
+ * L2 values of the social block searched by the eleventh attempt (fixed before its run; `docs/model-card.md`,
+ * "Eleventh attempt"), by pooled 5-fold out-of-fold macro-F1 on both batches' dev posts.
+ */
+export const SOCIAL_L2_GRID: readonly number[] = [1e-4, 1e-3, 1e-2, 1e-1];
+
+/**
+ * The social block's fit (design R): 2^17 buckets at copy value 1, AdaGrad step 0.1, 10 epochs, three seeds
+ * from the shipped recipe's; `l2` the value chosen from {@link SOCIAL_L2_GRID}.
+ */
+export const DEFAULT_SOCIAL_TRAIN_OPTIONS: SocialTrainOptions = {
+  copy: { bits: 17, value: 1 },
+  epochs: 10,
+  learningRate: 0.1,
+  // Chosen from SOCIAL_L2_GRID (pooled OOF 89.4 / 88.8 / 87.2 / 86.0 for 1e-4 … 1e-1; the grid's edge).
+  l2: 1e-4,
+  seed: 20261130,
+  bagSize: 3,
+};
+
 export interface TrainingData {
   readonly train: readonly TrainingExample[];
   readonly valid: readonly {
@@ -105,6 +130,11 @@ export interface TrainingData {
   /** The headline `test` split: only reported, never fitted on. */
   readonly newsTest?: readonly LabelledText[];
   readonly counts: Record<string, number>;
+  /**
+   * Social rows (the posts' dev splits, feedback on social sources) that train the social block as a residual
+   * over the trained general model ({@link DEFAULT_SOCIAL_TRAIN_OPTIONS}); absent or empty → no social block.
+   */
+  readonly social?: readonly LabelledText[];
 }
 
 /**
@@ -138,6 +168,11 @@ export function loadTrainingData(
     inDomainWeight?: number;
     /** Labelled headlines for the news decision: labels file (repo) and texts file (replay). */
     headlines?: { labels: string; texts: string } | undefined;
+    /**
+     * Files of labelled government-topic posts whose dev splits train the social block (since 2026.12.4);
+     * none → no social block (a format-1 file). @default none
+     */
+    socialPosts?: readonly string[] | undefined;
   } = {},
 ): TrainingData {
   const parts: Record<string, readonly LabelledText[]> = {
@@ -154,8 +189,26 @@ export function loadTrainingData(
   if (indolemWeight > 0)
     parts['indolem-mit/train0'] = indolemTrain.map((r) => ({ ...r, weight: indolemWeight }));
   const inDomainWeight = options.inDomainWeight ?? DEFAULT_IN_DOMAIN_WEIGHT;
-  if (options.feedback && inDomainWeight > 0)
-    parts['feedback'] = readFeedback(options.feedback).map((r) => ({ ...r, weight: inDomainWeight }));
+  // Feedback on general sources trains the general block at the in-domain weight; feedback on social
+  // sources trains only the social block, at the social posts' weight (1), so it cannot move general readings.
+  const feedback = options.feedback && inDomainWeight > 0 ? readFeedback(options.feedback) : [];
+  const generalFeedback = feedback.filter((r) => r.social !== true);
+  if (generalFeedback.length > 0)
+    parts['feedback'] = generalFeedback.map((r) => ({ ...r, weight: inDomainWeight }));
+  const social: Record<string, LabelledText[]> = {};
+  for (const file of options.socialPosts ?? []) {
+    const dev = readGovPosts(file, 'dev');
+    if (dev.length === 0)
+      throw new SentimentDataError(`${file}: no post in the dev split (only dev posts train)`);
+    social[`social/${basename(file, '.jsonl')}/dev`] = dev.map((r) => ({
+      id: r.id,
+      text: r.text,
+      label: r.label,
+      lang: r.lang,
+    }));
+  }
+  const socialFeedback = feedback.filter((r) => r.social === true);
+  if (socialFeedback.length > 0) social['social/feedback'] = socialFeedback.map(({ social: _s, ...r }) => r);
   // Government-topic social posts: only the dev split trains; the test split stays held out.
   const devPosts = options.posts && inDomainWeight > 0 ? readGovPosts(options.posts, 'dev') : [];
   if (options.posts && inDomainWeight > 0 && devPosts.length === 0)
@@ -190,14 +243,19 @@ export function loadTrainingData(
     classes: ['negative', 'positive'],
     calibrate: options.calibrateIndolem ?? false,
   });
-  const counts = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.length]));
+  const counts = Object.fromEntries(
+    [...Object.entries(parts), ...Object.entries(social)].map(([k, v]) => [k, v.length]),
+  );
   for (const v of valid) counts[v.name] = v.rows.length;
-  if (options.headlines === undefined) return { train: Object.values(parts).flat(), valid, counts };
+  const socialRows = Object.values(social).flat();
+  const withSocial = socialRows.length > 0 ? { social: socialRows } : {};
+  if (options.headlines === undefined)
+    return { train: Object.values(parts).flat(), valid, counts, ...withSocial };
   const news = readHeadlines(options.headlines.labels, options.headlines.texts, 'dev');
   const newsTest = readHeadlines(options.headlines.labels, options.headlines.texts, 'test');
   counts['majalengka-headlines/dev'] = news.length;
   counts['majalengka-headlines/test'] = newsTest.length;
-  return { train: Object.values(parts).flat(), valid, news, newsTest, counts };
+  return { train: Object.values(parts).flat(), valid, news, newsTest, counts, ...withSocial };
 }
 
 export interface TrainResult {
@@ -221,6 +279,7 @@ export function trainModel(
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
   now: () => number = () => 0,
   bagSize: number = DEFAULT_BAG_SIZE,
+  socialOptions: SocialTrainOptions = DEFAULT_SOCIAL_TRAIN_OPTIONS,
 ): TrainResult {
   const started = now();
   const vectors = vectorize(data.train, options.features);
@@ -266,12 +325,17 @@ export function trainModel(
     validMacroF1['majalengka-headlines/dev (news decision)'] = f1(dev, true);
     validMacroF1['majalengka-headlines/dev (general decision)'] = f1(dev, false);
   }
-  const file = buildWeightFile(floatModel, MODEL_NAME, version, decision, {
+  const generalFile = buildWeightFile(floatModel, MODEL_NAME, version, decision, {
     licence: 'CC BY-SA 4.0 (derived from the data sets counted under "data"; see NOTICE)',
     data: data.counts,
     options: { ...options, features: undefined, bagSize },
     validMacroF1,
     recipe: 'npm run train:sentiment -- --data ../shared/data/sentiment',
   });
+  if (data.social === undefined || data.social.length === 0)
+    return { file: generalFile, validMacroF1, trainMs: now() - started };
+  // Design R: the block is fitted on the general model exactly as it ships (int8), which it never changes.
+  const block = trainSocialBlock(data.social, decodeWeightFile(generalFile), socialOptions);
+  const file = withSocialBlock(generalFile, block, version, { socialOptions });
   return { file, validMacroF1, trainMs: now() - started };
 }

@@ -9,7 +9,8 @@ export interface SentimentDocument {
   readonly lang: string;
   /**
    * How to read the text (embedded model only; Comprehend has one reading): `news` for items from news
-   * sources, `auto` (the default) to decide by the text's shape. See `TextGenre`.
+   * sources, `social` for posts and comments of social sources, `general` for other text, `auto` (the
+   * default) to decide by the text's shape. See `TextGenre`.
    */
   readonly genre?: TextGenre;
 }

@@ -4,7 +4,7 @@ import { SentimentSchema } from '#shared/domain/mention.ts';
 import type { EmbeddedModel } from '#shared/domain/sentiment/index.ts';
 import { classifyCommand } from '../../cli/commands/classify.ts';
 
-async function run(lines: string[], model?: EmbeddedModel, genre?: 'auto' | 'news' | 'general') {
+async function run(lines: string[], model?: EmbeddedModel, genre?: 'auto' | 'news' | 'general' | 'social') {
   const input = Readable.from(lines.join('\n'));
   const output = new PassThrough();
   let written = '';
@@ -86,6 +86,10 @@ describe('classifyCommand', () => {
     const general = await run(lines, model, 'general');
     expect(asked).toEqual(['general', 'general', 'news']);
     expect(general.records.map((r) => r['genre'])).toEqual(['general', 'general', 'news']);
+    asked.length = 0;
+    const social = await run([...lines, '{"text":"Mantap Jalannya","genre":"social"}'], model, 'social');
+    expect(asked).toEqual(['social', 'social', 'news', 'social']);
+    expect(social.records.map((r) => r['genre'])).toEqual(['social', 'social', 'news', 'social']);
     const bad = await run(['{"text":"x","genre":"opini"}'], model);
     expect(bad.records[0]!['error']).toMatch(/genre/);
   });

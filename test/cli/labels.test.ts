@@ -110,6 +110,49 @@ describe('label and export-labels', () => {
     expect(JSON.parse(body)).toMatchObject({ label: 'positive', by: 'ana', lang: 'id' });
   });
 
+  it('mark each correction with its source domain: social for posts of social sources, else general', async () => {
+    const domains = join(dir, 'domains');
+    const news = scoredMention(40, { label: 'POSITIVE' });
+    const post = scoredMention(41, {
+      label: 'POSITIVE',
+      sourceKind: 'mastodon',
+      url: 'https://mastodon.example/@warga/41',
+    });
+    {
+      const { db, store } = await openLocalStore(domains);
+      try {
+        await store.putMention(news);
+        await store.putMention(post);
+      } finally {
+        await db.close();
+      }
+    }
+    for (const [m, label] of [
+      [news, 'NEGATIVE'],
+      [post, 'NEGATIVE'],
+    ] as const)
+      await labelCommand(
+        { mentionId: m.id, label, by: 'ana', dataDir: domains, at: '2026-11-30T05:00:00.000Z' },
+        () => {},
+      );
+    let body = '';
+    await exportLabelsCommand(
+      { from: '2026-11-30', to: '2026-12-01', dataDir: domains },
+      (b) => {
+        body += b;
+      },
+      () => {},
+    );
+    const lines = body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { text: string; domain: string });
+    const domainOf = (text: string) => lines.find((l) => l.text.includes(text))?.domain;
+    expect(lines).toHaveLength(2);
+    expect(domainOf(post.text)).toBe('social');
+    expect(domainOf(news.text)).toBe('general');
+  });
+
   it('read --from/--to as days in the regency time zone, as the API and the digest do', async () => {
     const wib = join(dir, 'wib');
     const late = scoredMention(20);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_GOV_POSTS,
+  DEFAULT_GOV_POSTS_2,
   DEFAULT_HEADLINE_LABELS,
 } from '../../scripts/lib/sentiment-data.ts';
 import {
@@ -26,8 +27,9 @@ describe('train:sentiment arguments', () => {
       dataGiven: false,
       feedback: undefined,
       posts: DEFAULT_GOV_POSTS,
+      socialPosts: [DEFAULT_GOV_POSTS, DEFAULT_GOV_POSTS_2],
       inDomainWeight: DEFAULT_IN_DOMAIN_WEIGHT,
-      version: '2026.12.3',
+      version: '2026.12.4',
       seed: DEFAULT_TRAIN_OPTIONS.seed,
       indolemWeight: DEFAULT_INDOLEM_WEIGHT,
       out: 'models',
@@ -69,6 +71,14 @@ describe('train:sentiment arguments', () => {
       nusaTranslation: true,
       dryRun: true,
     });
+  });
+
+  it('takes --social-posts (repeated) or --no-social, not both', () => {
+    expect(parseTrainArgs(['--social-posts', 'a.jsonl', '--social-posts', 'b.jsonl'])).toMatchObject({
+      socialPosts: ['a.jsonl', 'b.jsonl'],
+    });
+    expect(parseTrainArgs(['--no-social'])).toMatchObject({ socialPosts: [] });
+    expect(() => parseTrainArgs(['--no-social', '--social-posts', 'a.jsonl'])).toThrow(TrainUsageError);
   });
 
   it('has a --help', () => {

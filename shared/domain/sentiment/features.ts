@@ -81,6 +81,38 @@ export class SparseBuffer {
   }
 }
 
+/**
+ * The social block's hashed space (since 2026.12.4; `docs/model-card.md`, "Eleventh attempt"): every general
+ * feature (bucket b, value v) of a social post also fires bucket `socialBucket(b)` of a separate `2^bits`
+ * block with value `value · v`. The block is fitted afterwards on social posts alone, as a residual over the
+ * fixed general logits, so it changes only the `social` reading.
+ */
+export const SocialCopySchema = z.object({
+  /** log2 of the social block's buckets. */
+  bits: z.number().int().min(8).max(24),
+  /** Scale of the block's feature values relative to the general ones (1 since 2026.12.4). */
+  value: z.number().positive(),
+});
+export type SocialCopy = z.infer<typeof SocialCopySchema>;
+
+const SEED_SOCIAL = 0x3c6ef372;
+
+/** Bucket in the social block (0 … 2^bits − 1) of general bucket `bucket`: a salted re-hash. */
+export function socialBucket(bucket: number, bits: number): number {
+  return fmix(Math.imul(bucket, 0x9e3779b1) ^ SEED_SOCIAL) >>> (32 - bits);
+}
+
+/**
+ * Append the social copy of the general entries `0 … size−1` of `out`, at indices `offset + socialBucket(b)`
+ * (`offset` = 2^hashBits for a concatenated training table, 0 to index a separate social table).
+ */
+export function appendSocialCopy(out: SparseBuffer, copy: SocialCopy, offset: number): SparseBuffer {
+  const n = out.size;
+  for (let i = 0; i < n; i++)
+    out.push(offset + socialBucket(out.index[i]!, copy.bits), out.value[i]! * copy.value);
+  return out;
+}
+
 /** Bucket of a token's unigram feature. */
 export function unigramBucket(token: string, hashBits: number): number {
   return fmix(fnv(token, SEED_WORD)) >>> (32 - hashBits);

@@ -6,8 +6,15 @@
  * Model choice, data, metrics and limits: `docs/model-card.md`.
  */
 import type { Sentiment } from '#shared/domain/mention.ts';
-import weights from '../../../models/sentiment-id-2026.12.3.json' with { type: 'json' };
-import { classifyWith, decodeWeightFile, type LinearModel, type TextGenre, TokenCache } from './model.ts';
+import weights from '../../../models/sentiment-id-2026.12.4.json' with { type: 'json' };
+import {
+  classifyWith,
+  decodeWeightFile,
+  type LinearModel,
+  socialReadingModel,
+  type TextGenre,
+  TokenCache,
+} from './model.ts';
 
 export { CLASSES, ModelFormatError, type SentimentClass, TEXT_GENRES, type TextGenre } from './model.ts';
 
@@ -23,27 +30,39 @@ export interface EmbeddedModel {
    *   switch on their negators and lexicon entries.
    * @param genre - `auto` (default) reads Title Case headlines as news (media-monitoring convention:
    *   adverse events negative) and everything else by the review/post calibration; `news` or `general`
-   *   forces one (see `docs/model-card.md`, "News headlines").
+   *   forces one (see `docs/model-card.md`, "News headlines"); `social` adds the social block (a residual
+   *   fitted on government-topic posts; `docs/model-card.md`, "Eleventh attempt") to the general logits, for
+   *   posts and comments of social sources (the general reading when the model has no block).
    * @returns Comprehend-shaped label and scores (summing to 1) plus model name and version.
    */
   classify(text: string, lang: string, genre?: TextGenre): Sentiment;
 }
 
-/** Wrap a decoded model as an {@link EmbeddedModel} with its own token cache. */
+/**
+ * Wrap a decoded model as an {@link EmbeddedModel} with its own token caches: one over the general
+ * weights and, for a model with a social block, one over the merged table of the `social` reading
+ * (`socialReadingModel`), built on the first `social` call so other callers do not pay for it.
+ */
 export function embeddedModelFrom(model: LinearModel): EmbeddedModel {
   const cache = new TokenCache(model);
+  let socialCache: TokenCache | undefined;
+  const cacheFor = (genre: TextGenre): TokenCache => {
+    if (genre !== 'social' || model.social === undefined) return cache;
+    socialCache ??= new TokenCache(socialReadingModel(model));
+    return socialCache;
+  };
   return {
     name: model.name,
     version: model.version,
     classify: (text, lang, genre = 'auto') =>
-      classifyWith(model, typeof text === 'string' ? text : '', lang, cache, genre),
+      classifyWith(model, typeof text === 'string' ? text : '', lang, cacheFor(genre), genre),
   };
 }
 
 let cached: EmbeddedModel | undefined;
 
 /**
- * The shipped model (`models/sentiment-id-2026.12.3.json`), decoded on first call and cached for the
+ * The shipped model (`models/sentiment-id-2026.12.4.json`), decoded on first call and cached for the
  * life of the process.
  *
  * @throws {ModelFormatError} if the bundled weight file is corrupt (a build error, not a runtime one).

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Sentiment, SentimentLabel, SentimentScores } from '#shared/domain/mention.ts';
 import {
+  appendSocialCopy,
   bigramBucket,
   bigramHash,
   extractFeatures,
@@ -12,7 +13,10 @@ import {
   type LexiconCounts,
   lexiconBucket,
   lexiconHit,
+  type SocialCopy,
+  SocialCopySchema,
   type SparseBuffer,
+  socialBucket,
   sumCharGrams,
   unigramBucket,
 } from './features.ts';
@@ -76,33 +80,61 @@ export type Decision = z.infer<typeof DecisionSchema>;
 
 /**
  * Which reading a text gets: `news` applies {@link NewsDecision} (when the model has one), `general`
- * the valid-calibrated rules, and `auto` chooses `news` for text shaped like a Title Case headline
- * (`headlineShaped`).
+ * the valid-calibrated rules, `social` the same rules over the general logits plus the social block's
+ * (for posts and comments of social sources; the general reading when the model has no social block;
+ * since 2026.12.4, `docs/model-card.md`, "Eleventh attempt"), and `auto` chooses `news` for text
+ * shaped like a Title Case headline (`headlineShaped`), else `general`.
  */
-export type TextGenre = 'auto' | 'news' | 'general';
-export const TEXT_GENRES: readonly TextGenre[] = ['auto', 'news', 'general'];
+export const TEXT_GENRES = ['auto', 'news', 'general', 'social'] as const;
+export type TextGenre = (typeof TEXT_GENRES)[number];
+
+/** Format 1: the general block only. Format 2 (since 2026.12.4): optionally a social block too. */
+export const WEIGHT_FILE_FORMATS = ['pantau-linear-hashed/1', 'pantau-linear-hashed/2'] as const;
 
 /** The shipped weight file (`models/sentiment-id-<version>.json`). */
-export const WeightFileSchema = z.object({
-  format: z.literal('pantau-linear-hashed/1'),
-  name: z.string().min(1),
-  version: z.string().min(1),
-  features: FeatureConfigSchema,
-  decision: DecisionSchema,
-  /** Intercepts, per class. */
-  bias: z.array(z.number()).length(NUM_CLASSES),
-  /** Weights are int8 `q` with weight = q × scale. */
-  scale: z.number().positive(),
-  /** Base64 of `2^hashBits × 3` int8 values, row-major by bucket then class. */
-  weights: z.string(),
-  /** Free-form facts about how the file was made (data, seed, metrics); not read at inference. */
-  provenance: z.record(z.string(), z.unknown()),
-});
+export const WeightFileSchema = z
+  .object({
+    format: z.enum(WEIGHT_FILE_FORMATS),
+    name: z.string().min(1),
+    version: z.string().min(1),
+    features: FeatureConfigSchema,
+    decision: DecisionSchema,
+    /** Intercepts, per class. */
+    bias: z.array(z.number()).length(NUM_CLASSES),
+    /** Weights are int8 `q` with weight = q × scale. */
+    scale: z.number().positive(),
+    /** Base64 of `2^hashBits × 3` int8 values, row-major by bucket then class. */
+    weights: z.string(),
+    /** Free-form facts about how the file was made (data, seed, metrics); not read at inference. */
+    provenance: z.record(z.string(), z.unknown()),
+    /**
+     * Format 2 only, optional: the social block (see `SocialCopySchema`), a residual correction fitted on
+     * social posts with the general weights held fixed: its own intercepts and base64 of `2^bits × 3` int8
+     * values with its own scale (weight = q × scale), read only by the `social` reading.
+     */
+    social: SocialCopySchema.extend({
+      bias: z.array(z.number()).length(NUM_CLASSES),
+      scale: z.number().positive(),
+      weights: z.string(),
+    }).optional(),
+  })
+  .refine((file) => file.social === undefined || file.format === 'pantau-linear-hashed/2', {
+    message: 'a social block needs format pantau-linear-hashed/2',
+    path: ['social'],
+  });
 export type WeightFile = z.infer<typeof WeightFileSchema>;
 
 /** The weight file did not parse or does not match its declared size. */
 export class ModelFormatError extends Error {
   override readonly name = 'ModelFormatError';
+}
+
+/** The decoded social block of a format-2 file: a residual over the general logits of social posts. */
+export interface SocialBlock {
+  readonly copy: SocialCopy;
+  readonly bias: Float64Array;
+  readonly weights: Int8Array;
+  readonly scale: number;
 }
 
 /** A decoded, ready-to-score model: int8 weights (× `scale`) and the decision rules. */
@@ -118,6 +150,12 @@ export interface LinearModel {
    */
   readonly weights: Int8Array;
   readonly scale: number;
+  /**
+   * The social block (format 2; see `SocialCopySchema`): intercepts added to {@link LinearModel.bias} and
+   * `2^copy.bits × 3` int8 weights, weight = q × `scale`. Absent for models without one, whose `social`
+   * reading is the general one.
+   */
+  readonly social?: SocialBlock;
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -205,7 +243,7 @@ export function decodeWeightFile(raw: unknown): LinearModel {
     throw new ModelFormatError(`expected ${expected} weights, found ${bytes.length}`);
   }
   const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  return {
+  const model: LinearModel = {
     name: file.name,
     version: file.version,
     features: file.features,
@@ -214,6 +252,96 @@ export function decodeWeightFile(raw: unknown): LinearModel {
     weights,
     scale: file.scale,
   };
+  if (file.social === undefined) return model;
+  const social = decodeWeights(file.social.weights);
+  if (social.length !== 2 ** file.social.bits * NUM_CLASSES)
+    throw new ModelFormatError(
+      `expected ${2 ** file.social.bits * NUM_CLASSES} social weights, found ${social.length}`,
+    );
+  return {
+    ...model,
+    social: {
+      copy: { bits: file.social.bits, value: file.social.value },
+      bias: Float64Array.from(file.social.bias),
+      weights: new Int8Array(social.buffer, social.byteOffset, social.length),
+      scale: file.social.scale,
+    },
+  };
+}
+
+/**
+ * Raw class logits of a text under the `social` reading, by the reference feature definition:
+ * {@link referenceLogits} plus the social block's intercepts and, for each general feature (b, v),
+ * v · copy.value × social weight row `socialBucket(b)`. Equal to {@link referenceLogits} for a model
+ * without a social block. {@link socialReadingModel} gives the same numbers up to one int8 rounding.
+ *
+ * @param buffer - Scratch buffer (reused across calls by the caller); holds both blocks' entries after.
+ */
+export function socialLogits(
+  model: Pick<LinearModel, 'features' | 'bias' | 'weights' | 'scale' | 'social'>,
+  text: string,
+  lang: string,
+  buffer: SparseBuffer,
+): [number, number, number] {
+  const z = referenceLogits(model, text, lang, buffer);
+  const social = model.social;
+  if (social === undefined) return z;
+  z[0] += social.bias[0]!;
+  z[1] += social.bias[1]!;
+  z[2] += social.bias[2]!;
+  const general = buffer.size;
+  appendSocialCopy(buffer, social.copy, 0);
+  const w = social.weights;
+  for (let i = general; i < buffer.size; i++) {
+    const row = buffer.index[i]! * 3;
+    const v = buffer.value[i]! * social.scale;
+    z[0] += v * w[row]!;
+    z[1] += v * w[row + 1]!;
+    z[2] += v * w[row + 2]!;
+  }
+  return z;
+}
+
+/**
+ * Symmetric int8 quantisation: scale = max |w| / 127, q = round(w / scale) (scale 1 for all-zero weights).
+ *
+ * @returns The scale and the int8 values as bytes, in input order.
+ */
+export function quantize(weights: Float32Array): { scale: number; bytes: Uint8Array } {
+  let max = 0;
+  for (let i = 0; i < weights.length; i++) max = Math.max(max, Math.abs(weights[i]!));
+  const scale = max > 0 ? max / 127 : 1;
+  const q = new Int8Array(weights.length);
+  for (let i = 0; i < weights.length; i++) q[i] = Math.round(weights[i]! / scale);
+  return { scale, bytes: new Uint8Array(q.buffer) };
+}
+
+/**
+ * The `social` reading as an ordinary general-only model, so the {@link TokenCache} fast path serves it
+ * unchanged. A social copy carries its general feature's value × copy.value, so the social logits are
+ * bias + social.bias + Σ v · M[b] with M[b] = scale · W[b] + copy.value · social.scale · S[socialBucket(b)]: one merged
+ * `2^hashBits × 3` table, re-quantised to int8 (one rounding more than {@link socialLogits}; a test checks
+ * that real posts get the same class both ways). Costs one pass over the table (a few ms, once per model).
+ *
+ * @returns `model` itself when it has no social block; else a model without one, with the merged table.
+ */
+export function socialReadingModel(model: LinearModel): LinearModel {
+  const social = model.social;
+  if (social === undefined) return model;
+  const buckets = 2 ** model.features.hashBits;
+  const merged = new Float32Array(buckets * NUM_CLASSES);
+  const general = model.scale;
+  const copy = social.copy.value * social.scale;
+  for (let b = 0; b < buckets; b++) {
+    const s = socialBucket(b, social.copy.bits) * NUM_CLASSES;
+    const g = b * NUM_CLASSES;
+    for (let c = 0; c < NUM_CLASSES; c++)
+      merged[g + c] = general * model.weights[g + c]! + copy * social.weights[s + c]!;
+  }
+  const { scale, bytes } = quantize(merged);
+  const { social: _social, ...rest } = model;
+  const bias = Float64Array.from(model.bias, (b, c) => b + social.bias[c]!);
+  return { ...rest, bias, weights: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), scale };
 }
 
 /**
@@ -1029,8 +1157,10 @@ function normalise(positive: number, negative: number, neutral: number, mixed: n
  * @param model - Decoded weights.
  * @param text - Plain text of any length (cut at `MAX_CLASSIFY_CHARS`).
  * @param lang - Routed language (`id`, `su`, `jv`, `und` …).
- * @param cache - The model's {@link TokenCache}; one per model instance.
- * @param genre - `auto` (default): the news decision for Title Case headlines; `news` / `general` force one.
+ * @param cache - The model's {@link TokenCache}; one per model instance. For the `social` reading of a
+ *   model with a social block, the cache of {@link socialReadingModel}(model) (the weights are the cache's).
+ * @param genre - `auto` (default): the news decision for Title Case headlines; `news` / `general` force one;
+ *   `social` is read by the general rules (never as news).
  */
 export function classifyWith(
   model: LinearModel,

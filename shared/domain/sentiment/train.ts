@@ -8,7 +8,14 @@
  */
 
 import { mulberry32 } from '../random.ts';
-import { extractFeatures, type FeatureConfig, type LexiconCounts, SparseBuffer } from './features.ts';
+import {
+  extractFeatures,
+  type FeatureConfig,
+  type LexiconCounts,
+  type SocialCopy,
+  SparseBuffer,
+  socialBucket,
+} from './features.ts';
 import { classificationReport } from './metrics.ts';
 import {
   CLASSES,
@@ -19,7 +26,10 @@ import {
   type LinearModel,
   type NewsDecision,
   NUM_CLASSES,
+  quantize,
+  referenceLogits,
   type SentimentClass,
+  type SocialBlock,
   toDatasetClass,
   verdictFor,
   type WeightFile,
@@ -84,6 +94,7 @@ export interface FloatModel {
 }
 
 export { mulberry32 } from '../random.ts';
+export { quantize } from './model.ts';
 
 /**
  * Extract and merge the hashed features of every example.
@@ -248,20 +259,6 @@ export function averageModels(models: readonly FloatModel[]): FloatModel {
     for (let c = 0; c < NUM_CLASSES; c++) bias[c]! += m.bias[c]! / models.length;
   }
   return { features: first.features, bias, weights };
-}
-
-/**
- * Symmetric int8 quantisation: q = round(w / scale), scale = max|w| / 127.
- *
- * @returns The scale and the int8 values as bytes.
- */
-export function quantize(weights: Float32Array): { scale: number; bytes: Uint8Array } {
-  let max = 0;
-  for (let i = 0; i < weights.length; i++) max = Math.max(max, Math.abs(weights[i]!));
-  const scale = max > 0 ? max / 127 : 1;
-  const q = new Int8Array(weights.length);
-  for (let i = 0; i < weights.length; i++) q[i] = Math.round(weights[i]! / scale);
-  return { scale, bytes: new Uint8Array(q.buffer) };
 }
 
 /** The quantised model exactly as it ships, so calibration sees what inference will compute. */
@@ -436,5 +433,162 @@ export function buildWeightFile(
     scale,
     weights: encodeBase64(bytes),
     provenance,
+  };
+}
+
+/** Settings of the social block's fit ({@link trainSocialBlock}). */
+export interface SocialTrainOptions {
+  /** The block's hashed space and copy value (2^17 buckets, value 1 since 2026.12.4). */
+  readonly copy: SocialCopy;
+  readonly epochs: number;
+  /** AdaGrad base step. */
+  readonly learningRate: number;
+  /** L2 penalty on the block's weights a step touches ("lazy" L2); the intercepts are not penalised. */
+  readonly l2: number;
+  /** First seed; the bag uses seed, seed + 1, … */
+  readonly seed: number;
+  /** Fits averaged (bagging over seeds). */
+  readonly bagSize: number;
+}
+
+/** A fitted social block before quantisation. */
+export interface FloatSocialBlock {
+  readonly copy: SocialCopy;
+  readonly bias: Float64Array;
+  /** `2^copy.bits × 3`, row-major by bucket then class. */
+  readonly weights: Float32Array;
+}
+
+/**
+ * Fit the social block as a residual over a fixed general model (design R, `docs/model-card.md`, "Eleventh
+ * attempt"): multinomial logistic loss on logits = `referenceLogits(general, text)` (held fixed, exactly as
+ * inference computes them from the int8 weights) + social intercepts + Σ v · S[socialBucket(b)] over the text's
+ * general features (b, v) scaled by `copy.value`. Plain AdaGrad SGD over a seeded shuffle, no NB scaling; rows
+ * marked `binary` use the partial-label loss as in {@link trainLinear}. The general model is never changed, so
+ * every non-social reading stays what it was. Deterministic for the same examples, model and options.
+ *
+ * @param examples - Labelled social posts (their `lang` as routed at inference).
+ * @param general - The decoded general model (its own `social` block, if any, is ignored).
+ * @throws {RangeError} when `bagSize` < 1.
+ */
+export function trainSocialBlock(
+  examples: readonly TrainingExample[],
+  general: Pick<LinearModel, 'features' | 'bias' | 'weights' | 'scale'>,
+  options: SocialTrainOptions,
+): FloatSocialBlock {
+  if (options.bagSize < 1) throw new RangeError('bagSize must be at least 1');
+  const buckets = 2 ** options.copy.bits;
+  const buffer = new SparseBuffer();
+  const offsets = new Int32Array(examples.length + 1);
+  const index: number[] = [];
+  const value: number[] = [];
+  const base = new Float64Array(examples.length * NUM_CLASSES);
+  const merged = new Map<number, number>();
+  examples.forEach((example, d) => {
+    const z = referenceLogits(general, example.text, example.lang, buffer);
+    for (let c = 0; c < NUM_CLASSES; c++) base[d * NUM_CLASSES + c] = z[c]!;
+    merged.clear();
+    for (let k = 0; k < buffer.size; k++) {
+      const b = socialBucket(buffer.index[k]!, options.copy.bits);
+      merged.set(b, (merged.get(b) ?? 0) + buffer.value[k]! * options.copy.value);
+    }
+    for (const b of [...merged.keys()].sort((x, y) => x - y)) {
+      index.push(b);
+      value.push(merged.get(b)!);
+    }
+    offsets[d + 1] = index.length;
+  });
+  const weights = new Float32Array(buckets * NUM_CLASSES);
+  const bias = new Float64Array(NUM_CLASSES);
+  const z = new Float64Array(NUM_CLASSES);
+  const grad = new Float64Array(NUM_CLASSES);
+  const eta = options.learningRate;
+  for (let bag = 0; bag < options.bagSize; bag++) {
+    const w = new Float32Array(buckets * NUM_CLASSES);
+    const g2 = new Float32Array(buckets * NUM_CLASSES);
+    const b0 = new Float64Array(NUM_CLASSES);
+    const b2 = new Float64Array(NUM_CLASSES);
+    const random = mulberry32(options.seed + bag);
+    const order = Array.from({ length: examples.length }, (_, i) => i);
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        const t = order[i]!;
+        order[i] = order[j]!;
+        order[j] = t;
+      }
+      for (const d of order) {
+        const example = examples[d]!;
+        const start = offsets[d]!;
+        const end = offsets[d + 1]!;
+        for (let c = 0; c < NUM_CLASSES; c++) z[c] = base[d * NUM_CLASSES + c]! + b0[c]!;
+        for (let k = start; k < end; k++) {
+          const row = index[k]! * NUM_CLASSES;
+          const x = value[k]!;
+          for (let c = 0; c < NUM_CLASSES; c++) z[c]! += x * w[row + c]!;
+        }
+        const partial = example.binary === true;
+        const max = partial ? Math.max(z[0]!, z[2]!) : Math.max(z[0]!, z[1]!, z[2]!);
+        let sum = 0;
+        for (let c = 0; c < NUM_CLASSES; c++) {
+          z[c] = partial && c === 1 ? 0 : Math.exp(z[c]! - max);
+          sum += z[c]!;
+        }
+        const y = CLASSES.indexOf(example.label);
+        const cw = example.weight ?? 1;
+        for (let c = 0; c < NUM_CLASSES; c++) grad[c] = cw * (z[c]! / sum - (c === y ? 1 : 0));
+        for (let c = 0; c < NUM_CLASSES; c++) {
+          b2[c]! += grad[c]! * grad[c]!;
+          b0[c]! -= (eta * grad[c]!) / Math.sqrt(b2[c]! + 1e-8);
+        }
+        for (let k = start; k < end; k++) {
+          const row = index[k]! * NUM_CLASSES;
+          const x = value[k]!;
+          for (let c = 0; c < NUM_CLASSES; c++) {
+            const at = row + c;
+            const g = grad[c]! * x + options.l2 * w[at]!;
+            g2[at]! += g * g;
+            w[at]! -= (eta * g) / Math.sqrt(g2[at]! + 1e-8);
+          }
+        }
+      }
+    }
+    for (let i = 0; i < w.length; i++) weights[i]! += w[i]! / options.bagSize;
+    for (let c = 0; c < NUM_CLASSES; c++) bias[c]! += b0[c]! / options.bagSize;
+  }
+  return { copy: options.copy, bias, weights };
+}
+
+/** The social block as it ships: int8 weights with their own scale (what inference will compute). */
+export function quantizedSocialBlock(block: FloatSocialBlock): SocialBlock {
+  const { scale, bytes } = quantize(block.weights);
+  return {
+    copy: block.copy,
+    bias: block.bias,
+    weights: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length),
+    scale,
+  };
+}
+
+/**
+ * Add a social block to a weight file: format 2, every other field (the general block, its scale, the
+ * decision) copied unchanged, so the general reading of the result is that of `file`.
+ *
+ * @param version - Version string of the new file.
+ * @param provenance - Facts merged over `file.provenance`.
+ */
+export function withSocialBlock(
+  file: WeightFile,
+  block: FloatSocialBlock,
+  version: string,
+  provenance: Record<string, unknown>,
+): WeightFile {
+  const { scale, bytes } = quantize(block.weights);
+  return {
+    ...file,
+    format: 'pantau-linear-hashed/2',
+    version,
+    provenance: { ...file.provenance, ...provenance },
+    social: { ...block.copy, bias: Array.from(block.bias), scale, weights: encodeBase64(bytes) },
   };
 }

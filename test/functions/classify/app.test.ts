@@ -173,7 +173,7 @@ describe('classify handler', () => {
     expect(metrics.sum('ComprehendUnits')).toBe(6);
   });
 
-  it('asks for the news reading for news-feed items, the general one for social posts, and lets replay decide', async () => {
+  it('asks for the news reading for news-feed items, the social one for social posts, and lets replay decide', async () => {
     const { handler, embedded } = await setup();
     const rss = { ...mention(20, 'Banjir rendam tiga desa'), sourceKind: 'rss' as const };
     const gnews = { ...mention(21, 'Jalan rusak lagi'), sourceKind: 'google-news' as const };
@@ -189,7 +189,7 @@ describe('classify handler', () => {
     expect(genres).toEqual({
       [rss.id]: 'news',
       [gnews.id]: 'news',
-      [post.id]: 'general',
+      [post.id]: 'social',
       [replay.id]: 'auto',
     });
   });

@@ -70,6 +70,21 @@ describe('readFeedback', () => {
     ]);
   });
 
+  it('marks lines exported with domain "social" (they train only the social block); absent means general', () => {
+    const path = join(dir, 'domain.jsonl');
+    writeFileSync(
+      path,
+      [
+        '{"text":"mantap jalannya kayak kolam","label":"negative","lang":"id","domain":"social"}',
+        '{"text":"jalan rusak parah","label":"negative","lang":"id","domain":"general"}',
+        '{"text":"rapat besok","label":"neutral"}',
+      ].join('\n'),
+    );
+    expect(readFeedback(path).map((r) => r.social === true)).toEqual([true, false, false]);
+    writeFileSync(path, '{"text":"x","label":"negative","domain":"forum"}');
+    expect(() => readFeedback(path)).toThrow(SentimentDataError);
+  });
+
   it('returns the line numbers of the MIXED lines it skipped, counting blank lines (QA 2026-12-01)', () => {
     const path = join(dir, 'mixed.jsonl');
     writeFileSync(

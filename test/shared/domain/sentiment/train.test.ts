@@ -56,6 +56,33 @@ function data(): TrainingData {
 }
 
 describe('trainModel', () => {
+  it('trains social rows into a format-2 social block only: the general block is that of the same data without them', () => {
+    const social = [
+      { id: 's1', text: 'mantap jalannya bagus', label: 'negative' as const, lang: 'id' },
+      { id: 's2', text: 'terima kasih bupati', label: 'positive' as const, lang: 'id' },
+    ];
+    const plain = trainModel(data(), '0.0.1', OPTIONS).file;
+    const withSocial = trainModel({ ...data(), social }, '0.0.1', OPTIONS, () => 0, 3, {
+      copy: { bits: 8, value: 1 },
+      epochs: 30,
+      learningRate: 0.1,
+      l2: 1e-4,
+      seed: 1,
+      bagSize: 1,
+    }).file;
+    expect(plain.format).toBe('pantau-linear-hashed/1');
+    expect(plain.social).toBeUndefined();
+    expect(withSocial.format).toBe('pantau-linear-hashed/2');
+    const { format: _f1, social: _s, provenance: _p1, ...generalWith } = withSocial;
+    const { format: _f2, provenance: _p2, ...generalPlain } = plain;
+    expect(generalWith).toEqual(generalPlain);
+    const model = embeddedModelFrom(decodeWeightFile(withSocial));
+    expect(model.classify('mantap jalannya bagus', 'id', 'social').label).toBe('NEGATIVE');
+    expect(model.classify('mantap jalannya bagus', 'id', 'general')).toEqual(
+      embeddedModelFrom(decodeWeightFile(plain)).classify('mantap jalannya bagus', 'id', 'general'),
+    );
+  });
+
   it('is deterministic: the same data, options and seed give a byte-identical weight file', () => {
     const a = JSON.stringify(trainModel(data(), '0.0.1', OPTIONS).file);
     const b = JSON.stringify(trainModel(data(), '0.0.1', OPTIONS).file);
@@ -137,7 +164,7 @@ describe('quantize', () => {
 
 describe('the shipped weight file', () => {
   it('was trained with the current recipe defaults (else retrain a new version)', async () => {
-    const { default: file } = await import('../../../../models/sentiment-id-2026.12.3.json', {
+    const { default: file } = await import('../../../../models/sentiment-id-2026.12.4.json', {
       with: { type: 'json' },
     });
     const { DEFAULT_BAG_SIZE, DEFAULT_INDOLEM_WEIGHT, DEFAULT_TRAIN_OPTIONS } = await import(
