@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { printableApiKeyName } from '#shared/domain/api/auth.ts';
-import { LabelBodySchema, MAX_NOTE_LENGTH } from '#shared/domain/api/schemas.ts';
+import { LabelBodySchema, MAX_NOTE_LENGTH, noteNotice } from '#shared/domain/api/schemas.ts';
 import { normalizeText } from '#shared/domain/text.ts';
 import { AnalystNameError } from './errors.ts';
 
@@ -81,20 +81,29 @@ export function parsePort(value: string): number {
   return parseIntegerInRange(value, 0, 65_535);
 }
 
+/** A `label --note` as stored, and what cleaning removed from it (said on stderr, as the API says it). */
+export interface NoteArgument {
+  /** The cleaned note; empty when it held only blanks. */
+  readonly note: string;
+  /** `note: …` naming the hidden characters removed (`noteNotice`, the API's notice), when there were any. */
+  readonly notice?: string;
+}
+
 /**
  * `label --note`: the API's rule — at most {@link MAX_NOTE_LENGTH} characters before cleaning, then
- * normalised (control characters dropped, white space collapsed).
- * @returns The cleaned note; empty when it held only blanks.
+ * normalised (control characters dropped, white space collapsed) — and, as in the API, never silently:
+ * hidden characters removed are named in `notice` (QA 2026-12-01: `--note $'ok\u202e'` stored `ok` unsaid).
  * @throws {InvalidArgumentError} for a longer note (refused, not cut, as the API refuses it with 400).
  */
-export function parseNote(value: string): string {
+export function parseNote(value: string): NoteArgument {
   const parsed = LabelBodySchema.shape.note.safeParse(value);
   if (!parsed.success || parsed.data === undefined) {
     throw new InvalidArgumentError(
       `expected at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters (the API's limit); got ${value.length.toLocaleString('en')}`,
     );
   }
-  return parsed.data;
+  const notice = noteNotice(value, '--note');
+  return { note: parsed.data, ...(notice ? { notice: `${notice.path}: ${notice.message}` } : {}) };
 }
 
 /** Longest quoted value echoed back in a usage error, in UTF-16 code units. */

@@ -24,6 +24,7 @@ import { interruptNotice, signalExitCode } from './interrupt.ts';
 import { loadConfigFile, PENDING_QUEUE_FILE, runLocal } from './local-runtime.ts';
 import { cliLog } from './log.ts';
 import {
+  type NoteArgument,
   nonEmptyPath,
   parseAnalystName,
   parseDigestDate,
@@ -221,11 +222,18 @@ program
     async (
       mentionId: string,
       label: SentimentLabel,
-      opts: { by: string; note?: string; dataDir: string },
+      opts: { by: string; note?: NoteArgument; dataDir: string },
     ) => {
       const { labelCommand } = await import('./commands/labels.ts');
+      if (opts.note?.notice) printNotice(opts.note.notice);
       await labelCommand(
-        { mentionId, label, by: opts.by, dataDir: opts.dataDir, ...(opts.note ? { note: opts.note } : {}) },
+        {
+          mentionId,
+          label,
+          by: opts.by,
+          dataDir: opts.dataDir,
+          ...(opts.note?.note ? { note: opts.note.note } : {}),
+        },
         (line) => process.stdout.write(`${line}\n`),
         printNotice,
       );

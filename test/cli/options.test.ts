@@ -63,13 +63,19 @@ describe('numeric options', () => {
 describe('parseNote (label --note)', () => {
   it('uses the API limit of 2,000 characters: refuses longer notes instead of cutting them', () => {
     expect(MAX_NOTE_LENGTH).toBe(2_000);
-    expect(parseNote('a'.repeat(2_000))).toHaveLength(2_000);
+    expect(parseNote('a'.repeat(2_000)).note).toHaveLength(2_000);
     expect(() => parseNote('a'.repeat(2_001))).toThrow(/at most 2,000 characters/);
     expect(() => parseNote('a'.repeat(3_000))).toThrow(/got 3,000/);
   });
 
   it('cleans the note as the API does (white space collapsed, trimmed)', () => {
-    expect(parseNote('  bukan\tkeluhan \n warga ')).toBe('bukan keluhan warga');
+    expect(parseNote('  bukan\tkeluhan \n warga ')).toEqual({ note: 'bukan keluhan warga' });
+  });
+
+  it('names the hidden characters it removed, as the API notice does (QA: never silent)', () => {
+    const parsed = parseNote('ok\u202e');
+    expect(parsed.note).toBe('ok');
+    expect(parsed.notice).toMatch(/^--note: .*U\+202E/);
   });
 });
 
