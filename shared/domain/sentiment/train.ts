@@ -166,6 +166,16 @@ function nbRatios(data: Vectorized, buckets: number, alpha: number, withBinary: 
   return r;
 }
 
+/** Fisher–Yates shuffle of `order` in place, drawing from `random` (the same draws in the same order every run). */
+function shuffleInPlace(order: number[], random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}
+
 /**
  * Fit multinomial logistic regression by AdaGrad SGD over a seeded shuffle. With `nbScaling` the
  * class-c logit uses x∘r_c; the returned weights have r folded in, so inference is a plain dot product.
@@ -196,12 +206,7 @@ export function trainLinear(data: Vectorized, options: TrainOptions): FloatModel
   const eta = options.learningRate;
   const l2 = options.l2;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
+    shuffleInPlace(order, random);
     for (const d of order) {
       const start = data.offsets[d]!;
       const end = data.offsets[d + 1]!;
@@ -511,12 +516,7 @@ export function trainSocialBlock(
     const random = mulberry32(options.seed + bag);
     const order = Array.from({ length: examples.length }, (_, i) => i);
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
+      shuffleInPlace(order, random);
       for (const d of order) {
         const example = examples[d]!;
         const start = offsets[d]!;
