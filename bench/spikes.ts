@@ -7,7 +7,9 @@
  * 3. NAB realTweets scores (same as `npm run eval:spikes`);
  * 4. the hourly volume-burst benchmark with labelled wanted events (issue 4): volume bursts injected into the
  *    hourly volumes, as recorded and thinned to 20 and 3 mentions/hour, per volume calibration and preset, and
- *    the rule of `BENCHMARKS.spikes.md` applied (`npx tsx bench/spikes.ts --volume` runs only this part).
+ *    the rule of `BENCHMARKS.spikes.md` applied (`npx tsx bench/spikes.ts --volume` runs only this part);
+ * 5. only with `--volume-grid`: the fifteenth round's grid of hourly `sedang` settings on that benchmark and its
+ *    rule applied ({@link volumeSettingsGrid}).
  * Skips the data-driven parts with a message when `../shared/data/spikes` is absent.
  */
 import { pathToFileURL } from 'node:url';
@@ -33,6 +35,7 @@ import {
 import { type LabelledSeries, loadNabTweets } from '../scripts/lib/spikes-data.ts';
 import { caseBound } from '../scripts/lib/spikes-share-bound.ts';
 import {
+  applySettingsRule,
   applyVolumeRule,
   LEVEL_MEDIANS,
   meanDelay,
@@ -41,6 +44,9 @@ import {
   recallOf,
   runVolumeBenchmark,
   type ScoredBurst,
+  SETTINGS_GRID,
+  type SettingsCell,
+  type SettingsResult,
   summarise,
   type VolumeBenchResult,
   type VolumeCalibration,
@@ -245,7 +251,7 @@ export function tickBenchmark(
 
 /** The volume calibrations {@link negativeVolumeRecall} compares, shipped first, with their table labels. */
 const VOLUME_CALIBRATIONS = [
-  ['scale', 'shipped: twelfth round (per window length, 5-week memory)'],
+  ['scale', 'shipped: twelfth round (per window length), fifteenth round settings (p < 1e-3, 1-week memory)'],
   ['event', 'thirteenth round, not adopted (one entry per run, weight ≤ longest window)'],
   ['bucket', 'before the twelfth round (per bucket)'],
 ] as const;
@@ -436,7 +442,93 @@ export function volumeBurstBenchmark(
   return lines;
 }
 
-/** Runs all spike benchmarks and prints Markdown (`--volume`: only the hourly volume-burst benchmark). */
+/** Negative-share benchmark figures the fifteenth round's rule (ii) holds a candidate to: shipped recall − 0.005. */
+export const SHARE_RECALL_FLOOR: Record<Sensitivity, number> = {
+  rendah: 0.846 - 0.005,
+  sedang: 0.913 - 0.005,
+  tinggi: 0.926 - 0.005,
+};
+
+/** `tinggi`'s surprise threshold before the fifteenth round (the grid's shipped cell). */
+const TINGGI_SURPRISE_BEFORE = 3.5;
+
+/**
+ * The overrides a settings cell implies per preset (`BENCHMARKS.spikes.md`, fifteenth round, (v)): `sedang` takes
+ * the cell; `rendah` and `tinggi` take its event memory, and `tinggi` the lower of its earlier 3.5 and the cell's
+ * surprise threshold. Explicit for every preset, so the grid measures the same settings whatever the defaults.
+ */
+export function presetOverrides(cell: SettingsCell, sensitivity: Sensitivity): Partial<DetectorParams> {
+  if (sensitivity === 'sedang') return { ...cell };
+  if (sensitivity === 'rendah') return { eventMemoryMs: cell.eventMemoryMs };
+  return {
+    eventMemoryMs: cell.eventMemoryMs,
+    alertSurprise: Math.min(TINGGI_SURPRISE_BEFORE, cell.alertSurprise),
+  };
+}
+
+/**
+ * The fifteenth round's grid of hourly `sedang` settings on the hourly volume-burst benchmark (`'scale'`), on the
+ * benchmark's draw and the further draws of {@link VOLUME_RULE_DRAWS}, and its rule applied (the share check runs
+ * {@link negativeShareBenchmark} at every preset for each cell the rule tries), as Markdown lines
+ * (`npx tsx bench/spikes.ts --volume-grid`).
+ */
+export function volumeSettingsGrid(tweets: LabelledSeries[] | null = loadNabTweets()): string[] {
+  if (tweets === null) return ['hourly settings grid skipped: ../shared/data/spikes is absent'];
+  const offsets = [0, ...VOLUME_RULE_DRAWS];
+  const runs = offsets.map((o) => quietRuns(tweets, o));
+  const results: SettingsResult[] = SETTINGS_GRID.map((cell) => ({
+    cell,
+    draws: offsets.map((o, i) =>
+      summarise(runVolumeBenchmark(tweets, 'sedang', ['scale'], o, runs[i], cell)[0]!),
+    ),
+  }));
+  const label = (c: SettingsCell) => `${c.alertSurprise} / ${c.eventMemoryMs / (7 * 24 * HOUR)} w`;
+  const lines = [
+    `| \`alertSurprise\` / \`eventMemoryMs\` | ${offsets.map((o) => `draw ${o}: wanted recall, FA/week max (runs > 1)`).join(' | ')} | routine alerted (draw 0) |`,
+    `|---|${offsets.map(() => '---|').join('')}---|`,
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${label(r.cell)} | ${r.draws
+        .map(
+          (d) =>
+            `${d.wanted.recall.toFixed(3)} (${d.wanted.hit}), ${d.maxFalseAlarms.toFixed(2)} (${d.runsOverBudget})`,
+        )
+        .join(' | ')} | ${r.draws[0]!.routine.recall.toFixed(3)} |`,
+    );
+  }
+  const shareLines: string[] = [];
+  const verdict = applySettingsRule(results, (cell) => {
+    let ok = true;
+    for (const preset of ['rendah', 'sedang', 'tinggi'] as const) {
+      const collected: CaseResult[] = [];
+      negativeShareBenchmark(preset, [0.1, 0.2], [3, 5], presetOverrides(cell, preset), collected);
+      const bursts = collected.flatMap((c) => c.bursts);
+      const recall = bursts.filter((b) => b.detected).length / bursts.length;
+      const maxFa = Math.max(...collected.map((c) => c.quietShareAlertsPerWeek));
+      const pass = recall >= SHARE_RECALL_FLOOR[preset] && maxFa <= 1;
+      ok &&= pass;
+      shareLines.push(
+        `- ${label(cell)}, \`${preset}\`: share-benchmark recall ${recall.toFixed(3)} (floor ${SHARE_RECALL_FLOOR[preset].toFixed(3)}), ` +
+          `max quiet share FA/week ${maxFa.toFixed(2)}: ${pass ? 'pass' : 'fail'}`,
+      );
+    }
+    return ok;
+  });
+  lines.push(
+    '',
+    `Eligible on every draw: ${verdict.eligible.map(label).join('; ') || 'none'}. Tried in order: ${verdict.order.map(label).join('; ') || 'none'}.`,
+    ...(shareLines.length > 0 ? ['', ...shareLines] : []),
+    '',
+    `Verdict: ${verdict.chosen === null ? 'keep the shipped settings' : `adopt ${label(verdict.chosen)}`} (${verdict.reason}).`,
+  );
+  return lines;
+}
+
+/**
+ * Runs all spike benchmarks and prints Markdown (`--volume`: only the hourly volume-burst benchmark;
+ * `--volume-grid`: only the fifteenth round's grid of hourly settings).
+ */
 export async function main(): Promise<void> {
   const t0 = performance.now();
   const out: string[] = [
@@ -445,6 +537,12 @@ export async function main(): Promise<void> {
     `Command: \`npx tsx bench/spikes.ts\` (Node ${process.version})`,
     '',
   ];
+  if (process.argv.includes('--volume-grid')) {
+    out.push('### Hourly settings grid (fifteenth round)', '', ...volumeSettingsGrid(), '');
+    out.push(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    process.stdout.write(`${out.join('\n')}\n`);
+    return;
+  }
   if (process.argv.includes('--volume')) {
     out.push('### Hourly volume-burst benchmark (labelled wanted events)', '', ...volumeBurstBenchmark(), '');
     out.push(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);

@@ -356,6 +356,7 @@ export interface VolumeBenchResult {
  * Runs the benchmark for each calibration in `modes` at `sensitivity` (hourly buckets, UTC): every quiet run, and
  * every case of {@link VOLUME_GRID} on every series and level (thinned levels cycle through their draws). Case
  * seeds are fixed by the case's position in that order plus `seedOffset`, so two modes see the same bursts.
+ * `overrides` are merged over the preset (for measuring candidate settings; the calibration is the mode's).
  */
 export function runVolumeBenchmark(
   tweets: readonly LabelledSeries[],
@@ -363,6 +364,7 @@ export function runVolumeBenchmark(
   modes: readonly VolumeCalibration[],
   seedOffset = 0,
   runs: QuietRun[] = quietRuns(tweets, seedOffset),
+  overrides: Partial<DetectorParams> = {},
 ): VolumeBenchResult[] {
   const cases: { quiet: QuietRun; c: VolumeCase }[] = [];
   let seed = 1 + seedOffset;
@@ -380,7 +382,7 @@ export function runVolumeBenchmark(
     }
   }
   return modes.map((mode) => {
-    const params = detectorParams(sensitivity, { tzOffsetMinutes: 0, volumeCalibration: mode });
+    const params = detectorParams(sensitivity, { ...overrides, tzOffsetMinutes: 0, volumeCalibration: mode });
     const bursts: ScoredBurst[] = [];
     for (const { quiet, c } of cases) {
       const alerts = volumeAlerts(quiet.startMs, c.bursty, params);
@@ -518,5 +520,77 @@ export function applyVolumeRule(
       perDraw[0]!.eligible.length === 1
         ? `\`${first}\` is the only mode within the budget on every draw`
         : `\`${first}\` is within the budget and has the highest wanted recall on every draw`,
+  };
+}
+
+/** One cell of the hourly settings grid: overrides of `sedang`, the first cell being the shipped settings. */
+export interface SettingsCell {
+  alertSurprise: number;
+  eventMemoryMs: number;
+}
+
+/**
+ * The grid of hourly `sedang` settings of the fifteenth round (`BENCHMARKS.spikes.md`, fixed before any candidate
+ * was measured): `alertSurprise` 4 / 3 / 2.5 × `eventMemoryMs` 5 / 2 / 1 weeks, the shipped cell (4, 5 weeks) first.
+ */
+export const SETTINGS_GRID: readonly SettingsCell[] = [4, 3, 2.5].flatMap((alertSurprise) =>
+  [5, 2, 1].map((weeks) => ({ alertSurprise, eventMemoryMs: weeks * WEEK })),
+);
+
+/** One grid cell measured on each draw (the benchmark's own first), at `sedang` with `'scale'`. */
+export interface SettingsResult {
+  cell: SettingsCell;
+  draws: VolumeSummary[];
+}
+
+/** What {@link applySettingsRule} chose, with the reason. */
+export interface SettingsVerdict {
+  /** Cells within the budget on every draw, in grid order. */
+  eligible: SettingsCell[];
+  /** Eligible cells in the order the rule tries them (highest draw-0 wanted recall first, grid order on ties). */
+  order: SettingsCell[];
+  /** The first cell of `order` that is ahead of the shipped cell on every draw and passes `passesShare`, or null. */
+  chosen: SettingsCell | null;
+  reason: string;
+}
+
+/**
+ * The fifteenth round's rule (`BENCHMARKS.spikes.md`): a cell is eligible when every quiet run of every draw has
+ * ≤ {@link FALSE_ALARM_BUDGET} volume false alarm a week; eligible cells are tried by wanted recall on the first
+ * draw; a cell is chosen when its wanted recall is above the shipped cell's (`results[0]`) on every draw and
+ * `passesShare` accepts it (the negative-share check, run only on the cells tried). The shipped cell itself is
+ * never "chosen": choosing it means nothing changes (`chosen` null).
+ */
+export function applySettingsRule(
+  results: readonly SettingsResult[],
+  passesShare: (cell: SettingsCell) => boolean,
+): SettingsVerdict {
+  const shipped = results[0]!;
+  const eligible = results.filter((r) => r.draws.every((d) => d.runsOverBudget === 0));
+  const order = [...eligible].sort((a, b) => b.draws[0]!.wanted.recall - a.draws[0]!.wanted.recall);
+  const cells = (rs: readonly SettingsResult[]) => rs.map((r) => r.cell);
+  for (const r of order) {
+    if (r === shipped) {
+      return {
+        eligible: cells(eligible),
+        order: cells(order),
+        chosen: null,
+        reason: 'the shipped cell has the highest wanted recall of the cells tried: nothing changes',
+      };
+    }
+    if (!r.draws.every((d, i) => d.wanted.recall > shipped.draws[i]!.wanted.recall)) continue;
+    if (!passesShare(r.cell)) continue;
+    return {
+      eligible: cells(eligible),
+      order: cells(order),
+      chosen: r.cell,
+      reason: 'within the budget on every draw, ahead of the shipped cell on every draw, share check passed',
+    };
+  }
+  return {
+    eligible: cells(eligible),
+    order: cells(order),
+    chosen: null,
+    reason: 'no eligible cell is ahead of the shipped cell on every draw and passes the share check',
   };
 }

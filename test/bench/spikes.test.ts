@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '#shared/domain/random.ts';
-import { volumeBurstBenchmark } from '../../bench/spikes.ts';
+import { presetOverrides, volumeBurstBenchmark, volumeSettingsGrid } from '../../bench/spikes.ts';
 import type { LabelledSeries } from '../../scripts/lib/spikes-data.ts';
 
 describe('volumeBurstBenchmark', () => {
@@ -29,5 +29,26 @@ describe('volumeBurstBenchmark', () => {
     expect(lines.filter((l) => l.startsWith('| `scale` |'))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('| 0 |'))).toHaveLength(1);
     expect(lines.at(-1)).toMatch(/^Verdict: /);
+  });
+});
+
+describe('volumeSettingsGrid and presetOverrides (fifteenth round)', () => {
+  const WEEK = 7 * 24 * 3_600_000;
+
+  it('skips with a message when the data folder is absent', () => {
+    expect(volumeSettingsGrid(null)).toEqual([
+      'hourly settings grid skipped: ../shared/data/spikes is absent',
+    ]);
+  });
+
+  it('gives sedang the cell, rendah and tinggi its memory, and tinggi the lower of 3.5 and its threshold', () => {
+    const cell = { alertSurprise: 3, eventMemoryMs: WEEK };
+    expect(presetOverrides(cell, 'sedang')).toEqual(cell);
+    expect(presetOverrides(cell, 'rendah')).toEqual({ eventMemoryMs: WEEK });
+    expect(presetOverrides(cell, 'tinggi')).toEqual({ eventMemoryMs: WEEK, alertSurprise: 3 });
+    expect(presetOverrides({ alertSurprise: 4, eventMemoryMs: 5 * WEEK }, 'tinggi')).toEqual({
+      eventMemoryMs: 5 * WEEK,
+      alertSurprise: 3.5,
+    });
   });
 });

@@ -3,6 +3,7 @@ import { mulberry32 } from '#shared/domain/random.ts';
 import { detectorParams } from '#shared/domain/spikes/detector.ts';
 import type { LabelledSeries } from '../../../scripts/lib/spikes-data.ts';
 import {
+  applySettingsRule,
   applyVolumeRule,
   DAILY_PAUSE_DAYS,
   DAILY_RUN,
@@ -18,6 +19,8 @@ import {
   recallOf,
   runVolumeBenchmark,
   type ScoredBurst,
+  SETTINGS_GRID,
+  type SettingsResult,
   scheduleBursts,
   scoreBurst,
   thinCounts,
@@ -332,5 +335,59 @@ describe('volumeAlerts and runVolumeBenchmark', () => {
     expect(shape(a)).toEqual(shape(b));
     expect(a!.quiet).toHaveLength(7);
     expect(runVolumeBenchmark([series], 'sedang', ['scale'])[0]).toEqual(a);
+    // Overrides reach the detector: a ratio guard of 1,000 holds every alert back; the same bursts are scored.
+    const [strict] = runVolumeBenchmark([series], 'sedang', ['scale'], 0, undefined, { minRatio: 1_000 });
+    expect(shape(strict)).toEqual(shape(a));
+    expect(strict!.bursts.filter((x) => x.detected)).toEqual([]);
+  });
+});
+
+describe('SETTINGS_GRID and applySettingsRule (fifteenth round)', () => {
+  const WEEK = 7 * 24 * HOUR;
+  const sum = (recall: number, over = 0): VolumeSummary => ({
+    sensitivity: 'sedang',
+    mode: 'scale',
+    wanted: { recall, hit: 0, n: 0 },
+    delayBuckets: 0,
+    routine: { recall: 0, hit: 0, n: 0 },
+    maxFalseAlarms: over > 0 ? 1.2 : 0.5,
+    worstRun: '',
+    meanFalseAlarms: 0,
+    runsOverBudget: over,
+    quietRuns: 42,
+  });
+  const cell = (alertSurprise: number, weeks: number) => ({ alertSurprise, eventMemoryMs: weeks * WEEK });
+  const shipped: SettingsResult = { cell: cell(4, 5), draws: [sum(0.05), sum(0.06), sum(0.06)] };
+
+  it('is the 3 × 3 grid fixed in advance, the shipped cell first', () => {
+    expect(SETTINGS_GRID).toHaveLength(9);
+    expect(SETTINGS_GRID[0]).toEqual(cell(4, 5));
+    expect(new Set(SETTINGS_GRID.map((c) => c.alertSurprise))).toEqual(new Set([4, 3, 2.5]));
+    expect(new Set(SETTINGS_GRID.map((c) => c.eventMemoryMs / WEEK))).toEqual(new Set([5, 2, 1]));
+  });
+
+  it('takes the eligible cell with the highest first-draw recall that is ahead on every draw', () => {
+    const over: SettingsResult = { cell: cell(2.5, 1), draws: [sum(0.2), sum(0.2), sum(0.2, 1)] };
+    const best: SettingsResult = { cell: cell(3, 1), draws: [sum(0.11), sum(0.12), sum(0.12)] };
+    const lower: SettingsResult = { cell: cell(3, 5), draws: [sum(0.09), sum(0.09), sum(0.09)] };
+    const tried: number[] = [];
+    const v = applySettingsRule([shipped, over, lower, best], (c) => {
+      tried.push(c.alertSurprise);
+      return true;
+    });
+    expect(v.chosen).toEqual(cell(3, 1));
+    expect(v.eligible).toEqual([cell(4, 5), cell(3, 5), cell(3, 1)]);
+    expect(tried).toEqual([3]);
+  });
+
+  it('skips a cell behind the shipped one on some draw or failing the share check, then stops at the shipped cell', () => {
+    const behind: SettingsResult = { cell: cell(3, 2), draws: [sum(0.2), sum(0.05), sum(0.2)] };
+    const share: SettingsResult = { cell: cell(3, 1), draws: [sum(0.1), sum(0.1), sum(0.1)] };
+    const next: SettingsResult = { cell: cell(4, 1), draws: [sum(0.07), sum(0.07), sum(0.07)] };
+    const v = applySettingsRule([shipped, behind, share, next], (c) => c.alertSurprise !== 3);
+    expect(v.chosen).toEqual(cell(4, 1));
+    const none = applySettingsRule([shipped, behind, share], (c) => c.alertSurprise !== 3);
+    expect(none.chosen).toBeNull();
+    expect(none.reason).toContain('shipped');
   });
 });
