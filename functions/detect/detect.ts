@@ -128,6 +128,16 @@ export interface DetectResult {
 /** A spike the detector found but did not alert on: its window had too few distinct authors. */
 export type SuppressedSpike = HeldBackSpike;
 
+/**
+ * The negative mentions of a spike's window: distinct authors, and the first and last publication time
+ * (epoch ms; null when none was read) — a held-back spike is reported over the hours that hold them.
+ */
+interface WindowAuthors {
+  readonly authors: number;
+  readonly firstMs: number | null;
+  readonly lastMs: number | null;
+}
+
 /** Mentions stored after their hour was stepped, added to the newest hour a detector stepped in this run. */
 export interface LateAdded {
   /** `neg:<series>` or `share:<series>`. */
@@ -190,7 +200,7 @@ async function stepDetector(
   params: DetectorParams,
   nowMs: number,
   toObservation: (c: { total: number; negative: number }) => { total: number; negative: number },
-  distinctAuthors: (fromMs: number, toMs: number) => Promise<number>,
+  distinctAuthors: (fromMs: number, toMs: number) => Promise<WindowAuthors>,
 ): Promise<{
   stepped: number;
   raised: Raised[];
@@ -248,7 +258,12 @@ async function stepDetector(
     const recent = t + HOUR_MS > nowMs - ALERT_LOOKBACK_MS;
     const alert = result.alert;
     if (alert?.kind === kind && recent) {
-      const authors = await distinctAuthors(mentionsFrom(alert, lateIn(alert)), t + HOUR_MS);
+      const fromMs = mentionsFrom(alert, lateIn(alert));
+      const {
+        authors,
+        firstMs: firstMentionMs,
+        lastMs: lastMentionMs,
+      } = await distinctAuthors(fromMs, t + HOUR_MS);
       if (authors < params.minDistinctAuthors) {
         deps.log.info('Spike not alerted: too few distinct authors', {
           detectorId,
@@ -258,11 +273,17 @@ async function stepDetector(
           minDistinctAuthors: params.minDistinctAuthors,
         });
         deps.metrics.count('AlertsSuppressed', 1);
+        // The hours that hold the window's negative mentions, not the whole test window: a 3-hour window
+        // found an hour after a burst would name two empty hours, on the next day after a late burst (QA).
         suppressed.push({
           detectorId,
           kind,
-          windowStart: new Date(alert.windowStartMs).toISOString(),
-          windowEnd: new Date(t + HOUR_MS).toISOString(),
+          windowStart: new Date(
+            firstMentionMs === null ? fromMs : firstMentionMs - (firstMentionMs % HOUR_MS),
+          ).toISOString(),
+          windowEnd: new Date(
+            lastMentionMs === null ? t + HOUR_MS : lastMentionMs - (lastMentionMs % HOUR_MS) + HOUR_MS,
+          ).toISOString(),
           distinctAuthors: authors,
           minDistinctAuthors: params.minDistinctAuthors,
         });
@@ -425,19 +446,22 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     );
     const counts = hours.map((h) => ({ hour: h.hour, total: h.total, negative: h.counts.NEGATIVE }));
     const scope = { keyword: s.keyword, topic: s.topic };
-    const distinctAuthors = async (fromMs: number, toMs: number) =>
-      new Set(
-        (
-          await listAll(
-            deps,
-            scope,
-            new Date(fromMs).toISOString(),
-            new Date(toMs).toISOString(),
-            'NEGATIVE',
-            WINDOW_MENTIONS_MAX,
-          )
-        ).map(authorKey),
-      ).size;
+    const distinctAuthors = async (fromMs: number, toMs: number): Promise<WindowAuthors> => {
+      const mentions = await listAll(
+        deps,
+        scope,
+        new Date(fromMs).toISOString(),
+        new Date(toMs).toISOString(),
+        'NEGATIVE',
+        WINDOW_MENTIONS_MAX,
+      );
+      const times = mentions.map((m) => Date.parse(m.publishedAt));
+      return {
+        authors: new Set(mentions.map(authorKey)).size,
+        firstMs: times.length > 0 ? Math.min(...times) : null,
+        lastMs: times.length > 0 ? Math.max(...times) : null,
+      };
+    };
     // The negative-count detector speaks for volume, the (total, negative) one for share.
     const volume = await stepDetector(
       deps,

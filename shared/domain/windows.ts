@@ -3,8 +3,6 @@
  * spikes held back in successive hours. One merge, used by alert delivery, the digest and the CLI summary.
  */
 
-const HOUR_MS = 3_600_000;
-
 /**
  * Group items whose windows `[start, end)` overlap, transitively (windows that only touch do not).
  * Groups come in order of their first start; items within a group in order of start, ties in input order.
@@ -34,19 +32,23 @@ export function overlappingGroups<T>(
 }
 
 /**
- * Held-back spikes (detector windows ending with the hour each was found in) merged into events where
- * their windows overlap. An event runs from the first hour a spike was found in to the end of its last
- * window: the start of a 3-hour window test would put it hours before the burst. Events oldest first.
+ * Held-back spikes merged into events where their windows overlap; an event runs from the earliest window
+ * start to the latest end. Events oldest first. Since 2026-12-01 a held-back spike's window is the hours
+ * that hold its negative mentions (`functions/detect/detect.ts`), so the event names the burst's hours and
+ * the day it happened; records written before then carry the whole test window (up to 3 hours, ending with
+ * the hour the spike was found in), which this shows as it is (QA: "pukul 00.00–02.00" on a day with no
+ * mention, for a burst at 23.00 the day before).
  */
 export function heldBackEvents<T extends { readonly windowStart: string; readonly windowEnd: string }>(
   spikes: readonly T[],
 ): { from: string; to: string; spikes: T[] }[] {
-  return overlappingGroups(spikes, (h) => ({ start: h.windowStart, end: h.windowEnd })).map((group) => {
-    const ends = group.map((h) => h.windowEnd).sort();
-    return {
-      from: new Date(Date.parse(ends[0] ?? '') - HOUR_MS).toISOString(),
-      to: ends.at(-1) ?? '',
-      spikes: group,
-    };
-  });
+  return overlappingGroups(spikes, (h) => ({ start: h.windowStart, end: h.windowEnd })).map((group) => ({
+    from: group.map((h) => h.windowStart).sort()[0] ?? '',
+    to:
+      group
+        .map((h) => h.windowEnd)
+        .sort()
+        .at(-1) ?? '',
+    spikes: group,
+  }));
 }

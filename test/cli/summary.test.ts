@@ -176,7 +176,7 @@ describe('formatSummary: spikes held back and resumed mentions', () => {
     expect(at).toBeGreaterThan(-1);
     expect(lines.slice(at + 1, at + 3)).toEqual([
       '  spikes held back: 1 (too few distinct authors: 1 < 2)',
-      '    2026-11-10 04:00 UTC to 2026-11-10 05:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
+      '    2026-11-10 03:00 UTC to 2026-11-10 05:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
     ]);
     expect(formatSummary(summary([], false)).join('\n')).not.toContain('held back');
   });
@@ -189,8 +189,8 @@ describe('formatSummary: spikes held back and resumed mentions', () => {
       { ...spike, detectorId: 'share:topic:bencana', windowEnd: '2026-11-10T17:00:00.000Z' },
       { ...spike, detectorId: 'neg:topic:jalan', kind: 'volume' as const, distinctAuthors: 0 },
     ];
-    // A second story later that day: its window starts after the first ends (17:00). Events are shown from
-    // the first hour a spike was found in (the hour its window ends with).
+    // A second story later that day: its window starts after the first ends (17:00). Events run from the
+    // earliest window start to the latest end (each window: the hours holding the negative mentions).
     const later = {
       ...spike,
       windowStart: '2026-11-10T20:00:00.000Z',
@@ -199,10 +199,10 @@ describe('formatSummary: spikes held back and resumed mentions', () => {
     const lines = formatSummary({ ...summary([], false), heldBack: [...story, later] });
     expect(lines).toContain('  spikes held back: 2 (too few distinct authors: 1 < 2, 0 < 2)');
     expect(lines).toContain(
-      '    2026-11-10 04:00 UTC to 2026-11-10 17:00 UTC: 1 distinct author (alerts need 2); 4 series: all, kw:majalengka, topic:bencana and 1 more',
+      '    2026-11-10 02:00 UTC to 2026-11-10 17:00 UTC: 1 distinct author (alerts need 2); 4 series: all, kw:majalengka, topic:bencana and 1 more',
     );
     expect(lines).toContain(
-      '    2026-11-10 21:00 UTC to 2026-11-10 22:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
+      '    2026-11-10 20:00 UTC to 2026-11-10 22:00 UTC: 1 distinct author (alerts need 2); 1 series: all',
     );
   });
 

@@ -28,7 +28,7 @@ describe('overlappingGroups', () => {
 });
 
 describe('heldBackEvents', () => {
-  it('merges overlapping windows and starts an event at the first hour a spike was found in', () => {
+  it('merges overlapping windows into events from the earliest start to the latest end', () => {
     const held = (detectorId: string, windowStart: string, windowEnd: string) => ({
       detectorId,
       kind: 'volume' as const,
@@ -38,16 +38,16 @@ describe('heldBackEvents', () => {
       distinctAuthors: 1,
       minDistinctAuthors: 2,
     });
-    // A burst in the 03:00 UTC hour: the 3-hour test holds it back at 03:00 (window 01–04), 04:00 (02–05) and
-    // 05:00 (03–06); a separate one at 12:00.
+    // A burst in the 03:00–04:59 UTC hours, held back by three detectors (each window = the hours holding its
+    // negative mentions), and a separate one at 12:00.
     const events = heldBackEvents([
-      held('neg:all', '2026-10-28T02:00:00.000Z', '2026-10-28T05:00:00.000Z'),
-      held('neg:all', '2026-10-28T01:00:00.000Z', '2026-10-28T04:00:00.000Z'),
-      held('share:all', '2026-10-28T03:00:00.000Z', '2026-10-28T06:00:00.000Z'),
+      held('neg:all', '2026-10-28T04:00:00.000Z', '2026-10-28T05:00:00.000Z'),
+      held('neg:kw:majalengka', '2026-10-28T03:00:00.000Z', '2026-10-28T05:00:00.000Z'),
+      held('share:all', '2026-10-28T03:00:00.000Z', '2026-10-28T04:00:00.000Z'),
       held('neg:all', '2026-10-28T12:00:00.000Z', '2026-10-28T13:00:00.000Z'),
     ]);
     expect(events.map((e) => [e.from, e.to, e.spikes.length])).toEqual([
-      ['2026-10-28T03:00:00.000Z', '2026-10-28T06:00:00.000Z', 3],
+      ['2026-10-28T03:00:00.000Z', '2026-10-28T05:00:00.000Z', 3],
       ['2026-10-28T12:00:00.000Z', '2026-10-28T13:00:00.000Z', 1],
     ]);
   });
