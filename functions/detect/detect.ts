@@ -725,6 +725,7 @@ async function storeAlert(
     excludeTerms: regencyNameTerms(deps.config),
   });
   const authors = new Set(windowMentions.map(authorKey));
+  const estimated = windowMentions.filter((m) => m.publishedAtEstimated === true).length;
   const negative = p.spike.observed;
   const total =
     p.spike.kind === 'share' ? (p.spike.total ?? p.windowTotal) : Math.max(p.windowTotal, negative);
@@ -749,6 +750,7 @@ async function storeAlert(
     narratives,
     distinctAuthors: authors.size,
     sources: [...new Set(windowMentions.map((m) => m.source))].sort(),
+    ...(estimated > 0 ? { estimatedTimes: { negative: estimated, of: windowMentions.length } } : {}),
     ...(p.late && p.late.total > 0 && p.late.fromMs !== null
       ? {
           late: {

@@ -236,7 +236,17 @@ function relatedLine(alert: Alert, label: string, timeZone: string, excluded: Re
     ),
   ].slice(0, 5);
   const late = alert.late ? `; termasuk ${formatNumberId(alert.late.mentions)} sebutan terlambat` : '';
-  return `• ${scopeHeading(alert)}: ${label} — ${relatedNumbers(alert)}${late}, ${formatWindow(alert.windowStart, alert.windowEnd, timeZone)}; tingkat ${alert.severity}${terms.length > 0 ? `; narasi: ${terms.join(', ')}` : ''}; ID: ${alert.id}`;
+  const estimated = alert.estimatedTimes
+    ? `; jam terbit ${formatNumberId(alert.estimatedTimes.negative)} sebutan perkiraan`
+    : '';
+  return `• ${scopeHeading(alert)}: ${label} — ${relatedNumbers(alert)}${late}${estimated}, ${formatWindow(alert.windowStart, alert.windowEnd, timeZone)}; tingkat ${alert.severity}${terms.length > 0 ? `; narasi: ${terms.join(', ')}` : ''}; ID: ${alert.id}`;
+}
+
+/** `semua 30` when every negative mention read is estimated, else `12 dari 30`. */
+function estimatedShare(e: NonNullable<Alert['estimatedTimes']>): string {
+  return e.negative >= e.of
+    ? `semua ${formatNumberId(e.of)}`
+    : `${formatNumberId(e.negative)} dari ${formatNumberId(e.of)}`;
 }
 
 /**
@@ -314,6 +324,11 @@ export function renderAlert(
     ...(alert.late
       ? [
           `Termasuk ${formatNumberId(alert.late.mentions)} sebutan terlambat (${formatNumberId(alert.late.negative)} negatif) yang terbit sejak ${when(alert.late.publishedFrom, options.timeZone)} dan baru masuk setelah jamnya diperiksa.`,
+        ]
+      : []),
+    ...(alert.estimatedTimes
+      ? [
+          `Jam terbit ${estimatedShare(alert.estimatedTimes)} sebutan negatif hanya perkiraan: sumbernya memberi tanggal tanpa jam, dicatat pukul 12.00; jendela waktu di atas bisa tidak tepat.`,
         ]
       : []),
     '',

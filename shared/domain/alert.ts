@@ -96,6 +96,18 @@ export const AlertSchema = z.object({
       publishedFrom: IsoUtcSchema,
     })
     .optional(),
+  /**
+   * Negative mentions of the window whose publication time is an estimate (`publishedAtEstimated`: the source
+   * gave a date without a time, read as 12:00 local), when there were any: the window's hours are then
+   * partly an artefact of that estimate, and the message says so (QA 2026-12-01).
+   */
+  estimatedTimes: z
+    .object({
+      negative: z.number().int().positive(),
+      /** Negative mentions of the window read, the estimated ones among them. */
+      of: z.number().int().positive(),
+    })
+    .optional(),
   createdAt: IsoUtcSchema,
   acknowledgement: AcknowledgementSchema.optional(),
 });

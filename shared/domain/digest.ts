@@ -125,6 +125,8 @@ export interface Digest {
     readonly total: number;
     /** Late mentions in the window (published earlier, observed in it), when there were any. */
     readonly late?: { readonly mentions: number; readonly publishedFrom: string };
+    /** Negative mentions of the window whose time is an estimate (date without a time), when any. */
+    readonly estimatedTimes?: number;
     readonly severity: string;
     readonly topTerms: readonly string[];
     readonly acknowledgedBy?: string;
@@ -457,6 +459,7 @@ export function buildDigest(input: DigestInput): Digest {
         expectedShare: a.expectedShare,
         total: a.total,
         ...(a.late ? { late: { mentions: a.late.mentions, publishedFrom: a.late.publishedFrom } } : {}),
+        ...(a.estimatedTimes ? { estimatedTimes: a.estimatedTimes.negative } : {}),
         severity: a.severity,
         topTerms: [...new Set(named(a.narratives.flatMap((nar) => nar.topTerms)))].slice(0, 6),
         ...(a.acknowledgement ? { acknowledgedBy: a.acknowledgement.by } : {}),
@@ -697,11 +700,14 @@ function alertNumbers(a: Digest['alerts'][number], timeZone: string): string {
   const late = a.late
     ? `; termasuk ${fmtNumber(a.late.mentions)} sebutan terlambat yang terbit sejak ${fmtDateTime(a.late.publishedFrom, timeZone)}`
     : '';
+  const estimated = a.estimatedTimes
+    ? `; jam terbit ${fmtNumber(a.estimatedTimes)} sebutan negatif hanya perkiraan`
+    : '';
   // A share alert compares shares; its expected count would read as a second, different "usual" number
   // beside the volume alert of the same series and window.
   if (a.kind === 'share')
-    return `porsi negatif ${fmtPct(a.observedShare)} dari ${fmtNumber(a.total)} sebutan, ${usualShare(a.expectedShare)}${late}`;
-  return `${fmtNumber(a.observed)} sebutan negatif, ${usualCount(a.expected)}${late}`;
+    return `porsi negatif ${fmtPct(a.observedShare)} dari ${fmtNumber(a.total)} sebutan, ${usualShare(a.expectedShare)}${late}${estimated}`;
+  return `${fmtNumber(a.observed)} sebutan negatif, ${usualCount(a.expected)}${late}${estimated}`;
 }
 
 const NO_COLLECTION =

@@ -267,3 +267,18 @@ describe('renderAlert narrative terms', () => {
     expect(text).toContain('1. tutup — 9 sebutan');
   });
 });
+
+describe('renderAlert with estimated publication times (QA 2026-12-01)', () => {
+  it('says the window may be off when the times of its negative mentions are estimates', () => {
+    const all = testAlert('2026-11-20T05:00:00.000Z', 'all', { estimatedTimes: { negative: 30, of: 30 } });
+    expect(renderAlert(all, { ...options, keywordLabel: 'Semua sebutan' }).text).toContain(
+      'Jam terbit semua 30 sebutan negatif hanya perkiraan: sumbernya memberi tanggal tanpa jam, dicatat pukul 12.00; jendela waktu di atas bisa tidak tepat.',
+    );
+    const some = testAlert('2026-11-20T05:00:00.000Z', 'all', { estimatedTimes: { negative: 4, of: 30 } });
+    expect(renderAlert(some, { ...options, keywordLabel: 'Semua sebutan' }).text).toContain(
+      'Jam terbit 4 dari 30 sebutan negatif hanya perkiraan',
+    );
+    const exact = testAlert('2026-11-20T05:00:00.000Z', 'all');
+    expect(renderAlert(exact, { ...options, keywordLabel: 'Semua sebutan' }).text).not.toContain('perkiraan');
+  });
+});

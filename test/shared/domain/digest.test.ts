@@ -337,6 +337,15 @@ describe('digest wording', () => {
     );
   });
 
+  it("says when the times of an alert's negative mentions are estimates (a date without a time; QA)", () => {
+    const alert = testAlert('2026-11-29T05:00:00.000Z', 'all', { estimatedTimes: { negative: 12, of: 30 } });
+    const { md, text } = allRenderings(input({ alerts: [alert] }));
+    for (const out of [md, text])
+      expect(out).toContain('; jam terbit 12 sebutan negatif hanya perkiraan');
+    const plain = allRenderings(input({ alerts: [testAlert('2026-11-29T05:00:00.000Z', 'all')] }));
+    expect(plain.text).not.toContain('hanya perkiraan');
+  });
+
   it('says when an alert holds late mentions and when they were published', () => {
     // Observed 10.00–11.00 WIB; published from 02:00 UTC = 09.00 WIB.
     const alert = testAlert('2026-11-29T03:00:00.000Z', 'neg:kw:majalengka', {
