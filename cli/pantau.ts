@@ -243,7 +243,12 @@ program
 program
   .command('export-labels')
   .description('export analyst corrections as training data (JSON Lines: text, label, lang, by, at)')
-  .option('--from <yyyy-mm-dd>', "first day (the regency's time zone, WIB)", parseIsoDate, '2000-01-01')
+  .option(
+    '--from <yyyy-mm-dd>',
+    "first day the corrections were made (the regency's time zone, WIB)",
+    parseIsoDate,
+    '2000-01-01',
+  )
   .option(
     '--to <yyyy-mm-dd>',
     "day after the last (the regency's time zone, WIB)",
