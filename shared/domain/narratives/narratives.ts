@@ -81,6 +81,21 @@ interface Cluster {
 }
 
 /**
+ * The terms at least half of `sets` (and at least 2) contain, most shared first (ties alphabetical), at most
+ * `max`; `g2` is 0: they did not rise against a baseline, they are only what the posts have in common.
+ */
+function sharedTerms(sets: readonly ReadonlySet<string>[], max: number): { term: string; g2: number }[] {
+  const counts = new Map<string, number>();
+  for (const set of sets) for (const t of set) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const floor = Math.max(2, Math.ceil(sets.length / 2));
+  return [...counts.entries()]
+    .filter(([, n]) => n >= floor)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, max)
+    .map(([term]) => ({ term, g2: 0 }));
+}
+
+/**
  * Groups a window's (negative) mentions into narratives, largest first.
  * @param windowMentions the mentions of the spike window (typically the negative ones).
  * @param baselineMentions mentions of the trailing baseline (e.g. the previous 7 days) to rank terms against.
@@ -156,10 +171,19 @@ export function buildNarratives(
       distinctAuthors: new Set(g.map((i) => authorKey(ms[i]!))).size,
     }));
     const largest = dupStats.reduce((a, b) => (b.mentions > a.mentions ? b : a));
-    const named = [...c.weights.entries()]
+    const rose = [...c.weights.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, topTerms)
       .map(([term]) => ({ term, g2: round(risingMap.get(term)!.g2) }));
+    // No term rose significantly (a thin baseline: a new data folder, a quiet week): name the narrative by
+    // the terms most of its posts share rather than not at all (QA 2026-12-01: "tanpa istilah menonjol").
+    const named =
+      rose.length > 0
+        ? rose
+        : sharedTerms(
+            c.members.map((i) => termSets[i]!),
+            topTerms,
+          );
     out.push({
       id: createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 16),
       topTerms: named.map((t) => t.term),

@@ -130,6 +130,18 @@ describe('buildNarratives', () => {
     expect(market.examples[0]!.engagement).toBe(50);
   });
 
+  it('names a narrative by the terms its posts share when no term rose (no baseline; QA 2026-12-01)', () => {
+    // One headline copied by three outlets, against no baseline: G² of 3/3 against an empty baseline of the
+    // window's size is 2(3 ln 2 + 3 ln 2) = 8.32 < 10.83, so no term rose.
+    const story = ['a1', 'a2', 'a3'].map((a) =>
+      mention('Korupsi dana desa Sukamaju, kades ditahan kejaksaan', a),
+    );
+    const [n] = buildNarratives(story, []);
+    // All seven terms are in all three posts: the first five alphabetically.
+    expect(n!.topTerms).toEqual(['dana', 'desa', 'ditahan', 'kades', 'kejaksaan']);
+    expect(n!.termScores.every((t) => t.g2 === 0)).toBe(true);
+  });
+
   it('does not call one author repeating themselves coordinated', () => {
     const spam = Array.from({ length: 5 }, () => mention(CAMPAIGN, 'satu-akun'));
     const [n] = buildNarratives(spam, BASELINE);
