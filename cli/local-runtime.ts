@@ -392,7 +392,8 @@ async function deleteExpiredDeadLetters(file: string, cutoffMs: number): Promise
     let dated: number = info.mtimeMs;
     try {
       const parsed = DeadLetterDateSchema.safeParse(JSON.parse(line));
-      if (parsed.success) dated = Date.parse(parsed.data.fetchedAt);
+      // A fetchedAt after the file's last change is wrong (a forged or clock-skewed body): the file dates it.
+      if (parsed.success) dated = Math.min(Date.parse(parsed.data.fetchedAt), info.mtimeMs);
     } catch {
       // Not JSON (a poison body): dated by the file, as above.
     }

@@ -103,6 +103,11 @@ export function parseNote(value: string): NoteArgument {
     );
   }
   const notice = noteNotice(value, '--note');
+  if (parsed.data === '' && value !== '')
+    return {
+      note: '',
+      notice: '--note held only blanks or hidden characters: the label is stored without a note',
+    };
   return { note: parsed.data, ...(notice ? { notice: `${notice.path}: ${notice.message}` } : {}) };
 }
 

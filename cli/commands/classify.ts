@@ -36,8 +36,16 @@ import { hasVisibleText, truncateText } from '#shared/domain/text.ts';
 
 const JsonLineSchema = z.object({
   text: z.string().trim().min(1, 'empty text'),
-  lang: z.string().max(35).optional(),
-  genre: z.enum(TEXT_GENRES).optional(),
+  // null is read as absent, as JSON writers often spell "not given" (QA).
+  lang: z
+    .string()
+    .max(35)
+    .nullish()
+    .transform((v) => v ?? undefined),
+  genre: z
+    .enum(TEXT_GENRES)
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 
 /** Above this share of control/replacement characters (of all code points) a line is binary. */

@@ -126,7 +126,9 @@ export async function exportLabelsCommand(
             ? 'its folder does not exist'
             : code === 'EACCES'
               ? 'permission denied'
-              : (error as Error).message;
+              : code === 'EISDIR'
+                ? 'it is a folder; give a file name'
+                : (error as Error).message;
         throw new OutputFileError(`cannot write --out ${opts.out}: ${reason}`, { cause: error });
       }
     } else write(body);

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_TIME_ZONE } from '#shared/domain/dates.ts';
 import { truncateText } from '#shared/domain/text.ts';
-import { localDayRange } from '#shared/domain/time.ts';
+import { addDays, localDayRange } from '#shared/domain/time.ts';
 import { DateRangeError } from '../errors.ts';
 import { openExistingStore, retentionLine } from '../local-runtime.ts';
 import { plural } from '../summary.ts';
@@ -59,7 +59,9 @@ export async function rejectedCommand(
           body: truncateText(r.body, REJECTED_BODY_SHOWN),
         }),
       );
-    note(`${plural(rejected.length, 'rejected message')} from ${opts.from} to the day before ${opts.to}`);
+    note(
+      `${plural(rejected.length, 'rejected message')} from ${opts.from} to ${addDays(opts.to, -1)} (days in ${timeZone})`,
+    );
     return rejected.length;
   } finally {
     await opened.db.close();

@@ -92,6 +92,15 @@ describe('classifyCommand', () => {
     expect(social.records.map((r) => r['genre'])).toEqual(['social', 'social', 'news', 'social']);
     const bad = await run(['{"text":"x","genre":"opini"}'], model);
     expect(bad.records[0]!['error']).toMatch(/genre/);
+    // null means "not given" (QA): the --genre default applies, and a null lang is routed as if absent.
+    asked.length = 0;
+    const nulls = await run(
+      ['{"text":"banjir lagi di desa kami","genre":null,"lang":null}'],
+      model,
+      'general',
+    );
+    expect(nulls.records[0]!['error']).toBeUndefined();
+    expect(asked).toEqual(['general']);
   });
 
   it('passes the routed language to the model', async () => {

@@ -74,6 +74,13 @@ describe('label and export-labels', () => {
         () => {},
       ),
     ).rejects.toThrow(new OutputFileError(`cannot write --out ${out}: its folder does not exist`));
+    await expect(
+      exportLabelsCommand(
+        { from: '2000-01-01', to: '2100-01-01', dataDir, out: dir },
+        () => {},
+        () => {},
+      ),
+    ).rejects.toThrow(new OutputFileError(`cannot write --out ${dir}: it is a folder; give a file name`));
   });
 
   it('refuse an unknown mention id with a named error', async () => {

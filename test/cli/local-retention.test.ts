@@ -268,7 +268,9 @@ describe('dead-lettered bodies are kept as long as the SQS dead-letter queue kee
     const file = join(dataDir, 'dead-letter.jsonl');
     const old = JSON.stringify(fetched(14 * DAY_MS + 60_000, now));
     const recent = JSON.stringify(fetched(14 * DAY_MS - 60_000, now));
-    const lines = [old, recent, 'not json {', '{"note":"a poison body without fetchedAt"}'];
+    // A body dated in the future (forged, or a skewed clock) is dated by the file instead, not kept for years.
+    const future = JSON.stringify({ ...fetched(0, now), fetchedAt: '2030-01-01T00:00:00.000Z' });
+    const lines = [old, recent, 'not json {', '{"note":"a poison body without fetchedAt"}', future];
     await writeFile(file, `${lines.join('\n')}\n`);
 
     const opened = await openLocalStore(dataDir);
@@ -285,7 +287,7 @@ describe('dead-lettered bodies are kept as long as the SQS dead-letter queue kee
     const afterPeriod = await deleteExpiredLocalFiles(dataDir, store, {
       now: new Date(now.getTime() + 15 * DAY_MS),
     });
-    expect(afterPeriod.deadLetterLines).toBe(2);
+    expect(afterPeriod.deadLetterLines).toBe(3);
     expect(existsSync(file)).toBe(false);
   });
 

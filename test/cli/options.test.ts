@@ -76,6 +76,10 @@ describe('parseNote (label --note)', () => {
     const parsed = parseNote('ok\u202e');
     expect(parsed.note).toBe('ok');
     expect(parsed.notice).toMatch(/^--note: .*U\+202E/);
+    expect(parseNote('   ')).toEqual({
+      note: '',
+      notice: '--note held only blanks or hidden characters: the label is stored without a note',
+    });
   });
 });
 

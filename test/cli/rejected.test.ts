@@ -58,7 +58,7 @@ describe('pantau rejected', () => {
     expect(first.rows.map((r) => r['messageId'])).toEqual(['m-30']);
     expect(first.rows[0]).toMatchObject({ code: 'INVALID_JSON', reason: 'body is not JSON' });
     expect(first.rows[0]?.['body']?.length).toBeLessThanOrEqual(REJECTED_BODY_SHOWN + 1);
-    expect(first.notes).toEqual(['1 rejected message from 2026-11-30 to the day before 2026-12-01']);
+    expect(first.notes).toEqual(['1 rejected message from 2026-11-30 to 2026-11-30 (days in Asia/Jakarta)']);
 
     const second = await listed('2026-12-01', '2026-12-02');
     expect(second.rows).toEqual([
