@@ -206,7 +206,21 @@ export function feedbackLogLine(path: string, inDomainWeight: number): string {
     return `train:sentiment: --feedback ${path} not used: --in-domain-weight 0 leaves feedback out`;
   const { rows, skippedMixed } = readFeedbackFile(path);
   const social = rows.filter((r) => r.social === true).length;
-  const trained = `${rows.length} ${rows.length === 1 ? 'correction trains' : 'corrections train'} (weight ${inDomainWeight}${social > 0 ? `; ${social} from social sources train only the social block, at weight 1` : ''})`;
+  const general = rows.length - social;
+  // Each group with its own weight (QA: "3 corrections train (weight 3; 1 … at weight 1)" read as a contradiction).
+  const parts = [
+    ...(general > 0 || social === 0
+      ? [
+          `${general} ${general === 1 ? 'correction trains' : 'corrections train'} the model at weight ${inDomainWeight}`,
+        ]
+      : []),
+    ...(social > 0
+      ? [
+          `${social} from social sources ${social === 1 ? 'trains' : 'train'} only the social block, at weight 1`,
+        ]
+      : []),
+  ];
+  const trained = parts.join('; ');
   if (skippedMixed.length === 0) return `train:sentiment: --feedback ${path}: ${trained}`;
   const named = skippedMixed.slice(0, MAX_LINES_NAMED).join(', ');
   const more = skippedMixed.length > MAX_LINES_NAMED ? ', …' : '';

@@ -218,12 +218,24 @@ export function readFeedbackFile(path: string): FeedbackFile {
     .split('\n')
     .forEach((line, i) => {
       if (line.trim() === '') return;
-      let parsed: z.infer<typeof FeedbackLineSchema>;
+      let json: unknown;
       try {
-        parsed = FeedbackLineSchema.parse(JSON.parse(line));
+        json = JSON.parse(line);
       } catch (error) {
-        throw new SentimentDataError(`${path}:${i + 1}: not a feedback line`, { cause: error });
+        throw new SentimentDataError(`${path}:${i + 1}: not a feedback line: not JSON`, { cause: error });
       }
+      const result = FeedbackLineSchema.safeParse(json);
+      if (!result.success) {
+        // Name the fields (QA: `"label":"sad"` only said "not a feedback line").
+        const fields = result.error.issues
+          .slice(0, 3)
+          .map((issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`)
+          .join('; ');
+        throw new SentimentDataError(`${path}:${i + 1}: not a feedback line: ${fields}`, {
+          cause: result.error,
+        });
+      }
+      const parsed = result.data;
       if (parsed.label === 'mixed') {
         skippedMixed.push(i + 1);
         return;

@@ -129,15 +129,15 @@ describe('train:sentiment --feedback log line (QA 2026-12-01: MIXED lines were s
   it('says how many corrections train and which MIXED lines were skipped', () => {
     const path = write('some.jsonl', ['negative', 'MIXED', 'positive', 'mixed', 'neutral']);
     expect(feedbackLogLine(path, 3)).toBe(
-      `train:sentiment: --feedback ${path}: 3 corrections train (weight 3); 2 MIXED lines skipped (lines 2, 4): the model has no mixed class`,
+      `train:sentiment: --feedback ${path}: 3 corrections train the model at weight 3; 2 MIXED lines skipped (lines 2, 4): the model has no mixed class`,
     );
     const one = write('one.jsonl', ['mixed', 'positive']);
     expect(feedbackLogLine(one, 3)).toBe(
-      `train:sentiment: --feedback ${one}: 1 correction trains (weight 3); 1 MIXED line skipped (line 1): the model has no mixed class`,
+      `train:sentiment: --feedback ${one}: 1 correction trains the model at weight 3; 1 MIXED line skipped (line 1): the model has no mixed class`,
     );
     const none = write('none.jsonl', ['positive']);
     expect(feedbackLogLine(none, 0.5)).toBe(
-      `train:sentiment: --feedback ${none}: 1 correction trains (weight 0.5)`,
+      `train:sentiment: --feedback ${none}: 1 correction trains the model at weight 0.5`,
     );
   });
 
@@ -147,7 +147,7 @@ describe('train:sentiment --feedback log line (QA 2026-12-01: MIXED lines were s
       Array.from({ length: 12 }, () => 'MIXED'),
     );
     expect(feedbackLogLine(path, 3)).toBe(
-      `train:sentiment: --feedback ${path}: 0 corrections train (weight 3); 12 MIXED lines skipped (lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …): the model has no mixed class`,
+      `train:sentiment: --feedback ${path}: 0 corrections train the model at weight 3; 12 MIXED lines skipped (lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …): the model has no mixed class`,
     );
   });
 

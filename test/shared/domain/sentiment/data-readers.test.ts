@@ -108,6 +108,10 @@ describe('readFeedback', () => {
     writeFileSync(path, '{"text":"a","label":"positive"}\n{"text":"b","label":"great"}\n');
     expect(() => readFeedback(path)).toThrow(SentimentDataError);
     expect(() => readFeedback(path)).toThrow(/bad\.jsonl:2/);
+    // The field at fault is named (QA: a bad label only said "not a feedback line").
+    expect(() => readFeedback(path)).toThrow(/bad\.jsonl:2: not a feedback line: label: /);
+    writeFileSync(path, '{"text":"a","label":"positive"}\nnot json\n');
+    expect(() => readFeedback(path)).toThrow(/bad\.jsonl:2: not a feedback line: not JSON/);
   });
 });
 
