@@ -796,9 +796,19 @@ function sourceProblems(d: Digest): number {
 function collectionWarning(d: Digest): string | undefined {
   if (d.collection.runs === 0) return noCollection(d);
   const short = sourceProblems(d);
-  return short > 0
-    ? `${short} sumber gagal, dilewati atau tidak dikumpulkan pada hari ini (rincian di bagian akhir) — angka hari ini mungkin kurang.`
-    : undefined;
+  if (short === 0) return undefined;
+  // Name only what happened (QA: "7 sumber gagal, dilewati atau tidak dikumpulkan" when all 7 had failed).
+  const kinds = [
+    [d.failedSources.length, 'gagal'],
+    [d.collection.skipped.length, 'dilewati'],
+    [d.collection.notCollected.length, 'tidak dikumpulkan'],
+  ] as const;
+  const present = kinds.filter(([n]) => n > 0);
+  const what =
+    present.length === 1
+      ? `${short} sumber ${present[0]![1]}`
+      : `${short} sumber bermasalah (${present.map(([n, word]) => `${n} ${word}`).join(', ')})`;
+  return `${what} pada hari ini (rincian di bagian akhir) — angka hari ini mungkin kurang.`;
 }
 
 /**

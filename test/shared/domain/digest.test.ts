@@ -135,7 +135,16 @@ describe('digest source health', () => {
       '- gnews-bupati: gagal 2 dari 3 kali; kesalahan terakhir: jaringan gagal',
       '- rss-radar: tidak ada pengumpulan yang tercatat pada hari ini',
     ]);
-    expect(md.split('\n')[2]).toContain('2 sumber gagal, dilewati atau tidak dikumpulkan');
+    expect(md.split('\n')[2]).toContain('2 sumber bermasalah (1 gagal, 1 tidak dikumpulkan) pada hari ini');
+    const onlyFailed = allRenderings(
+      input({
+        sourceRuns: [
+          { sourceId: 'gnews-bupati', ok: false, error: 'HTTP 503' },
+          { sourceId: 'rss-radar', ok: false, error: 'HTTP 500' },
+        ],
+      }),
+    );
+    expect(onlyFailed.text).toContain('PERHATIAN: 2 sumber gagal pada hari ini (rincian di bagian akhir)');
     for (const out of [md, text, html]) {
       expect(out).not.toContain(ALL_COLLECTED);
       expect(out).not.toContain('rss-lama');
@@ -340,8 +349,7 @@ describe('digest wording', () => {
   it("says when the times of an alert's negative mentions are estimates (a date without a time; QA)", () => {
     const alert = testAlert('2026-11-29T05:00:00.000Z', 'all', { estimatedTimes: { negative: 12, of: 30 } });
     const { md, text } = allRenderings(input({ alerts: [alert] }));
-    for (const out of [md, text])
-      expect(out).toContain('; jam terbit 12 sebutan negatif hanya perkiraan');
+    for (const out of [md, text]) expect(out).toContain('; jam terbit 12 sebutan negatif hanya perkiraan');
     const plain = allRenderings(input({ alerts: [testAlert('2026-11-29T05:00:00.000Z', 'all')] }));
     expect(plain.text).not.toContain('hanya perkiraan');
   });
