@@ -240,6 +240,20 @@ program
     },
   );
 
+/** `--config` for commands that read the regency's days in its time zone (`export-labels`, `rejected`). */
+function zoneConfigOption(): Option {
+  return new Option('--config <file>', 'regency config file (its time zone reads the days)')
+    .argParser(CONFIG_PATH)
+    .default(DEFAULT_CONFIG);
+}
+
+/** `--data-dir`, the embedded store folder. */
+function dataDirOption(): Option {
+  return new Option('--data-dir <dir>', 'the embedded store folder')
+    .argParser(DATA_DIR_PATH)
+    .default(DEFAULT_DATA_DIR);
+}
+
 program
   .command('export-labels')
   .description('export analyst corrections as training data (JSON Lines: text, label, lang, by, at)')
@@ -256,13 +270,8 @@ program
     '2100-01-01',
   )
   .option('--out <file>', 'write to a file instead of stdout')
-  .option(
-    '--config <file>',
-    'regency config file (its time zone reads the days)',
-    CONFIG_PATH,
-    DEFAULT_CONFIG,
-  )
-  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
+  .addOption(zoneConfigOption())
+  .addOption(dataDirOption())
   .action(async (opts: { from: string; to: string; out?: string; config: string; dataDir: string }) => {
     const { exportLabelsCommand } = await import('./commands/labels.ts');
     const { config, ...rest } = opts;
@@ -286,13 +295,8 @@ program
     "day after the last (the regency's time zone) (default: tomorrow)",
     parseIsoDate,
   )
-  .option(
-    '--config <file>',
-    'regency config file (its time zone reads the days)',
-    CONFIG_PATH,
-    DEFAULT_CONFIG,
-  )
-  .option('--data-dir <dir>', 'the embedded store folder', DATA_DIR_PATH, DEFAULT_DATA_DIR)
+  .addOption(zoneConfigOption())
+  .addOption(dataDirOption())
   .action(async (opts: { from?: string; to?: string; config: string; dataDir: string }) => {
     const { rejectedCommand } = await import('./commands/rejected.ts');
     const { timeZone } = await loadConfigFile(opts.config);
