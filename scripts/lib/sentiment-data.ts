@@ -400,10 +400,15 @@ export const DEFAULT_GOV_POSTS = 'scripts/data/gov-posts.jsonl';
  * (`docs/model-card.md`, "Eighth attempt"); no shipped model trains on them.
  */
 export const DEFAULT_GOV_POSTS_2 = 'scripts/data/gov-posts-2.jsonl';
+/** The twelfth attempt's robustness set: 200 posts, all `test` (`docs/model-card.md`, "Twelfth attempt"). */
+export const DEFAULT_GOV_POSTS_3 = 'scripts/data/gov-posts-3.jsonl';
 
 const GovPostSchema = z.strictObject({
-  /** `p001` … `p300` (`gov-posts.jsonl`); `q001` … `q300` (`gov-posts-2.jsonl`, the second writer). */
-  id: z.string().regex(/^[pq]\d{3}$/),
+  /**
+   * `p001` … `p300` (`gov-posts.jsonl`); `q001` … `q300` (`gov-posts-2.jsonl`, the second writer); `r001` …
+   * `r200` (`gov-posts-3.jsonl`, the robustness set).
+   */
+  id: z.string().regex(/^[pqr]\d{3}$/),
   text: z.string().min(1),
   /** The writer's description of the language: `id`, `su` or code-mixed `mix`. Not used for routing. */
   writtenAs: z.enum(['id', 'su', 'mix']),
@@ -413,7 +418,8 @@ const GovPostSchema = z.strictObject({
   writerLabel: z.enum(['negative', 'neutral', 'positive']),
   /** The blind labeller's label under the office's tonality convention: the reference label. */
   label: z.enum(['negative', 'neutral', 'positive']),
-  confidence: z.enum(['clear', 'borderline']),
+  /** `unclear` is the robustness set's word for `borderline`. */
+  confidence: z.enum(['clear', 'borderline', 'unclear']),
   note: z.string().optional(),
   /** Fixed by the first hex digit of SHA-256(`gov-post:<id>`): < 8 → dev. */
   split: z.enum(['dev', 'test']),
