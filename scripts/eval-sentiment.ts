@@ -29,6 +29,7 @@ import {
 import {
   DEFAULT_GOV_POSTS,
   DEFAULT_GOV_POSTS_2,
+  DEFAULT_GOV_POSTS_3,
   DEFAULT_HEADLINE_LABELS,
   type LabelledText,
   notInTraining,
@@ -42,7 +43,7 @@ import {
 } from './lib/sentiment-data.ts';
 import { createPeer, type PeerVerdict } from './lib/sentiment-peer.ts';
 
-const SHIPPED_MODEL = 'models/sentiment-id-2026.12.4.json';
+const SHIPPED_MODEL = 'models/sentiment-id-2026.12.5.json';
 const DEFAULT_DATA = '../shared/data';
 
 /** `--help` text. */
@@ -400,6 +401,20 @@ async function runEvaluation(
         'govPosts2Dev',
         `Government-topic social posts, second writer, dev split (${dev.length}; trains the social block since 2026.12.4, not a fair test)`,
         dev,
+      ),
+    );
+  }
+
+  // The twelfth attempt's robustness set (`gov-posts-3.jsonl`, all held out): sincere thanks, neutral and
+  // short replies, plain and sarcastic complaints; it chose the social block's L2 of 2026.12.5, so it is not a
+  // clean test for that choice.
+  if (existsSync(DEFAULT_GOV_POSTS_3)) {
+    const rows = readGovPosts(DEFAULT_GOV_POSTS_3, 'test');
+    govSets.push(
+      ...bothReadings(
+        'govPosts3',
+        `Government-topic social posts, robustness set (${rows.length}; thanks, neutral and short replies, complaints, sarcasm; chose the social L2 of 2026.12.5)`,
+        rows,
       ),
     );
   }

@@ -4,7 +4,7 @@
  *   npm run train:sentiment -- --data ../shared/data/sentiment [--feedback feedback.jsonl]
  *     [--posts scripts/data/gov-posts.jsonl] [--in-domain-weight 3]
  *     [--social-posts <file>]… [--no-social]
- *     [--version 2026.12.4] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
+ *     [--version 2026.12.5] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
  *     [--headlines scripts/data/majalengka-headlines.labels.jsonl] [--headline-texts <replay.jsonl>] [--no-news]
  *     [--dry-run] [--force]
  *
@@ -32,7 +32,7 @@ import {
   trainModel,
 } from './lib/sentiment-pipeline.ts';
 
-const DEFAULT_VERSION = '2026.12.4';
+const DEFAULT_VERSION = '2026.12.5';
 
 /** Posts whose dev splits train the social block by default (both batches; model card, "Eleventh attempt"). */
 const DEFAULT_SOCIAL_POSTS = [DEFAULT_GOV_POSTS, DEFAULT_GOV_POSTS_2] as const;

@@ -107,8 +107,10 @@ export const DEFAULT_SOCIAL_TRAIN_OPTIONS: SocialTrainOptions = {
   copy: { bits: 17, value: 1 },
   epochs: 10,
   learningRate: 0.1,
-  // Chosen from SOCIAL_L2_GRID (pooled OOF 89.4 / 88.8 / 87.2 / 86.0 for 1e-4 … 1e-1; the grid's edge).
-  l2: 1e-4,
+  // Since 2026.12.5: of SOCIAL_L2_GRID (pooled OOF 89.4 / 88.8 / 87.2 / 86.0 for 1e-4 … 1e-1), the best value
+  // that also passes the robustness gate on gov-posts-3 (1e-4 read 13 of its 110 non-negative posts NEGATIVE,
+  // the general reading 9; docs/model-card.md, "Twelfth attempt").
+  l2: 1e-3,
   seed: 20261130,
   bagSize: 3,
 };

@@ -29,7 +29,7 @@ describe('train:sentiment arguments', () => {
       posts: DEFAULT_GOV_POSTS,
       socialPosts: [DEFAULT_GOV_POSTS, DEFAULT_GOV_POSTS_2],
       inDomainWeight: DEFAULT_IN_DOMAIN_WEIGHT,
-      version: '2026.12.4',
+      version: '2026.12.5',
       seed: DEFAULT_TRAIN_OPTIONS.seed,
       indolemWeight: DEFAULT_INDOLEM_WEIGHT,
       out: 'models',

@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readIndolem, readNusax, readSmsa, SentimentDataError } from '../../../scripts/lib/sentiment-data.ts';
+import {
+  DEFAULT_GOV_POSTS_3,
+  readGovPosts,
+  readIndolem,
+  readNusax,
+  readSmsa,
+  SentimentDataError,
+} from '../../../scripts/lib/sentiment-data.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pantau-sentiment-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,5 +58,34 @@ describe('sentiment data readers: error messages name the file and place', () =>
     expect(() => readIndolem(dir, 'train0')).toThrow(
       /train0\.csv: data row 2: sentiment must be 0 or 1, got "positif"/,
     );
+  });
+});
+
+describe('gov-posts-3, the robustness set (model card, "Twelfth attempt")', () => {
+  it('holds the composition fixed before writing: 60 thanks, 50 neutral, 50 complaints, 40 sarcastic, all test', () => {
+    const all = readGovPosts(DEFAULT_GOV_POSTS_3, 'all');
+    expect(all).toHaveLength(200);
+    expect(readGovPosts(DEFAULT_GOV_POSTS_3, 'dev')).toHaveLength(0);
+    expect(new Set(all.map((r) => r.text)).size).toBe(200);
+    const strata: Record<string, number> = {};
+    const labelOf: Record<string, Set<string>> = {};
+    for (const r of all) {
+      const stratum = r.post.note ?? '';
+      strata[stratum] = (strata[stratum] ?? 0) + 1;
+      labelOf[stratum] ??= new Set();
+      labelOf[stratum].add(r.label);
+    }
+    expect(strata).toEqual({
+      'stratum: thanks': 60,
+      'stratum: neutral': 50,
+      'stratum: complaint': 50,
+      'stratum: sarcasm': 40,
+    });
+    expect(labelOf).toEqual({
+      'stratum: thanks': new Set(['positive']),
+      'stratum: neutral': new Set(['neutral']),
+      'stratum: complaint': new Set(['negative']),
+      'stratum: sarcasm': new Set(['negative']),
+    });
   });
 });

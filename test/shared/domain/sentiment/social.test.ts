@@ -168,9 +168,9 @@ describe('weight-file formats', () => {
     expect(fast.classify(text, 'id', 'social')).toEqual(fast.classify(text, 'id', 'general'));
   });
 
-  it('keeps the general block of 2026.12.3 byte for byte in 2026.12.4 and adds a format-2 block', () => {
+  it('keeps the general block of 2026.12.3 byte for byte in 2026.12.5 and adds a format-2 block', () => {
     const old = JSON.parse(readFileSync('models/sentiment-id-2026.12.3.json', 'utf8')) as WeightFile;
-    const next = JSON.parse(readFileSync('models/sentiment-id-2026.12.4.json', 'utf8')) as WeightFile;
+    const next = JSON.parse(readFileSync('models/sentiment-id-2026.12.5.json', 'utf8')) as WeightFile;
     expect(next.format).toBe('pantau-linear-hashed/2');
     for (const key of ['weights', 'scale', 'bias', 'decision', 'features'] as const)
       expect(next[key]).toEqual(old[key]);
@@ -188,7 +188,7 @@ describe('weight-file formats', () => {
 
 describe('the shipped model on the dev posts', () => {
   it('gives the reference social reading’s class through the merged table (fast path)', () => {
-    const model = decodeWeightFile(JSON.parse(readFileSync('models/sentiment-id-2026.12.4.json', 'utf8')));
+    const model = decodeWeightFile(JSON.parse(readFileSync('models/sentiment-id-2026.12.5.json', 'utf8')));
     const fast = loadEmbeddedModel();
     const buffer = new SparseBuffer();
     const rows = [...readGovPosts(DEFAULT_GOV_POSTS, 'dev'), ...readGovPosts(DEFAULT_GOV_POSTS_2, 'dev')];

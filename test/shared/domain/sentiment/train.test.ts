@@ -164,16 +164,16 @@ describe('quantize', () => {
 
 describe('the shipped weight file', () => {
   it('was trained with the current recipe defaults (else retrain a new version)', async () => {
-    const { default: file } = await import('../../../../models/sentiment-id-2026.12.4.json', {
+    const { default: file } = await import('../../../../models/sentiment-id-2026.12.5.json', {
       with: { type: 'json' },
     });
-    const { DEFAULT_BAG_SIZE, DEFAULT_INDOLEM_WEIGHT, DEFAULT_TRAIN_OPTIONS } = await import(
-      '../../../../scripts/lib/sentiment-pipeline.ts'
-    );
+    const { DEFAULT_BAG_SIZE, DEFAULT_INDOLEM_WEIGHT, DEFAULT_SOCIAL_TRAIN_OPTIONS, DEFAULT_TRAIN_OPTIONS } =
+      await import('../../../../scripts/lib/sentiment-pipeline.ts');
     const { features, ...options } = DEFAULT_TRAIN_OPTIONS;
     expect(file.features).toEqual(features);
     expect(file.provenance.options).toEqual({ ...options, bagSize: DEFAULT_BAG_SIZE });
     expect(file.provenance.data['indolem-mit/train0'] !== undefined).toBe(DEFAULT_INDOLEM_WEIGHT > 0);
+    expect(file.provenance.socialOptions).toEqual(DEFAULT_SOCIAL_TRAIN_OPTIONS);
   });
 });
 
