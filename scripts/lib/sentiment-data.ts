@@ -402,13 +402,18 @@ export const DEFAULT_GOV_POSTS = 'scripts/data/gov-posts.jsonl';
 export const DEFAULT_GOV_POSTS_2 = 'scripts/data/gov-posts-2.jsonl';
 /** The twelfth attempt's robustness set: 200 posts, all `test` (`docs/model-card.md`, "Twelfth attempt"). */
 export const DEFAULT_GOV_POSTS_3 = 'scripts/data/gov-posts-3.jsonl';
+/**
+ * The thirteenth attempt's 240 posts aimed at sincere thanks, praise and short neutral replies: `s001`…`s160` dev,
+ * `s161`…`s240` test (`docs/model-card.md`, "Thirteenth attempt").
+ */
+export const DEFAULT_GOV_POSTS_4 = 'scripts/data/gov-posts-4.jsonl';
 
 const GovPostSchema = z.strictObject({
   /**
    * `p001` … `p300` (`gov-posts.jsonl`); `q001` … `q300` (`gov-posts-2.jsonl`, the second writer); `r001` …
-   * `r200` (`gov-posts-3.jsonl`, the robustness set).
+   * `r200` (`gov-posts-3.jsonl`, the robustness set); `s001` … `s240` (`gov-posts-4.jsonl`, thanks and replies).
    */
-  id: z.string().regex(/^[pqr]\d{3}$/),
+  id: z.string().regex(/^[pqrs]\d{3}$/),
   text: z.string().min(1),
   /** The writer's description of the language: `id`, `su` or code-mixed `mix`. Not used for routing. */
   writtenAs: z.enum(['id', 'su', 'mix']),
@@ -421,7 +426,10 @@ const GovPostSchema = z.strictObject({
   /** `unclear` is the robustness set's word for `borderline`. */
   confidence: z.enum(['clear', 'borderline', 'unclear']),
   note: z.string().optional(),
-  /** Fixed by the first hex digit of SHA-256(`gov-post:<id>`): < 8 → dev. */
+  /**
+   * Fixed by the first hex digit of SHA-256(`gov-post:<id>`): < 8 → dev (gov-posts-4: by id range, `s160` and
+   * below dev).
+   */
   split: z.enum(['dev', 'test']),
 });
 

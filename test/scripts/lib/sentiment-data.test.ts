@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_GOV_POSTS_3,
+  DEFAULT_GOV_POSTS_4,
   readGovPosts,
   readIndolem,
   readNusax,
@@ -87,5 +88,36 @@ describe('gov-posts-3, the robustness set (model card, "Twelfth attempt")', () =
       'stratum: complaint': new Set(['negative']),
       'stratum: sarcasm': new Set(['negative']),
     });
+  });
+});
+
+describe('gov-posts-4, thanks and short replies (model card, "Thirteenth attempt")', () => {
+  it('holds 80 thanks, 80 neutral, 40 complaints, 40 sarcastic; s001-s160 dev, s161-s240 test, strata in both', () => {
+    const all = readGovPosts(DEFAULT_GOV_POSTS_4, 'all');
+    expect(all).toHaveLength(240);
+    expect(new Set(all.map((r) => r.text)).size).toBe(240);
+    const dev = readGovPosts(DEFAULT_GOV_POSTS_4, 'dev');
+    const test = readGovPosts(DEFAULT_GOV_POSTS_4, 'test');
+    expect(dev.map((r) => r.id)).toEqual(
+      Array.from({ length: 160 }, (_, i) => `s${String(i + 1).padStart(3, '0')}`),
+    );
+    expect(test.map((r) => r.id)).toEqual(
+      Array.from({ length: 80 }, (_, i) => `s${String(i + 161).padStart(3, '0')}`),
+    );
+    const count = (rows: typeof all) => {
+      const out: Record<string, number> = {};
+      for (const r of rows) out[`${r.post.note}/${r.label}`] = (out[`${r.post.note}/${r.label}`] ?? 0) + 1;
+      return out;
+    };
+    expect(count(all)).toEqual({
+      'stratum: thanks/positive': 80,
+      'stratum: neutral/neutral': 80,
+      'stratum: complaint/negative': 40,
+      'stratum: sarcasm/negative': 40,
+    });
+    // Each stratum's dev share within a post of two thirds (160 / 240).
+    const devCount = count(dev);
+    for (const [key, n] of Object.entries(count(all)))
+      expect(Math.abs((devCount[key] ?? 0) - (n * 2) / 3)).toBeLessThan(1);
   });
 });
