@@ -392,7 +392,8 @@ function renderMention(mention) {
     el('p', {
       className: 'muted small',
       // A feed that gave no exact time gets an estimated one: say so rather than show it as exact.
-      text: `${mention.outlet ?? mention.source} · ${mention.publishedAtEstimated ? 'perkiraan ' : ''}${wib(mention.publishedAt)} · model: ${LABELS[mention.sentiment.label]}`,
+      // An analyst's correction is shown beside the model's label, not hidden behind it (QA 2026-12-01).
+      text: `${mention.outlet ?? mention.source} · ${mention.publishedAtEstimated ? 'perkiraan ' : ''}${wib(mention.publishedAt)} · model: ${LABELS[mention.sentiment.label]}${mention.analystLabel ? ` · koreksi analis: ${LABELS[mention.analystLabel.label]} (${mention.analystLabel.by})` : ''}`,
     }),
   );
   if (canAct()) item.append(renderLabelControl(mention));
@@ -406,7 +407,7 @@ function renderLabelControl(mention) {
   for (const [value, text] of Object.entries(LABELS)) {
     const option = el('option', { text });
     option.value = value;
-    option.selected = value === mention.sentiment.label;
+    option.selected = value === (mention.analystLabel?.label ?? mention.sentiment.label);
     select.append(option);
   }
   const button = el('button', { text: 'Koreksi label', className: 'secondary', testid: 'label-button' });

@@ -30,7 +30,7 @@ import type { ScoredMention } from '#shared/domain/mention.ts';
 import { SENTIMENT_LABELS } from '#shared/domain/mention.ts';
 import type { Log } from '#shared/observability.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { AlertStore, MentionStore } from '#shared/ports/mention-store.ts';
+import type { AlertStore, AnalystLabel, MentionStore } from '#shared/ports/mention-store.ts';
 import { type ApiResult, badRequest, HttpError, json, text } from './http.ts';
 
 /** What the API reads and writes. */
@@ -213,7 +213,31 @@ async function listMentions(deps: ApiDeps, request: ApiRequest): Promise<ApiResu
     found.length > q.limit && last
       ? signCursor({ fingerprint, after: positionOf(last), from, to }, deps.cursorKey, now)
       : undefined;
-  return json(200, { items, ...(next ? { next } : {}), from, to });
+  return json(200, { items: await withAnalystLabels(deps, items), ...(next ? { next } : {}), from, to });
+}
+
+/** Mentions read in parallel for their analyst labels, at most this many at a time. */
+const LABEL_READS_AT_ONCE = 25;
+
+/**
+ * Each mention with `analystLabel`, its latest analyst correction (`{ label, by, at }`), when it has one, so a
+ * list shows the correction beside the model's label (QA 2026-12-01: the dashboard showed only the model's).
+ * One labels query per mention, {@link LABEL_READS_AT_ONCE} at a time.
+ */
+async function withAnalystLabels(
+  deps: ApiDeps,
+  items: readonly ScoredMention[],
+): Promise<(ScoredMention & { analystLabel?: Pick<AnalystLabel, 'label' | 'by' | 'at'> })[]> {
+  const out: (ScoredMention & { analystLabel?: Pick<AnalystLabel, 'label' | 'by' | 'at'> })[] = [];
+  for (let i = 0; i < items.length; i += LABEL_READS_AT_ONCE) {
+    const chunk = items.slice(i, i + LABEL_READS_AT_ONCE);
+    const labels = await Promise.all(chunk.map((m) => deps.store.listLabels(m.id)));
+    chunk.forEach((m, j) => {
+      const latest = [...(labels[j] ?? [])].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).at(-1);
+      out.push(latest ? { ...m, analystLabel: { label: latest.label, by: latest.by, at: latest.at } } : m);
+    });
+  }
+  return out;
 }
 
 async function getMention(deps: ApiDeps, request: ApiRequest): Promise<ApiResult> {

@@ -352,7 +352,14 @@ export const ErrorResponseSchema = z.object({
 const RangeSchema = { from: IsoUtcSchema, to: IsoUtcSchema };
 
 export const MentionPageSchema = z.object({
-  items: z.array(ScoredMentionSchema),
+  items: z.array(
+    ScoredMentionSchema.extend({
+      analystLabel: z
+        .object({ label: SentimentLabelSchema, by: z.string(), at: IsoUtcSchema })
+        .optional()
+        .describe("The latest analyst correction of the mention's label, when there is one"),
+    }),
+  ),
   /** Cursor of the next page; absent on the last page. */
   next: z.string().optional(),
   ...RangeSchema,

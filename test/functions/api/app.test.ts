@@ -684,6 +684,21 @@ describe('labels', () => {
     expect(detail.labels).toEqual([
       expect.objectContaining({ label: 'NEGATIVE', note: 'Sindiran, bukan netral' }),
     ]);
+    // Lists carry the latest correction beside the model's label (QA: the dashboard showed only the model's).
+    type Listed = ScoredMention & { analystLabel?: { label: string; by: string; at: string } };
+    const listed = body<{ items: Listed[] }>(await call({ path: '/v1/mentions', query: 'limit=200' })).items;
+    const corrected = listed.find((m) => m.id === mention?.id);
+    expect(corrected?.sentiment.label).toBe('NEUTRAL');
+    expect(corrected?.analystLabel).toMatchObject({ label: 'NEGATIVE', by: 'humas-ana' });
+    expect(listed.filter((m) => m.analystLabel)).toHaveLength(1);
+    await call({
+      method: 'PUT',
+      path: `/v1/mentions/${mention?.id}/label`,
+      body: { label: 'MIXED' },
+      principal: ANALYST,
+    });
+    const again = body<{ items: Listed[] }>(await call({ path: '/v1/mentions', query: 'limit=200' })).items;
+    expect(again.find((m) => m.id === mention?.id)?.analystLabel?.label).toBe('MIXED');
   });
 
   it('answers 404 for a mention that does not exist', async () => {
