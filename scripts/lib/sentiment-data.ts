@@ -407,13 +407,19 @@ export const DEFAULT_GOV_POSTS_3 = 'scripts/data/gov-posts-3.jsonl';
  * `s161`…`s240` test (`docs/model-card.md`, "Thirteenth attempt").
  */
 export const DEFAULT_GOV_POSTS_4 = 'scripts/data/gov-posts-4.jsonl';
+/**
+ * The fourteenth attempt's 160 fresh held-out posts by another persona (older residents, village officials,
+ * traders): `t001`…`t160`, all `test` (`docs/model-card.md`, "Fourteenth attempt").
+ */
+export const DEFAULT_GOV_POSTS_5 = 'scripts/data/gov-posts-5.jsonl';
 
 const GovPostSchema = z.strictObject({
   /**
    * `p001` … `p300` (`gov-posts.jsonl`); `q001` … `q300` (`gov-posts-2.jsonl`, the second writer); `r001` …
-   * `r200` (`gov-posts-3.jsonl`, the robustness set); `s001` … `s240` (`gov-posts-4.jsonl`, thanks and replies).
+   * `r200` (`gov-posts-3.jsonl`, the robustness set); `s001` … `s240` (`gov-posts-4.jsonl`, thanks and replies);
+   * `t001` … `t160` (`gov-posts-5.jsonl`, held out).
    */
-  id: z.string().regex(/^[pqrs]\d{3}$/),
+  id: z.string().regex(/^[pqrst]\d{3}$/),
   text: z.string().min(1),
   /** The writer's description of the language: `id`, `su` or code-mixed `mix`. Not used for routing. */
   writtenAs: z.enum(['id', 'su', 'mix']),

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_GOV_POSTS_3,
   DEFAULT_GOV_POSTS_4,
+  DEFAULT_GOV_POSTS_5,
   readGovPosts,
   readIndolem,
   readNusax,
@@ -119,5 +120,33 @@ describe('gov-posts-4, thanks and short replies (model card, "Thirteenth attempt
     const devCount = count(dev);
     for (const [key, n] of Object.entries(count(all)))
       expect(Math.abs((devCount[key] ?? 0) - (n * 2) / 3)).toBeLessThan(1);
+  });
+});
+
+describe('gov-posts-5, fresh held-out posts (model card, "Fourteenth attempt")', () => {
+  it('holds 45 thanks, 55 neutral, 30 complaints, 30 sarcastic; t001-t160, all test', () => {
+    const all = readGovPosts(DEFAULT_GOV_POSTS_5, 'all');
+    expect(all.map((r) => r.id)).toEqual(
+      Array.from({ length: 160 }, (_, i) => `t${String(i + 1).padStart(3, '0')}`),
+    );
+    expect(readGovPosts(DEFAULT_GOV_POSTS_5, 'dev')).toHaveLength(0);
+    expect(new Set(all.map((r) => r.text)).size).toBe(160);
+    const count: Record<string, number> = {};
+    for (const r of all) count[`${r.post.note}/${r.label}`] = (count[`${r.post.note}/${r.label}`] ?? 0) + 1;
+    expect(count).toEqual({
+      'stratum: thanks/positive': 45,
+      'stratum: neutral/neutral': 55,
+      'stratum: complaint/negative': 30,
+      'stratum: sarcasm/negative': 30,
+    });
+  });
+
+  it('accepts t ids and still rejects an id outside p, q, r, s, t', () => {
+    const line = (id: string) =>
+      `${JSON.stringify({ id, text: 'jalan sudah diperbaiki', writtenAs: 'id', kind: 'road', writerLabel: 'positive', label: 'positive', confidence: 'clear', split: 'test' })}\n`;
+    put('posts-t.jsonl', line('t160'));
+    expect(readGovPosts(path.join(dir, 'posts-t.jsonl'), 'test').map((r) => r.id)).toEqual(['t160']);
+    put('posts-u.jsonl', line('u001'));
+    expect(() => readGovPosts(path.join(dir, 'posts-u.jsonl'), 'all')).toThrow(SentimentDataError);
   });
 });
