@@ -63,6 +63,11 @@ const systems: Record<string, Factory> = {
   'candidate general': pantau(candidateJson, 'auto'),
   'candidate social': pantau(candidateJson, 'social'),
   'baseline general': pantau(baselineJson, 'auto'),
+  // A baseline with its own social block (2026.12.5) is timed under the social reading too, so a candidate's
+  // social reading can be compared in the same run ("Fourteenth attempt", gate (d)).
+  ...(typeof baselineJson === 'object' && baselineJson !== null && 'social' in baselineJson
+    ? { 'baseline social': pantau(baselineJson, 'social') }
+    : {}),
 };
 const rates: Record<string, number[]> = {};
 for (let r = 0; r < Number(values.rounds); r++) {
