@@ -30,6 +30,8 @@ import {
   DEFAULT_GOV_POSTS,
   DEFAULT_GOV_POSTS_2,
   DEFAULT_GOV_POSTS_3,
+  DEFAULT_GOV_POSTS_4,
+  DEFAULT_GOV_POSTS_5,
   DEFAULT_HEADLINE_LABELS,
   type LabelledText,
   notInTraining,
@@ -43,7 +45,7 @@ import {
 } from './lib/sentiment-data.ts';
 import { createPeer, type PeerVerdict } from './lib/sentiment-peer.ts';
 
-const SHIPPED_MODEL = 'models/sentiment-id-2026.12.5.json';
+const SHIPPED_MODEL = 'models/sentiment-id-2026.12.6.json';
 const DEFAULT_DATA = '../shared/data';
 
 /** `--help` text. */
@@ -413,11 +415,39 @@ async function runEvaluation(
     govSets.push(
       ...bothReadings(
         'govPosts3',
-        `Government-topic social posts, robustness set (${rows.length}; thanks, neutral and short replies, complaints, sarcasm; chose the social L2 of 2026.12.5)`,
+        `Government-topic social posts, robustness set (${rows.length}; thanks, neutral and short replies, complaints, sarcasm; chose the social L2 of 2026.12.5, gated 2026.12.6)`,
         rows,
       ),
     );
   }
+  // The fourteenth attempt's held-out pool H: gov-posts-4's test split (its dev split trains the social block
+  // since 2026.12.6) and gov-posts-5 (another persona, all held out). Both were read for 2026.12.6's verdict.
+  const test4 = existsSync(DEFAULT_GOV_POSTS_4) ? readGovPosts(DEFAULT_GOV_POSTS_4, 'test') : [];
+  const fresh5 = existsSync(DEFAULT_GOV_POSTS_5) ? readGovPosts(DEFAULT_GOV_POSTS_5, 'test') : [];
+  if (test4.length > 0)
+    govSets.push(
+      ...bothReadings(
+        'govPosts4Test',
+        `Government-topic social posts, thanks and short replies, held-out test split (${test4.length}; gated 2026.12.6)`,
+        test4,
+      ),
+    );
+  if (fresh5.length > 0)
+    govSets.push(
+      ...bothReadings(
+        'govPosts5',
+        `Government-topic social posts, older residents, officials and traders (${fresh5.length}; held out, gated 2026.12.6)`,
+        fresh5,
+      ),
+    );
+  if (test4.length > 0 && fresh5.length > 0)
+    govSets.push(
+      ...bothReadings(
+        'govPostsPooledH',
+        `Government-topic social posts, pooled held-out H = gov-posts-4 test + gov-posts-5 (${test4.length + fresh5.length}; 2026.12.6's gate)`,
+        [...test4, ...fresh5],
+      ),
+    );
 
   const SETS: readonly SetSpec[] = [
     { key: 'smsa', title: 'SmSA test', rows: smsaTest, binary: false },

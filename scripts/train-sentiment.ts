@@ -4,7 +4,7 @@
  *   npm run train:sentiment -- --data ../shared/data/sentiment [--feedback feedback.jsonl]
  *     [--posts scripts/data/gov-posts.jsonl] [--in-domain-weight 3]
  *     [--social-posts <file>]… [--no-social]
- *     [--version 2026.12.5] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
+ *     [--version 2026.12.6] [--seed 20261130] [--indolem-weight 1] [--with-nusatranslation] [--out models]
  *     [--headlines scripts/data/majalengka-headlines.labels.jsonl] [--headline-texts <replay.jsonl>] [--no-news]
  *     [--dry-run] [--force]
  *
@@ -20,6 +20,7 @@ import {
   DEFAULT_DATA_DIR,
   DEFAULT_GOV_POSTS,
   DEFAULT_GOV_POSTS_2,
+  DEFAULT_GOV_POSTS_4,
   DEFAULT_HEADLINE_LABELS,
   readFeedbackFile,
   SentimentDataError,
@@ -32,10 +33,13 @@ import {
   trainModel,
 } from './lib/sentiment-pipeline.ts';
 
-const DEFAULT_VERSION = '2026.12.5';
+const DEFAULT_VERSION = '2026.12.6';
 
-/** Posts whose dev splits train the social block by default (both batches; model card, "Eleventh attempt"). */
-const DEFAULT_SOCIAL_POSTS = [DEFAULT_GOV_POSTS, DEFAULT_GOV_POSTS_2] as const;
+/**
+ * Posts whose dev splits train the social block by default: both batches ("Eleventh attempt") and, since 2026.12.6,
+ * gov-posts-4's sincere thanks and short replies ("Fourteenth attempt"), in this order.
+ */
+const DEFAULT_SOCIAL_POSTS = [DEFAULT_GOV_POSTS, DEFAULT_GOV_POSTS_2, DEFAULT_GOV_POSTS_4] as const;
 
 /** `--help` text. */
 export const TRAIN_HELP = `Usage: npm run train:sentiment -- [options]
@@ -50,7 +54,7 @@ Options:
   --posts <file>            labelled government-topic social posts; their dev split trains the general
                             block, default ${DEFAULT_GOV_POSTS}
   --social-posts <file>     labelled posts whose dev split trains the social block (repeat the option for
-                            several files), default ${DEFAULT_SOCIAL_POSTS.join(' and ')}
+                            several files), default ${DEFAULT_SOCIAL_POSTS.join(', ')}
   --no-social               no social block (a format-1 file, every reading the general one)
   --in-domain-weight <w>    loss weight of the posts' dev split and of --feedback rows, 0 to 100
                             (0 leaves both out), default ${DEFAULT_IN_DOMAIN_WEIGHT}

@@ -25,7 +25,7 @@ describe('eval:sentiment arguments', () => {
       data: '../shared/data',
       dataGiven: false,
       json: false,
-      model: 'models/sentiment-id-2026.12.5.json',
+      model: 'models/sentiment-id-2026.12.6.json',
     });
     expect(parseEvalArgs(['--data', '../shared/data', '--json', '--model', 'm.json'])).toEqual({
       data: '../shared/data',
@@ -109,9 +109,9 @@ describe('eval:sentiment --model', () => {
   });
 
   it('loads the shipped model', () => {
-    const file = path.join(REPO, 'models/sentiment-id-2026.12.5.json');
+    const file = path.join(REPO, 'models/sentiment-id-2026.12.6.json');
     expect(() => checkModelPath(file)).not.toThrow();
-    expect(modelFrom(readModelJson(file), file).version).toBe('2026.12.5');
+    expect(modelFrom(readModelJson(file), file).version).toBe('2026.12.6');
   });
 
   it('as a process: a --data given but absent is exit 2 with one message, no stack trace', () => {

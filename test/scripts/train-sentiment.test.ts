@@ -6,6 +6,7 @@ import {
   DEFAULT_DATA_DIR,
   DEFAULT_GOV_POSTS,
   DEFAULT_GOV_POSTS_2,
+  DEFAULT_GOV_POSTS_4,
   DEFAULT_HEADLINE_LABELS,
 } from '../../scripts/lib/sentiment-data.ts';
 import {
@@ -27,9 +28,9 @@ describe('train:sentiment arguments', () => {
       dataGiven: false,
       feedback: undefined,
       posts: DEFAULT_GOV_POSTS,
-      socialPosts: [DEFAULT_GOV_POSTS, DEFAULT_GOV_POSTS_2],
+      socialPosts: [DEFAULT_GOV_POSTS, DEFAULT_GOV_POSTS_2, DEFAULT_GOV_POSTS_4],
       inDomainWeight: DEFAULT_IN_DOMAIN_WEIGHT,
-      version: '2026.12.5',
+      version: '2026.12.6',
       seed: DEFAULT_TRAIN_OPTIONS.seed,
       indolemWeight: DEFAULT_INDOLEM_WEIGHT,
       out: 'models',

@@ -6,7 +6,7 @@
  * Model choice, data, metrics and limits: `docs/model-card.md`.
  */
 import type { Sentiment } from '#shared/domain/mention.ts';
-import weights from '../../../models/sentiment-id-2026.12.5.json' with { type: 'json' };
+import weights from '../../../models/sentiment-id-2026.12.6.json' with { type: 'json' };
 import {
   classifyWith,
   decodeWeightFile,
@@ -62,7 +62,7 @@ export function embeddedModelFrom(model: LinearModel): EmbeddedModel {
 let cached: EmbeddedModel | undefined;
 
 /**
- * The shipped model (`models/sentiment-id-2026.12.5.json`), decoded on first call and cached for the
+ * The shipped model (`models/sentiment-id-2026.12.6.json`), decoded on first call and cached for the
  * life of the process.
  *
  * @throws {ModelFormatError} if the bundled weight file is corrupt (a build error, not a runtime one).

@@ -14,7 +14,7 @@ import {
   TokenCache,
   toDatasetClass,
 } from '#shared/domain/sentiment/model.ts';
-import weights from '../../../../models/sentiment-id-2026.12.5.json' with { type: 'json' };
+import weights from '../../../../models/sentiment-id-2026.12.6.json' with { type: 'json' };
 import {
   DEFAULT_GOV_POSTS,
   DEFAULT_HEADLINE_LABELS,

@@ -28,6 +28,7 @@ import { trainSocialBlock, withSocialBlock } from '#shared/domain/sentiment/trai
 import {
   DEFAULT_GOV_POSTS,
   DEFAULT_GOV_POSTS_2,
+  DEFAULT_GOV_POSTS_4,
   readGovPosts,
 } from '../../../../scripts/lib/sentiment-data.ts';
 
@@ -168,9 +169,9 @@ describe('weight-file formats', () => {
     expect(fast.classify(text, 'id', 'social')).toEqual(fast.classify(text, 'id', 'general'));
   });
 
-  it('keeps the general block of 2026.12.3 byte for byte in 2026.12.5 and adds a format-2 block', () => {
+  it('keeps the general block of 2026.12.3 byte for byte in 2026.12.6 and adds a format-2 block', () => {
     const old = JSON.parse(readFileSync('models/sentiment-id-2026.12.3.json', 'utf8')) as WeightFile;
-    const next = JSON.parse(readFileSync('models/sentiment-id-2026.12.5.json', 'utf8')) as WeightFile;
+    const next = JSON.parse(readFileSync('models/sentiment-id-2026.12.6.json', 'utf8')) as WeightFile;
     expect(next.format).toBe('pantau-linear-hashed/2');
     for (const key of ['weights', 'scale', 'bias', 'decision', 'features'] as const)
       expect(next[key]).toEqual(old[key]);
@@ -188,11 +189,15 @@ describe('weight-file formats', () => {
 
 describe('the shipped model on the dev posts', () => {
   it('gives the reference social reading’s class through the merged table (fast path)', () => {
-    const model = decodeWeightFile(JSON.parse(readFileSync('models/sentiment-id-2026.12.5.json', 'utf8')));
+    const model = decodeWeightFile(JSON.parse(readFileSync('models/sentiment-id-2026.12.6.json', 'utf8')));
     const fast = loadEmbeddedModel();
     const buffer = new SparseBuffer();
-    const rows = [...readGovPosts(DEFAULT_GOV_POSTS, 'dev'), ...readGovPosts(DEFAULT_GOV_POSTS_2, 'dev')];
-    expect(rows.length).toBe(303);
+    const rows = [
+      ...readGovPosts(DEFAULT_GOV_POSTS, 'dev'),
+      ...readGovPosts(DEFAULT_GOV_POSTS_2, 'dev'),
+      ...readGovPosts(DEFAULT_GOV_POSTS_4, 'dev'),
+    ];
+    expect(rows.length).toBe(463);
     let same = 0;
     for (const r of rows) {
       const reference = toDatasetClass(

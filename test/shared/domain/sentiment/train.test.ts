@@ -164,7 +164,7 @@ describe('quantize', () => {
 
 describe('the shipped weight file', () => {
   it('was trained with the current recipe defaults (else retrain a new version)', async () => {
-    const { default: file } = await import('../../../../models/sentiment-id-2026.12.5.json', {
+    const { default: file } = await import('../../../../models/sentiment-id-2026.12.6.json', {
       with: { type: 'json' },
     });
     const { DEFAULT_BAG_SIZE, DEFAULT_INDOLEM_WEIGHT, DEFAULT_SOCIAL_TRAIN_OPTIONS, DEFAULT_TRAIN_OPTIONS } =
