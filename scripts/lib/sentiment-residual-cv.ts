@@ -14,26 +14,16 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
 import { embeddedModelFrom } from '#shared/domain/sentiment/index.ts';
-import { classificationReport } from '#shared/domain/sentiment/metrics.ts';
 import {
   CLASSES,
   decodeWeightFile,
-  type LinearModel,
   type SentimentClass,
-  socialLogits,
   type TextGenre,
   toDatasetClass,
-  verdictFor,
   WeightFileSchema,
 } from '#shared/domain/sentiment/model.ts';
-import {
-  quantizedSocialBlock,
-  type SocialTrainOptions,
-  trainSocialBlock,
-  withSocialBlock,
-} from '#shared/domain/sentiment/train.ts';
+import { trainSocialBlock, withSocialBlock } from '#shared/domain/sentiment/train.ts';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_GOV_POSTS,
@@ -49,6 +39,7 @@ import {
   readSmsa,
 } from './sentiment-data.ts';
 import { DEFAULT_SOCIAL_TRAIN_OPTIONS, SOCIAL_L2_GRID } from './sentiment-pipeline.ts';
+import { outOfFoldSocial, pct, postsFolds, report, socialRead } from './sentiment-social-harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -68,7 +59,7 @@ const shipped = decodeWeightFile(shippedFile);
 const dev1 = readGovPosts(DEFAULT_GOV_POSTS, 'dev');
 const dev2 = readGovPosts(DEFAULT_GOV_POSTS_2, 'dev');
 const pooled: LabelledText[] = [...dev1, ...dev2];
-const NO_HITS = { event: 0, neg: 0, pos: 0 };
+const _NO_HITS = { event: 0, neg: 0, pos: 0 };
 
 /** Pooled folds: stratified by label, posts sorted by id within a label and dealt round-robin. */
 const pooledFold = new Map<string, number>();
@@ -82,50 +73,7 @@ for (const label of CLASSES) {
   });
 }
 /** Batch-2 folds exactly as `sentiment-posts-cv.ts`: position modulo K after sorting by id. */
-const batch2Fold = new Map(
-  [...dev2].sort((a, b) => a.id.localeCompare(b.id)).map((r, i) => [r.id, i % folds]),
-);
-
-const buffer = new SparseBuffer();
-function socialRead(model: LinearModel, rows: readonly LabelledText[]): SentimentClass[] {
-  return rows.map((r) =>
-    toDatasetClass(
-      verdictFor(socialLogits(model, r.text, r.lang, buffer), NO_HITS, model.decision, false),
-      false,
-    ),
-  );
-}
-function withBlock(rows: readonly LabelledText[], options: SocialTrainOptions): LinearModel {
-  return { ...shipped, social: quantizedSocialBlock(trainSocialBlock(rows, shipped, options)) };
-}
-function report(gold: readonly SentimentClass[], predicted: readonly SentimentClass[]) {
-  return classificationReport(gold, predicted, CLASSES);
-}
-const pct = (x: number) => (x * 100).toFixed(1);
-/** Out-of-fold social-reading classes of `scored`, each fold fitted on `train` minus that fold. */
-function outOfFold(
-  train: readonly LabelledText[],
-  scored: readonly LabelledText[],
-  foldOf: (id: string) => number | undefined,
-  options: SocialTrainOptions,
-): SentimentClass[] {
-  const out = new Array<SentimentClass>(scored.length);
-  for (let k = 0; k < folds; k++) {
-    const model = withBlock(
-      train.filter((r) => foldOf(r.id) !== k),
-      options,
-    );
-    const held = scored.flatMap((r, i) => (foldOf(r.id) === k ? [i] : []));
-    const predicted = socialRead(
-      model,
-      held.map((i) => scored[i]!),
-    );
-    held.forEach((i, j) => {
-      out[i] = predicted[j]!;
-    });
-  }
-  return out;
-}
+const batch2Fold = postsFolds(dev2, folds);
 
 const shippedGeneral = embeddedModelFrom(shipped);
 const generalOf = (rows: readonly LabelledText[]) =>
@@ -143,7 +91,7 @@ console.log(
 const grid: { l2: number; f1: number; oof: SentimentClass[] }[] = [];
 for (const l2 of SOCIAL_L2_GRID) {
   const options = { ...DEFAULT_SOCIAL_TRAIN_OPTIONS, l2 };
-  const oof = outOfFold(pooled, pooled, (id) => pooledFold.get(id), options);
+  const oof = outOfFoldSocial(shipped, pooled, pooled, (id) => pooledFold.get(id), folds, options);
   const r = report(goldPooled, oof);
   grid.push({ l2, f1: r.macroF1, oof });
   console.log(
@@ -157,7 +105,14 @@ const chosen = grid.reduce((best, g) =>
 console.log(`chosen l2 ${chosen.l2}`);
 const options = { ...DEFAULT_SOCIAL_TRAIN_OPTIONS, l2: chosen.l2 };
 
-const oofA = outOfFold(pooled, dev2, (id) => (id.startsWith('q') ? batch2Fold.get(id) : -1), options);
+const oofA = outOfFoldSocial(
+  shipped,
+  pooled,
+  dev2,
+  (id) => (id.startsWith('q') ? batch2Fold.get(id) : -1),
+  folds,
+  options,
+);
 const a = report(gold2, oofA);
 console.log(
   `(a) batch 2 dev, ${folds}-fold OOF (posts-cv folds), social reading: ${pct(a.macroF1)} confusion ${JSON.stringify(a.matrix)} (need >= 71.9)`,

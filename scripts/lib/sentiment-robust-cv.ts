@@ -16,26 +16,16 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SparseBuffer } from '#shared/domain/sentiment/features.ts';
 import { embeddedModelFrom } from '#shared/domain/sentiment/index.ts';
-import { classificationReport } from '#shared/domain/sentiment/metrics.ts';
 import {
   CLASSES,
   decodeWeightFile,
-  type LinearModel,
   type SentimentClass,
-  socialLogits,
   type TextGenre,
   toDatasetClass,
-  verdictFor,
   WeightFileSchema,
 } from '#shared/domain/sentiment/model.ts';
-import {
-  quantizedSocialBlock,
-  type SocialTrainOptions,
-  trainSocialBlock,
-  withSocialBlock,
-} from '#shared/domain/sentiment/train.ts';
+import { trainSocialBlock, withSocialBlock } from '#shared/domain/sentiment/train.ts';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_GOV_POSTS,
@@ -52,6 +42,7 @@ import {
   readSmsa,
 } from './sentiment-data.ts';
 import { DEFAULT_SOCIAL_TRAIN_OPTIONS, SOCIAL_L2_GRID } from './sentiment-pipeline.ts';
+import { outOfFoldSocial, pct, postsFolds, report } from './sentiment-social-harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -72,7 +63,7 @@ const dev1 = readGovPosts(DEFAULT_GOV_POSTS, 'dev');
 const dev2 = readGovPosts(DEFAULT_GOV_POSTS_2, 'dev');
 const robust = readGovPosts(DEFAULT_GOV_POSTS_3, 'test');
 const pooled: LabelledText[] = [...dev1, ...dev2];
-const NO_HITS = { event: 0, neg: 0, pos: 0 };
+const _NO_HITS = { event: 0, neg: 0, pos: 0 };
 
 const pooledFold = new Map<string, number>();
 for (const label of CLASSES) {
@@ -84,47 +75,7 @@ for (const label of CLASSES) {
       pooledFold.set(id, i % FOLDS);
     });
 }
-const batch2Fold = new Map(
-  [...dev2].sort((a, b) => a.id.localeCompare(b.id)).map((r, i) => [r.id, i % FOLDS]),
-);
-
-const buffer = new SparseBuffer();
-function socialRead(model: LinearModel, rows: readonly LabelledText[]): SentimentClass[] {
-  return rows.map((r) =>
-    toDatasetClass(
-      verdictFor(socialLogits(model, r.text, r.lang, buffer), NO_HITS, model.decision, false),
-      false,
-    ),
-  );
-}
-function withBlock(rows: readonly LabelledText[], options: SocialTrainOptions): LinearModel {
-  return { ...shipped, social: quantizedSocialBlock(trainSocialBlock(rows, shipped, options)) };
-}
-const report = (gold: readonly SentimentClass[], predicted: readonly SentimentClass[]) =>
-  classificationReport(gold, predicted, CLASSES);
-const pct = (x: number) => (x * 100).toFixed(1);
-function outOfFold(
-  scored: readonly LabelledText[],
-  foldOf: (id: string) => number | undefined,
-  options: SocialTrainOptions,
-): SentimentClass[] {
-  const out = new Array<SentimentClass>(scored.length);
-  for (let k = 0; k < FOLDS; k++) {
-    const model = withBlock(
-      pooled.filter((r) => foldOf(r.id) !== k),
-      options,
-    );
-    const held = scored.flatMap((r, i) => (foldOf(r.id) === k ? [i] : []));
-    const predicted = socialRead(
-      model,
-      held.map((i) => scored[i]!),
-    );
-    held.forEach((i, j) => {
-      out[i] = predicted[j]!;
-    });
-  }
-  return out;
-}
+const batch2Fold = postsFolds(dev2, FOLDS);
 
 const shippedGeneral = embeddedModelFrom(shipped);
 const robustGold = robust.map((r) => r.label);
@@ -155,12 +106,19 @@ console.log(
 const rows: { l2: number; pooled: number; a: number; pass: boolean; file: string }[] = [];
 for (const l2 of SOCIAL_L2_GRID) {
   const options = { ...DEFAULT_SOCIAL_TRAIN_OPTIONS, l2 };
-  const oof = outOfFold(pooled, (id) => pooledFold.get(id), options);
+  const oof = outOfFoldSocial(shipped, pooled, pooled, (id) => pooledFold.get(id), FOLDS, options);
   const pooledF1 = report(
     pooled.map((r) => r.label),
     oof,
   ).macroF1;
-  const oofA = outOfFold(dev2, (id) => (id.startsWith('q') ? batch2Fold.get(id) : -1), options);
+  const oofA = outOfFoldSocial(
+    shipped,
+    pooled,
+    dev2,
+    (id) => (id.startsWith('q') ? batch2Fold.get(id) : -1),
+    FOLDS,
+    options,
+  );
   const a = report(
     dev2.map((r) => r.label),
     oofA,
