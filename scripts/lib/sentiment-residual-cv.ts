@@ -19,7 +19,6 @@ import {
   CLASSES,
   decodeWeightFile,
   type SentimentClass,
-  type TextGenre,
   toDatasetClass,
   WeightFileSchema,
 } from '#shared/domain/sentiment/model.ts';
@@ -28,18 +27,18 @@ import {
   DEFAULT_DATA_DIR,
   DEFAULT_GOV_POSTS,
   DEFAULT_GOV_POSTS_2,
-  DEFAULT_HEADLINE_LABELS,
-  DEFAULT_HEADLINE_TEXTS,
   type LabelledText,
-  notInTraining,
   readGovPosts,
-  readHeadlines,
-  readIndolem,
-  readNusax,
-  readSmsa,
 } from './sentiment-data.ts';
 import { DEFAULT_SOCIAL_TRAIN_OPTIONS, SOCIAL_L2_GRID } from './sentiment-pipeline.ts';
-import { outOfFoldSocial, pct, postsFolds, report, socialRead } from './sentiment-social-harness.ts';
+import {
+  generalReadingIdentical,
+  outOfFoldSocial,
+  pct,
+  postsFolds,
+  report,
+  socialRead,
+} from './sentiment-social-harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -133,28 +132,7 @@ console.log(
 const candidate = decodeWeightFile(JSON.parse(json));
 const fast = embeddedModelFrom(candidate);
 
-const indolemDev0 = readIndolem(values.data, 'dev0');
-const fresh = notInTraining(indolemDev0, readIndolem(values.data, 'train0'));
-const sets: Record<string, readonly LabelledText[]> = {
-  'smsa/valid': readSmsa(values.data, 'valid'),
-  'nusax/indonesian/valid': readNusax(values.data, 'indonesian', 'valid'),
-  'nusax/sundanese/valid': readNusax(values.data, 'sundanese', 'valid'),
-  'nusax/javanese/valid': readNusax(values.data, 'javanese', 'valid'),
-  'indolem/dev0 (fresh)': indolemDev0.filter((r) => fresh.has(r.id)),
-  'headlines/dev': readHeadlines(DEFAULT_HEADLINE_LABELS, DEFAULT_HEADLINE_TEXTS, 'dev'),
-};
-for (const [name, rows] of Object.entries(sets)) {
-  const genres: TextGenre[] = name === 'headlines/dev' ? ['news', 'auto', 'general'] : ['general', 'auto'];
-  for (const genre of genres) {
-    let same = 0;
-    for (const r of rows) {
-      const x = shippedGeneral.classify(r.text, r.lang, genre);
-      const y = fast.classify(r.text, r.lang, genre);
-      if (x.label === y.label && JSON.stringify(x.scores) === JSON.stringify(y.scores)) same++;
-    }
-    console.log(`(b) ${name}, genre ${genre}: ${same}/${rows.length} identical label and scores`);
-  }
-}
+generalReadingIdentical(shippedGeneral, fast, values.data, '(b)');
 for (const [name, rows] of [
   ['batch 1 dev', dev1],
   ['batch 2 dev', dev2],

@@ -21,7 +21,6 @@ import {
   CLASSES,
   decodeWeightFile,
   type SentimentClass,
-  type TextGenre,
   toDatasetClass,
   WeightFileSchema,
 } from '#shared/domain/sentiment/model.ts';
@@ -31,18 +30,17 @@ import {
   DEFAULT_GOV_POSTS,
   DEFAULT_GOV_POSTS_2,
   DEFAULT_GOV_POSTS_3,
-  DEFAULT_HEADLINE_LABELS,
-  DEFAULT_HEADLINE_TEXTS,
   type LabelledText,
-  notInTraining,
   readGovPosts,
-  readHeadlines,
-  readIndolem,
-  readNusax,
-  readSmsa,
 } from './sentiment-data.ts';
 import { DEFAULT_SOCIAL_TRAIN_OPTIONS, SOCIAL_L2_GRID } from './sentiment-pipeline.ts';
-import { outOfFoldSocial, pct, postsFolds, report } from './sentiment-social-harness.ts';
+import {
+  generalReadingIdentical,
+  outOfFoldSocial,
+  pct,
+  postsFolds,
+  report,
+} from './sentiment-social-harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -162,25 +160,4 @@ const chosen = passing.reduce((best, r) =>
 console.log(`verdict: chosen l2 ${chosen.l2} (pooled OOF ${pct(chosen.pooled)}), file ${chosen.file}`);
 
 const fast = embeddedModelFrom(decodeWeightFile(JSON.parse(readFileSync(chosen.file, 'utf8'))));
-const indolemDev0 = readIndolem(values.data, 'dev0');
-const fresh = notInTraining(indolemDev0, readIndolem(values.data, 'train0'));
-const sets: Record<string, readonly LabelledText[]> = {
-  'smsa/valid': readSmsa(values.data, 'valid'),
-  'nusax/indonesian/valid': readNusax(values.data, 'indonesian', 'valid'),
-  'nusax/sundanese/valid': readNusax(values.data, 'sundanese', 'valid'),
-  'nusax/javanese/valid': readNusax(values.data, 'javanese', 'valid'),
-  'indolem/dev0 (fresh)': indolemDev0.filter((r) => fresh.has(r.id)),
-  'headlines/dev': readHeadlines(DEFAULT_HEADLINE_LABELS, DEFAULT_HEADLINE_TEXTS, 'dev'),
-};
-for (const [name, set] of Object.entries(sets)) {
-  const genres: TextGenre[] = name === 'headlines/dev' ? ['news', 'auto', 'general'] : ['general', 'auto'];
-  for (const genre of genres) {
-    let same = 0;
-    for (const r of set) {
-      const x = shippedGeneral.classify(r.text, r.lang, genre);
-      const y = fast.classify(r.text, r.lang, genre);
-      if (x.label === y.label && JSON.stringify(x.scores) === JSON.stringify(y.scores)) same++;
-    }
-    console.log(`(c) ${name}, genre ${genre}: ${same}/${set.length} identical label and scores`);
-  }
-}
+generalReadingIdentical(shippedGeneral, fast, values.data, '(c)');
