@@ -187,7 +187,7 @@ function severityOf(spike: SpikeAlert): Alert['severity'] {
 /**
  * Step one detector series over the closed buckets since its last run; returns the alerts of `kind` it
  * raised in the last {@link ALERT_LOOKBACK_MS}. Such an alert is kept only if its window's negative mentions
- * have `params.minDistinctAuthors` distinct authors (`distinctAuthors(fromMs, toMs)`); otherwise the bucket
+ * have `params.minDistinctAuthors` distinct authors (`windowAuthors(fromMs, toMs)`, which also gives the hours a held-back spike is reported over); otherwise the bucket
  * is stepped again with that count, so the detector's guard suppresses the alert and no cooldown starts.
  * `counts` may start before the detector's clock: those hours are the re-read ring, whose late counts are
  * added to the newest hour stepped (see the module comment); `commit` saves the state with the new ring.
@@ -200,7 +200,7 @@ async function stepDetector(
   params: DetectorParams,
   nowMs: number,
   toObservation: (c: { total: number; negative: number }) => { total: number; negative: number },
-  distinctAuthors: (fromMs: number, toMs: number) => Promise<WindowAuthors>,
+  windowAuthors: (fromMs: number, toMs: number) => Promise<WindowAuthors>,
 ): Promise<{
   stepped: number;
   raised: Raised[];
@@ -263,7 +263,7 @@ async function stepDetector(
         authors,
         firstMs: firstMentionMs,
         lastMs: lastMentionMs,
-      } = await distinctAuthors(fromMs, t + HOUR_MS);
+      } = await windowAuthors(fromMs, t + HOUR_MS);
       if (authors < params.minDistinctAuthors) {
         deps.log.info('Spike not alerted: too few distinct authors', {
           detectorId,
@@ -446,7 +446,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
     );
     const counts = hours.map((h) => ({ hour: h.hour, total: h.total, negative: h.counts.NEGATIVE }));
     const scope = { keyword: s.keyword, topic: s.topic };
-    const distinctAuthors = async (fromMs: number, toMs: number): Promise<WindowAuthors> => {
+    const windowAuthors = async (fromMs: number, toMs: number): Promise<WindowAuthors> => {
       const mentions = await listAll(
         deps,
         scope,
@@ -471,7 +471,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       params,
       now,
       (c) => ({ total: c.negative, negative: 0 }),
-      distinctAuthors,
+      windowAuthors,
     );
     const share = await stepDetector(
       deps,
@@ -481,7 +481,7 @@ export async function runDetect(deps: DetectDeps): Promise<DetectResult> {
       params,
       now,
       (c) => c,
-      distinctAuthors,
+      windowAuthors,
     );
     stepped += volume.stepped + share.stepped;
     suppressed.push(...volume.suppressed, ...share.suppressed);

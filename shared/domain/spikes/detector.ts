@@ -121,17 +121,17 @@ export const DetectorParamsSchema = z.object({
    */
   shareCusumThreshold: z.enum(['simulated', 'lorden']),
   /**
-   * What the volume test's conformal history holds. `'event'` (every preset, thirteenth round): as `'scale'`,
-   * but a run of consecutive entries at or above `alertSurprise` (an extreme burst lasting several buckets, or
-   * several blocks of a window) enters its history once, as the run's maximum when the run ends, and an
-   * earlier event weighs at most the longest window in buckets (the number of entries a burst that dominated
-   * that window left in the `'bucket'` history at this bucket size). `'scale'` (twelfth round, kept to
-   * reproduce its figures): the bucket and each window length k have their own history of their own surprise,
-   * the window's sampled once per aligned block of k buckets, and the p-value weighs each earlier entry at
-   * least as surprising so that one of them blocks an alert for `eventMemoryMs`. `'bucket'` (until the
-   * eleventh round, kept to reproduce its figures): one entry per bucket, the bucket's surprise maximised over
-   * the windows, so a burst that dominates the 3-hour window entered ~37 times at 5-minute buckets and a
-   * smaller one once. docs/spikes.md, twelfth and thirteenth rounds.
+   * What the volume test's conformal history holds. `'scale'` (every preset, twelfth round): the bucket and each
+   * window length k have their own history of their own surprise, the window's sampled once per aligned block of
+   * k buckets, and the p-value weighs each earlier entry at least as surprising so that one of them blocks an
+   * alert for `eventMemoryMs`. `'event'` (thirteenth round; passed its rule, not adopted, an option): as
+   * `'scale'`, but a run of consecutive entries at or above `alertSurprise` (an extreme burst lasting several
+   * buckets, or several blocks of a window) enters its history once, as the run's maximum when the run ends, and
+   * an earlier event weighs at most the longest window in buckets (the number of entries a burst that dominated
+   * that window left in the `'bucket'` history at this bucket size). `'bucket'` (until the eleventh round, kept
+   * to reproduce its figures): one entry per bucket, the bucket's surprise maximised over the windows, so a burst
+   * that dominates the 3-hour window entered ~37 times at 5-minute buckets and a smaller one once.
+   * docs/spikes.md, twelfth and thirteenth rounds.
    */
   volumeCalibration: z.enum(['bucket', 'scale', 'event']),
   /**
